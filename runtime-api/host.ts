@@ -1,0 +1,28 @@
+// The contract between a Runtime API listener and the execution environment that owns it.
+// runtime-api/ imports nothing from server/: the environment implements RuntimeApiHost.
+
+/** One invocation as the runtime sees it on GET /runtime/invocation/next. */
+export interface InvokeEvent {
+  requestId: string;
+  payload: Buffer;
+  /** Epoch milliseconds. */
+  deadlineMs: number;
+  invokedFunctionArn: string;
+  traceId?: string;
+  /** Decoded JSON text of X-Amz-Client-Context. */
+  clientContext?: string;
+  cognitoIdentity?: string;
+  tenantId?: string;
+}
+
+/** What the listener reports to its environment. Calls are synchronous notifications. */
+export interface RuntimeApiHost {
+  /** The runtime is parked in /next: the first time INIT is done, later the previous invoke is. */
+  runtimeNext(): void;
+  /** The runtime posted a response for the current invocation. */
+  invocationResponse(requestId: string, payload: Buffer): void;
+  /** The runtime posted an error for the current invocation (or the platform derived one). */
+  invocationError(requestId: string, payload: Buffer, errorType: string): void;
+  /** The runtime posted /runtime/init/error before its first /next. */
+  initError(payload: Buffer, errorType: string): void;
+}

@@ -1,0 +1,172 @@
+// The Runtime API (2018-06-01) for one environment: parks the runtime's /next, hands it events,
+// takes responses, errors and init errors, and enforces RIE's state and request-id rules.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from './body.ts';
+import type { InvokeEvent, RuntimeApiHost } from './host.ts';
+import {
+  MAX_RESPONSE_BYTES, accepted, invalidRequestId, invalidStateTransition, methodNotAllowed, notFound,
+  payloadTooLarge, responseTooLargePayload,
+} from './render.ts';
+import { type RuntimeCall, type RuntimeState, nextState } from './runtime-state.ts';
+
+export const RUNTIME_PREFIX = '/2018-06-01/runtime/';
+const INVOCATION = 'invocation/';
+const ERROR_CAUSE_TYPE = 'application/vnd.aws.lambda.error.cause+json';
+
+export class RuntimeSession {
+  state: RuntimeState = 'RuntimeStartedState';
+  private parked: ServerResponse | undefined;
+  private current: InvokeEvent | undefined;
+  private queued: InvokeEvent | undefined;
+  private readonly host: RuntimeApiHost;
+
+  constructor(host: RuntimeApiHost) {
+    this.host = host;
+  }
+
+  /** Hand an event to the runtime: now if it is parked in /next, else when it gets there. */
+  dispatch(event: InvokeEvent): void {
+    const res = this.parked;
+    if (res && this.state === 'RuntimeReadyState') {
+      this.parked = undefined;
+      this.deliver(res, event);
+    } else {
+      this.queued = event;
+    }
+  }
+
+  /** The request id the runtime is working on, if any. */
+  get currentRequestId(): string | undefined {
+    return this.current?.requestId;
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse, path: string): void {
+    if (path === 'invocation/next') {
+      if (req.method !== 'GET') return methodNotAllowed(res);
+      return this.next(res);
+    }
+    if (path === 'init/error') {
+      if (req.method !== 'POST') return methodNotAllowed(res);
+      return void this.initError(req, res).catch(() => res.destroy());
+    }
+    if (path.startsWith(INVOCATION)) {
+      const rest = path.slice(INVOCATION.length);
+      const slash = rest.indexOf('/');
+      const kind = rest.slice(slash + 1);
+      if (slash > 0 && (kind === 'response' || kind === 'error')) {
+        if (req.method !== 'POST') return methodNotAllowed(res);
+        return void this.answer(req, res, decodeURIComponent(rest.slice(0, slash)), kind).catch(() => res.destroy());
+      }
+    }
+    notFound(res);
+  }
+
+  private next(res: ServerResponse): void {
+    const t = nextState(this.state, 'Next');
+    if (!t.ok) return invalidStateTransition(res, this.state, t.target);
+    if (this.state === 'RuntimeRunningState' && this.current) {
+      // RIE re-delivers the current event to a runtime that asks again while running.
+      return this.deliver(res, this.current);
+    }
+    const finished = this.state === 'RuntimeStartedState' || this.state === 'RuntimeResponseSentState';
+    this.state = 'RuntimeReadyState';
+    this.current = undefined;
+    if (this.parked && this.parked !== res) this.parked.destroy();
+    this.parked = res;
+    res.once('close', () => {
+      if (this.parked === res) this.parked = undefined;
+    });
+    if (finished) this.host.runtimeNext();
+    const queued = this.queued;
+    if (queued && this.parked === res) {
+      this.queued = undefined;
+      this.parked = undefined;
+      this.deliver(res, queued);
+    }
+  }
+
+  private deliver(res: ServerResponse, event: InvokeEvent): void {
+    this.state = 'RuntimeRunningState';
+    this.current = event;
+    const headers: Record<string, string | number> = {
+      'Content-Type': 'application/json',
+      'Content-Length': event.payload.length,
+      'Lambda-Runtime-Aws-Request-Id': event.requestId,
+      'Lambda-Runtime-Deadline-Ms': event.deadlineMs,
+      'Lambda-Runtime-Invoked-Function-Arn': event.invokedFunctionArn,
+    };
+    if (event.traceId) headers['Lambda-Runtime-Trace-Id'] = event.traceId;
+    if (event.clientContext) headers['Lambda-Runtime-Client-Context'] = event.clientContext;
+    if (event.cognitoIdentity) headers['Lambda-Runtime-Cognito-Identity'] = event.cognitoIdentity;
+    if (event.tenantId) headers['Lambda-Runtime-Aws-Tenant-Id'] = event.tenantId;
+    res.writeHead(200, headers);
+    res.end(event.payload);
+  }
+
+  private async answer(req: IncomingMessage, res: ServerResponse, id: string, kind: 'response' | 'error'): Promise<void> {
+    const body = await readBody(req, MAX_RESPONSE_BYTES);
+    if (!this.current || id !== this.current.requestId) {
+      // A second answer for the id we just finished is a state error, anything else an unknown id.
+      if (this.state === 'RuntimeResponseSentState' && id === this.lastAnswered) {
+        return invalidStateTransition(res, this.state, kind === 'response' ? 'InvocationResponse' : 'InvocationErrorResponse');
+      }
+      return invalidRequestId(res);
+    }
+    const call: RuntimeCall = kind === 'response' ? 'InvocationResponse' : 'InvocationErrorResponse';
+    const t = nextState(this.state, call);
+    if (!t.ok) return invalidStateTransition(res, this.state, t.target);
+    this.state = t.to;
+    this.lastAnswered = id;
+    this.current = undefined;
+    if (body.tooLarge) {
+      payloadTooLarge(res);
+      return this.host.invocationError(id, responseTooLargePayload(), 'Function.ResponseSizeTooLarge');
+    }
+    accepted(res);
+    if (kind === 'response') return this.host.invocationResponse(id, body.data);
+    const { payload, errorType } = errorPayload(req, body.data);
+    this.host.invocationError(id, payload, errorType);
+  }
+
+  private lastAnswered: string | undefined;
+
+  private async initError(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req, MAX_RESPONSE_BYTES);
+    const t = nextState(this.state, 'InitError');
+    if (!t.ok) return invalidStateTransition(res, this.state, t.target);
+    this.state = t.to;
+    accepted(res);
+    const { payload, errorType } = errorPayload(req, body.data);
+    this.host.initError(payload, errorType);
+  }
+
+  /** Forget the parked /next (the environment is going away). */
+  abandon(): void {
+    this.parked?.destroy();
+    this.parked = undefined;
+  }
+}
+
+/** The error type comes from the header when sent (our clients), else from the body (AWS's Node client). */
+function errorPayload(req: IncomingMessage, data: Buffer): { payload: Buffer; errorType: string } {
+  const header = req.headers['lambda-runtime-function-error-type'];
+  let errorType = typeof header === 'string' && header ? header : '';
+  let payload = data;
+  const needsBody = !errorType || req.headers['content-type'] === ERROR_CAUSE_TYPE;
+  if (needsBody && data.length > 0) {
+    try {
+      const parsed: unknown = JSON.parse(data.toString('utf8'));
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        const record = parsed as Record<string, unknown>;
+        if (!errorType && typeof record.errorType === 'string') errorType = record.errorType;
+        if ('errorCause' in record) {
+          delete record.errorCause;
+          payload = Buffer.from(JSON.stringify(record));
+        }
+      }
+    } catch {
+      // Not JSON: the body still goes to the caller verbatim.
+    }
+  }
+  return { payload, errorType: errorType || 'Runtime.Unknown' };
+}

@@ -1,0 +1,73 @@
+// One environment's Runtime API listener on 127.0.0.1:<ephemeral>: a plain node:http server (the
+// warm-invoke hot path; one per environment, so no framework). Routes by API prefix.
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { InvokeEvent, RuntimeApiHost } from './host.ts';
+import { internalError, notFound } from './render.ts';
+import { RUNTIME_PREFIX, RuntimeSession } from './runtime-routes.ts';
+
+/** A further API mounted on the listener (Extensions, Telemetry): returns false when the path is not its own. */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
+
+export class RuntimeApiServer {
+  readonly runtime: RuntimeSession;
+  private readonly server: Server;
+  private readonly extraRoutes: RouteHandler[] = [];
+  private addr = '';
+
+  constructor(host: RuntimeApiHost) {
+    this.runtime = new RuntimeSession(host);
+    this.server = createServer({ keepAlive: true, noDelay: true }, (req, res) => this.route(req, res));
+    // /next is a long poll that may stay parked for the whole keep-alive period: no server timeouts.
+    this.server.requestTimeout = 0;
+    this.server.headersTimeout = 0;
+    this.server.keepAliveTimeout = 0;
+    this.server.timeout = 0;
+  }
+
+  /** Start listening on an ephemeral loopback port; resolves to `host:port` for AWS_LAMBDA_RUNTIME_API. */
+  listen(host = '127.0.0.1'): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, host, () => {
+        const a = this.server.address() as AddressInfo;
+        this.addr = `${a.address}:${a.port}`;
+        resolve(this.addr);
+      });
+    });
+  }
+
+  get address(): string {
+    return this.addr;
+  }
+
+  use(handler: RouteHandler): void {
+    this.extraRoutes.push(handler);
+  }
+
+  dispatch(event: InvokeEvent): void {
+    this.runtime.dispatch(event);
+  }
+
+  /** Stop listening and drop every connection (the environment's processes are gone or going). */
+  close(): Promise<void> {
+    this.runtime.abandon();
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private route(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    try {
+      if (path.startsWith(RUNTIME_PREFIX)) return this.runtime.handle(req, res, path.slice(RUNTIME_PREFIX.length));
+      for (const handler of this.extraRoutes) if (handler(req, res, path)) return;
+      notFound(res);
+    } catch {
+      if (!res.headersSent) internalError(res);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+// The composition root: builds the fastify app and wires template → registry → pool → invoke →
+// routes. It does not listen (main.ts does); tests call buildApp and listen on port 0.
+import { readFileSync } from 'node:fs';
+import fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { type OutputSink, StreamOutputSink } from './environment/function-log.ts';
+import { type IsolationInfo, detectIsolation } from './environment/isolation.ts';
+import { SUPPORTED_RUNTIMES } from './environment/runtimes.ts';
+import { registerErrorHandling } from './http/error-handler.ts';
+import { registerInternalRoutes } from './http/internal-routes.ts';
+import { registerInvokeRoutes } from './http/invoke-routes.ts';
+import { InvocationService } from './invoke/invocation-service.ts';
+import { createLogger } from './logger.ts';
+import type { LoadedTemplate } from './model.ts';
+import type { Options } from './options.ts';
+import { ConcurrencyLimiter } from './pool/concurrency-limiter.ts';
+import { EnvironmentPool } from './pool/environment-pool.ts';
+import { Registry } from './registry/registry.ts';
+import { formatWarnings, loadTemplate } from './template/load-template.ts';
+
+export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface AppOverrides {
+  logger?: Logger;
+  /** Where function output is relayed (default: stdout). */
+  output?: OutputSink;
+}
+
+export interface Ephemera {
+  app: FastifyInstance;
+  registry: Registry;
+  pool: EnvironmentPool;
+  isolation: IsolationInfo;
+  template: LoadedTemplate;
+  /** Stop accepting requests and shut every environment down. */
+  close(): Promise<void>;
+}
+
+export function buildApp(options: Options, overrides: AppOverrides = {}): Ephemera {
+  const logger = overrides.logger ?? createLogger(options.logLevel);
+  const isolation = detectIsolation(options.isolation);
+  const ctx = { region: options.region, accountId: options.accountId };
+  const template = loadTemplate(options.template, ctx);
+  const warnings = [...template.warnings];
+  for (const fn of template.functions) {
+    if (!SUPPORTED_RUNTIMES.test(fn.runtime)) {
+      warnings.push({ resource: fn.logicalId, message: `Runtime ${fn.runtime} is not supported yet: invoking it returns Runtime.InvalidRuntime` });
+    }
+  }
+  if (warnings.length) logger.warn(formatWarnings(warnings));
+
+  const registry = new Registry(template.functions, ctx);
+  const output = overrides.output ?? new StreamOutputSink(process.stdout);
+  const pool = new EnvironmentPool(
+    { isolation: isolation.level, region: options.region, output, logger },
+    new ConcurrencyLimiter(options.maxConcurrency),
+    options.keepAlive * 1000,
+  );
+  const invoker = new InvocationService(pool);
+
+  const app: FastifyInstance = fastify({ loggerInstance: logger as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 6 * 1024 * 1024, forceCloseConnections: true });
+  // Every body arrives raw: the Invoke API passes bytes through, and later wire protocols parse their own.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  registerErrorHandling(app);
+  registerInvokeRoutes(app, registry, invoker);
+  registerInternalRoutes(app, { registry, pool, isolation, version: VERSION });
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await pool.close();
+      await app.close();
+    })();
+    return closing;
+  };
+  return { app, registry, pool, isolation, template, close };
+}

@@ -1,0 +1,357 @@
+// One execution environment: its Runtime API listener, its worker process group, its /tmp, and the
+// INIT → INVOKE → freeze → thaw → SHUTDOWN lifecycle. Per-invoke data arrives in an Invocation.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { InvokeEvent, RuntimeApiHost } from '../../runtime-api/host.ts';
+import { RuntimeApiServer } from '../../runtime-api/server.ts';
+import type { FunctionVersion } from '../model.ts';
+import { type InitializationType, buildEnv, logStreamName } from './env-vars.ts';
+import { LogBuffer, type OutputSink } from './function-log.ts';
+import { type IsolationLevel, RUNTIME_DIR, TASK_ROOT, namespaceArgs } from './isolation.ts';
+import { exitMessage, initTimeoutPayload, platformPayload, timeoutPayload } from './platform-errors.ts';
+import { runtimeLaunch } from './runtimes.ts';
+import { EnvironmentStateMachine, type EnvState } from './state.ts';
+import { type ExitInfo, WorkerProcess } from './worker-process.ts';
+
+export interface EnvironmentContext {
+  isolation: IsolationLevel;
+  region: string;
+  output: OutputSink;
+  logger: Logger;
+  /** Variables passed on explicitly by the user. */
+  extraEnv?: Record<string, string>;
+}
+
+export interface Invocation {
+  requestId: string;
+  payload: Buffer;
+  invokedFunctionArn: string;
+  timeoutMs: number;
+  traceId?: string;
+  clientContext?: string;
+  log: LogBuffer;
+}
+
+export type InvokeStatus = 'success' | 'error' | 'timeout' | 'failure';
+
+export interface InvokeOutcome {
+  payload: Buffer;
+  functionError?: 'Unhandled';
+  errorType?: string;
+}
+
+/** Known once the runtime is back at /next (or the environment died). */
+export interface InvokeReport {
+  durationMs: number;
+  maxMemoryMB: number;
+  status: InvokeStatus;
+  errorType?: string;
+}
+
+export type InitOutcome =
+  | { ok: true; durationMs: number }
+  | { ok: false; durationMs: number; status: 'error' | 'timeout'; errorType: string; payload: Buffer };
+
+export interface InitOptions {
+  type: InitializationType;
+  phase: 'init' | 'invoke';
+  limitMs: number;
+  /** Where INIT output goes besides the relay (a suppressed init's invocation log). */
+  log?: LogBuffer;
+  requestId?: string;
+}
+
+interface Running {
+  inv: Invocation;
+  startedAt: number;
+  responded: boolean;
+  /** What the answer was, for REPORT once the runtime is back at /next. */
+  status: InvokeStatus;
+  errorType?: string;
+  respond: (o: InvokeOutcome) => void;
+  finish: (r: Omit<InvokeReport, 'durationMs' | 'maxMemoryMB'>) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class ExecutionEnvironment implements RuntimeApiHost {
+  readonly id = randomBytes(16).toString('hex');
+  readonly fn: FunctionVersion;
+  readonly createdAt = Date.now();
+  invocations = 0;
+  initDurationMs = 0;
+  initType: InitializationType = 'on-demand';
+  /** Called once when the environment reaches Terminated. */
+  onTerminated: () => void = () => {};
+  private readonly ctx: EnvironmentContext;
+  private readonly machine: EnvironmentStateMachine;
+  private readonly api: RuntimeApiServer;
+  private worker: WorkerProcess | undefined;
+  private tmpDir: string | undefined;
+  private running: Running | undefined;
+  private initWaiter: ((r: { kind: 'next' } | { kind: 'error'; payload: Buffer; errorType: string }) => void) | undefined;
+  private initLog: LogBuffer | undefined;
+  private shutdownPromise: Promise<void> | undefined;
+  private lastMaxMemoryMB = 0;
+
+  constructor(fn: FunctionVersion, ctx: EnvironmentContext) {
+    this.fn = fn;
+    this.ctx = ctx;
+    this.machine = new EnvironmentStateMachine((from, to, reason) => {
+      ctx.logger.debug({ env: this.id.slice(0, 8), fn: fn.config.name, from, to, reason }, 'environment transition');
+    });
+    this.api = new RuntimeApiServer(this);
+  }
+
+  get state(): EnvState {
+    return this.machine.state;
+  }
+
+  get pid(): number | undefined {
+    return this.worker?.pid;
+  }
+
+  get frozen(): boolean {
+    return this.worker?.frozen ?? false;
+  }
+
+  /** The host path of the environment's private TMPDIR (process isolation only). */
+  get tmpPath(): string | undefined {
+    return this.tmpDir;
+  }
+
+  /** Answered its invocation and not yet back at /next. */
+  get awaitingNext(): boolean {
+    return this.running?.responded === true;
+  }
+
+  get maxMemoryMB(): number {
+    return this.lastMaxMemoryMB;
+  }
+
+  /** Relay a platform line (START, END, REPORT...) into the output and an invocation's log. */
+  platformLine(text: string, log?: LogBuffer): void {
+    log?.push(text);
+    this.ctx.output.line(this.fn.config.name, this.id, text);
+  }
+
+  init(opts: InitOptions): Promise<InitOutcome> {
+    this.initPromise = this.runInit(opts);
+    return this.initPromise;
+  }
+
+  private initPromise: Promise<InitOutcome> | undefined;
+
+  private async runInit(opts: InitOptions): Promise<InitOutcome> {
+    this.machine.transition('Initializing', `${opts.type} init, phase ${opts.phase}`);
+    this.initType = opts.type;
+    this.initLog = opts.log;
+    const started = performance.now();
+    const failed = (status: 'error' | 'timeout', errorType: string, payload: Buffer): InitOutcome => {
+      const durationMs = performance.now() - started;
+      this.machine.transition('InitFailed', `${status}: ${errorType}`);
+      void this.stopWorker();
+      this.platformLine(`INIT_REPORT Init Duration: ${durationMs.toFixed(2)} ms\tPhase: ${opts.phase}\tStatus: ${status}\tError Type: ${errorType}`, opts.log);
+      return { ok: false, durationMs, status, errorType, payload };
+    };
+    const launch = runtimeLaunch(this.fn.config);
+    if ('error' in launch) return failed('error', launch.errorType, platformPayload(launch.errorType, launch.error));
+    const address = await this.api.listen();
+    this.platformLine(`INIT_START Runtime Version: ${launch.version}\tRuntime Version ARN: arn:aws:lambda:${this.ctx.region}::runtime:ephemera-${launch.version.replace(':', '-')}`, opts.log);
+
+    const namespaced = this.ctx.isolation === 'namespace';
+    if (!namespaced) this.tmpDir = mkdtempSync(join(tmpdir(), `ephemera-${this.fn.config.name}-`));
+    const taskRoot = namespaced ? TASK_ROOT : this.fn.config.codeDir;
+    const runtimeDir = namespaced ? RUNTIME_DIR : launch.runtimeDir;
+    const env = buildEnv({
+      fn: this.fn.config, version: this.fn.version, region: this.ctx.region, runtimeApi: address, taskRoot,
+      runtimeDir, tmpDir: this.tmpDir, initType: opts.type, logStreamName: logStreamName(this.fn.version, this.id),
+      extra: this.ctx.extraEnv,
+    });
+    const command = launch.command(runtimeDir, taskRoot);
+    const plan = namespaced
+      ? { command: 'unshare', args: namespaceArgs(this.fn.config.codeDir, launch.runtimeDir, this.fn.config.ephemeralStorage, command), cwd: this.fn.config.codeDir, env }
+      : { command: command[0], args: command.slice(1), cwd: taskRoot, env };
+
+    const outcome = await new Promise<{ kind: 'next' } | { kind: 'error'; payload: Buffer; errorType: string } | { kind: 'exit'; info: ExitInfo } | { kind: 'timeout' }>((resolve) => {
+      const timer = setTimeout(() => resolve({ kind: 'timeout' }), opts.limitMs);
+      const done = (r: Parameters<typeof resolve>[0]): void => {
+        clearTimeout(timer);
+        this.initWaiter = undefined;
+        resolve(r);
+      };
+      this.initWaiter = done;
+      const worker = new WorkerProcess(plan, (line) => this.onOutput(line));
+      this.worker = worker;
+      void worker.exited.then((info) => (this.worker === worker ? this.onWorkerExit(worker, info, done) : undefined));
+    });
+    this.initDurationMs = performance.now() - started;
+    if (outcome.kind === 'timeout') return failed('timeout', 'Sandbox.Timedout', initTimeoutPayload(opts.requestId, opts.limitMs));
+    if (outcome.kind === 'exit') {
+      const message = exitMessage(opts.requestId, outcome.info);
+      this.platformLine(message, opts.log);
+      return failed('error', 'Runtime.ExitError', platformPayload('Runtime.ExitError', message));
+    }
+    if (outcome.kind === 'error') return failed('error', outcome.errorType, outcome.payload);
+    this.initLog = undefined;
+    this.machine.transition('Idle', 'runtime reached next');
+    this.worker?.freeze();
+    return { ok: true, durationMs: this.initDurationMs };
+  }
+
+  /**
+   * Run one invocation. `response` settles when the caller can be answered; `report` when the
+   * runtime is back at /next (the environment is frozen and Idle again) or the environment failed.
+   */
+  invoke(inv: Invocation): { response: Promise<InvokeOutcome>; report: Promise<InvokeReport> } {
+    this.machine.transition('Invoking', inv.requestId);
+    this.invocations++;
+    let respond!: (o: InvokeOutcome) => void;
+    let finish!: (r: Omit<InvokeReport, 'durationMs' | 'maxMemoryMB'>) => void;
+    const response = new Promise<InvokeOutcome>((r) => (respond = r));
+    const report = new Promise<InvokeReport>((resolve) => {
+      finish = (r) => {
+        const durationMs = performance.now() - running.startedAt;
+        clearTimeout(running.timer);
+        this.running = undefined;
+        this.lastMaxMemoryMB = Math.max(this.lastMaxMemoryMB, this.worker?.peakMemoryMB() ?? 0);
+        resolve({ ...r, durationMs, maxMemoryMB: this.lastMaxMemoryMB });
+      };
+    });
+    const startedAt = performance.now();
+    const running: Running = {
+      inv, startedAt, responded: false, status: 'success', respond, finish,
+      timer: setTimeout(() => this.onTimeout(running), inv.timeoutMs),
+    };
+    this.running = running;
+    const event: InvokeEvent = {
+      requestId: inv.requestId,
+      payload: inv.payload,
+      deadlineMs: Date.now() + inv.timeoutMs,
+      invokedFunctionArn: inv.invokedFunctionArn,
+      traceId: inv.traceId,
+      clientContext: inv.clientContext,
+    };
+    this.worker?.thaw();
+    this.api.dispatch(event);
+    return { response, report };
+  }
+
+  // ---- RuntimeApiHost -------------------------------------------------------------------------
+
+  runtimeNext(): void {
+    if (this.initWaiter) return this.initWaiter({ kind: 'next' });
+    const run = this.running;
+    if (!run || !run.responded) return;
+    // Output the runtime wrote before calling /next may still sit in the pipe: read it first.
+    setImmediate(() => {
+      if (this.running !== run) return;
+      run.finish({ status: run.status, errorType: run.errorType });
+      this.machine.transition('Idle', 'runtime back at next');
+      this.worker?.freeze();
+    });
+  }
+
+  invocationResponse(requestId: string, payload: Buffer): void {
+    const run = this.running;
+    if (!run || run.inv.requestId !== requestId || run.responded) return;
+    run.responded = true;
+    run.respond({ payload });
+  }
+
+  invocationError(requestId: string, payload: Buffer, errorType: string): void {
+    const run = this.running;
+    if (!run || run.inv.requestId !== requestId || run.responded) return;
+    run.responded = true;
+    run.status = 'error';
+    run.errorType = errorType;
+    run.respond({ payload, functionError: 'Unhandled', errorType });
+  }
+
+  initError(payload: Buffer, errorType: string): void {
+    this.initWaiter?.({ kind: 'error', payload, errorType });
+  }
+
+  // ---- failures and shutdown ------------------------------------------------------------------
+
+  private onOutput(line: string): void {
+    const log = this.running?.inv.log ?? this.initLog;
+    log?.push(line);
+    this.ctx.output.line(this.fn.config.name, this.id, line);
+  }
+
+  private onTimeout(run: Running): void {
+    if (this.running !== run) return;
+    const seconds = (run.inv.timeoutMs / 1000).toFixed(2);
+    this.platformLine(`${new Date().toISOString()} ${run.inv.requestId} Task timed out after ${seconds} seconds`, run.inv.log);
+    this.failInvocation(run, 'timeout', 'Sandbox.Timedout', timeoutPayload(run.inv.requestId, run.inv.timeoutMs));
+  }
+
+  private onWorkerExit(worker: WorkerProcess, info: ExitInfo, initDone: (r: { kind: 'exit'; info: ExitInfo }) => void): void {
+    if (this.initWaiter) return initDone({ kind: 'exit', info });
+    const run = this.running;
+    if (run) {
+      // Let the last output lines arrive before the platform's verdict.
+      setImmediate(() => {
+        if (this.running !== run) return;
+        const message = exitMessage(run.inv.requestId, info);
+        this.platformLine(message, run.inv.log);
+        this.failInvocation(run, 'failure', 'Runtime.ExitError', platformPayload('Runtime.ExitError', message));
+      });
+      return;
+    }
+    if (this.state === 'Idle') {
+      this.ctx.logger.warn({ fn: this.fn.config.name, env: this.id.slice(0, 8), ...info }, 'runtime exited while idle');
+      void this.shutdown('runtime exited while idle');
+    }
+  }
+
+  private failInvocation(run: Running, status: InvokeStatus, errorType: string, payload: Buffer): void {
+    // A caller that already has its answer keeps it; the environment still failed afterwards.
+    if (!run.responded) {
+      run.responded = true;
+      run.respond({ payload, functionError: 'Unhandled', errorType });
+    }
+    this.machine.transition('Failed', errorType);
+    run.finish({ status, errorType });
+    void this.shutdown(errorType);
+  }
+
+  private async stopWorker(): Promise<void> {
+    const worker = this.worker;
+    if (worker?.alive) await worker.kill();
+  }
+
+  /** Stop everything the environment owns. Idempotent; resolves once Terminated. */
+  shutdown(reason: string): Promise<void> {
+    if (this.shutdownPromise) return this.shutdownPromise;
+    if (this.state === 'Invoking' && this.running) {
+      // failInvocation moves to Failed and comes back here.
+      this.failInvocation(this.running, 'failure', 'Sandbox.Failure', platformPayload('Sandbox.Failure', `environment shut down: ${reason}`));
+      return this.shutdownPromise ?? Promise.resolve();
+    }
+    if (this.state === 'Initializing') {
+      // Killing the worker ends INIT (InitFailed); then terminate as usual.
+      this.shutdownPromise = (async () => {
+        await this.stopWorker();
+        await this.initPromise;
+        await this.stopWorker();
+        return this.terminate(reason);
+      })();
+    } else {
+      this.shutdownPromise = this.terminate(reason);
+    }
+    return this.shutdownPromise;
+  }
+
+  private async terminate(reason: string): Promise<void> {
+    this.machine.transition('ShuttingDown', reason);
+    await this.stopWorker();
+    await this.api.close();
+    if (this.tmpDir) rmSync(this.tmpDir, { recursive: true, force: true });
+    this.machine.transition('Terminated', reason);
+    this.onTerminated();
+  }
+}

@@ -1,0 +1,31 @@
+// The platform's own log lines for an invocation (reference §5.4): START, END and REPORT exactly
+// as Lambda prints them, with Init Duration on cold starts and Status/Error Type on failures.
+import type { InvokeReport } from '../environment/execution-environment.ts';
+
+export const startLine = (requestId: string, version: string): string => `START RequestId: ${requestId} Version: ${version}`;
+
+export const endLine = (requestId: string): string => `END RequestId: ${requestId}`;
+
+export interface ReportInput {
+  requestId: string;
+  report: InvokeReport;
+  memorySizeMB: number;
+  /** Set on the cold invoke only. */
+  initDurationMs?: number;
+}
+
+/** Billed = ceil(duration + init) since on-demand INIT became billed (Aug 2025). */
+export function billedDurationMs(durationMs: number, initDurationMs = 0): number {
+  return Math.max(1, Math.ceil(durationMs + initDurationMs));
+}
+
+export function reportLine({ requestId, report, memorySizeMB, initDurationMs }: ReportInput): string {
+  let line = `REPORT RequestId: ${requestId}\tDuration: ${report.durationMs.toFixed(2)} ms\t`
+    + `Billed Duration: ${billedDurationMs(report.durationMs, initDurationMs)} ms\t`
+    + `Memory Size: ${memorySizeMB} MB\tMax Memory Used: ${report.maxMemoryMB} MB\t`;
+  if (initDurationMs !== undefined) line += `Init Duration: ${initDurationMs.toFixed(2)} ms\t`;
+  if (report.status === 'timeout') line += 'Status: timeout';
+  // A function's own error leaves REPORT as is; a platform failure (runtime exit...) is named.
+  else if (report.status === 'failure') line += `Status: error\tError Type: ${report.errorType}`;
+  return line;
+}

@@ -1,0 +1,57 @@
+// The CLI: `ephemera start [flags]` builds the app and listens; SIGINT/SIGTERM shut every
+// environment down and exit with no process left behind.
+import { IsolationUnavailableError } from './environment/isolation.ts';
+import { buildApp } from './app.ts';
+import { OptionsError, parseOptions } from './options.ts';
+import { TemplateError } from './template/load-template.ts';
+
+const USAGE = `usage: ephemera start [--template template.yaml] [--port 3001] [--host 127.0.0.1]
+                     [--isolation auto|process|namespace] [--keep-alive 300] [--max-concurrency 1000]
+                     [--region us-east-1] [--account-id 000000000000] [--log-level info]
+Every flag can also be set as EPHEMERA_<FLAG> (e.g. EPHEMERA_PORT=3001).`;
+
+async function start(argv: string[]): Promise<void> {
+  const options = parseOptions(argv);
+  const eph = buildApp(options);
+  const log = eph.app.log;
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    eph.close().then(() => process.exit(0), (err: unknown) => {
+      log.error({ err }, 'error while shutting down');
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  await eph.app.listen({ port: options.port, host: options.host });
+  const address = eph.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  log.info({
+    url: `http://${options.host}:${port}`,
+    template: options.template,
+    functions: eph.registry.list().map((f) => f.config.name),
+    isolation: eph.isolation.level,
+  }, `ephemera ready (isolation: ${eph.isolation.reason})`);
+}
+
+async function main(): Promise<void> {
+  const [command = 'start', ...rest] = process.argv.slice(2);
+  if (command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  if (command !== 'start') throw new OptionsError(`unknown command '${command}'\n${USAGE}`);
+  await start(rest);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof OptionsError || err instanceof TemplateError || err instanceof IsolationUnavailableError) {
+    console.error(`ephemera: ${err.message}`);
+  } else {
+    console.error('ephemera: failed to start:', err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,88 @@
+// The emulator's domain types: function configuration as loaded from a template, and the
+// results the invoke path hands back to HTTP. Plain data only; no behaviour lives here.
+
+export type RuntimeFamily = 'nodejs' | 'python' | 'provided';
+
+export interface FunctionConfig {
+  /** FunctionName from the template, else the logical id. */
+  name: string;
+  /** Logical id in the template (for messages). */
+  logicalId: string;
+  /** Absolute path of the function's code directory (CodeUri resolved against the template's folder). */
+  codeDir: string;
+  /** e.g. `index.handler`, `src/app.handler`. Optional for provided.* runtimes. */
+  handler: string;
+  /** e.g. `nodejs24.x`, `python3.12`, `provided.al2023`. */
+  runtime: string;
+  /** MB, 128–10240, default 128. */
+  memorySize: number;
+  /** seconds, 1–900, default 3. */
+  timeout: number;
+  /** The function's own environment variables (Environment.Variables). */
+  environment: Record<string, string>;
+  /** MB of /tmp, 512–10240, default 512. */
+  ephemeralStorage: number;
+  description: string;
+  /** `x86_64` | `arm64` (informational). */
+  architecture: string;
+  /** LoggingConfig.LogFormat: `Text` | `JSON`. */
+  logFormat: 'Text' | 'JSON';
+  /** ReservedConcurrentExecutions, undefined when unset. */
+  reservedConcurrency?: number;
+}
+
+export interface TemplateWarning {
+  /** Logical id of the resource the warning is about ('' for template-level). */
+  resource: string;
+  message: string;
+  /** 1-based line in the template of the node the warning is about, when known. */
+  line?: number;
+}
+
+/** A resource as the template declares it, intrinsics resolved, kept for features that consume it. */
+export interface TemplateResource {
+  Type: string;
+  /**
+   * Properties with intrinsics resolved. For functions: Globals merged in, and only the properties
+   * ephemera uses or will use (properties ignored locally are left out).
+   */
+  Properties: Record<string, unknown>;
+  /** 1-based line of the resource's logical id in the template. */
+  line?: number;
+}
+
+export interface LoadedTemplate {
+  /** Absolute path of the template file. */
+  path: string;
+  functions: FunctionConfig[];
+  /** Unsupported resources/properties, collected for one start-up warning. */
+  warnings: TemplateWarning[];
+  /**
+   * Resources by logical id: functions and the types later features consume (AWS::SQS::Queue,
+   * AWS::Kinesis::Stream, AWS::DynamoDB::Table, layers, AWS::Lambda::EventSourceMapping).
+   * Resources of types ephemera ignores are not included.
+   */
+  resources?: Record<string, TemplateResource>;
+}
+
+/** Where the platform (not the function) produced the error, e.g. Sandbox.Timedout. */
+export interface InvokeResult {
+  requestId: string;
+  /** Exact bytes for the caller. */
+  payload: Buffer;
+  /** Set when the function failed: the value of X-Amz-Function-Error. */
+  functionError?: 'Unhandled';
+  /** errorType of the failure, for REPORT / telemetry (not sent to the caller). */
+  errorType?: string;
+  executedVersion: string;
+  /** The invocation's log (START..REPORT), present when the caller asked for Tail. */
+  log?: string;
+}
+
+/** One invocable version of a function: `$LATEST` or a published number. */
+export interface FunctionVersion {
+  config: FunctionConfig;
+  version: string;
+  /** Unqualified function ARN. */
+  arn: string;
+}

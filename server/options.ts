@@ -1,0 +1,83 @@
+// Command-line and EPHEMERA_* environment options, with defaults, parsed into one typed object.
+// Flags win over environment variables; unknown flags and bad values are reported clearly.
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { IsolationRequest } from './environment/isolation.ts';
+
+export const DEFAULT_TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/templates/example.yaml');
+
+export interface Options {
+  template: string;
+  port: number;
+  host: string;
+  isolation: IsolationRequest;
+  /** Seconds an idle environment is kept. */
+  keepAlive: number;
+  maxConcurrency: number;
+  region: string;
+  accountId: string;
+  logLevel: string;
+}
+
+export const DEFAULTS: Options = {
+  template: DEFAULT_TEMPLATE,
+  port: 3001,
+  host: '127.0.0.1',
+  isolation: 'auto',
+  keepAlive: 300,
+  maxConcurrency: 1000,
+  region: 'us-east-1',
+  accountId: '000000000000',
+  logLevel: 'info',
+};
+
+export class OptionsError extends Error {}
+
+type Kind = 'string' | 'int' | 'isolation';
+const FLAGS: Record<string, { key: keyof Options; kind: Kind }> = {
+  template: { key: 'template', kind: 'string' },
+  port: { key: 'port', kind: 'int' },
+  host: { key: 'host', kind: 'string' },
+  isolation: { key: 'isolation', kind: 'isolation' },
+  'keep-alive': { key: 'keepAlive', kind: 'int' },
+  'max-concurrency': { key: 'maxConcurrency', kind: 'int' },
+  region: { key: 'region', kind: 'string' },
+  'account-id': { key: 'accountId', kind: 'string' },
+  'log-level': { key: 'logLevel', kind: 'string' },
+};
+
+function convert(flag: string, kind: Kind, raw: string): string | number {
+  if (kind === 'int') {
+    if (!/^\d+$/.test(raw)) throw new OptionsError(`--${flag} needs a whole number, got '${raw}'`);
+    return Number(raw);
+  }
+  if (kind === 'isolation' && !['auto', 'process', 'namespace', 'cgroup'].includes(raw)) {
+    throw new OptionsError(`--isolation must be auto, process, namespace or cgroup, got '${raw}'`);
+  }
+  return raw;
+}
+
+/** Parse `--flag value` / `--flag=value` arguments on top of EPHEMERA_<FLAG> variables and defaults. */
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): Options {
+  const out: Record<string, unknown> = { ...DEFAULTS };
+  for (const [flag, { key, kind }] of Object.entries(FLAGS)) {
+    const v = env[`EPHEMERA_${flag.toUpperCase().replaceAll('-', '_')}`];
+    if (v !== undefined && v !== '') out[key] = convert(flag, kind, v);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) throw new OptionsError(`unexpected argument '${arg}'`);
+    const eq = arg.indexOf('=');
+    const flag = arg.slice(2, eq < 0 ? undefined : eq);
+    const spec = FLAGS[flag];
+    if (!spec) throw new OptionsError(`unknown option --${flag} (known: ${Object.keys(FLAGS).map((f) => `--${f}`).join(', ')})`);
+    const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
+    if (value === undefined) throw new OptionsError(`--${flag} needs a value`);
+    out[spec.key] = convert(flag, spec.kind, value);
+  }
+  const options = out as unknown as Options;
+  options.template = resolve(options.template);
+  if (options.port > 65535) throw new OptionsError(`--port must be at most 65535, got ${options.port}`);
+  if (!/^\d{12}$/.test(options.accountId)) throw new OptionsError(`--account-id must be 12 digits, got '${options.accountId}'`);
+  return options;
+}

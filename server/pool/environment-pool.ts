@@ -1,0 +1,149 @@
+// Environments per function version: reuse the most recently used idle one, wait for one that has
+// answered and is about to call /next, else start a new one (cold) within the concurrency limits.
+// Idle environments are shut down after the keep-alive.
+import type { Logger } from 'pino';
+import { type EnvironmentContext, ExecutionEnvironment } from '../environment/execution-environment.ts';
+import type { FunctionVersion } from '../model.ts';
+import type { ConcurrencyLimiter } from './concurrency-limiter.ts';
+
+export interface Lease {
+  env: ExecutionEnvironment;
+  /** A new environment that still needs INIT. */
+  cold: boolean;
+  readonly fn: FunctionVersion;
+}
+
+interface VersionPool {
+  envs: Set<ExecutionEnvironment>;
+  /** Idle (frozen) environments, most recently used last. */
+  idle: ExecutionEnvironment[];
+  waiters: Array<(env: ExecutionEnvironment | undefined) => void>;
+  idleTimers: Map<ExecutionEnvironment, NodeJS.Timeout>;
+}
+
+export class EnvironmentPool {
+  private readonly pools = new Map<string, VersionPool>();
+  private readonly ctx: EnvironmentContext;
+  private readonly limiter: ConcurrencyLimiter;
+  private readonly keepAliveMs: number;
+  private readonly logger: Logger;
+  private closed = false;
+
+  constructor(ctx: EnvironmentContext, limiter: ConcurrencyLimiter, keepAliveMs: number) {
+    this.ctx = ctx;
+    this.limiter = limiter;
+    this.keepAliveMs = keepAliveMs;
+    this.logger = ctx.logger;
+  }
+
+  async acquire(fn: FunctionVersion): Promise<Lease> {
+    const pool = this.poolOf(fn);
+    for (;;) {
+      const warm = pool.idle.pop();
+      if (warm) {
+        clearTimeout(pool.idleTimers.get(warm));
+        pool.idleTimers.delete(warm);
+        this.limiter.take(fn.config.name, fn.config.reservedConcurrency);
+        return { env: warm, cold: false, fn };
+      }
+      // An environment that has answered and is on its way back to /next beats a cold start.
+      const finishing = [...pool.envs].filter((e) => e.awaitingNext).length;
+      if (finishing > pool.waiters.length) {
+        const env = await new Promise<ExecutionEnvironment | undefined>((r) => pool.waiters.push(r));
+        if (env) return { env, cold: false, fn };
+        continue;
+      }
+      this.limiter.take(fn.config.name, fn.config.reservedConcurrency);
+      return { env: this.create(fn, pool), cold: true, fn };
+    }
+  }
+
+  /** Swap a lease's environment for a new one (INIT failed; retried inside the invoke). Same slot. */
+  async replace(lease: Lease, reason: string): Promise<void> {
+    const old = lease.env;
+    await old.shutdown(reason);
+    lease.env = this.create(lease.fn, this.poolOf(lease.fn));
+    lease.cold = true;
+  }
+
+  /** The invocation is over: keep the environment if it is Idle, else let it go. */
+  release(lease: Lease): void {
+    const { env, fn } = lease;
+    const pool = this.poolOf(fn);
+    if (env.state === 'Idle' && !this.closed) {
+      const waiter = pool.waiters.shift();
+      if (waiter) return waiter(env); // the slot passes to the waiter
+      this.limiter.give(fn.config.name);
+      pool.idle.push(env);
+      pool.idleTimers.set(env, setTimeout(() => void this.reap(env, pool), this.keepAliveMs).unref());
+      return;
+    }
+    this.limiter.give(fn.config.name);
+    if (env.state !== 'Terminated') void env.shutdown(`released in state ${env.state}`);
+    this.wakeWaiters(pool);
+  }
+
+  environments(): ExecutionEnvironment[] {
+    return [...this.pools.values()].flatMap((p) => [...p.envs]);
+  }
+
+  /** Shut down one environment (if idle it leaves the pool at once). */
+  async shutdownEnvironment(env: ExecutionEnvironment, reason: string): Promise<void> {
+    for (const pool of this.pools.values()) {
+      const i = pool.idle.indexOf(env);
+      if (i >= 0) {
+        pool.idle.splice(i, 1);
+        clearTimeout(pool.idleTimers.get(env));
+        pool.idleTimers.delete(env);
+      }
+    }
+    await env.shutdown(reason);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = this.environments();
+    for (const pool of this.pools.values()) {
+      for (const t of pool.idleTimers.values()) clearTimeout(t);
+      pool.idleTimers.clear();
+      pool.idle = [];
+      for (const w of pool.waiters.splice(0)) w(undefined);
+    }
+    await Promise.all(all.map((e) => e.shutdown('emulator stopping')));
+  }
+
+  private create(fn: FunctionVersion, pool: VersionPool): ExecutionEnvironment {
+    const env = new ExecutionEnvironment(fn, this.ctx);
+    pool.envs.add(env);
+    env.onTerminated = () => {
+      pool.envs.delete(env);
+      this.wakeWaiters(pool);
+    };
+    return env;
+  }
+
+  /** Waiters whose finishing environment died instead of coming back: let them retry. */
+  private wakeWaiters(pool: VersionPool): void {
+    const finishing = [...pool.envs].filter((e) => e.awaitingNext).length;
+    while (pool.waiters.length > finishing) pool.waiters.shift()!(undefined);
+  }
+
+  private async reap(env: ExecutionEnvironment, pool: VersionPool): Promise<void> {
+    const i = pool.idle.indexOf(env);
+    if (i < 0) return;
+    pool.idle.splice(i, 1);
+    pool.idleTimers.delete(env);
+    this.logger.debug({ fn: env.fn.config.name, env: env.id.slice(0, 8) }, 'idle environment shut down after keep-alive');
+    await env.shutdown('idle keep-alive expired');
+  }
+
+  private poolOf(fn: FunctionVersion): VersionPool {
+    const key = `${fn.arn}:${fn.version}`;
+    let pool = this.pools.get(key);
+    if (!pool) {
+      pool = { envs: new Set(), idle: [], waiters: [], idleTimers: new Map() };
+      this.pools.set(key, pool);
+    }
+    return pool;
+  }
+}

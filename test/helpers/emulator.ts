@@ -1,0 +1,115 @@
+// Integration-test harness: a real emulator (buildApp) on 127.0.0.1:0 with a template from
+// fixtures/, function output captured in memory, an invoke helper, and an orphan-process check.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { buildApp, type Ephemera } from '../../server/app.ts';
+import type { OutputSink } from '../../server/environment/function-log.ts';
+import { DEFAULTS, type Options } from '../../server/options.ts';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const fixture = (...p: string[]): string => join(ROOT, 'fixtures', ...p);
+
+export interface InvokeResponse {
+  status: number;
+  headers: Headers;
+  body: string;
+  json: () => unknown;
+}
+
+export interface TestEmulator {
+  eph: Ephemera;
+  url: string;
+  lines: Array<{ fn: string; env: string; text: string }>;
+  invoke(fn: string, payload?: unknown, init?: { headers?: Record<string, string>; query?: string; raw?: string | Buffer }): Promise<InvokeResponse>;
+  /** Every PID the emulator's environments have had, with their descendants seen so far. */
+  pids(): number[];
+  stop(): Promise<void>;
+}
+
+export async function startEmulator(template: string, options: Partial<Options> = {}): Promise<TestEmulator> {
+  const lines: TestEmulator['lines'] = [];
+  const output: OutputSink = { line: (fn, env, text) => lines.push({ fn, env, text }) };
+  const eph = buildApp({ ...DEFAULTS, keepAlive: 60, ...options, template }, { output, logger: pino({ level: 'silent' }) });
+  await eph.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = eph.app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const seen = new Set<number>();
+  const track = (): void => {
+    for (const env of eph.pool.environments()) {
+      if (env.pid && env.pid > 0) {
+        seen.add(env.pid);
+        for (const p of descendants(env.pid)) seen.add(p);
+      }
+    }
+  };
+  const timer = setInterval(track, 50);
+  return {
+    eph,
+    url,
+    lines,
+    async invoke(fn, payload, init = {}) {
+      track();
+      const q = init.query ? `?${init.query}` : '';
+      const body = init.raw ?? (payload === undefined ? '' : JSON.stringify(payload));
+      const res = await fetch(`${url}/2015-03-31/functions/${encodeURIComponent(fn)}/invocations${q}`, {
+        method: 'POST', body, headers: init.headers,
+      });
+      const text = await res.text();
+      track();
+      return { status: res.status, headers: res.headers, body: text, json: () => JSON.parse(text) };
+    },
+    pids() {
+      track();
+      return [...seen];
+    },
+    async stop() {
+      track();
+      clearInterval(timer);
+      await eph.close();
+    },
+  };
+}
+
+export function descendants(pid: number): number[] {
+  const out: number[] = [];
+  try {
+    for (const c of readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').split(' ')) {
+      if (c) out.push(Number(c), ...descendants(Number(c)));
+    }
+  } catch {
+    // gone
+  }
+  return out;
+}
+
+/** A PID still running (zombies awaiting their reaper do not count). */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+export async function waitFor<T>(fn: () => T | undefined | false, timeoutMs = 5000, stepMs = 20): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('waitFor: condition not met in time');
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
+
+/** /proc/<pid>/stat state letter: R, S, T (stopped), Z... */
+export function procState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return undefined;
+  }
+}
