@@ -1,0 +1,60 @@
+// What ephemera does with each property of a function resource: uses it now ('used'), keeps it for a
+// feature that is coming ('later': stored and warned about), or ignores it locally ('ignored').
+
+export type PropertyUse = 'used' | 'later' | 'ignored';
+
+const COMMON: Record<string, PropertyUse> = {
+  FunctionName: 'used', Handler: 'used', Runtime: 'used', MemorySize: 'used', Timeout: 'used',
+  Environment: 'used', EphemeralStorage: 'used', Description: 'used', Architectures: 'used',
+  LoggingConfig: 'used', ReservedConcurrentExecutions: 'used', PackageType: 'used',
+  Layers: 'later',
+  Role: 'ignored', Tags: 'ignored', VpcConfig: 'ignored', KmsKeyArn: 'ignored', ImageConfig: 'ignored',
+  CodeSigningConfigArn: 'ignored', FileSystemConfigs: 'ignored', SnapStart: 'ignored',
+  RuntimeManagementConfig: 'ignored', RecursiveLoop: 'ignored', CapacityProviderConfig: 'ignored',
+  FunctionScalingConfig: 'ignored', TenancyConfig: 'ignored',
+};
+
+const SERVERLESS: Record<string, PropertyUse> = {
+  ...COMMON,
+  CodeUri: 'used', InlineCode: 'used', ImageUri: 'used',
+  Events: 'later', AutoPublishAlias: 'later', ProvisionedConcurrencyConfig: 'later',
+  EventInvokeConfig: 'later', DeadLetterQueue: 'later',
+  Policies: 'ignored', Tracing: 'ignored', PermissionsBoundary: 'ignored', DeploymentPreference: 'ignored',
+  FunctionUrlConfig: 'ignored', AssumeRolePolicyDocument: 'ignored', RolePath: 'ignored',
+  AutoPublishCodeSha256: 'ignored', AutoPublishAliasAllProperties: 'ignored', VersionDescription: 'ignored',
+  VersionDeletionPolicy: 'ignored', SourceKMSKeyArn: 'ignored', PropagateTags: 'ignored',
+};
+
+const LAMBDA: Record<string, PropertyUse> = {
+  ...COMMON,
+  Code: 'used',
+  DeadLetterConfig: 'later',
+  TracingConfig: 'ignored',
+};
+
+/** How ephemera treats property `prop` of a function of `type`; undefined for an unknown property. */
+export function functionPropertyUse(type: string, prop: string): PropertyUse | undefined {
+  const table = type === 'AWS::Serverless::Function' ? SERVERLESS : LAMBDA;
+  return Object.hasOwn(table, prop) ? table[prop] : undefined;
+}
+
+/** Event source types of AWS::Serverless::Function Events that a coming feature will run. */
+export const LATER_EVENT_TYPES: ReadonlySet<string> = new Set(['SQS', 'Kinesis', 'DynamoDB']);
+
+/** Keys of LoggingConfig that ephemera uses. */
+export const USED_LOGGING_KEYS: ReadonlySet<string> = new Set(['LogFormat']);
+
+/**
+ * Variables Lambda reserves for itself (AWS rejects a function that sets them). TZ is left out:
+ * AWS lists it but accepts it.
+ */
+export const RESERVED_ENV_VARS: ReadonlySet<string> = new Set([
+  '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_LAMBDA_RUNTIME_API', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
+]);
+
+/** Runtime name prefixes ephemera can run. */
+export const SUPPORTED_RUNTIME_PREFIXES: readonly string[] = ['nodejs', 'python3', 'provided'];

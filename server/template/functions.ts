@@ -1,0 +1,177 @@
+// AWS::Serverless::Function / AWS::Lambda::Function (Globals already merged) → FunctionConfig:
+// resolves and validates every property ephemera uses, warns about the others.
+
+import type { FunctionConfig } from '../model.ts';
+import { functionEnvironment } from './function-environment.ts';
+import { codeLocation } from './code-location.ts';
+import { functionPropertyUse, LATER_EVENT_TYPES, SUPPORTED_RUNTIME_PREFIXES, USED_LOGGING_KEYS } from './function-properties.ts';
+import type { Resolver } from './intrinsics.ts';
+import { isRecord, type NodePath } from './node-path.ts';
+import { NO_VALUE } from './references.ts';
+import type { WarningCollector } from './warnings.ts';
+
+export interface FunctionInput {
+  logicalId: string;
+  type: string;
+  /** Properties with Globals merged in, intrinsics not yet resolved. */
+  properties: Record<string, unknown>;
+  /** Where a top-level property is written: in the resource, or in Globals.Function. */
+  origin(prop: string): NodePath;
+}
+
+export interface FunctionContext {
+  templateDir: string;
+  resolver: Resolver;
+  warnings: WarningCollector;
+  fail(path: NodePath, message: string): never;
+}
+
+export interface BuiltFunction {
+  /** Undefined when the function cannot run locally (the reason is in the warnings). */
+  config: FunctionConfig | undefined;
+  /** Resolved properties ephemera uses or will use. */
+  properties: Record<string, unknown>;
+}
+
+const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+export function buildFunction(input: FunctionInput, ctx: FunctionContext): BuiltFunction {
+  const { logicalId: id, type, properties, origin } = input;
+  const resourcePath = ['Resources', id];
+  const stored: Record<string, unknown> = {};
+  const has = (prop: string): boolean => Object.hasOwn(properties, prop);
+  const get = (prop: string): unknown => {
+    if (!has(prop)) return undefined;
+    const v = ctx.resolver.resolve(properties[prop], { resource: id, path: origin(prop) });
+    if (v === NO_VALUE) return undefined;
+    stored[prop] = v;
+    return v;
+  };
+  const fail = (prop: string, message: string): never => ctx.fail(has(prop) ? origin(prop) : resourcePath, message);
+
+  for (const prop of Object.keys(properties)) {
+    const use = functionPropertyUse(type, prop);
+    if (use === 'used') continue;
+    if (use === 'ignored') ctx.warnings.add(id, origin(prop), 'ignored locally');
+    else if (use === undefined) ctx.warnings.add(id, origin(prop), `not a property of ${type} known to ephemera; ignored`);
+    else if (prop === 'Events') warnEvents(id, get(prop), origin(prop), ctx);
+    else {
+      get(prop);
+      ctx.warnings.add(id, origin(prop), 'not yet supported by ephemera (ignored for now)');
+    }
+  }
+
+  const skip = (reason: string): BuiltFunction => {
+    ctx.warnings.add(id, resourcePath, `function skipped: ${reason}`);
+    return { config: undefined, properties: stored };
+  };
+  if (get('PackageType') === 'Image' || has('ImageUri')) return skip('container image functions are not supported locally');
+  if (has('InlineCode')) return skip('InlineCode is not supported locally (put the code in a directory and use CodeUri)');
+  const codeProp = type === 'AWS::Serverless::Function' ? 'CodeUri' : 'Code';
+  if (codeProp === 'Code' && !has('Code')) fail('Code', 'Code is required');
+  const code = codeLocation(codeProp, get(codeProp), ctx.templateDir, (m) => fail(codeProp, m));
+  if ('skip' in code) return skip(code.skip);
+
+  const runtime = get('Runtime');
+  if (runtime === undefined) {
+    const where = type === 'AWS::Serverless::Function' ? ' (on the function or in Globals.Function)' : '';
+    fail('Runtime', `Runtime is required for a Zip function; set it${where}`);
+  }
+  if (typeof runtime !== 'string' || runtime === '') fail('Runtime', 'Runtime must be a non-empty string');
+  const rt = runtime as string;
+  if (!SUPPORTED_RUNTIME_PREFIXES.some((p) => rt.startsWith(p))) {
+    ctx.warnings.add(id, origin('Runtime'), `runtime ${rt} is not supported by ephemera; invoking this function will fail`);
+  }
+  const handler = get('Handler');
+  if (handler === undefined && !rt.startsWith('provided')) fail('Handler', `Handler is required for runtime ${rt}`);
+  if (handler !== undefined && (typeof handler !== 'string' || handler === '')) fail('Handler', 'Handler must be a non-empty string');
+
+  const name = get('FunctionName') ?? id;
+  if (typeof name !== 'string' || !FUNCTION_NAME.test(name)) {
+    fail('FunctionName', `FunctionName '${String(name)}' is not valid: 1 to 64 characters from [a-zA-Z0-9-_]`);
+  }
+  const int = (prop: string, v: unknown, min: number, max: number, unit: string, path?: NodePath): number => {
+    const n = toInt(v);
+    if (n === undefined || n < min || n > max) {
+      const msg = `${prop} must be an integer from ${min} to ${max} (${unit}); got ${JSON.stringify(v)}`;
+      return path ? ctx.fail(path, msg) : fail(prop, msg);
+    }
+    return n;
+  };
+  const optionalInt = (prop: string, min: number, max: number, unit: string): number | undefined => {
+    const v = get(prop);
+    return v === undefined ? undefined : int(prop, v, min, max, unit);
+  };
+  const memorySize = optionalInt('MemorySize', 128, 10240, 'MB') ?? 128;
+  const timeout = optionalInt('Timeout', 1, 900, 'seconds') ?? 3;
+
+  let ephemeralStorage = 512;
+  const storage = get('EphemeralStorage');
+  if (storage !== undefined) {
+    if (!isRecord(storage) || !Object.hasOwn(storage, 'Size')) fail('EphemeralStorage', 'EphemeralStorage must be a mapping with Size');
+    const size = (storage as Record<string, unknown>).Size;
+    ephemeralStorage = int('EphemeralStorage.Size', size, 512, 10240, 'MB', [...origin('EphemeralStorage'), 'Size']);
+  }
+
+  const description = get('Description') ?? '';
+  if (typeof description !== 'string') fail('Description', 'Description must be a string');
+
+  const arch = get('Architectures') ?? ['x86_64'];
+  if (!Array.isArray(arch) || arch.length !== 1 || (arch[0] !== 'x86_64' && arch[0] !== 'arm64')) {
+    fail('Architectures', `Architectures must be [x86_64] or [arm64]; got ${JSON.stringify(arch)}`);
+  }
+
+  let logFormat: 'Text' | 'JSON' = 'Text';
+  const logging = get('LoggingConfig');
+  if (logging !== undefined) {
+    if (!isRecord(logging)) fail('LoggingConfig', 'LoggingConfig must be a mapping');
+    const lc = logging as Record<string, unknown>;
+    for (const key of Object.keys(lc)) {
+      if (!USED_LOGGING_KEYS.has(key)) ctx.warnings.add(id, [...origin('LoggingConfig'), key], 'ignored locally');
+    }
+    const f = lc.LogFormat ?? 'Text';
+    if (f !== 'Text' && f !== 'JSON') ctx.fail([...origin('LoggingConfig'), 'LogFormat'], `LogFormat must be Text or JSON; got ${JSON.stringify(f)}`);
+    logFormat = f as 'Text' | 'JSON';
+  }
+
+  const config: FunctionConfig = {
+    name: name as string,
+    logicalId: id,
+    codeDir: code.dir,
+    handler: (handler as string | undefined) ?? '',
+    runtime: rt,
+    memorySize,
+    timeout,
+    environment: functionEnvironment(get('Environment'), {
+      resource: id, path: has('Environment') ? origin('Environment') : resourcePath, warnings: ctx.warnings, fail: ctx.fail,
+    }),
+    ephemeralStorage,
+    description: description as string,
+    architecture: (arch as string[])[0],
+    logFormat,
+  };
+  const reserved = optionalInt('ReservedConcurrentExecutions', 0, 1_000_000, 'concurrent executions');
+  if (reserved !== undefined) config.reservedConcurrency = reserved;
+  return { config, properties: stored };
+}
+
+function warnEvents(id: string, events: unknown, path: NodePath, ctx: FunctionContext): void {
+  if (!isRecord(events)) {
+    ctx.warnings.add(id, path, 'not yet supported by ephemera (ignored for now)');
+    return;
+  }
+  for (const [name, ev] of Object.entries(events)) {
+    const type = isRecord(ev) ? String(ev.Type) : '?';
+    const what = LATER_EVENT_TYPES.has(type)
+      ? `event source of type ${type} is not yet supported by ephemera (ignored for now)`
+      : `event source of type ${type} is not supported locally (ignored)`;
+    ctx.warnings.add(id, [...path, name], what);
+  }
+}
+
+/** An integer from a number or a numeric string (parameters are strings); undefined otherwise. */
+export function toInt(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) ? v : undefined;
+  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return Number(v.trim());
+  return undefined;
+}

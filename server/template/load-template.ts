@@ -1,0 +1,159 @@
+// Entry point of template loading: reads a SAM/CloudFormation template (YAML or JSON), resolves
+// parameters, conditions and intrinsics, and returns functions, stored resources and warnings.
+
+import { readFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
+import type { FunctionConfig, LoadedTemplate, TemplateResource } from '../model.ts';
+import { buildFunction } from './functions.ts';
+import { GLOBAL_SECTIONS, withGlobals } from './globals.ts';
+import { Resolver } from './intrinsics.ts';
+import { isRecord, type NodePath, showPath } from './node-path.ts';
+import { parameterValues } from './parameters.ts';
+import { parseTemplateSource } from './parse-source.ts';
+import type { RawResource } from './references.ts';
+import { TemplateError } from './template-error.ts';
+import { WarningCollector } from './warnings.ts';
+
+export { TemplateError } from './template-error.ts';
+export { formatWarnings } from './warnings.ts';
+
+export interface LoadTemplateOptions {
+  region: string;
+  accountId: string;
+  parameterOverrides?: Record<string, string>;
+}
+
+const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function']);
+/** Resource types a coming feature will use: stored (resolved) and warned about as not yet supported. */
+const LATER_TYPES = new Set([
+  'AWS::SQS::Queue', 'AWS::Kinesis::Stream', 'AWS::DynamoDB::Table', 'AWS::Serverless::LayerVersion',
+  'AWS::Lambda::LayerVersion', 'AWS::Lambda::EventSourceMapping',
+]);
+const SECTIONS = new Set([
+  'AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions',
+  'Transform', 'Resources', 'Outputs', 'Globals',
+]);
+const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
+
+export function loadTemplate(file: string, opts: LoadTemplateOptions): LoadedTemplate {
+  const absPath = resolvePath(file);
+  let text: string;
+  try {
+    text = readFileSync(absPath, 'utf8');
+  } catch (err) {
+    throw new TemplateError(file, `cannot read the template: ${(err as Error).message}`);
+  }
+  const { value: root, positions, warnings: parserWarnings } = parseTemplateSource(file, text);
+  const fail = (path: NodePath, message: string): never => {
+    const shown = showPath(path);
+    throw new TemplateError(file, shown === '' ? message : `${shown}: ${message}`, positions.near(path));
+  };
+  const warnings = new WarningCollector(positions);
+  for (const w of parserWarnings) warnings.add('', undefined, w);
+
+  if (!isRecord(root)) fail([], 'a template must be a mapping (YAML) or an object (JSON) at the top level');
+  const t = root as Record<string, unknown>;
+  for (const key of Object.keys(t)) {
+    if (!SECTIONS.has(key)) warnings.add('', [key], 'not a template section; ignored');
+  }
+  const transforms = t.Transform === undefined ? [] : Array.isArray(t.Transform) ? t.Transform : [t.Transform];
+  for (const tr of transforms) {
+    if (tr !== SAM_TRANSFORM) warnings.add('', ['Transform'], `transform ${JSON.stringify(tr)} is not applied locally`);
+  }
+  if (t.Resources === undefined || t.Resources === null) fail([], 'the template has no Resources section');
+  if (!isRecord(t.Resources)) fail(['Resources'], 'Resources must be a mapping of logical ids to resources');
+  const declared = t.Resources as Record<string, unknown>;
+  if (Object.keys(declared).length === 0) fail(['Resources'], 'Resources is empty');
+
+  const raw: Record<string, RawResource & { Condition?: unknown }> = {};
+  for (const [id, res] of Object.entries(declared)) {
+    const path = ['Resources', id];
+    if (!isRecord(res)) fail(path, 'a resource must be a mapping with Type and Properties');
+    const r = res as Record<string, unknown>;
+    if (typeof r.Type !== 'string' || r.Type === '') fail(path, 'the resource has no Type');
+    const props = r.Properties ?? {};
+    if (!isRecord(props)) fail([...path, 'Properties'], 'Properties must be a mapping');
+    raw[id] = { Type: r.Type as string, Properties: props as Record<string, unknown>, Condition: r.Condition };
+  }
+
+  const globals = readGlobals(t.Globals, warnings, fail);
+  const resolver = new Resolver({
+    region: opts.region,
+    accountId: opts.accountId,
+    parameters: parameterValues(t.Parameters, opts.parameterOverrides ?? {}, { warnings, fail }),
+    mappings: isRecord(t.Mappings) ? t.Mappings : {},
+    conditions: isRecord(t.Conditions) ? t.Conditions : {},
+    resources: raw,
+    warn: (site, message) => warnings.add(site.resource, site.path, message),
+    fail,
+  });
+
+  const functions: FunctionConfig[] = [];
+  const resources: Record<string, TemplateResource> = {};
+  const byName = new Map<string, string>();
+  for (const [id, res] of Object.entries(raw)) {
+    const path = ['Resources', id];
+    const line = positions.near(path)?.line;
+    if (res.Condition !== undefined) {
+      const on = resolver.condition(String(res.Condition), { resource: id, path: [...path, 'Condition'] });
+      if (on === false) continue;
+      if (on === undefined) {
+        warnings.add(id, [...path, 'Condition'], `condition ${String(res.Condition)} cannot be evaluated locally; resource included`);
+      }
+    }
+    const section = Object.entries(GLOBAL_SECTIONS).find(([, s]) => s.type === res.Type)?.[0];
+    const global = section ? (globals[section] ?? {}) : {};
+    const merged = withGlobals(global, res.Properties);
+    const origin = (prop: string): NodePath =>
+      Object.hasOwn(res.Properties, prop) ? [...path, 'Properties', prop] : ['Globals', section ?? '', prop];
+
+    if (FUNCTION_TYPES.has(res.Type)) {
+      const built = buildFunction(
+        { logicalId: id, type: res.Type, properties: merged, origin },
+        { templateDir: dirname(absPath), resolver, warnings, fail },
+      );
+      resources[id] = { Type: res.Type, Properties: built.properties, ...(line ? { line } : {}) };
+      if (!built.config) continue;
+      const other = byName.get(built.config.name);
+      if (other !== undefined) {
+        fail(Object.hasOwn(res.Properties, 'FunctionName') ? origin('FunctionName') : path,
+          `function name '${built.config.name}' is already used by resource ${other}`);
+      }
+      byName.set(built.config.name, id);
+      functions.push(built.config);
+    } else if (LATER_TYPES.has(res.Type)) {
+      const props = resolver.resolve(merged, { resource: id, path: [...path, 'Properties'] }) as Record<string, unknown>;
+      resources[id] = { Type: res.Type, Properties: props, ...(line ? { line } : {}) };
+      warnings.add(id, path, `${res.Type} is not yet supported by ephemera (ignored for now)`);
+    } else {
+      warnings.add(id, path, `${res.Type} is not supported locally (ignored)`);
+    }
+  }
+  return { path: absPath, functions, warnings: warnings.list, resources };
+}
+
+/** Globals sections ephemera merges (Function, LayerVersion), with SAM's allowed properties only. */
+function readGlobals(
+  value: unknown,
+  warnings: WarningCollector,
+  fail: (path: NodePath, message: string) => never,
+): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  if (value === undefined || value === null) return out;
+  if (!isRecord(value)) fail(['Globals'], 'Globals must be a mapping');
+  for (const [section, props] of Object.entries(value as Record<string, unknown>)) {
+    const path = ['Globals', section];
+    const known = GLOBAL_SECTIONS[section];
+    if (!known) {
+      warnings.add('', path, 'ignored locally (ephemera applies Globals.Function and Globals.LayerVersion only)');
+      continue;
+    }
+    if (!isRecord(props)) fail(path, `Globals.${section} must be a mapping`);
+    out[section] = {};
+    for (const [key, v] of Object.entries(props as Record<string, unknown>)) {
+      if (known.properties.has(key)) out[section][key] = v;
+      else warnings.add('', [...path, key], `SAM does not accept this property in Globals.${section}; ignored`);
+    }
+  }
+  return out;
+}

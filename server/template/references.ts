@@ -1,0 +1,123 @@
+// What `Ref` and `Fn::GetAtt` give locally: pseudo parameters, template parameters, and the names,
+// URLs and ARNs of the resources ephemera knows (functions, queues, streams, tables, layers).
+
+export const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
+export type NoValue = typeof NO_VALUE;
+
+export const STACK_NAME = 'ephemera';
+/** Stand-in for the creation time CloudFormation puts in a DynamoDB stream ARN. */
+export const STREAM_LABEL = '1970-01-01T00:00:00.000';
+
+export type RefResult = { ok: true; value: unknown } | { ok: false; reason: string };
+
+export interface RawResource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+
+export interface ReferenceContext {
+  region: string;
+  accountId: string;
+  /** Parameter values: a string (or list for List<...> / CommaDelimitedList), undefined if unset. */
+  parameters: Record<string, string | string[] | undefined>;
+  resources: Record<string, RawResource>;
+  /** Resolves a (possibly intrinsic) property of a resource to a string, or undefined when absent. */
+  propertyString(logicalId: string, property: string): string | undefined;
+}
+
+const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function']);
+const LAYER_TYPES = new Set(['AWS::Serverless::LayerVersion', 'AWS::Lambda::LayerVersion']);
+
+export class References {
+  private readonly ctx: ReferenceContext;
+
+  constructor(ctx: ReferenceContext) {
+    this.ctx = ctx;
+  }
+
+  pseudo(name: string): unknown {
+    const { region, accountId } = this.ctx;
+    switch (name) {
+      case 'AWS::Region': return region;
+      case 'AWS::AccountId': return accountId;
+      case 'AWS::StackName': return STACK_NAME;
+      case 'AWS::StackId':
+        return `arn:aws:cloudformation:${region}:${accountId}:stack/${STACK_NAME}/00000000-0000-0000-0000-000000000000`;
+      case 'AWS::Partition': return 'aws';
+      case 'AWS::URLSuffix': return 'amazonaws.com';
+      case 'AWS::NotificationARNs': return [];
+      case 'AWS::NoValue': return NO_VALUE;
+      default: return undefined;
+    }
+  }
+
+  ref(name: string): RefResult {
+    const pseudo = this.pseudo(name);
+    if (pseudo !== undefined) return { ok: true, value: pseudo };
+    if (name.startsWith('AWS::')) return { ok: false, reason: `unknown pseudo parameter ${name}` };
+    if (Object.hasOwn(this.ctx.parameters, name)) {
+      const value = this.ctx.parameters[name];
+      if (value === undefined) return { ok: false, reason: `parameter ${name} has no Default and no override` };
+      return { ok: true, value };
+    }
+    const res = this.ctx.resources[name];
+    if (!res) return { ok: false, reason: `${name} is not defined in this template` };
+    if (FUNCTION_TYPES.has(res.Type)) return { ok: true, value: this.name(name) };
+    switch (res.Type) {
+      case 'AWS::SQS::Queue': return { ok: true, value: this.queueUrl(name) };
+      case 'AWS::Kinesis::Stream':
+      case 'AWS::DynamoDB::Table': return { ok: true, value: this.name(name) };
+    }
+    if (LAYER_TYPES.has(res.Type)) return { ok: true, value: `${this.arn('lambda', `layer:${this.name(name)}`)}:1` };
+    return { ok: true, value: name };
+  }
+
+  getAtt(logicalId: string, attribute: string): RefResult {
+    const res = this.ctx.resources[logicalId];
+    if (!res) return { ok: false, reason: `${logicalId} is not defined in this template` };
+    const name = (): string => this.name(logicalId);
+    const kind = FUNCTION_TYPES.has(res.Type) ? 'Function' : res.Type;
+    switch (`${kind}.${attribute}`) {
+      case 'Function.Arn': return { ok: true, value: this.arn('lambda', `function:${name()}`) };
+      case 'AWS::SQS::Queue.Arn': return { ok: true, value: this.arn('sqs', name()) };
+      case 'AWS::SQS::Queue.QueueName': return { ok: true, value: name() };
+      case 'AWS::SQS::Queue.QueueUrl': return { ok: true, value: this.queueUrl(logicalId) };
+      case 'AWS::Kinesis::Stream.Arn': return { ok: true, value: this.arn('kinesis', `stream/${name()}`) };
+      case 'AWS::DynamoDB::Table.Arn': return { ok: true, value: this.arn('dynamodb', `table/${name()}`) };
+      case 'AWS::DynamoDB::Table.StreamArn':
+        return { ok: true, value: this.arn('dynamodb', `table/${name()}/stream/${STREAM_LABEL}`) };
+    }
+    return { ok: false, reason: `attribute ${attribute} of ${res.Type} is not known locally` };
+  }
+
+  /** The physical name ephemera gives a resource: its name property, else its logical id. */
+  name(logicalId: string): string {
+    const res = this.ctx.resources[logicalId];
+    const prop = res ? NAME_PROPERTY[res.Type] : undefined;
+    const given = prop ? this.ctx.propertyString(logicalId, prop) : undefined;
+    if (given !== undefined) return given;
+    if (res?.Type === 'AWS::SQS::Queue') {
+      const fifo = this.ctx.propertyString(logicalId, 'FifoQueue');
+      if (fifo === 'true') return `${logicalId}.fifo`;
+    }
+    return logicalId;
+  }
+
+  queueUrl(logicalId: string): string {
+    return `https://sqs.${this.ctx.region}.amazonaws.com/${this.ctx.accountId}/${this.name(logicalId)}`;
+  }
+
+  private arn(service: string, resource: string): string {
+    return `arn:aws:${service}:${this.ctx.region}:${this.ctx.accountId}:${resource}`;
+  }
+}
+
+const NAME_PROPERTY: Readonly<Record<string, string>> = {
+  'AWS::Serverless::Function': 'FunctionName',
+  'AWS::Lambda::Function': 'FunctionName',
+  'AWS::SQS::Queue': 'QueueName',
+  'AWS::Kinesis::Stream': 'Name',
+  'AWS::DynamoDB::Table': 'TableName',
+  'AWS::Serverless::LayerVersion': 'LayerName',
+  'AWS::Lambda::LayerVersion': 'LayerName',
+};
