@@ -1,12 +1,12 @@
 // The composition root: builds the fastify app and wires template → registry → pool → invoke →
 // routes. It does not listen (main.ts does); tests call buildApp and listen on port 0.
 import { readFileSync } from 'node:fs';
-import fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { type OutputSink, StreamOutputSink } from './environment/function-log.ts';
 import { type IsolationInfo, detectIsolation } from './environment/isolation.ts';
 import { SUPPORTED_RUNTIMES } from './environment/runtimes.ts';
-import { registerErrorHandling } from './http/error-handler.ts';
+import { createHttpApp } from './http/http-app.ts';
 import { registerInternalRoutes } from './http/internal-routes.ts';
 import { registerInvokeRoutes } from './http/invoke-routes.ts';
 import { InvocationService } from './invoke/invocation-service.ts';
@@ -56,13 +56,9 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     new ConcurrencyLimiter(options.maxConcurrency),
     options.keepAlive * 1000,
   );
-  const invoker = new InvocationService(pool);
+  const invoker = new InvocationService(pool, options.initTimeout * 1000);
 
-  const app: FastifyInstance = fastify({ loggerInstance: logger as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 6 * 1024 * 1024, forceCloseConnections: true });
-  // Every body arrives raw: the Invoke API passes bytes through, and later wire protocols parse their own.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  registerErrorHandling(app);
+  const app = createHttpApp(logger);
   registerInvokeRoutes(app, registry, invoker);
   registerInternalRoutes(app, { registry, pool, isolation, version: VERSION });
 

@@ -13,6 +13,8 @@ export interface Options {
   isolation: IsolationRequest;
   /** Seconds an idle environment is kept. */
   keepAlive: number;
+  /** Seconds INIT may take before it is retried inside the invoke (Lambda: 10 on demand). */
+  initTimeout: number;
   maxConcurrency: number;
   region: string;
   accountId: string;
@@ -25,6 +27,7 @@ export const DEFAULTS: Options = {
   host: '127.0.0.1',
   isolation: 'auto',
   keepAlive: 300,
+  initTimeout: 10,
   maxConcurrency: 1000,
   region: 'us-east-1',
   accountId: '000000000000',
@@ -40,6 +43,7 @@ const FLAGS: Record<string, { key: keyof Options; kind: Kind }> = {
   host: { key: 'host', kind: 'string' },
   isolation: { key: 'isolation', kind: 'isolation' },
   'keep-alive': { key: 'keepAlive', kind: 'int' },
+  'init-timeout': { key: 'initTimeout', kind: 'int' },
   'max-concurrency': { key: 'maxConcurrency', kind: 'int' },
   region: { key: 'region', kind: 'string' },
   'account-id': { key: 'accountId', kind: 'string' },
@@ -77,6 +81,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
   const options = out as unknown as Options;
   options.template = resolve(options.template);
+  if (options.initTimeout < 1) throw new OptionsError('--init-timeout must be at least 1 second');
   if (options.port > 65535) throw new OptionsError(`--port must be at most 65535, got ${options.port}`);
   if (!/^\d{12}$/.test(options.accountId)) throw new OptionsError(`--account-id must be 12 digits, got '${options.accountId}'`);
   return options;

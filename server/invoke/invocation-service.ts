@@ -8,8 +8,6 @@ import type { FunctionVersion, InvokeResult } from '../model.ts';
 import type { EnvironmentPool, Lease } from '../pool/environment-pool.ts';
 import { endLine, reportLine, startLine } from './log-result.ts';
 
-export const INIT_LIMIT_MS = 10_000;
-
 export interface InvokeRequest {
   fn: FunctionVersion;
   /** The ARN as invoked (unqualified, or with its qualifier). */
@@ -22,9 +20,11 @@ export interface InvokeRequest {
 
 export class InvocationService {
   private readonly pool: EnvironmentPool;
+  private readonly initLimitMs: number;
 
-  constructor(pool: EnvironmentPool) {
+  constructor(pool: EnvironmentPool, initLimitMs: number) {
     this.pool = pool;
+    this.initLimitMs = initLimitMs;
   }
 
   async invoke(req: InvokeRequest): Promise<InvokeResult> {
@@ -36,7 +36,7 @@ export class InvocationService {
     let started = false;
     try {
       if (lease.cold) {
-        const first = await lease.env.init({ type: 'on-demand', phase: 'init', limitMs: INIT_LIMIT_MS, log });
+        const first = await lease.env.init({ type: 'on-demand', phase: 'init', limitMs: this.initLimitMs, log });
         initDurationMs = first.durationMs;
         if (!first.ok) {
           // Suppressed init: Lambda re-runs INIT inside the invoke, under the function's timeout.

@@ -1,0 +1,34 @@
+// CLI flags and EPHEMERA_* variables.
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, DEFAULT_TEMPLATE, OptionsError, parseOptions } from '../../server/options.ts';
+
+describe('parseOptions', () => {
+  it('defaults to the example template on 127.0.0.1:3001', () => {
+    const o = parseOptions([], {});
+    expect(o).toEqual({ ...DEFAULTS, template: DEFAULT_TEMPLATE });
+    expect(o.port).toBe(3001);
+    expect(o.host).toBe('127.0.0.1');
+    expect(o.keepAlive).toBe(300);
+  });
+  it('reads flags in both forms, flags over environment', () => {
+    const o = parseOptions(['--port', '4000', '--host=0.0.0.0', '--isolation', 'process', '--keep-alive=5'], { EPHEMERA_PORT: '5000', EPHEMERA_REGION: 'eu-west-1' });
+    expect(o.port).toBe(4000);
+    expect(o.host).toBe('0.0.0.0');
+    expect(o.isolation).toBe('process');
+    expect(o.keepAlive).toBe(5);
+    expect(o.region).toBe('eu-west-1');
+  });
+  it('reads EPHEMERA_KEEP_ALIVE style names', () => {
+    expect(parseOptions([], { EPHEMERA_KEEP_ALIVE: '7', EPHEMERA_MAX_CONCURRENCY: '3' })).toMatchObject({ keepAlive: 7, maxConcurrency: 3 });
+  });
+  it('rejects bad input clearly', () => {
+    expect(() => parseOptions(['--port', 'abc'], {})).toThrow(OptionsError);
+    expect(() => parseOptions(['--port', 'abc'], {})).toThrow("--port needs a whole number, got 'abc'");
+    expect(() => parseOptions(['--nope', '1'], {})).toThrow(/unknown option --nope/);
+    expect(() => parseOptions(['--port'], {})).toThrow('--port needs a value');
+    expect(() => parseOptions(['--isolation', 'vm'], {})).toThrow(/--isolation must be/);
+    expect(() => parseOptions(['--account-id', '12'], {})).toThrow(/12 digits/);
+    expect(() => parseOptions(['stray'], {})).toThrow(/unexpected argument 'stray'/);
+    expect(() => parseOptions(['--port', '70000'], {})).toThrow(/at most 65535/);
+  });
+});
