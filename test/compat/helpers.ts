@@ -1,0 +1,36 @@
+// Shared pieces of the real-client compatibility tests: one emulator per file on the compat
+// template, and the afterAll check that every worker PID it ever had is gone.
+import { expect } from 'vitest';
+import { fixture, isAlive, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
+
+export const ACCOUNT = '000000000000';
+export const REGION = 'us-east-1';
+export const arn = (name: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+export const notFound = (name: string, qualifier = '$LATEST'): string => `Function not found: ${arn(name)}:${qualifier}`;
+
+export function startCompatEmulator(): Promise<TestEmulator> {
+  return startEmulator(fixture('templates/compat.yaml'));
+}
+
+/** Stops the emulator and asserts that no process it started (or their children) survives. */
+export async function stopAndCheckOrphans(em: TestEmulator): Promise<void> {
+  const pids = em.pids();
+  await em.stop();
+  expect(pids.length).toBeGreaterThan(0);
+  const alive = await waitFor(() => pids.every((p) => !isAlive(p)) && 'none', 3000).catch(() => pids.filter(isAlive));
+  expect(alive).toBe('none');
+}
+
+/**
+ * The START … END … REPORT shape of a decoded X-Amz-Log-Result for request `rid`. A cold start
+ * also carries the INIT phase (INIT_START …) before START, as on AWS.
+ */
+export function expectTailLog(b64: string | undefined, rid: string): void {
+  expect(b64).toBeTruthy();
+  const lines = Buffer.from(b64!, 'base64').toString('utf8').replace(/\n$/, '').split('\n');
+  const start = lines.indexOf(`START RequestId: ${rid} Version: $LATEST`);
+  expect(start).toBeGreaterThanOrEqual(0);
+  if (start > 0) expect(lines[0]).toMatch(/^INIT_START Runtime Version: nodejs:24\S*\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:\S+$/);
+  expect(lines.at(-2)).toBe(`END RequestId: ${rid}`);
+  expect(lines.at(-1)).toMatch(new RegExp(`^REPORT RequestId: ${rid}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB`));
+}
