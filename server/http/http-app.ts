@@ -1,13 +1,13 @@
 // The fastify instance every route is mounted on: raw bodies for every content type (the Invoke API
 // passes bytes through; later wire protocols parse their own) and Lambda-shaped error rendering.
-import fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { INVOKE_LIMIT_BYTES, registerErrorHandling } from './error-handler.ts';
 
 export function createHttpApp(logger: Logger): FastifyInstance {
   const app: FastifyInstance = fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: INVOKE_LIMIT_BYTES,
     forceCloseConnections: true,
   });
