@@ -18,6 +18,8 @@ import { type ExitInfo, WorkerProcess } from './worker-process.ts';
 
 export interface EnvironmentContext {
   isolation: IsolationLevel;
+  /** argv prefix tying a worker's life to the emulator's (see IsolationInfo.parentDeathGuard). */
+  parentDeathGuard: string[];
   region: string;
   output: OutputSink;
   logger: Logger;
@@ -170,10 +172,12 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       runtimeDir, tmpDir: this.tmpDir, initType: opts.type, logStreamName: logStreamName(this.fn.version, this.id),
       extra: this.ctx.extraEnv,
     });
-    const command = launch.command(runtimeDir, taskRoot);
-    const plan = namespaced
-      ? { command: 'unshare', args: namespaceArgs(this.fn.config.codeDir, launch.runtimeDir, this.fn.config.ephemeralStorage, command), cwd: this.fn.config.codeDir, env }
-      : { command: command[0], args: command.slice(1), cwd: taskRoot, env };
+    const runtime = launch.command(runtimeDir, taskRoot);
+    const argv = [
+      ...this.ctx.parentDeathGuard,
+      ...(namespaced ? ['unshare', ...namespaceArgs(this.fn.config.codeDir, launch.runtimeDir, this.fn.config.ephemeralStorage, runtime)] : runtime),
+    ];
+    const plan = { command: argv[0], args: argv.slice(1), cwd: namespaced ? this.fn.config.codeDir : taskRoot, env };
 
     const outcome = await new Promise<{ kind: 'next' } | { kind: 'error'; payload: Buffer; errorType: string } | { kind: 'exit'; info: ExitInfo } | { kind: 'timeout' }>((resolve) => {
       const timer = setTimeout(() => resolve({ kind: 'timeout' }), opts.limitMs);

@@ -6,7 +6,7 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, fixture, isAlive, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
+import { ROOT, descendants, fixture, isAlive, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
 
 interface Cli {
   child: ChildProcess;
@@ -51,7 +51,7 @@ describe('the CLI process', () => {
       const cli = startCli(['start', '--template', fixture('templates/core.yaml'), '--port', '0', '--isolation', 'process']);
       const url = await cli.url;
       const health = (await (await fetch(`${url}/_ephemera/health`)).json()) as Record<string, unknown>;
-      expect(health).toMatchObject({ status: 'ok', isolation: 'process', functions: 12 });
+      expect(health).toMatchObject({ status: 'ok', isolation: 'process', functions: 14 });
       const res = await fetch(`${url}/2015-03-31/functions/counter/invocations`, { method: 'POST', body: '{}' });
       expect(res.status).toBe(200);
       await Promise.all([1, 2].map(() => fetch(`${url}/2015-03-31/functions/concurrent/invocations`, { method: 'POST', body: '{"sleepMs":200}' })));
@@ -64,6 +64,26 @@ describe('the CLI process', () => {
       expect(pids.filter(isAlive)).toEqual([]);
       // Function output is relayed with a function/environment prefix.
       expect(cli.out.some((l) => /^\[counter [0-9a-f]{8}\] START RequestId: /.test(l))).toBe(true);
+    });
+  }
+
+  for (const isolation of ['process', 'namespace']) {
+    it(`takes its frozen environments with it when killed with SIGKILL (${isolation})`, async (ctx) => {
+      const cli = startCli(['start', '--template', fixture('templates/core.yaml'), '--port', '0', '--isolation', isolation]);
+      const url = await cli.url.catch((err: Error) => {
+        if (isolation === 'namespace' && /not available/.test(cli.err.join(''))) ctx.skip(cli.err.join(''));
+        throw err;
+      });
+      await fetch(`${url}/2015-03-31/functions/counter/invocations`, { method: 'POST', body: '{}' });
+      const [env] = await waitFor(async () => {
+        const list = await environments(url);
+        return list.length > 0 && list.every((e) => e.frozen) && list;
+      }, 2000);
+      const tree = [env.pid, ...descendants(env.pid)];
+      expect(tree.every(isAlive)).toBe(true);
+      cli.child.kill('SIGKILL');
+      await cli.exit;
+      await waitFor(() => tree.every((p) => !isAlive(p)), 3000);
     });
   }
 
@@ -93,6 +113,23 @@ describe('over time', () => {
     const pids = em.pids();
     await em.stop();
     expect(pids.filter(isAlive)).toEqual([]);
+  });
+
+  it('throttles beyond ReservedConcurrentExecutions with 429 and Lambda\'s Reason', async () => {
+    const [a, b] = await Promise.all([
+      em.invoke('reserved-one', { sleepMs: 300 }),
+      em.invoke('reserved-one', { sleepMs: 300 }),
+    ]);
+    const statuses = [a.status, b.status].sort();
+    expect(statuses).toEqual([200, 429]);
+    const throttled = a.status === 429 ? a : b;
+    expect(throttled.headers.get('x-amzn-errortype')).toBe('TooManyRequestsException');
+    expect(throttled.json()).toEqual({ Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded', Type: 'User', message: 'Rate Exceeded.' });
+    const zero = await em.invoke('reserved-zero');
+    expect(zero.status).toBe(429);
+    expect((zero.json() as { Reason: string }).Reason).toBe('ReservedFunctionConcurrentInvocationLimitExceeded');
+    // The slot comes back: the next invoke runs.
+    expect((await em.invoke('reserved-one', {})).status).toBe(200);
   });
 
   it('shuts an idle environment down after the keep-alive', async () => {
