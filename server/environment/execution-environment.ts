@@ -8,11 +8,12 @@ import type { Logger } from 'pino';
 import type { InvokeEvent, RuntimeApiHost } from '../../runtime-api/host.ts';
 import { RuntimeApiServer } from '../../runtime-api/server.ts';
 import type { FunctionVersion } from '../model.ts';
-import { type InitializationType, buildEnv, logStreamName } from './env-vars.ts';
+import type { InitializationType } from './env-vars.ts';
 import { LogBuffer, type OutputSink } from './function-log.ts';
-import { type IsolationLevel, RUNTIME_DIR, TASK_ROOT, namespaceArgs } from './isolation.ts';
+import type { IsolationLevel } from './isolation.ts';
 import { exitMessage, initTimeoutPayload, platformPayload, timeoutPayload } from './platform-errors.ts';
 import { runtimeLaunch } from './runtimes.ts';
+import { spawnPlan } from './spawn-plan.ts';
 import { EnvironmentStateMachine, type EnvState } from './state.ts';
 import { type ExitInfo, WorkerProcess } from './worker-process.ts';
 
@@ -163,21 +164,11 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     const address = await this.api.listen();
     this.platformLine(`INIT_START Runtime Version: ${launch.version}\tRuntime Version ARN: arn:aws:lambda:${this.ctx.region}::runtime:ephemera-${launch.version.replace(':', '-')}`, opts.log);
 
-    const namespaced = this.ctx.isolation === 'namespace';
-    if (!namespaced) this.tmpDir = mkdtempSync(join(tmpdir(), `ephemera-${this.fn.config.name}-`));
-    const taskRoot = namespaced ? TASK_ROOT : this.fn.config.codeDir;
-    const runtimeDir = namespaced ? RUNTIME_DIR : launch.runtimeDir;
-    const env = buildEnv({
-      fn: this.fn.config, version: this.fn.version, region: this.ctx.region, runtimeApi: address, taskRoot,
-      runtimeDir, tmpDir: this.tmpDir, initType: opts.type, logStreamName: logStreamName(this.fn.version, this.id),
-      extra: this.ctx.extraEnv,
+    if (this.ctx.isolation === 'process') this.tmpDir = mkdtempSync(join(tmpdir(), `ephemera-${this.fn.config.name}-`));
+    const plan = spawnPlan({
+      fn: this.fn, envId: this.id, isolation: this.ctx.isolation, parentDeathGuard: this.ctx.parentDeathGuard,
+      region: this.ctx.region, runtimeApi: address, launch, initType: opts.type, tmpDir: this.tmpDir, extraEnv: this.ctx.extraEnv,
     });
-    const runtime = launch.command(runtimeDir, taskRoot);
-    const argv = [
-      ...this.ctx.parentDeathGuard,
-      ...(namespaced ? ['unshare', ...namespaceArgs(this.fn.config.codeDir, launch.runtimeDir, this.fn.config.ephemeralStorage, runtime)] : runtime),
-    ];
-    const plan = { command: argv[0], args: argv.slice(1), cwd: namespaced ? this.fn.config.codeDir : taskRoot, env };
 
     const outcome = await new Promise<{ kind: 'next' } | { kind: 'error'; payload: Buffer; errorType: string } | { kind: 'exit'; info: ExitInfo } | { kind: 'timeout' }>((resolve) => {
       const timer = setTimeout(() => resolve({ kind: 'timeout' }), opts.limitMs);

@@ -13,6 +13,11 @@ export interface IsolationInfo {
   level: IsolationLevel;
   /** Why this level: shown at start-up and in /_ephemera/health. */
   reason: string;
+  /**
+   * argv prefix that kills a worker when the emulator dies, even by SIGKILL (`setpriv --pdeathsig`):
+   * a frozen worker would otherwise stay stopped forever. Empty where setpriv is missing.
+   */
+  parentDeathGuard: string[];
 }
 
 export const TASK_ROOT = '/var/task';
@@ -39,13 +44,25 @@ export function detectIsolation(requested: IsolationRequest): IsolationInfo {
     throw new IsolationUnavailableError(
       '--isolation cgroup is not available in this version of ephemera; use auto, process or namespace');
   }
-  if (requested === 'process') return { level: 'process', reason: 'requested with --isolation process' };
+  const parentDeathGuard = detectParentDeathGuard();
+  if (requested === 'process') return { level: 'process', reason: 'requested with --isolation process', parentDeathGuard };
   const problem = namespaceProblem();
   if (!problem) {
-    return { level: 'namespace', reason: 'private mount namespace per environment (tmpfs /tmp, code at /var/task)' };
+    return { level: 'namespace', reason: 'private mount namespace per environment (tmpfs /tmp, code at /var/task)', parentDeathGuard };
   }
   if (requested === 'namespace') throw new IsolationUnavailableError(`--isolation namespace is not available here: ${problem}`);
-  return { level: 'process', reason: `namespace isolation unavailable (${problem}); /tmp is a private TMPDIR` };
+  return { level: 'process', reason: `namespace isolation unavailable (${problem}); /tmp is a private TMPDIR`, parentDeathGuard };
+}
+
+let guard: string[] | undefined;
+
+function detectParentDeathGuard(): string[] {
+  if (!guard) {
+    const prefix = ['setpriv', '--pdeathsig', 'KILL', '--'];
+    const r = spawnSync(prefix[0], [...prefix.slice(1), 'true'], { timeout: 5000 });
+    guard = r.status === 0 ? prefix : [];
+  }
+  return guard;
 }
 
 /** Why a private mount namespace cannot be made here, or undefined when it can (tried for real). */

@@ -58,7 +58,7 @@ describe('the CLI process', () => {
       const envs = await environments(url);
       expect(envs.length).toBeGreaterThanOrEqual(3);
       const pids = envs.map((e) => e.pid);
-      await waitFor(async () => (await environments(url)).every((e) => e.frozen), 2000).catch(() => undefined);
+      await waitFor(async () => (await environments(url)).every((e) => e.frozen), 2000);
       cli.child.kill(signal);
       expect(await cli.exit).toBe(0);
       expect(pids.filter(isAlive)).toEqual([]);
