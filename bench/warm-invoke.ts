@@ -1,0 +1,118 @@
+// Warm no-op invoke: latency at concurrency 1 and invokes/s at concurrency 8 through the real
+// emulator (in-process buildApp, each isolation level), next to loopback baselines from the same
+// run. Prints a Markdown table. Run alone: `node bench/warm-invoke.ts`.
+import { type Baseline, runtimeLoop, twoHops, twoRoundTrips } from './baselines.ts';
+import {
+  type CpuCost, INVOKE_PATH, type Stats, type Throughput, checkNoLeftovers, client, concurrent, discard, gc, isolationLevels, machine,
+  mb, ms, post, sequential, startEmulator, stats, table, withCpu,
+} from './lib.ts';
+
+export interface WarmConfig {
+  warmup: number;
+  sequential: number;
+  throughput: number;
+  concurrency: number;
+}
+
+export const WARM_DEFAULTS: WarmConfig = { warmup: 200, sequential: 3000, throughput: 5000, concurrency: 8 };
+
+interface Row {
+  name: string;
+  seq: Stats;
+  thr: Throughput;
+  cpu: CpuCost;
+}
+
+async function measure(name: string, make: (concurrency: number) => Promise<Baseline>, cfg: WarmConfig): Promise<Row> {
+  // Sequential with one connection; throughput with `concurrency` connections (and environments).
+  const one = await make(1);
+  let seq: Stats;
+  let cpu: CpuCost;
+  try {
+    for (let i = 0; i < cfg.warmup; i++) await one.op();
+    ({ result: seq, cpu } = await withCpu(cfg.sequential, one.pids, async () => stats(await sequential(one.op, cfg.sequential, 0))));
+  } finally {
+    await one.close();
+  }
+  const many = await make(cfg.concurrency);
+  try {
+    const thr = await concurrent(many.op, cfg.throughput, cfg.concurrency, cfg.warmup);
+    return { name, seq, thr, cpu };
+  } finally {
+    await many.close();
+  }
+}
+
+export async function warmInvoke(cfg: WarmConfig = WARM_DEFAULTS): Promise<string> {
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  for (const isolation of isolationLevels()) {
+    const emu = await startEmulator(isolation, discard);
+    if (typeof emu === 'string') {
+      notes.push(`- emulator (${isolation}) skipped: ${emu}`);
+      continue;
+    }
+    try {
+      // Sequential: one connection, so one environment stays warm. Then 8 connections, 8 environments.
+      const one = client(emu.origin, 1);
+      const many = client(emu.origin, cfg.concurrency);
+      try {
+        const op1 = (): Promise<void> => post(one, INVOKE_PATH);
+        for (let i = 0; i < cfg.warmup; i++) await op1();
+        gc();
+        const heapBefore = process.memoryUsage().heapUsed;
+        const pids = (): number[] => emu.eph.pool.environments().map((e) => e.pid ?? 0).filter((p) => p > 0);
+        const { result: seq, cpu } = await withCpu(cfg.sequential, pids, async () => stats(await sequential(op1, cfg.sequential, 0)));
+        const thr = await concurrent(() => post(many, INVOKE_PATH), cfg.throughput, cfg.concurrency, cfg.warmup);
+        gc();
+        const heapAfter = process.memoryUsage().heapUsed;
+        const envs = emu.eph.pool.environments().length;
+        rows.push({ name: `ephemera warm invoke (${isolation})`, seq, thr, cpu });
+        notes.push(`- ephemera (${isolation}): ${envs} environments after the concurrency-${cfg.concurrency} run; `
+          + `bench-process heap after GC ${mb(heapBefore)} MB before → ${mb(heapAfter)} MB after `
+          + `${cfg.sequential + cfg.throughput + cfg.warmup} more invokes.`);
+      } finally {
+        await one.close();
+        await many.close();
+      }
+    } finally {
+      await emu.close();
+    }
+  }
+
+  const base = await measure('baseline: 2 sequential loopback round trips', twoRoundTrips, cfg);
+  rows.push(base);
+  rows.push(await measure('baseline: 2 hops (client → A → B)', twoHops, cfg));
+  rows.push(await measure('baseline: minimal Runtime API loop (real runtime client)', (c) => runtimeLoop(c, false), cfg));
+  rows.push(await measure('baseline: same + SIGSTOP/SIGCONT per invoke', (c) => runtimeLoop(c, true), cfg));
+
+  const out = table(
+    ['case', 'p50 ms', 'p90 ms', 'p99 ms', 'mean ms', `p50 ÷ 2-RT`, `inv/s @c${cfg.concurrency}`, `p50 ms @c${cfg.concurrency}`, `p99 ms @c${cfg.concurrency}`, 'CPU µs/inv: bench proc', 'workers'],
+    rows.map((r) => [
+      r.name, ms(r.seq.p50), ms(r.seq.p90), ms(r.seq.p99), ms(r.seq.mean), `${(r.seq.p50 / base.seq.p50).toFixed(2)}×`,
+      r.thr.perSecond.toFixed(0), ms(r.thr.latency.p50), ms(r.thr.latency.p99),
+      r.cpu.selfUs.toFixed(0), r.cpu.workersUs === undefined ? '–' : r.cpu.workersUs.toFixed(0),
+    ]),
+  );
+  return [
+    `### Warm invoke (no-op Node.js handler, ${cfg.sequential} sequential after ${cfg.warmup} warm-up; `
+      + `${cfg.throughput} at concurrency ${cfg.concurrency})`,
+    '',
+    out,
+    '',
+    ...notes,
+    '- CPU µs/inv: during the sequential run; "bench proc" is this process (client + emulator or baseline servers), '
+      + '"workers" the runtime process trees (10 ms tick resolution).',
+    `- Budget: p50 < 0.5 ms and within 5× the 2-round-trip baseline. Client (undici Pool), emulator and baselines share this one process; `
+      + `at concurrency ${cfg.concurrency} the emulator and the Runtime API loops run ${cfg.concurrency} worker processes on ${machine().match(/(\d+) CPUs/)?.[1] ?? '?'} CPUs.`,
+  ].join('\n');
+}
+
+if (import.meta.main) {
+  const t0 = performance.now();
+  console.log(machine());
+  console.log();
+  console.log(await warmInvoke());
+  console.log(`\n(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  checkNoLeftovers('warm-invoke');
+}
