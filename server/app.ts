@@ -8,7 +8,7 @@ import { type IsolationInfo, detectIsolation } from './environment/isolation.ts'
 import { SUPPORTED_RUNTIMES } from './environment/runtimes.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { registerInternalRoutes } from './http/internal-routes.ts';
-import { registerInvokeRoutes } from './http/invoke-routes.ts';
+import { invokeFastPath, registerInvokeRoutes } from './http/invoke-routes.ts';
 import { InvocationService } from './invoke/invocation-service.ts';
 import { createLogger } from './logger.ts';
 import type { LoadedTemplate } from './model.ts';
@@ -58,8 +58,9 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   );
   const invoker = new InvocationService(pool, options.initTimeout * 1000);
 
-  const app = createHttpApp(logger);
-  registerInvokeRoutes(app, registry, invoker);
+  const invokeDeps = { registry, invoker };
+  const app = createHttpApp(logger, invokeFastPath(invokeDeps, (err) => logger.error({ err }, 'unexpected error while invoking')));
+  registerInvokeRoutes(app, invokeDeps);
   registerInternalRoutes(app, { registry, pool, isolation, version: VERSION });
 
   let closing: Promise<void> | undefined;

@@ -49,7 +49,6 @@ export interface InvokeOutcome {
 /** Known once the runtime is back at /next (or the environment died). */
 export interface InvokeReport {
   durationMs: number;
-  maxMemoryMB: number;
   status: InvokeStatus;
   errorType?: string;
 }
@@ -75,7 +74,7 @@ interface Running {
   status: InvokeStatus;
   errorType?: string;
   respond: (o: InvokeOutcome) => void;
-  finish: (r: Omit<InvokeReport, 'durationMs' | 'maxMemoryMB'>) => void;
+  finish: (r: Omit<InvokeReport, 'durationMs'>) => void;
   timer: NodeJS.Timeout;
 }
 
@@ -132,6 +131,17 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   get maxMemoryMB(): number {
     return this.lastMaxMemoryMB;
+  }
+
+  /** Peak memory of the process tree so far (VmHWM is monotonic, so reading late is still right). */
+  measureMemoryMB(): number {
+    if (this.worker?.alive) this.lastMaxMemoryMB = Math.max(this.lastMaxMemoryMB, this.worker.peakMemoryMB());
+    return this.lastMaxMemoryMB;
+  }
+
+  /** SIGSTOP the environment while it waits in the pool (Idle only); invoke() thaws it. */
+  freeze(): void {
+    if (this.state === 'Idle') this.worker?.freeze();
   }
 
   /** Relay a platform line (START, END, REPORT...) into the output and an invocation's log. */
@@ -192,7 +202,6 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     if (outcome.kind === 'error') return failed('error', outcome.errorType, outcome.payload);
     this.initLog = undefined;
     this.machine.transition('Idle', 'runtime reached next');
-    this.worker?.freeze();
     return { ok: true, durationMs: this.initDurationMs };
   }
 
@@ -204,15 +213,14 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     this.machine.transition('Invoking', inv.requestId);
     this.invocations++;
     let respond!: (o: InvokeOutcome) => void;
-    let finish!: (r: Omit<InvokeReport, 'durationMs' | 'maxMemoryMB'>) => void;
+    let finish!: (r: Omit<InvokeReport, 'durationMs'>) => void;
     const response = new Promise<InvokeOutcome>((r) => (respond = r));
     const report = new Promise<InvokeReport>((resolve) => {
       finish = (r) => {
         const durationMs = performance.now() - running.startedAt;
         clearTimeout(running.timer);
         this.running = undefined;
-        this.lastMaxMemoryMB = Math.max(this.lastMaxMemoryMB, this.worker?.peakMemoryMB() ?? 0);
-        resolve({ ...r, durationMs, maxMemoryMB: this.lastMaxMemoryMB });
+        resolve({ ...r, durationMs });
       };
     });
     const startedAt = performance.now();
@@ -243,9 +251,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     // Output the runtime wrote before calling /next may still sit in the pipe: read it first.
     setImmediate(() => {
       if (this.running !== run) return;
-      run.finish({ status: run.status, errorType: run.errorType });
       this.machine.transition('Idle', 'runtime back at next');
-      this.worker?.freeze();
+      run.finish({ status: run.status, errorType: run.errorType });
     });
   }
 
@@ -304,6 +311,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   }
 
   private failInvocation(run: Running, status: InvokeStatus, errorType: string, payload: Buffer): void {
+    this.measureMemoryMB();
     // A caller that already has its answer keeps it; the environment still failed afterwards.
     if (!run.responded) {
       run.responded = true;
@@ -344,6 +352,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private async terminate(reason: string): Promise<void> {
     this.machine.transition('ShuttingDown', reason);
     await this.stopWorker();
+    this.worker?.release();
     await this.api.close();
     if (this.tmpDir) rmSync(this.tmpDir, { recursive: true, force: true });
     this.machine.transition('Terminated', reason);

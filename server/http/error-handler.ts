@@ -9,22 +9,36 @@ import {
 
 export const INVOKE_LIMIT_BYTES = 6 * 1024 * 1024;
 
-export function sendApiError(reply: FastifyReply, err: LambdaApiError): FastifyReply {
-  const body: Record<string, unknown> = { Type: err.faultType, [err.messageKey]: err.message, ...err.extra };
-  return reply
-    .code(err.statusCode)
-    .headers({ 'x-amzn-ErrorType': err.wireType, 'x-amzn-RequestId': randomUUID(), ...err.headers })
-    .type('application/json')
-    .send(JSON.stringify(body));
+/** A framework-free HTTP answer: what both the fastify routes and the raw fast path send. */
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer | string;
 }
+
+export function renderApiError(err: LambdaApiError): HttpAnswer {
+  const body: Record<string, unknown> = { Type: err.faultType, [err.messageKey]: err.message, ...err.extra };
+  return {
+    status: err.statusCode,
+    headers: { 'Content-Type': 'application/json', 'x-amzn-ErrorType': err.wireType, 'x-amzn-RequestId': randomUUID(), ...err.headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export function sendAnswer(reply: FastifyReply, answer: HttpAnswer): FastifyReply {
+  return reply.code(answer.status).headers(answer.headers).send(answer.body);
+}
+
+export const sendApiError = (reply: FastifyReply, err: LambdaApiError): FastifyReply => sendAnswer(reply, renderApiError(err));
+
+export const tooLarge = (): RequestEntityTooLargeException =>
+  new RequestEntityTooLargeException(`Request must be smaller than ${INVOKE_LIMIT_BYTES} bytes for the InvokeFunction operation`);
 
 /** Map anything thrown in a route to a Lambda-shaped error. */
 export function toApiError(err: FastifyError | Error): LambdaApiError {
   if (err instanceof LambdaApiError) return err;
   const code = (err as FastifyError).code;
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new RequestEntityTooLargeException(`Request must be smaller than ${INVOKE_LIMIT_BYTES} bytes for the InvokeFunction operation`);
-  }
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return tooLarge();
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new UnsupportedMediaTypeException(err.message);
   if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
     return new InvalidRequestContentException(err.message);

@@ -1,13 +1,22 @@
 // The fastify instance every route is mounted on: raw bodies for every content type (the Invoke API
 // passes bytes through; later wire protocols parse their own) and Lambda-shaped error rendering.
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { INVOKE_LIMIT_BYTES, registerErrorHandling } from './error-handler.ts';
 
-export function createHttpApp(logger: Logger): FastifyInstance {
+/** A raw handler that may take a request before fastify sees it (returns true when it did). */
+export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+export function createHttpApp(logger: Logger, fastPath?: FastPath): FastifyInstance {
   const app: FastifyInstance = fastify({
+    serverFactory: (handler) => createServer({ noDelay: true }, (req, res) => {
+      if (!fastPath?.(req, res)) handler(req, res);
+    }),
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    // No per-request child logger (pino bindings on every invoke): routes log through the app's own.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: INVOKE_LIMIT_BYTES,
     forceCloseConnections: true,
   });

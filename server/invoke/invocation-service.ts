@@ -49,8 +49,7 @@ export class InvocationService {
           initDurationMs = again.durationMs;
           if (!again.ok) {
             const report: InvokeReport = {
-              durationMs: again.durationMs, maxMemoryMB: 0, status: again.status === 'timeout' ? 'timeout' : 'failure',
-              errorType: again.errorType,
+              durationMs: again.durationMs, status: again.status === 'timeout' ? 'timeout' : 'failure', errorType: again.errorType,
             };
             this.finishLines(lease, requestId, report, log, initDurationMs);
             this.pool.release(lease);
@@ -65,8 +64,13 @@ export class InvocationService {
       });
       const outcome = await response;
       const finished = report.then((r) => {
-        this.finishLines(lease, requestId, r, log, initDurationMs);
+        // Release first, and write END/REPORT (which reads /proc) only after an invoke waiting for
+        // this environment has had its turn: bookkeeping stays off the next invoke's critical path.
         this.pool.release(lease);
+        return new Promise<void>((resolve) => setImmediate(() => {
+          this.finishLines(lease, requestId, r, log, initDurationMs);
+          resolve();
+        }));
       });
       if (req.tail) await finished;
       return {
@@ -81,6 +85,7 @@ export class InvocationService {
 
   private finishLines(lease: Lease, requestId: string, report: InvokeReport, log: LogBuffer, initDurationMs?: number): void {
     lease.env.platformLine(endLine(requestId), log);
-    lease.env.platformLine(reportLine({ requestId, report, memorySizeMB: lease.fn.config.memorySize, initDurationMs }), log);
+    const maxMemoryMB = lease.env.measureMemoryMB();
+    lease.env.platformLine(reportLine({ requestId, report, maxMemoryMB, memorySizeMB: lease.fn.config.memorySize, initDurationMs }), log);
   }
 }

@@ -10,6 +10,8 @@ export interface ReportInput {
   requestId: string;
   report: InvokeReport;
   memorySizeMB: number;
+  /** Measured peak of the environment's process tree. */
+  maxMemoryMB: number;
   /** Set on the cold invoke only. */
   initDurationMs?: number;
 }
@@ -19,10 +21,10 @@ export function billedDurationMs(durationMs: number, initDurationMs = 0): number
   return Math.max(1, Math.ceil(durationMs + initDurationMs));
 }
 
-export function reportLine({ requestId, report, memorySizeMB, initDurationMs }: ReportInput): string {
+export function reportLine({ requestId, report, memorySizeMB, maxMemoryMB, initDurationMs }: ReportInput): string {
   let line = `REPORT RequestId: ${requestId}\tDuration: ${report.durationMs.toFixed(2)} ms\t`
     + `Billed Duration: ${billedDurationMs(report.durationMs, initDurationMs)} ms\t`
-    + `Memory Size: ${memorySizeMB} MB\tMax Memory Used: ${report.maxMemoryMB} MB\t`;
+    + `Memory Size: ${memorySizeMB} MB\tMax Memory Used: ${maxMemoryMB} MB\t`;
   if (initDurationMs !== undefined) line += `Init Duration: ${initDurationMs.toFixed(2)} ms\t`;
   if (report.status === 'timeout') line += 'Status: timeout';
   // A function's own error leaves REPORT as is; a platform failure (runtime exit...) is named.

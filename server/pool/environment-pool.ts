@@ -72,8 +72,9 @@ export class EnvironmentPool {
     const pool = this.poolOf(fn);
     if (env.state === 'Idle' && !this.closed) {
       const waiter = pool.waiters.shift();
-      if (waiter) return waiter(env); // the slot passes to the waiter
+      if (waiter) return waiter(env); // the slot passes to the waiter; no freeze just to thaw again
       this.limiter.give(fn.config.name);
+      env.freeze();
       pool.idle.push(env);
       pool.idleTimers.set(env, setTimeout(() => void this.reap(env, pool), this.keepAliveMs).unref());
       return;

@@ -25,6 +25,8 @@ export interface TestEmulator {
   invoke(fn: string, payload?: unknown, init?: { headers?: Record<string, string>; query?: string; raw?: string | Buffer }): Promise<InvokeResponse>;
   /** Every PID the emulator's environments have had, with their descendants seen so far. */
   pids(): number[];
+  /** The REPORT line of a request (written just after the answer, once the runtime is back at next). */
+  report(requestId: string | null): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -63,6 +65,9 @@ export async function startEmulator(template: string, options: Partial<Options> 
     pids() {
       track();
       return [...seen];
+    },
+    report(requestId) {
+      return waitFor(() => lines.find((l) => l.text.startsWith(`REPORT RequestId: ${requestId}\t`))?.text, 5000);
     },
     async stop() {
       track();

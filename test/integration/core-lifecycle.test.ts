@@ -63,7 +63,13 @@ describe.each(levels)('core lifecycle (%s isolation)', (isolation) => {
 
   it('reuses the environment: a module-level counter increments across sequential invokes', async () => {
     const results = [];
-    for (let i = 0; i < 5; i++) results.push((await em.invoke('counter')).json() as { count: number; pid: number });
+    let last = '';
+    for (let i = 0; i < 5; i++) {
+      const res = await em.invoke('counter');
+      last = res.headers.get('x-amzn-requestid')!;
+      results.push(res.json() as { count: number; pid: number });
+    }
+    await em.report(last);
     expect(results.map((r) => r.count)).toEqual([0, 1, 2, 3, 4]);
     expect(new Set(results.map((r) => r.pid)).size).toBe(1);
     const starts = em.lines.filter((l) => l.fn === 'counter' && l.text.startsWith('REPORT'));
@@ -116,13 +122,11 @@ describe.each(levels)('core lifecycle (%s isolation)', (isolation) => {
     const body = res.json() as { errorType: string; errorMessage: string };
     const rid = res.headers.get('x-amzn-requestid');
     expect(body).toEqual({ errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${rid} Error: Task timed out after 1.00 seconds` });
-    const report = em.lines.find((l) => l.text.startsWith(`REPORT RequestId: ${rid}`));
-    expect(report?.text).toMatch(/Status: timeout$/);
+    expect(await em.report(rid)).toMatch(/Status: timeout$/);
     expect(em.lines.some((l) => l.text.endsWith(`${rid} Task timed out after 1.00 seconds`))).toBe(true);
     const quick = await em.invoke('sleepy', { sleepMs: 1 });
     expect(quick.json()).toEqual({ slept: true });
-    const reports = em.lines.filter((l) => l.fn === 'sleepy' && l.text.startsWith('REPORT'));
-    expect(reports.at(-1)?.text).toContain('Init Duration');
+    expect(await em.report(quick.headers.get('x-amzn-requestid'))).toContain('Init Duration');
   });
 
   it('reports a crash as Runtime.ExitError and survives it', async () => {
@@ -133,8 +137,7 @@ describe.each(levels)('core lifecycle (%s isolation)', (isolation) => {
       errorType: 'Runtime.ExitError',
       errorMessage: `RequestId: ${rid} Error: Runtime exited with error: exit status 1`,
     });
-    const report = em.lines.find((l) => l.text.startsWith(`REPORT RequestId: ${rid}`));
-    expect(report?.text).toMatch(/Status: error\tError Type: Runtime.ExitError$/);
+    expect(await em.report(rid)).toMatch(/Status: error\tError Type: Runtime.ExitError$/);
     expect((await em.invoke('echo', { after: 'crash' })).status).toBe(200);
   });
 
@@ -144,6 +147,7 @@ describe.each(levels)('core lifecycle (%s isolation)', (isolation) => {
     const body = res.json() as { errorType: string; errorMessage: string };
     expect(body.errorType).toBe('Error');
     const rid = res.headers.get('x-amzn-requestid')!;
+    await em.report(rid);
     const mine = em.lines.filter((l) => l.fn === 'init-error').map((l) => l.text);
     expect(mine.filter((t) => t.startsWith('INIT_REPORT')).map((t) => /Phase: (\w+)/.exec(t)?.[1])).toEqual(['init', 'invoke']);
     expect(mine.some((t) => t === `START RequestId: ${rid} Version: $LATEST`)).toBe(true);

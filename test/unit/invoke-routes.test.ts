@@ -1,10 +1,10 @@
-// The Invoke API route and error rendering through app.inject, with a fake invoker (no processes):
-// request validation, FunctionName forms, headers, and AWS's error shapes.
+// The Invoke API route and error rendering with a fake invoker (no processes), through both ways in:
+// fastify's route (app.inject) and the raw fast path (a real loopback socket). Both must answer alike.
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createHttpApp } from '../../server/http/http-app.ts';
-import { registerInvokeRoutes } from '../../server/http/invoke-routes.ts';
+import { invokeFastPath, registerInvokeRoutes } from '../../server/http/invoke-routes.ts';
 import type { InvocationService, InvokeRequest } from '../../server/invoke/invocation-service.ts';
 import type { FunctionConfig } from '../../server/model.ts';
 import { Registry } from '../../server/registry/registry.ts';
@@ -25,18 +25,39 @@ const fakeInvoker = {
   },
 } as unknown as InvocationService;
 
+interface Res {
+  statusCode: number;
+  headers: Record<string, string | undefined>;
+  body: string;
+  json: () => any;
+}
+
 let app: FastifyInstance;
+let base = '';
 beforeAll(async () => {
-  app = createHttpApp(pino({ level: 'silent' }));
-  registerInvokeRoutes(app, new Registry([config], { region: 'us-east-1', accountId: '123456789012' }), fakeInvoker);
-  await app.ready();
+  const deps = { registry: new Registry([config], { region: 'us-east-1', accountId: '123456789012' }), invoker: fakeInvoker };
+  app = createHttpApp(pino({ level: 'silent' }), invokeFastPath(deps, () => {}));
+  registerInvokeRoutes(app, deps);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 });
 afterAll(() => app.close());
 
-const invoke = (fn: string, payload: string | Buffer = '{}', headers: Record<string, string> = {}, query = '') =>
-  app.inject({ method: 'POST', url: `/2015-03-31/functions/${fn}/invocations${query}`, payload, headers: { 'content-type': 'application/json', ...headers } });
+let mode: 'inject' | 'fast' = 'inject';
 
-function expectError(res: Awaited<ReturnType<typeof invoke>>, status: number, type: string, body: Record<string, unknown>): void {
+async function invoke(fn: string, payload: string | Buffer = '{}', headers: Record<string, string> = {}, query = ''): Promise<Res> {
+  const url = `/2015-03-31/functions/${fn}/invocations${query}`;
+  const all = { 'content-type': 'application/json', ...headers };
+  if (mode === 'inject') {
+    const r = await app.inject({ method: 'POST', url, payload, headers: all });
+    return { statusCode: r.statusCode, headers: r.headers as Record<string, string>, body: r.body, json: () => r.json() };
+  }
+  const r = await fetch(base + url, { method: 'POST', body: payload, headers: all });
+  const body = await r.text();
+  return { statusCode: r.status, headers: Object.fromEntries(r.headers), body, json: () => JSON.parse(body) };
+}
+
+function expectError(res: Res, status: number, type: string, body: Record<string, unknown>): void {
   expect(res.statusCode).toBe(status);
   expect(res.headers['x-amzn-errortype']).toBe(type);
   expect(res.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/);
@@ -44,7 +65,10 @@ function expectError(res: Awaited<ReturnType<typeof invoke>>, status: number, ty
   expect(res.json()).toEqual(body);
 }
 
-describe('invoke route', () => {
+describe.each(['inject', 'fast'] as const)('invoke route (%s)', (m) => {
+  beforeAll(() => {
+    mode = m;
+  });
   it('maps the result to Lambda headers', async () => {
     const res = await invoke('my-fn', '{"a":1}');
     expect(res.statusCode).toBe(200);
@@ -97,7 +121,10 @@ describe('invoke route', () => {
   });
 });
 
-describe('invoke errors in AWS shapes', () => {
+describe.each(['inject', 'fast'] as const)('invoke errors in AWS shapes (%s)', (m) => {
+  beforeAll(() => {
+    mode = m;
+  });
   it('404 ResourceNotFoundException for unknown functions and qualifiers', async () => {
     expectError(await invoke('nope'), 404, 'ResourceNotFoundException', { Type: 'User', Message: 'Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope:$LATEST' });
     expectError(await invoke('my-fn:PROD'), 404, 'ResourceNotFoundException', { Type: 'User', Message: 'Function not found: arn:aws:lambda:us-east-1:123456789012:function:my-fn:PROD' });
@@ -151,8 +178,8 @@ describe('invoke errors in AWS shapes', () => {
   });
 
   it('404 UnknownOperationException for paths that are not an API', async () => {
-    const res = await app.inject({ method: 'GET', url: '/nope' });
-    expect(res.statusCode).toBe(404);
-    expect(res.headers['x-amzn-errortype']).toBe('UnknownOperationException');
+    const res = await fetch(`${base}/nope`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
   });
 });

@@ -13,20 +13,20 @@ describe('platform log lines', () => {
   });
 
   it('REPORT for a warm success: every field followed by a tab', () => {
-    const line = reportLine({ requestId: rid, memorySizeMB: 128, report: { durationMs: 3.014, maxMemoryMB: 36, status: 'success' } });
+    const line = reportLine({ requestId: rid, memorySizeMB: 128, maxMemoryMB: 36, report: { durationMs: 3.014, status: 'success' } });
     expect(line).toBe(`REPORT RequestId: ${rid}\tDuration: 3.01 ms\tBilled Duration: 4 ms\tMemory Size: 128 MB\tMax Memory Used: 36 MB\t`);
   });
 
   it('REPORT for a cold start bills INIT too', () => {
-    const line = reportLine({ requestId: rid, memorySizeMB: 512, initDurationMs: 544.9, report: { durationMs: 900000, maxMemoryMB: 80, status: 'success' } });
+    const line = reportLine({ requestId: rid, memorySizeMB: 512, initDurationMs: 544.9, maxMemoryMB: 80, report: { durationMs: 900000, status: 'success' } });
     expect(line).toBe(`REPORT RequestId: ${rid}\tDuration: 900000.00 ms\tBilled Duration: 900545 ms\tMemory Size: 512 MB\tMax Memory Used: 80 MB\tInit Duration: 544.90 ms\t`);
   });
 
   it('REPORT names timeouts and platform failures, not function errors', () => {
     const base = { requestId: rid, memorySizeMB: 128 };
-    expect(reportLine({ ...base, report: { durationMs: 1000.2, maxMemoryMB: 40, status: 'timeout', errorType: 'Sandbox.Timedout' } })).toMatch(/\tStatus: timeout$/);
-    expect(reportLine({ ...base, report: { durationMs: 5, maxMemoryMB: 40, status: 'failure', errorType: 'Runtime.ExitError' } })).toMatch(/\tStatus: error\tError Type: Runtime.ExitError$/);
-    expect(reportLine({ ...base, report: { durationMs: 5, maxMemoryMB: 40, status: 'error', errorType: 'MyError' } })).toMatch(/Max Memory Used: 40 MB\t$/);
+    expect(reportLine({ ...base, maxMemoryMB: 40, report: { durationMs: 1000.2, status: 'timeout', errorType: 'Sandbox.Timedout' } })).toMatch(/\tStatus: timeout$/);
+    expect(reportLine({ ...base, maxMemoryMB: 40, report: { durationMs: 5, status: 'failure', errorType: 'Runtime.ExitError' } })).toMatch(/\tStatus: error\tError Type: Runtime.ExitError$/);
+    expect(reportLine({ ...base, maxMemoryMB: 40, report: { durationMs: 5, status: 'error', errorType: 'MyError' } })).toMatch(/Max Memory Used: 40 MB\t$/);
   });
 
   it('bills at least 1 ms, rounding up', () => {

@@ -1,0 +1,113 @@
+// The Invoke API's core, free of any HTTP framework: validate the request (invocation type, JSON,
+// UTF-8, client context), run it, and shape Lambda's answer. Used by the fastify route and the raw
+// fast path alike, so both answer exactly the same.
+import { randomFillSync, randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { InvalidParameterValueException, InvalidRequestContentException, ValidationException } from '../errors.ts';
+import type { InvocationService } from '../invoke/invocation-service.ts';
+import type { Registry } from '../registry/registry.ts';
+import type { HttpAnswer } from './error-handler.ts';
+
+export interface InvokeDeps {
+  registry: Registry;
+  invoker: InvocationService;
+}
+
+export interface InvokeHttpRequest {
+  /** The FunctionName path segment, already URL-decoded. */
+  functionName: string;
+  qualifier: string | undefined;
+  headers: IncomingHttpHeaders;
+  body: Buffer | undefined;
+}
+
+const CLIENT_CONTEXT_LIMIT = 3583;
+const INVOCATION_TYPES = ['Event', 'RequestResponse', 'DryRun'];
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Throws LambdaApiError for bad input; function errors are answers (200 + X-Amz-Function-Error). */
+export async function handleInvoke(deps: InvokeDeps, req: InvokeHttpRequest): Promise<HttpAnswer> {
+  const resolved = deps.registry.resolve(req.functionName, req.qualifier);
+  const type = header(req.headers, 'x-amz-invocation-type') ?? 'RequestResponse';
+  if (!INVOCATION_TYPES.includes(type)) {
+    throw new ValidationException(`1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`);
+  }
+  const payload = validatePayload(req.body);
+  if (type === 'DryRun') return { status: 204, headers: { 'x-amzn-RequestId': randomUUID() }, body: '' };
+  if (type === 'Event') {
+    throw new InvalidParameterValueException('InvocationType Event (asynchronous invocation) is not supported by this version of ephemera yet; use RequestResponse.');
+  }
+  const result = await deps.invoker.invoke({
+    fn: resolved.fn,
+    invokedArn: resolved.invokedArn,
+    payload,
+    tail: header(req.headers, 'x-amz-log-type') === 'Tail',
+    clientContext: clientContext(header(req.headers, 'x-amz-client-context')),
+    traceId: header(req.headers, 'x-amzn-trace-id') ?? newTraceId(),
+  });
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'X-Amz-Executed-Version': result.executedVersion,
+    'x-amzn-RequestId': result.requestId,
+  };
+  if (result.functionError) headers['X-Amz-Function-Error'] = result.functionError;
+  if (result.log !== undefined) headers['X-Amz-Log-Result'] = result.log;
+  return { status: 200, headers, body: result.payload };
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** The event must be valid UTF-8 JSON (any value); an empty body means `{}`. */
+export function validatePayload(body: unknown): Buffer {
+  const buf = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+  if (buf.length === 0) return Buffer.from('{}');
+  let text: string;
+  try {
+    text = utf8.decode(buf);
+  } catch {
+    throw new InvalidRequestContentException('Could not parse request body into json: Could not parse payload into json: Invalid UTF-8 middle byte');
+  }
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    throw new InvalidRequestContentException(`Could not parse request body into json: Could not parse payload into json: ${(err as Error).message}`);
+  }
+  return buf;
+}
+
+/** X-Amz-Client-Context: base64 of a JSON object, at most 3,583 bytes encoded. Returns the JSON text. */
+export function clientContext(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.length > CLIENT_CONTEXT_LIMIT) {
+    throw new InvalidParameterValueException(`Client context must be at most ${CLIENT_CONTEXT_LIMIT} bytes when base64-encoded.`);
+  }
+  const text = Buffer.from(value, 'base64').toString('utf8');
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return text;
+  } catch {
+    // fall through
+  }
+  throw new InvalidParameterValueException('Client context must be a valid Base64-encoded JSON object.');
+}
+
+// Random bytes for trace ids come from a pool refilled 4 KB at a time: one getrandom per ~200 invokes.
+const entropy = Buffer.alloc(4000);
+let entropyAt = entropy.length;
+
+function randomHex(bytes: number): string {
+  if (entropyAt + bytes > entropy.length) {
+    randomFillSync(entropy);
+    entropyAt = 0;
+  }
+  entropyAt += bytes;
+  return entropy.toString('hex', entropyAt - bytes, entropyAt);
+}
+
+/** An X-Ray trace header as Lambda makes one when the caller sent none (not sampled). */
+export function newTraceId(now = Date.now()): string {
+  return `Root=1-${Math.floor(now / 1000).toString(16)}-${randomHex(12)};Parent=${randomHex(8)};Sampled=0`;
+}
