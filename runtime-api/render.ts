@@ -14,7 +14,13 @@ export function sendError(res: ServerResponse, status: number, errorType: string
   sendJson(res, status, { errorMessage, errorType });
 }
 
-export const accepted = (res: ServerResponse): void => sendJson(res, 202, { status: 'OK' });
+const ACCEPTED = Buffer.from('{"status":"OK"}');
+const ACCEPTED_HEADERS = { 'Content-Type': JSON_TYPE, 'Content-Length': ACCEPTED.length };
+
+export function accepted(res: ServerResponse): void {
+  res.writeHead(202, ACCEPTED_HEADERS);
+  res.end(ACCEPTED);
+}
 
 export const invalidRequestId = (res: ServerResponse): void =>
   sendError(res, 400, 'InvalidRequestID', 'Invalid request ID');

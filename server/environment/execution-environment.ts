@@ -237,8 +237,10 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       traceId: inv.traceId,
       clientContext: inv.clientContext,
     };
-    this.worker?.thaw();
+    // Hand the event over first, then SIGCONT: the write lands in a stopped process's socket buffer
+    // (no wake-up mid-write), and the runtime resumes with its event already there.
     this.api.dispatch(event);
+    this.worker?.thaw();
     return { response, report };
   }
 

@@ -34,8 +34,22 @@ export class Registry {
     return this.byName.get(name);
   }
 
+  /** Successful resolutions by `name?qualifier`: the same few names are invoked over and over. */
+  private readonly resolved = new Map<string, Resolved>();
+
   /** Resolve the FunctionName path parameter and ?Qualifier, or throw AWS's error. */
   resolve(rawName: string, queryQualifier: string | undefined): Resolved {
+    const key = queryQualifier === undefined ? rawName : `${rawName}?${queryQualifier}`;
+    let hit = this.resolved.get(key);
+    if (!hit) {
+      hit = this.resolveUncached(rawName, queryQualifier);
+      if (this.resolved.size >= 1000) this.resolved.clear();
+      this.resolved.set(key, hit);
+    }
+    return hit;
+  }
+
+  private resolveUncached(rawName: string, queryQualifier: string | undefined): Resolved {
     const { name, qualifier } = parseFunctionRef(rawName, queryQualifier, this.ctx);
     const fn = this.byName.get(name);
     // Published versions and aliases arrive with the versions issue; until then only $LATEST exists.
