@@ -10,9 +10,16 @@ export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 export function createHttpApp(logger: Logger, fastPath?: FastPath): FastifyInstance {
   const app: FastifyInstance = fastify({
-    serverFactory: (handler) => createServer({ noDelay: true }, (req, res) => {
-      if (!fastPath?.(req, res)) handler(req, res);
-    }),
+    serverFactory: (handler) => {
+      const server = createServer({ noDelay: true }, (req, res) => {
+        if (!fastPath?.(req, res)) handler(req, res);
+      });
+      // A synchronous invoke may run for the function's whole timeout (up to 900 s) plus INIT: no
+      // request timeout (Node's default is 300 s). fastify applies none to a factory-made server.
+      server.requestTimeout = 0;
+      server.keepAliveTimeout = 72_000;
+      return server;
+    },
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     // No per-request child logger (pino bindings on every invoke): routes log through the app's own.

@@ -177,6 +177,10 @@ describe.each(['inject', 'fast'] as const)('invoke errors in AWS shapes (%s)', (
     expectError(res, 400, 'InvalidParameterValueException', { Type: 'User', message: 'Client context must be a valid Base64-encoded JSON object.' });
   });
 
+  it('never times out a long synchronous invoke (Lambda allows 900 s)', () => {
+    expect(app.server.requestTimeout).toBe(0);
+  });
+
   it('404 UnknownOperationException for paths that are not an API', async () => {
     const res = await fetch(`${base}/nope`);
     expect(res.status).toBe(404);
