@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import { type EnvironmentContext, ExecutionEnvironment } from '../environment/execution-environment.ts';
 import type { FunctionVersion } from '../model.ts';
+import { ServiceException } from '../errors.ts';
 import type { ConcurrencyLimiter } from './concurrency-limiter.ts';
 
 export interface Lease {
@@ -39,6 +40,7 @@ export class EnvironmentPool {
   async acquire(fn: FunctionVersion): Promise<Lease> {
     const pool = this.poolOf(fn);
     for (;;) {
+      if (this.closed) throw new ServiceException('The emulator is shutting down.');
       const warm = pool.idle.pop();
       if (warm) {
         clearTimeout(pool.idleTimers.get(warm));
