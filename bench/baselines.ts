@@ -18,6 +18,8 @@ export interface Baseline {
   op: () => Promise<void>;
   /** Worker processes serving it (for their CPU time), if any. */
   pids?: () => number[];
+  /** The origin and path(s) one op POSTs in turn, for a client in another process (when it can). */
+  remote?: { origin: string; paths: string[] };
   close(): Promise<void>;
 }
 
@@ -61,8 +63,10 @@ function echoServer(): Server {
 /** One invoke = two sequential keep-alive round trips from the client to one raw server. */
 export async function twoRoundTrips(concurrency: number): Promise<Baseline> {
   const server = echoServer();
-  const pool = client(await listen(server), concurrency);
+  const origin = await listen(server);
+  const pool = client(origin, concurrency);
   return {
+    remote: { origin, paths: ['/a', '/b'] },
     op: async () => {
       await post(pool, '/a');
       await post(pool, '/b');

@@ -1,13 +1,12 @@
 // Shared benchmark helpers: the machine line, percentiles, Markdown tables, an in-process emulator
 // (buildApp on 127.0.0.1:0, silent logger, output discarded or inspected), an undici client,
-// sequential and concurrent measurement loops, and a check that no child process is left behind.
+// sequential (re-exported from client.ts) and concurrent measurement loops, and a check that no child process is left behind.
 import { readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import pino from 'pino';
-import { Pool } from 'undici';
 import { type Ephemera, buildApp } from '../server/app.ts';
 import type { OutputSink } from '../server/environment/function-log.ts';
 import { IsolationUnavailableError, type IsolationLevel } from '../server/environment/isolation.ts';
@@ -110,32 +109,7 @@ export const discard: OutputSink = { line() {} };
 
 // ---- client ----------------------------------------------------------------------------------------
 
-export function client(origin: string, connections: number): Pool {
-  return new Pool(origin, { connections, pipelining: 1 });
-}
-
-const PAYLOAD = '{}';
-
-/** One POST that must answer 200 without X-Amz-Function-Error; the body is read in full. */
-export async function post(pool: Pool, path: string): Promise<void> {
-  const res = await pool.request({ path, method: 'POST', body: PAYLOAD, headers: { 'content-type': 'application/json' } });
-  const text = await res.body.text();
-  if (res.statusCode !== 200 || res.headers['x-amz-function-error']) {
-    throw new Error(`POST ${path} answered ${res.statusCode}: ${text.slice(0, 200)}`);
-  }
-}
-
-/** `warmup` untimed calls, then `n` sequential timed ones: latencies in ms. */
-export async function sequential(op: () => Promise<void>, n: number, warmup: number): Promise<number[]> {
-  for (let i = 0; i < warmup; i++) await op();
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await op();
-    out[i] = performance.now() - t0;
-  }
-  return out;
-}
+export { client, post, sequential } from './client.ts';
 
 export interface Throughput {
   perSecond: number;
