@@ -7,8 +7,9 @@ import { IsolationUnavailableError, detectIsolation, namespaceArgs } from '../se
 import { NODE_RUNTIME_DIR } from '../server/environment/runtimes.ts';
 import { MiniEnvironment } from './baselines.ts';
 import {
-  INVOKE_PATH, NOOP_DIR, type Stats, checkNoLeftovers, client, isolationLevels, machine, ms, post, sleep, startEmulator,
+  INVOKE_PATH, NOOP_DIR, type Stats, client, isolationLevels, ms, post, sleep, startEmulator,
   stats, table,
+  runStandalone,
 } from './lib.ts';
 
 export interface ColdConfig {
@@ -122,11 +123,4 @@ export async function coldStart(cfg: ColdConfig = COLD_DEFAULTS): Promise<string
   ].join('\n');
 }
 
-if (import.meta.main) {
-  const t0 = performance.now();
-  console.log(machine());
-  console.log();
-  console.log(await coldStart());
-  console.log(`\n(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-  checkNoLeftovers('cold-start');
-}
+if (import.meta.main) await runStandalone('cold-start', coldStart);

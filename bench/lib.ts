@@ -140,17 +140,18 @@ export async function concurrent(op: () => Promise<void>, total: number, concurr
 
 // ---- processes -------------------------------------------------------------------------------------
 
-/** PIDs under pid (main-thread children, recursively). */
-export function descendants(pid: number): number[] {
-  const out: number[] = [];
-  try {
-    for (const c of readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').split(' ')) {
-      if (c) out.push(Number(c), ...descendants(Number(c)));
-    }
-  } catch {
-    // gone
-  }
-  return out;
+/** PIDs under pid (main-thread children, recursively): the same walk the tests use. */
+export { descendants } from '../test/helpers/emulator.ts';
+import { descendants } from '../test/helpers/emulator.ts';
+
+/** Entry point of a benchmark run on its own: machine line, the tables, the time, no leftovers. */
+export async function runStandalone(name: string, body: () => Promise<string>): Promise<void> {
+  const t0 = performance.now();
+  console.log(machine());
+  console.log();
+  console.log(await body());
+  console.log(`\n(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  checkNoLeftovers(name);
 }
 
 /** Live (non-zombie) children of this process, from every thread. */

@@ -4,8 +4,9 @@
 // Run alone: `node bench/memory-per-env.ts`.
 import { readFileSync } from 'node:fs';
 import {
-  INVOKE_PATH, checkNoLeftovers, client, cpuTicks, descendants, discard, isolationLevels, machine, post, sleep, startEmulator,
+  INVOKE_PATH, client, cpuTicks, descendants, discard, isolationLevels, post, sleep, startEmulator,
   procKb, stats, table,
+  runStandalone,
 } from './lib.ts';
 
 export interface MemoryConfig {
@@ -74,11 +75,4 @@ function procState(pid: number): string {
   }
 }
 
-if (import.meta.main) {
-  const t0 = performance.now();
-  console.log(machine());
-  console.log();
-  console.log(await memoryPerEnv());
-  console.log(`\n(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-  checkNoLeftovers('memory-per-env');
-}
+if (import.meta.main) await runStandalone('memory-per-env', memoryPerEnv);

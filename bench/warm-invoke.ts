@@ -6,8 +6,9 @@
 import { type Baseline, runtimeLoop, twoHops, twoRoundTrips } from './baselines.ts';
 import { remoteSequential } from './client.ts';
 import {
-  type CpuCost, INVOKE_PATH, type Stats, type Throughput, checkNoLeftovers, client, concurrent, discard, gc, isolationLevels, machine,
+  type CpuCost, INVOKE_PATH, type Stats, type Throughput, client, concurrent, discard, gc, isolationLevels, machine,
   mb, ms, post, sequential, startEmulator, stats, table, withCpu,
+  runStandalone,
 } from './lib.ts';
 
 export interface WarmConfig {
@@ -130,11 +131,4 @@ export async function warmInvoke(cfg: WarmConfig = WARM_DEFAULTS): Promise<strin
   ].join('\n');
 }
 
-if (import.meta.main) {
-  const t0 = performance.now();
-  console.log(machine());
-  console.log();
-  console.log(await warmInvoke());
-  console.log(`\n(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-  checkNoLeftovers('warm-invoke');
-}
+if (import.meta.main) await runStandalone('warm-invoke', warmInvoke);
