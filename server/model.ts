@@ -29,6 +29,8 @@ export interface FunctionConfig {
   logFormat: 'Text' | 'JSON';
   /** ReservedConcurrentExecutions, undefined when unset. */
   reservedConcurrency?: number;
+  /** Absolute directories of the function's layers, in the template's order (later ones win at /opt). */
+  layers?: string[];
 }
 
 export interface TemplateWarning {
