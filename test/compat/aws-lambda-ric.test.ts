@@ -1,0 +1,211 @@
+// AWS's official Node runtime client (npm `aws-lambda-ric` 4.x) started from a provided.* `bootstrap`
+// (fixtures/functions/ric-node) must run unchanged against our Runtime API: the same invoke, error,
+// timeout, crash, init-error, warm-reuse and Tail-log behaviours as our own Node runtime, under each
+// isolation level this machine offers, and no process left behind.
+//
+// The client has a native addon, so it is built here (npm install in the fixture; node_modules is
+// git-ignored) with the Node that runs the tests and that Node's headers. If it cannot be built on
+// this machine the suite is skipped with npm's reason.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detectIsolation, type IsolationLevel } from '../../server/environment/isolation.ts';
+import { fixture, isAlive, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
+import { arn, stopAndCheckOrphans } from './helpers.ts';
+
+const RIC_VERSION = '4.0.2';
+const RIC_DIR = fixture('functions/ric-node');
+const BUILD_TIMEOUT_MS = 180_000;
+
+/** Builds the fixture's node_modules unless already built; returns why it could not, or undefined. */
+async function buildRic(): Promise<string | undefined> {
+  const pkg = join(RIC_DIR, 'node_modules/aws-lambda-ric');
+  const built = (): boolean => {
+    try {
+      return existsSync(join(pkg, 'rapid-client.node'))
+        && (JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { version: string }).version === RIC_VERSION;
+    } catch {
+      return false;
+    }
+  };
+  if (built()) return undefined;
+  const binDir = dirname(process.execPath);
+  const prefix = dirname(binDir);
+  // Not the npm/vitest variables of the process running the tests (npx sets npm_config_*, npm_package_*).
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !/^(npm_|VITEST|NODE_OPTIONS$)/i.test(k)) env[k] = v;
+  }
+  env.PATH = `${binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`;
+  // node-gyp must compile against the headers of this Node, not the user's `nodedir` config.
+  if (existsSync(join(prefix, 'include/node/node_version.h'))) env.npm_config_nodedir = prefix;
+  const npm = existsSync(join(binDir, 'npm')) ? join(binDir, 'npm') : 'npm';
+  const started = Date.now();
+  try {
+    await promisify(execFile)(npm, ['install', '--no-audit', '--no-fund', '--no-package-lock'], {
+      cwd: RIC_DIR, env, timeout: BUILD_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024,
+    });
+  } catch (err) {
+    const e = err as { stderr?: string; message: string; killed?: boolean };
+    if (e.killed) return `npm install did not finish in ${BUILD_TIMEOUT_MS / 1000} s`;
+    const lines = (e.stderr ?? '').split('\n').filter((l) => /^npm (error|ERR!)/.test(l));
+    return (lines.length ? lines : [e.message]).slice(0, 8).join('\n');
+  }
+  if (!built()) return `npm install succeeded but ${join(pkg, 'rapid-client.node')} is missing (were its install scripts blocked?)`;
+  console.log(`aws-lambda-ric ${RIC_VERSION} built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return undefined;
+}
+
+const skipReason = await buildRic();
+if (skipReason) console.warn(`aws-lambda-ric tests skipped: aws-lambda-ric ${RIC_VERSION} cannot be built here:\n${skipReason}`);
+
+const levels: IsolationLevel[] = ['process'];
+try {
+  if (detectIsolation('namespace').level === 'namespace') levels.push('namespace');
+} catch (err) {
+  console.warn(`namespace isolation tests skipped: ${(err as Error).message}`);
+}
+
+interface RicEcho {
+  event: unknown;
+  requestId: string;
+  functionName: string;
+  invokedFunctionArn: string;
+  remainingMs: number;
+  handler: string;
+  taskRoot: string;
+  pid: number;
+  count: number;
+}
+
+describe.skipIf(skipReason !== undefined).each(levels)(`aws-lambda-ric ${RIC_VERSION} on provided.* (%s isolation)`, (isolation) => {
+  let em: TestEmulator;
+  beforeAll(async () => {
+    em = await startEmulator(fixture('templates/provided.yaml'), { isolation });
+  });
+  afterAll(async () => {
+    await stopAndCheckOrphans(em);
+  });
+
+  const linesOf = (fn: string): string[] => em.lines.filter((l) => l.fn === fn).map((l) => l.text);
+
+  it('answers with the handler result; the request id is the one the client saw', async () => {
+    const res = await em.invoke('ric-echo', { hello: 'wörld' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-amz-function-error')).toBeNull();
+    expect(res.headers.get('x-amz-executed-version')).toBe('$LATEST');
+    expect(res.headers.get('content-type')).toBe('application/json');
+    const body = res.json() as RicEcho;
+    expect(body.event).toEqual({ hello: 'wörld' });
+    expect(res.headers.get('x-amzn-requestid')).toBe(body.requestId);
+    expect(body.handler).toBe('index.handler');
+    expect(body.functionName).toBe('ric-echo');
+    expect(body.invokedFunctionArn).toBe(arn('ric-echo'));
+    expect(body.remainingMs).toBeGreaterThan(1000);
+    expect(body.remainingMs).toBeLessThanOrEqual(3000);
+    expect(body.taskRoot).toBe(isolation === 'namespace' ? '/var/task' : RIC_DIR);
+    expect(await em.report(body.requestId)).toContain('Init Duration');
+    const mine = linesOf('ric-echo');
+    expect(mine.some((t) => t.startsWith('INIT_START Runtime Version: provided.al2023:'))).toBe(true);
+    expect(mine).toContain('starting aws-lambda-ric for index.handler');
+  });
+
+  it('runs on provided.al2 the same way', async () => {
+    const res = await em.invoke('ric-echo-al2', { n: 2 });
+    const body = res.json() as RicEcho;
+    expect(body.event).toEqual({ n: 2 });
+    expect(res.headers.get('x-amzn-requestid')).toBe(body.requestId);
+  });
+
+  it('reuses the environment: a module-level counter increments across sequential invokes', async () => {
+    const results: RicEcho[] = [];
+    for (let i = 0; i < 4; i++) results.push((await em.invoke('ric-echo', { i })).json() as RicEcho);
+    const first = results[0].count;
+    expect(results.map((r) => r.count)).toEqual([first, first + 1, first + 2, first + 3]);
+    expect(new Set(results.map((r) => r.pid)).size).toBe(1);
+    expect(await em.report(results[3].requestId)).not.toContain('Init Duration');
+  });
+
+  it('keeps a thrown error as the result (errorType from the body: the client sends no header)', async () => {
+    const res = await em.invoke('ric-throws', { why: 'ric' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-amz-function-error')).toBe('Unhandled');
+    const rid = res.headers.get('x-amzn-requestid')!;
+    const body = res.json() as { errorType: string; errorMessage: string; trace: string[] };
+    expect(body.errorType).toBe('MyError');
+    expect(body.errorMessage).toBe('boom: ric');
+    expect(Array.isArray(body.trace)).toBe(true);
+    expect(body.trace[0]).toMatch(/^MyError: boom: ric/);
+    expect(await em.report(rid)).not.toContain('Status:');
+    expect(linesOf('ric-throws').some((t) => t.includes(`\t${rid}\tERROR\tInvoke Error \t`))).toBe(true);
+    // The environment survives: the client goes back to /next.
+    const again = await em.invoke('ric-throws', { why: 'again' });
+    expect((again.json() as { errorMessage: string }).errorMessage).toBe('boom: again');
+  });
+
+  it('times out: Sandbox.Timedout, the client is killed, the next invoke is cold', async () => {
+    const warm = (await em.invoke('ric-timeout', { action: 'sleep', ms: 1 })).json() as RicEcho;
+    const res = await em.invoke('ric-timeout', { action: 'sleep', ms: 10_000 });
+    const rid = res.headers.get('x-amzn-requestid');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-amz-function-error')).toBe('Unhandled');
+    expect(res.json()).toEqual({ errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${rid} Error: Task timed out after 2.00 seconds` });
+    expect(await em.report(rid)).toMatch(/Status: timeout$/);
+    expect(isAlive(warm.pid)).toBe(false);
+    const next = (await em.invoke('ric-timeout', { action: 'sleep', ms: 1 })).json() as RicEcho;
+    expect(next.pid).not.toBe(warm.pid);
+    expect(next.count).toBe(1);
+    expect(await em.report(next.requestId)).toContain('Init Duration');
+  });
+
+  it('reports process.exit(1) in a handler as Runtime.ExitError and starts a new client', async () => {
+    const warm = (await em.invoke('ric-echo', {})).json() as RicEcho;
+    const res = await em.invoke('ric-echo', { action: 'exit' });
+    const rid = res.headers.get('x-amzn-requestid');
+    expect(res.headers.get('x-amz-function-error')).toBe('Unhandled');
+    expect(res.json()).toEqual({
+      errorType: 'Runtime.ExitError',
+      errorMessage: `RequestId: ${rid} Error: Runtime exited with error: exit status 1`,
+    });
+    expect(await em.report(rid)).toMatch(/Status: error\tError Type: Runtime\.ExitError$/);
+    const next = (await em.invoke('ric-echo', { after: 'exit' })).json() as RicEcho;
+    expect(next.event).toEqual({ after: 'exit' });
+    expect(next.pid).not.toBe(warm.pid);
+    expect(next.count).toBe(1);
+  });
+
+  it('returns the init error of a module that throws, after re-running INIT inside the invoke', async () => {
+    const res = await em.invoke('ric-init-throws');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-amz-function-error')).toBe('Unhandled');
+    const body = res.json() as { errorType: string; errorMessage: string };
+    expect(body.errorType).toBe('Error');
+    expect(body.errorMessage).toBe('init failed on purpose');
+    const rid = res.headers.get('x-amzn-requestid')!;
+    expect(await em.report(rid)).toMatch(/Status: error\tError Type: Error$/);
+    const mine = linesOf('ric-init-throws');
+    expect(mine.filter((t) => t.startsWith('INIT_REPORT')).map((t) => /Phase: (\w+)/.exec(t)?.[1])).toEqual(['init', 'invoke']);
+    expect(mine).toContain(`START RequestId: ${rid} Version: $LATEST`);
+  });
+
+  it('returns Runtime.HandlerNotFound for a handler the module does not export', async () => {
+    const res = await em.invoke('ric-no-handler');
+    expect(res.headers.get('x-amz-function-error')).toBe('Unhandled');
+    expect((res.json() as { errorType: string }).errorType).toBe('Runtime.HandlerNotFound');
+    expect(await em.report(res.headers.get('x-amzn-requestid'))).toMatch(/Error Type: Runtime\.HandlerNotFound$/);
+  });
+
+  it("returns the Tail log: the client's INFO line between START and END", async () => {
+    const res = await em.invoke('ric-echo', {}, { headers: { 'X-Amz-Log-Type': 'Tail' } });
+    const rid = res.headers.get('x-amzn-requestid')!;
+    expect((res.json() as RicEcho).requestId).toBe(rid);
+    const lines = Buffer.from(res.headers.get('x-amz-log-result')!, 'base64').toString('utf8').replace(/\n$/, '').split('\n');
+    const start = lines.indexOf(`START RequestId: ${rid} Version: $LATEST`);
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(lines.slice(start).some((l) => new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\t${rid}\\tINFO\\tric echo ${rid}$`).test(l))).toBe(true);
+    expect(lines.at(-2)).toBe(`END RequestId: ${rid}`);
+    expect(lines.at(-1)).toMatch(new RegExp(`^REPORT RequestId: ${rid}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB`));
+  });
+});
