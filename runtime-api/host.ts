@@ -25,4 +25,10 @@ export interface RuntimeApiHost {
   invocationError(requestId: string, payload: Buffer, errorType: string): void;
   /** The runtime posted /runtime/init/error before its first /next. */
   initError(payload: Buffer, errorType: string): void;
+  /** An extension registered (Extensions API). */
+  extensionRegistered?(ext: { id: string; name: string; events: string[]; external: boolean }): void;
+  /** An extension is parked in /event/next with nothing queued: INIT or its part of an invoke is done. */
+  extensionNext?(id: string): void;
+  /** An extension posted init/error or exit/error. */
+  extensionError?(id: string, kind: 'init' | 'exit', errorType: string, payload: Buffer): void;
 }

@@ -2,21 +2,39 @@
 // warm-invoke hot path; one per environment, so no framework). Routes by API prefix.
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ExtensionsApi, type FunctionIdentity } from './extension-routes.ts';
 import type { InvokeEvent, RuntimeApiHost } from './host.ts';
 import { internalError, notFound } from './render.ts';
+import { TelemetryHub } from './telemetry.ts';
 import { RUNTIME_PREFIX, RuntimeSession } from './runtime-routes.ts';
 
 /** A further API mounted on the listener (Extensions, Telemetry): returns false when the path is not its own. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 
+const NO_IDENTITY: FunctionIdentity = { functionName: '', functionVersion: '', handler: '', accountId: '', externalNames: [] };
+
 export class RuntimeApiServer {
   readonly runtime: RuntimeSession;
+  readonly extensions: ExtensionsApi;
+  readonly telemetry: TelemetryHub;
   private readonly server: Server;
   private readonly extraRoutes: RouteHandler[] = [];
   private addr = '';
 
-  constructor(host: RuntimeApiHost) {
-    this.runtime = new RuntimeSession(host);
+  constructor(host: RuntimeApiHost, identity: FunctionIdentity = NO_IDENTITY) {
+    this.extensions = new ExtensionsApi(host, identity);
+    // Extension registration closes when the runtime first asks for work (RIE).
+    const registry = this.extensions.registry;
+    this.telemetry = new TelemetryHub(registry);
+    this.runtime = new RuntimeSession({
+      runtimeNext: () => {
+        registry.closed = true;
+        host.runtimeNext();
+      },
+      invocationResponse: (id, payload) => host.invocationResponse(id, payload),
+      invocationError: (id, payload, type) => host.invocationError(id, payload, type),
+      initError: (payload, type) => host.initError(payload, type),
+    });
     this.server = createServer({ keepAlive: true, noDelay: true }, (req, res) => this.route(req, res));
     // /next is a long poll that may stay parked for the whole keep-alive period: no server timeouts.
     this.server.requestTimeout = 0;
@@ -45,13 +63,22 @@ export class RuntimeApiServer {
     this.extraRoutes.push(handler);
   }
 
+  /** Hand an invocation to the runtime and, together, INVOKE to the extensions subscribed to it. */
   dispatch(event: InvokeEvent): void {
     this.runtime.dispatch(event);
+    if (this.extensions.registry.byId.size > 0) {
+      this.extensions.post({
+        eventType: 'INVOKE', deadlineMs: event.deadlineMs, requestId: event.requestId, invokedFunctionArn: event.invokedFunctionArn,
+        ...(event.traceId ? { tracing: { type: 'X-Amzn-Trace-Id' as const, value: event.traceId } } : {}),
+      });
+    }
   }
 
   /** Stop listening and drop every connection (the environment's processes are gone or going). */
   close(): Promise<void> {
     this.runtime.abandon();
+    this.extensions.abandon();
+    this.telemetry.close();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -64,6 +91,8 @@ export class RuntimeApiServer {
     const path = q < 0 ? url : url.slice(0, q);
     try {
       if (path.startsWith(RUNTIME_PREFIX)) return this.runtime.handle(req, res, path.slice(RUNTIME_PREFIX.length));
+      if (this.extensions.handle(req, res, path)) return;
+      if (this.telemetry.handle(req, res, path)) return;
       for (const handler of this.extraRoutes) if (handler(req, res, path)) return;
       notFound(res);
     } catch {

@@ -52,7 +52,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   const registry = new Registry(template.functions, ctx);
   const output = overrides.output ?? new StreamOutputSink(process.stdout);
   const pool = new EnvironmentPool(
-    { isolation: isolation.level, parentDeathGuard: isolation.parentDeathGuard, region: options.region, output, logger },
+    { accountId: options.accountId, isolation: isolation.level, parentDeathGuard: isolation.parentDeathGuard, region: options.region, output, logger },
     new ConcurrencyLimiter(options.maxConcurrency),
     options.keepAlive * 1000,
   );

@@ -1,7 +1,10 @@
 // The environment a function's processes get: Lambda's reserved variables and defaults plus the
-// function's own; never the emulator's own environment (credentials above all).
+// function's own; never the emulator's own environment (credentials above all). Layers: merged at /opt
+// in namespace isolation, so the /opt entries find them; in process isolation each layer's own folders
+// go on NODE_PATH, PYTHONPATH, PATH and LD_LIBRARY_PATH, later layers first (later layers win).
 import { dirname } from 'node:path';
 import type { FunctionConfig } from '../model.ts';
+import { RUNTIME_DIR, TASK_ROOT, sandboxNode } from './isolation.ts';
 
 /** Variables Lambda reserves: a function may not set them (the template loader warns). */
 export const RESERVED_VARS = new Set([
@@ -42,16 +45,31 @@ export function executionEnv(runtime: string): string | undefined {
 export function buildEnv(i: EnvVarInput): Record<string, string> {
   const { fn } = i;
   const nodeMajor = /^nodejs(\d+)/.exec(fn.runtime)?.[1] ?? '24';
-  const binDir = dirname(process.execPath);
+  const python = /^python(\d+\.\d+)/.exec(fn.runtime)?.[1];
+  // Namespace isolation (the sandbox's own paths): the layers are merged at /opt, and Node runs from
+  // /var/lang when they are (the host's /opt is hidden then).
+  const sandboxed = i.taskRoot === TASK_ROOT && i.runtimeDir === RUNTIME_DIR;
+  const layers = sandboxed ? [] : [...(fn.layers ?? [])].reverse();
+  const binDir = sandboxed && (fn.layers?.length ?? 0) > 0 ? dirname(sandboxNode().path) : dirname(process.execPath);
+  const paths = (...parts: (string | string[])[]): string => parts.flat().join(':');
   const env: Record<string, string> = {
     // Defaults a function may override.
-    PATH: `${binDir}:/usr/local/bin:/usr/bin:/bin:/opt/bin`,
+    PATH: paths(binDir, '/usr/local/bin', '/usr/bin', '/bin', layers.map((l) => `${l}/bin`), '/opt/bin'),
     LANG: 'en_US.UTF-8',
     LC_CTYPE: 'C.UTF-8',
     TZ: ':UTC',
-    LD_LIBRARY_PATH: `/lib64:/usr/lib64:${i.runtimeDir}:${i.runtimeDir}/lib:${i.taskRoot}:${i.taskRoot}/lib:/opt/lib`,
-    NODE_PATH: `/opt/nodejs/node${nodeMajor}/node_modules:/opt/nodejs/node_modules:${i.runtimeDir}/node_modules:${i.runtimeDir}:${i.taskRoot}`,
-    PYTHONPATH: i.runtimeDir,
+    LD_LIBRARY_PATH: paths(
+      '/lib64', '/usr/lib64', i.runtimeDir, `${i.runtimeDir}/lib`, i.taskRoot, `${i.taskRoot}/lib`,
+      layers.map((l) => `${l}/lib`), '/opt/lib',
+    ),
+    NODE_PATH: paths(
+      layers.flatMap((l) => [`${l}/nodejs/node${nodeMajor}/node_modules`, `${l}/nodejs/node_modules`]),
+      `/opt/nodejs/node${nodeMajor}/node_modules`, '/opt/nodejs/node_modules', `${i.runtimeDir}/node_modules`, i.runtimeDir, i.taskRoot,
+    ),
+    PYTHONPATH: paths(
+      python ? layers.flatMap((l) => [`${l}/python`, `${l}/python/lib/python${python}/site-packages`]) : [],
+      i.runtimeDir,
+    ),
     AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
     AWS_XRAY_DAEMON_ADDRESS: '169.254.100.1:2000',
     _AWS_XRAY_DAEMON_ADDRESS: '169.254.100.1',

@@ -13,11 +13,17 @@ import { LogBuffer, type OutputSink } from './function-log.ts';
 import type { IsolationLevel } from './isolation.ts';
 import { exitMessage, initTimeoutPayload, platformPayload, timeoutPayload } from './platform-errors.ts';
 import { runtimeLaunch } from './runtimes.ts';
+import { type ExternalExtension, findExtensions } from './extension-launch.ts';
 import { spawnPlan } from './spawn-plan.ts';
 import { EnvironmentStateMachine, type EnvState } from './state.ts';
-import { type ExitInfo, WorkerProcess } from './worker-process.ts';
+import { type ExitInfo, type OutputSource, WorkerProcess } from './worker-process.ts';
+import type { TelemetryHub } from '../../runtime-api/telemetry.ts';
+
+const round = (ms: number): number => Math.round(ms * 1000) / 1000;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export interface EnvironmentContext {
+  accountId: string;
   isolation: IsolationLevel;
   /** argv prefix tying a worker's life to the emulator's (see IsolationInfo.parentDeathGuard). */
   parentDeathGuard: string[];
@@ -70,6 +76,8 @@ interface Running {
   inv: Invocation;
   startedAt: number;
   responded: boolean;
+  /** The runtime is back at /next (the invoke ends when every INVOKE extension is too). */
+  runtimeBack: boolean;
   /** What the answer was, for REPORT once the runtime is back at /next. */
   status: InvokeStatus;
   errorType?: string;
@@ -104,8 +112,16 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     this.machine = new EnvironmentStateMachine((from, to, reason) => {
       ctx.logger.debug({ env: this.id.slice(0, 8), fn: fn.config.name, from, to, reason }, 'environment transition');
     });
-    this.api = new RuntimeApiServer(this);
+    this.extensions = findExtensions(fn.config.layers);
+    this.api = new RuntimeApiServer(this, {
+      functionName: fn.config.name, functionVersion: fn.version, handler: fn.config.handler, accountId: ctx.accountId,
+      externalNames: this.extensions.map((e) => e.name),
+    });
   }
+
+  /** External extensions started with this environment. */
+  readonly extensions: ExternalExtension[];
+  private runtimeReady = false;
 
   get state(): EnvState {
     return this.machine.state;
@@ -141,7 +157,9 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   /** SIGSTOP the environment while it waits in the pool (Idle only); invoke() thaws it. */
   freeze(): void {
-    if (this.state === 'Idle') this.worker?.freeze();
+    if (this.state !== 'Idle') return;
+    this.telemetry.pause();
+    this.worker?.freeze();
   }
 
   /** Relay a platform line (START, END, REPORT...) into the output and an invocation's log. */
@@ -161,23 +179,31 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     this.machine.transition('Initializing', `${opts.type} init, phase ${opts.phase}`);
     this.initType = opts.type;
     this.initLog = opts.log;
+    this.runtimeReady = false;
     const started = performance.now();
     const failed = (status: 'error' | 'timeout', errorType: string, payload: Buffer): InitOutcome => {
       const durationMs = performance.now() - started;
       this.machine.transition('InitFailed', `${status}: ${errorType}`);
       void this.stopWorker();
       this.platformLine(`INIT_REPORT Init Duration: ${durationMs.toFixed(2)} ms\tPhase: ${opts.phase}\tStatus: ${status}\tError Type: ${errorType}`, opts.log);
+      const record = { initializationType: opts.type, phase: opts.phase, status, errorType };
+      this.telemetry.emit('platform', 'platform.initRuntimeDone', record);
+      this.telemetry.emit('platform', 'platform.initReport', { ...record, metrics: { durationMs: round(durationMs) } });
       return { ok: false, durationMs, status, errorType, payload };
     };
     const launch = runtimeLaunch(this.fn.config);
     if ('error' in launch) return failed('error', launch.errorType, platformPayload(launch.errorType, launch.error));
     const address = await this.api.listen();
-    this.platformLine(`INIT_START Runtime Version: ${launch.version}\tRuntime Version ARN: arn:aws:lambda:${this.ctx.region}::runtime:ephemera-${launch.version.replace(':', '-')}`, opts.log);
+    const runtimeVersionArn = `arn:aws:lambda:${this.ctx.region}::runtime:ephemera-${launch.version.replace(':', '-')}`;
+    this.platformLine(`INIT_START Runtime Version: ${launch.version}\tRuntime Version ARN: ${runtimeVersionArn}`, opts.log);
+    const initRecord = { initializationType: opts.type, phase: opts.phase };
+    this.telemetry.emit('platform', 'platform.initStart', { ...initRecord, runtimeVersion: launch.version, runtimeVersionArn });
 
     if (this.ctx.isolation === 'process') this.tmpDir = mkdtempSync(join(tmpdir(), `ephemera-${this.fn.config.name}-`));
     const plan = spawnPlan({
       fn: this.fn, envId: this.id, isolation: this.ctx.isolation, parentDeathGuard: this.ctx.parentDeathGuard,
       region: this.ctx.region, runtimeApi: address, launch, initType: opts.type, tmpDir: this.tmpDir, extraEnv: this.ctx.extraEnv,
+      extensions: this.extensions,
     });
 
     const outcome = await new Promise<{ kind: 'next' } | { kind: 'error'; payload: Buffer; errorType: string } | { kind: 'exit'; info: ExitInfo } | { kind: 'timeout' }>((resolve) => {
@@ -188,7 +214,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
         resolve(r);
       };
       this.initWaiter = done;
-      const worker = new WorkerProcess(plan, (line) => this.onOutput(line));
+      const worker = new WorkerProcess(plan, (line, source) => this.onOutput(line, source));
       this.worker = worker;
       void worker.exited.then((info) => (this.worker === worker ? this.onWorkerExit(worker, info, done) : undefined));
     });
@@ -201,6 +227,10 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     }
     if (outcome.kind === 'error') return failed('error', outcome.errorType, outcome.payload);
     this.initLog = undefined;
+    this.telemetry.emit('platform', 'platform.initRuntimeDone', { ...initRecord, status: 'success' });
+    this.telemetry.emit('platform', 'platform.initReport', { ...initRecord, status: 'success', metrics: { durationMs: round(this.initDurationMs) } });
+    this.telemetry.initDone();
+    this.telemetry.closedForSubscriptions = true;
     this.machine.transition('Idle', 'runtime reached next');
     return { ok: true, durationMs: this.initDurationMs };
   }
@@ -225,7 +255,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     });
     const startedAt = performance.now();
     const running: Running = {
-      inv, startedAt, responded: false, status: 'success', respond, finish,
+      inv, startedAt, responded: false, runtimeBack: false, status: 'success', respond, finish,
       timer: setTimeout(() => this.onTimeout(running), inv.timeoutMs),
     };
     this.running = running;
@@ -241,21 +271,64 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     // (no wake-up mid-write), and the runtime resumes with its event already there.
     this.api.dispatch(event);
     this.worker?.thaw();
+    this.telemetry.resume();
+    this.telemetry.emit('platform', 'platform.start', {
+      requestId: inv.requestId, version: this.fn.version,
+      ...(inv.traceId ? { tracing: { type: 'X-Amzn-Trace-Id', value: inv.traceId } } : {}),
+    });
     return { response, report };
   }
 
   // ---- RuntimeApiHost -------------------------------------------------------------------------
 
   runtimeNext(): void {
-    if (this.initWaiter) return this.initWaiter({ kind: 'next' });
+    if (this.initWaiter) {
+      this.runtimeReady = true;
+      return this.checkInitDone();
+    }
     const run = this.running;
     if (!run || !run.responded) return;
-    // Output the runtime wrote before calling /next may still sit in the pipe: read it first.
+    run.runtimeBack = true;
+    this.checkInvokeDone(run);
+  }
+
+  /** INIT is done when the runtime and every registered extension have asked for their next event. */
+  private checkInitDone(): void {
+    const registry = this.api.extensions.registry;
+    if (this.runtimeReady && registry.all.every((e) => e.readyOnce) && registry.allParked()) this.initWaiter?.({ kind: 'next' });
+  }
+
+  /** An invoke is done when the runtime and every INVOKE extension are back at next. */
+  private checkInvokeDone(run: Running): void {
+    if (!run.runtimeBack || !this.api.extensions.registry.allParked('INVOKE')) return;
+    // Output written before those calls may still sit in the pipes: read it first.
     setImmediate(() => {
       if (this.running !== run) return;
-      this.machine.transition('Idle', 'runtime back at next');
+      this.machine.transition('Idle', 'runtime and extensions back at next');
       run.finish({ status: run.status, errorType: run.errorType });
     });
+  }
+
+  extensionRegistered(ext: { id: string; name: string; events: string[]; external: boolean }): void {
+    this.ctx.logger.debug({ fn: this.fn.config.name, env: this.id.slice(0, 8), ...ext }, 'extension registered');
+    this.telemetry.emit('platform', 'platform.extension', { name: ext.name, state: 'Ready', events: ext.events });
+    const externals = this.api.extensions.registry.all.filter((e) => e.external).length;
+    if (this.initWaiter && ext.external && externals === this.extensions.length) this.worker?.startRuntime();
+  }
+
+  extensionNext(): void {
+    if (this.initWaiter) return this.checkInitDone();
+    const run = this.running;
+    if (run?.responded) this.checkInvokeDone(run);
+  }
+
+  extensionError(id: string, kind: 'init' | 'exit', errorType: string): void {
+    const name = this.api.extensions.registry.byId.get(id)?.name ?? id;
+    this.platformLine(`EXTENSION\tName: ${name}\tState: ${kind === 'init' ? 'InitError' : 'ExitError'}\tError Type: ${errorType}`, this.running?.inv.log ?? this.initLog);
+    if (this.initWaiter) {
+      const type = kind === 'init' ? 'Extension.InitError' : 'Extension.ExitError';
+      this.initWaiter({ kind: 'error', errorType: type, payload: platformPayload(type, `Extension ${name} reported ${errorType}`) });
+    }
   }
 
   invocationResponse(requestId: string, payload: Buffer): void {
@@ -263,6 +336,26 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     if (!run || run.inv.requestId !== requestId || run.responded) return;
     run.responded = true;
     run.respond({ payload });
+    this.runtimeDone(run, 'success', payload.length);
+  }
+
+  private runtimeDone(run: Running, status: InvokeStatus, producedBytes: number, errorType?: string): void {
+    this.telemetry.emit('platform', 'platform.runtimeDone', {
+      requestId: run.inv.requestId, status, ...(errorType ? { errorType } : {}),
+      metrics: { durationMs: round(performance.now() - run.startedAt), producedBytes },
+    });
+  }
+
+  /** platform.report for an invocation, with the same figures as its REPORT line. */
+  reportTelemetry(requestId: string, report: InvokeReport, metrics: { billedDurationMs: number; memorySizeMB: number; maxMemoryUsedMB: number; initDurationMs?: number }): void {
+    this.telemetry.emit('platform', 'platform.report', {
+      requestId, status: report.status, ...(report.errorType ? { errorType: report.errorType } : {}),
+      metrics: { durationMs: round(report.durationMs), ...metrics, ...(metrics.initDurationMs !== undefined ? { initDurationMs: round(metrics.initDurationMs) } : {}) },
+    });
+  }
+
+  private get telemetry(): TelemetryHub {
+    return this.api.telemetry;
   }
 
   invocationError(requestId: string, payload: Buffer, errorType: string): void {
@@ -272,6 +365,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     run.status = 'error';
     run.errorType = errorType;
     run.respond({ payload, functionError: 'Unhandled', errorType });
+    this.runtimeDone(run, 'error', payload.length, errorType);
   }
 
   initError(payload: Buffer, errorType: string): void {
@@ -280,10 +374,11 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   // ---- failures and shutdown ------------------------------------------------------------------
 
-  private onOutput(line: string): void {
+  private onOutput(line: string, source: OutputSource): void {
     const log = this.running?.inv.log ?? this.initLog;
     log?.push(line);
     this.ctx.output.line(this.fn.config.name, this.id, line);
+    this.telemetry.emit(source === 'extension' ? 'extension' : 'function', source === 'extension' ? 'extension' : 'function', line);
   }
 
   private onTimeout(run: Running): void {
@@ -312,7 +407,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     }
   }
 
-  private failInvocation(run: Running, status: InvokeStatus, errorType: string, payload: Buffer): void {
+  /** `why` is the shutdown's reason when it differs from the error (e.g. the emulator stopping). */
+  private failInvocation(run: Running, status: InvokeStatus, errorType: string, payload: Buffer, why = errorType): void {
     this.measureMemoryMB();
     // A caller that already has its answer keeps it; the environment still failed afterwards.
     if (!run.responded) {
@@ -321,7 +417,34 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     }
     this.machine.transition('Failed', errorType);
     run.finish({ status, errorType });
-    void this.shutdown(errorType);
+    void this.shutdown(why);
+  }
+
+  /**
+   * Lambda's shutdown with external extensions (2 s budget): SIGTERM to the runtime and up to 300 ms
+   * for it to go, then SHUTDOWN to the subscribed extensions until they are back at next or the
+   * deadline; the caller SIGKILLs the group after. Without extensions the group is killed at once.
+   */
+  private async shutdownExtensions(reason: string): Promise<void> {
+    const worker = this.worker;
+    const subscribers = this.api.extensions.registry.subscribers('SHUTDOWN');
+    if (!worker?.alive || subscribers.length === 0) return;
+    const deadline = Date.now() + 2000;
+    worker.thaw();
+    const runtime = worker.runtimePid(this.ctx.isolation === 'namespace');
+    if (runtime) {
+      try {
+        process.kill(runtime, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      await Promise.race([worker.exited, sleep(300)]);
+    }
+    await this.telemetry.drain(Math.min(deadline, Date.now() + 500));
+    const shutdownReason = /timed out|timeout|Timedout/i.test(reason) ? 'timeout' : /Error|fail|exit/i.test(reason) ? 'failure' : 'spindown';
+    this.api.extensions.post({ eventType: 'SHUTDOWN', shutdownReason, deadlineMs: deadline });
+    // Done when every subscriber is back at next, or its processes are gone, or at the deadline.
+    while (Date.now() < deadline && !this.api.extensions.registry.allParked('SHUTDOWN') && worker.signalGroup(0)) await sleep(10);
   }
 
   private async stopWorker(): Promise<void> {
@@ -334,7 +457,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     if (this.shutdownPromise) return this.shutdownPromise;
     if (this.state === 'Invoking' && this.running) {
       // failInvocation moves to Failed and comes back here.
-      this.failInvocation(this.running, 'failure', 'Sandbox.Failure', platformPayload('Sandbox.Failure', `environment shut down: ${reason}`));
+      this.failInvocation(this.running, 'failure', 'Sandbox.Failure', platformPayload('Sandbox.Failure', `environment shut down: ${reason}`), reason);
       return this.shutdownPromise ?? Promise.resolve();
     }
     if (this.state === 'Initializing') {
@@ -353,6 +476,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   private async terminate(reason: string): Promise<void> {
     this.machine.transition('ShuttingDown', reason);
+    await this.shutdownExtensions(reason);
     await this.stopWorker();
     this.worker?.release();
     await this.api.close();

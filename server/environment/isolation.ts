@@ -1,10 +1,11 @@
 // Isolation levels (design §3): `process` (own process group, private TMPDIR) everywhere, and
 // `namespace` (private mount namespace: tmpfs /tmp sized by EphemeralStorage, code read-only at
-// /var/task, runtime at /var/runtime) where unshare works. Detection runs the real sandbox script once.
+// /var/task, runtime at /var/runtime, layers merged read-only at /opt) where unshare works.
+// Detection runs the real sandbox script once.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 export type IsolationLevel = 'process' | 'namespace';
 export type IsolationRequest = 'auto' | IsolationLevel | 'cgroup';
@@ -22,18 +23,37 @@ export interface IsolationInfo {
 
 export const TASK_ROOT = '/var/task';
 export const RUNTIME_DIR = '/var/runtime';
+/** Where a function with layers sees the emulator's Node install (Lambda keeps its Node there too). */
+export const LANG_DIR = '/var/lang';
+export const LAYERS_DIR = '/opt';
 
-// $1 code dir, $2 runtime dir, $3 /tmp size in MB, then the command. Binds come before the tmpfs so
-// code that itself lives under /tmp stays reachable.
+/**
+ * The emulator's Node install (the prefix of process.execPath, e.g. /opt/node24/package) and the
+ * path of its node binary as seen in a sandbox with layers (/var/lang/bin/node). Mounting the layers
+ * at /opt would hide a Node that lives under /opt, so such sandboxes run Node from /var/lang.
+ */
+export function sandboxNode(): { prefix: string; path: string } {
+  const prefix = dirname(dirname(process.execPath));
+  return { prefix, path: join(LANG_DIR, relative(prefix, process.execPath)) };
+}
+
+// $1 code dir, $2 runtime dir, $3 /tmp size in MB, $4 how layers go to /opt ('' none, 'bind' one
+// layer, 'overlay' several), $5 Node install prefix (for /var/lang), $6 the layer dir or the overlay
+// options, then the command. Binds come before /opt (code or runtime may live under /opt) and before
+// the tmpfs (code or layers may live under /tmp).
 const SANDBOX_SCRIPT = [
   'set -e',
   `mount --bind "$1" ${TASK_ROOT}`,
   `mount -o remount,bind,ro ${TASK_ROOT}`,
   `mount --bind "$2" ${RUNTIME_DIR}`,
   `mount -o remount,bind,ro ${RUNTIME_DIR}`,
+  'if [ -n "$4" ]; then',
+  `  mount -o bind,ro "$5" ${LANG_DIR}`,
+  `  if [ "$4" = overlay ]; then mount -t overlay -o "$6" ephemera-layers ${LAYERS_DIR}; else mount -o bind,ro "$6" ${LAYERS_DIR}; fi`,
+  'fi',
   'mount -t tmpfs -o "size=$3m,mode=1777" ephemera-tmp /tmp',
   `cd ${TASK_ROOT}`,
-  'shift 3',
+  'shift 6',
   'exec "$@"',
 ].join('\n');
 
@@ -48,7 +68,7 @@ export function detectIsolation(requested: IsolationRequest): IsolationInfo {
   if (requested === 'process') return { level: 'process', reason: 'requested with --isolation process', parentDeathGuard };
   const problem = namespaceProblem();
   if (!problem) {
-    return { level: 'namespace', reason: 'private mount namespace per environment (tmpfs /tmp, code at /var/task)', parentDeathGuard };
+    return { level: 'namespace', reason: 'private mount namespace per environment (tmpfs /tmp, code at /var/task, layers at /opt)', parentDeathGuard };
   }
   if (requested === 'namespace') throw new IsolationUnavailableError(`--isolation namespace is not available here: ${problem}`);
   return { level: 'process', reason: `namespace isolation unavailable (${problem}); /tmp is a private TMPDIR`, parentDeathGuard };
@@ -68,10 +88,9 @@ function detectParentDeathGuard(): string[] {
 /** Why a private mount namespace cannot be made here, or undefined when it can (tried for real). */
 function namespaceProblem(): string | undefined {
   try {
-    mkdirSync(TASK_ROOT, { recursive: true });
-    mkdirSync(RUNTIME_DIR, { recursive: true });
+    for (const dir of [TASK_ROOT, RUNTIME_DIR, LANG_DIR, LAYERS_DIR]) mkdirSync(dir, { recursive: true });
   } catch (err) {
-    return `cannot create mount points ${TASK_ROOT} and ${RUNTIME_DIR}: ${(err as Error).message}`;
+    return `cannot create mount points ${TASK_ROOT}, ${RUNTIME_DIR}, ${LANG_DIR} and ${LAYERS_DIR}: ${(err as Error).message}`;
   }
   const probe = mkdtempSync(join(tmpdir(), 'ephemera-probe-'));
   try {
@@ -87,9 +106,32 @@ function namespaceProblem(): string | undefined {
   }
 }
 
-export function namespaceArgs(codeDir: string, runtimeDir: string, tmpMB: number, command: string[]): string[] {
+/**
+ * `unshare` arguments that run `command` in a private mount namespace. With `layers` (host dirs in the
+ * function's order), they are merged read-only at /opt, later layers winning (one layer: a read-only
+ * bind; several: an overlay with no upper dir), and the emulator's Node (process.execPath in `command`)
+ * runs as /var/lang/bin/node. Without layers, /opt and /var/lang are the host's.
+ */
+export function namespaceArgs(
+  codeDir: string,
+  runtimeDir: string,
+  tmpMB: number,
+  command: string[],
+  layers: readonly string[] = [],
+): string[] {
+  // The same dir twice makes overlayfs fail (ELOOP); its last place is the one that counts.
+  const dirs = layers.filter((d, i) => layers.lastIndexOf(d) === i);
+  let opt = ['', '', ''];
+  let cmd = command;
+  if (dirs.length > 0) {
+    const node = sandboxNode();
+    // overlayfs: the first lowerdir is the top one; `:`, `,` and `\` in a path are escaped.
+    const lower = [...dirs].reverse().map((d) => d.replace(/[\\:,]/g, (c) => `\\${c}`)).join(':');
+    opt = dirs.length === 1 ? ['bind', node.prefix, dirs[0]] : ['overlay', node.prefix, `lowerdir=${lower}`];
+    cmd = command.map((arg) => (arg === process.execPath ? node.path : arg));
+  }
   return [
     '--mount', '--propagation', 'private', '--fork', '--kill-child',
-    '/bin/sh', '-c', SANDBOX_SCRIPT, 'ephemera-sandbox', codeDir, runtimeDir, String(tmpMB), ...command,
+    '/bin/sh', '-c', SANDBOX_SCRIPT, 'ephemera-sandbox', codeDir, runtimeDir, String(tmpMB), ...opt, ...cmd,
   ];
 }

@@ -6,6 +6,7 @@ import { type InitializationType, buildEnv, logStreamName } from './env-vars.ts'
 import { type IsolationLevel, RUNTIME_DIR, TASK_ROOT, namespaceArgs } from './isolation.ts';
 import type { RuntimeLaunch } from './runtimes.ts';
 import type { SpawnPlan } from './worker-process.ts';
+import { type ExternalExtension, launcherArgv } from './extension-launch.ts';
 
 export interface SpawnInput {
   fn: FunctionVersion;
@@ -19,6 +20,8 @@ export interface SpawnInput {
   /** Private TMPDIR (process isolation). */
   tmpDir?: string;
   extraEnv?: Record<string, string>;
+  /** External extensions to start before the runtime. */
+  extensions?: ExternalExtension[];
 }
 
 export function spawnPlan(i: SpawnInput): SpawnPlan {
@@ -30,10 +33,13 @@ export function spawnPlan(i: SpawnInput): SpawnPlan {
     fn: config, version, region: i.region, runtimeApi: i.runtimeApi, taskRoot, runtimeDir, tmpDir: i.tmpDir,
     initType: i.initType, logStreamName: logStreamName(version, i.envId), extra: i.extraEnv,
   });
-  const runtime = i.launch.command(runtimeDir, taskRoot);
+  const exts = i.extensions ?? [];
+  const runtime = exts.length === 0 ? i.launch.command(runtimeDir, taskRoot) : launcherArgv(
+    exts.map((e) => (namespaced ? `/opt/extensions/${e.name}` : e.hostPath)), env, i.launch.command(runtimeDir, taskRoot),
+  );
   const argv = [
     ...i.parentDeathGuard,
-    ...(namespaced ? ['unshare', ...namespaceArgs(config.codeDir, i.launch.runtimeDir, config.ephemeralStorage, runtime)] : runtime),
+    ...(namespaced ? ['unshare', ...namespaceArgs(config.codeDir, i.launch.runtimeDir, config.ephemeralStorage, runtime, config.layers)] : runtime),
   ];
-  return { command: argv[0], args: argv.slice(1), cwd: config.codeDir, env };
+  return { command: argv[0], args: argv.slice(1), cwd: config.codeDir, env, extensionPipes: exts.length > 0 };
 }

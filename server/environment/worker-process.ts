@@ -8,7 +8,14 @@ export interface SpawnPlan {
   args: string[];
   cwd: string;
   env: Record<string, string>;
+  /**
+   * External extensions are launched first by a launcher script: fd 3 is then the "every extension
+   * registered, start the runtime" signal, fd 4 the extensions' output.
+   */
+  extensionPipes?: boolean;
 }
+
+export type OutputSource = 'stdout' | 'stderr' | 'extension';
 
 export type ExitInfo = { code: number | null; signal: NodeJS.Signals | null };
 
@@ -19,12 +26,12 @@ export class WorkerProcess {
   private exitInfo: ExitInfo | undefined;
   private stopped = false;
 
-  constructor(plan: SpawnPlan, onLine: (line: string, stream: 'stdout' | 'stderr') => void) {
+  constructor(plan: SpawnPlan, onLine: (line: string, stream: OutputSource) => void) {
     this.child = spawn(plan.command, plan.args, {
       cwd: plan.cwd,
       env: plan.env,
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: plan.extensionPipes ? ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
     });
     // spawn() reports ENOENT and friends asynchronously; pid is undefined in that case.
     this.pid = this.child.pid ?? -1;
@@ -40,6 +47,25 @@ export class WorkerProcess {
     });
     splitLines(this.child.stdout!, (l) => onLine(l, 'stdout'));
     splitLines(this.child.stderr!, (l) => onLine(l, 'stderr'));
+    if (plan.extensionPipes) {
+      const go = this.child.stdio[3] as NodeJS.WritableStream & { on(e: 'error', f: () => void): void };
+      go.on('error', () => {});
+      splitLines(this.child.stdio[4] as NodeJS.ReadableStream, (l) => onLine(l, 'extension'));
+    }
+  }
+
+  /** Let the launcher start the runtime (every external extension has registered). */
+  startRuntime(): void {
+    const go = this.child.stdio[3] as NodeJS.WritableStream | null | undefined;
+    go?.end('go\n');
+  }
+
+  /** The runtime's own pid: the leader, or in namespace mode the leader's (unshare's) child. */
+  runtimePid(namespaced: boolean): number | undefined {
+    if (!this.alive) return undefined;
+    if (!namespaced) return this.pid;
+    const kids = this.proc.read(`/proc/${this.pid}/task/${this.pid}/children`)?.trim().split(' ').filter(Boolean);
+    return kids?.length ? Number(kids[0]) : undefined;
   }
 
   get alive(): boolean {
@@ -73,7 +99,8 @@ export class WorkerProcess {
     return this.exited;
   }
 
-  signalGroup(signal: NodeJS.Signals): boolean {
+  /** Send a signal to every process of the group (0: only check that one is still there). */
+  signalGroup(signal: NodeJS.Signals | 0): boolean {
     if (this.pid <= 0) return false;
     try {
       process.kill(-this.pid, signal);

@@ -6,7 +6,7 @@ import { LogBuffer } from '../environment/function-log.ts';
 import type { InvokeReport } from '../environment/execution-environment.ts';
 import type { FunctionVersion, InvokeResult } from '../model.ts';
 import type { EnvironmentPool, Lease } from '../pool/environment-pool.ts';
-import { endLine, reportLine, startLine } from './log-result.ts';
+import { billedDurationMs, endLine, reportLine, startLine } from './log-result.ts';
 
 export interface InvokeRequest {
   fn: FunctionVersion;
@@ -86,6 +86,10 @@ export class InvocationService {
   private finishLines(lease: Lease, requestId: string, report: InvokeReport, log: LogBuffer, initDurationMs?: number): void {
     lease.env.platformLine(endLine(requestId), log);
     const maxMemoryMB = lease.env.measureMemoryMB();
-    lease.env.platformLine(reportLine({ requestId, report, maxMemoryMB, memorySizeMB: lease.fn.config.memorySize, initDurationMs }), log);
+    const memorySizeMB = lease.fn.config.memorySize;
+    lease.env.platformLine(reportLine({ requestId, report, maxMemoryMB, memorySizeMB, initDurationMs }), log);
+    lease.env.reportTelemetry(requestId, report, {
+      billedDurationMs: billedDurationMs(report.durationMs, initDurationMs), memorySizeMB, maxMemoryUsedMB: maxMemoryMB, initDurationMs,
+    });
   }
 }

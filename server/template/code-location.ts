@@ -1,5 +1,5 @@
-// Where a function's code lives: CodeUri (SAM) or Code (CloudFormation) resolved against the template's
-// folder to an existing directory; S3 locations, inline code and zip files cannot run locally.
+// Where a function's code (CodeUri / Code) or a layer's content (ContentUri / Content) lives, resolved
+// against the template's folder to an existing directory; S3 locations, inline code and zip files cannot run locally.
 
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -8,11 +8,11 @@ import { isRecord } from './node-path.ts';
 export type CodeLocation = { dir: string } | { skip: string };
 
 /**
- * Resolves a resolved `CodeUri` / `Code` value. `fail` throws a TemplateError at the property.
+ * Resolves a resolved `CodeUri` / `Code` / `ContentUri` / `Content` value. `fail` throws a TemplateError at the property.
  * A missing CodeUri means the template's own folder, as in SAM.
  */
 export function codeLocation(
-  prop: 'CodeUri' | 'Code',
+  prop: 'CodeUri' | 'Code' | 'ContentUri' | 'Content',
   value: unknown,
   templateDir: string,
   fail: (message: string) => never,

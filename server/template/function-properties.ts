@@ -6,8 +6,7 @@ export type PropertyUse = 'used' | 'later' | 'ignored';
 const COMMON: Record<string, PropertyUse> = {
   FunctionName: 'used', Handler: 'used', Runtime: 'used', MemorySize: 'used', Timeout: 'used',
   Environment: 'used', EphemeralStorage: 'used', Description: 'used', Architectures: 'used',
-  LoggingConfig: 'used', ReservedConcurrentExecutions: 'used', PackageType: 'used',
-  Layers: 'later',
+  LoggingConfig: 'used', ReservedConcurrentExecutions: 'used', PackageType: 'used', Layers: 'used',
   Role: 'ignored', Tags: 'ignored', VpcConfig: 'ignored', KmsKeyArn: 'ignored', ImageConfig: 'ignored',
   CodeSigningConfigArn: 'ignored', FileSystemConfigs: 'ignored', SnapStart: 'ignored',
   RuntimeManagementConfig: 'ignored', RecursiveLoop: 'ignored', CapacityProviderConfig: 'ignored',

@@ -6,6 +6,7 @@ import { functionEnvironment } from './function-environment.ts';
 import { codeLocation } from './code-location.ts';
 import { functionPropertyUse, LATER_EVENT_TYPES, SUPPORTED_RUNTIME_PREFIXES, USED_LOGGING_KEYS } from './function-properties.ts';
 import type { Resolver } from './intrinsics.ts';
+import { functionLayers, type LayerInfo } from './layers.ts';
 import { isRecord, type NodePath } from './node-path.ts';
 import { NO_VALUE } from './references.ts';
 import type { WarningCollector } from './warnings.ts';
@@ -24,6 +25,8 @@ export interface FunctionContext {
   resolver: Resolver;
   warnings: WarningCollector;
   fail(path: NodePath, message: string): never;
+  /** The template's layers by ARN (what `Ref` to a layer gives). */
+  layers: ReadonlyMap<string, LayerInfo>;
 }
 
 export interface BuiltFunction {
@@ -152,6 +155,13 @@ export function buildFunction(input: FunctionInput, ctx: FunctionContext): Built
   };
   const reserved = optionalInt('ReservedConcurrentExecutions', 0, 1_000_000, 'concurrent executions');
   if (reserved !== undefined) config.reservedConcurrency = reserved;
+  const layerArns = get('Layers');
+  if (layerArns !== undefined) {
+    const layers = functionLayers(layerArns, {
+      resource: id, path: origin('Layers'), layers: ctx.layers, warnings: ctx.warnings, fail: ctx.fail,
+    });
+    if (layers.length > 0) config.layers = layers;
+  }
   return { config, properties: stored };
 }
 

@@ -7,6 +7,7 @@ import type { FunctionConfig, LoadedTemplate, TemplateResource } from '../model.
 import { buildFunction } from './functions.ts';
 import { GLOBAL_SECTIONS, withGlobals } from './globals.ts';
 import { Resolver } from './intrinsics.ts';
+import { buildLayer, LAYER_TYPES, type LayerInfo } from './layers.ts';
 import { isRecord, type NodePath, showPath } from './node-path.ts';
 import { parameterValues } from './parameters.ts';
 import { parseTemplateSource } from './parse-source.ts';
@@ -26,8 +27,7 @@ export interface LoadTemplateOptions {
 const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function']);
 /** Resource types a coming feature will use: stored (resolved) and warned about as not yet supported. */
 const LATER_TYPES = new Set([
-  'AWS::SQS::Queue', 'AWS::Kinesis::Stream', 'AWS::DynamoDB::Table', 'AWS::Serverless::LayerVersion',
-  'AWS::Lambda::LayerVersion', 'AWS::Lambda::EventSourceMapping',
+  'AWS::SQS::Queue', 'AWS::Kinesis::Stream', 'AWS::DynamoDB::Table', 'AWS::Lambda::EventSourceMapping',
 ]);
 const SECTIONS = new Set([
   'AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions',
@@ -91,28 +91,44 @@ export function loadTemplate(file: string, opts: LoadTemplateOptions): LoadedTem
   const functions: FunctionConfig[] = [];
   const resources: Record<string, TemplateResource> = {};
   const byName = new Map<string, string>();
-  for (const [id, res] of Object.entries(raw)) {
+  const included = Object.entries(raw).filter(([id, res]) => {
+    if (res.Condition === undefined) return true;
+    const path = ['Resources', id, 'Condition'];
+    const on = resolver.condition(String(res.Condition), { resource: id, path });
+    if (on === undefined) warnings.add(id, path, `condition ${String(res.Condition)} cannot be evaluated locally; resource included`);
+    return on !== false;
+  });
+  const prepare = (id: string, res: RawResource) => {
     const path = ['Resources', id];
-    const line = positions.near(path)?.line;
-    if (res.Condition !== undefined) {
-      const on = resolver.condition(String(res.Condition), { resource: id, path: [...path, 'Condition'] });
-      if (on === false) continue;
-      if (on === undefined) {
-        warnings.add(id, [...path, 'Condition'], `condition ${String(res.Condition)} cannot be evaluated locally; resource included`);
-      }
-    }
     const section = Object.entries(GLOBAL_SECTIONS).find(([, s]) => s.type === res.Type)?.[0];
     const global = section ? (globals[section] ?? {}) : {};
-    const merged = withGlobals(global, res.Properties);
     const origin = (prop: string): NodePath =>
       Object.hasOwn(res.Properties, prop) ? [...path, 'Properties', prop] : ['Globals', section ?? '', prop];
+    const line = positions.near(path)?.line;
+    return { path, merged: withGlobals(global, res.Properties), origin, lineOf: line ? { line } : {} };
+  };
 
+  // Layers first: functions may use layers declared after them.
+  const layers = new Map<string, LayerInfo>();
+  for (const [id, res] of included) {
+    if (!LAYER_TYPES.has(res.Type)) continue;
+    const { path, merged, origin, lineOf } = prepare(id, res);
+    const built = buildLayer({ logicalId: id, type: res.Type, properties: merged, origin }, { templateDir: dirname(absPath), resolver, warnings, fail });
+    resources[id] = { Type: res.Type, Properties: built.properties, ...lineOf };
+    const other = layers.get(built.layer.arn);
+    if (other) warnings.add(id, path, `layer ${built.layer.arn} is also declared by ${other.logicalId}; functions get this one`);
+    layers.set(built.layer.arn, built.layer);
+  }
+
+  for (const [id, res] of included) {
+    if (LAYER_TYPES.has(res.Type)) continue;
+    const { path, merged, origin, lineOf } = prepare(id, res);
     if (FUNCTION_TYPES.has(res.Type)) {
       const built = buildFunction(
         { logicalId: id, type: res.Type, properties: merged, origin },
-        { templateDir: dirname(absPath), resolver, warnings, fail },
+        { templateDir: dirname(absPath), resolver, warnings, fail, layers },
       );
-      resources[id] = { Type: res.Type, Properties: built.properties, ...(line ? { line } : {}) };
+      resources[id] = { Type: res.Type, Properties: built.properties, ...lineOf };
       if (!built.config) continue;
       const other = byName.get(built.config.name);
       if (other !== undefined) {
@@ -123,7 +139,7 @@ export function loadTemplate(file: string, opts: LoadTemplateOptions): LoadedTem
       functions.push(built.config);
     } else if (LATER_TYPES.has(res.Type)) {
       const props = resolver.resolve(merged, { resource: id, path: [...path, 'Properties'] }) as Record<string, unknown>;
-      resources[id] = { Type: res.Type, Properties: props, ...(line ? { line } : {}) };
+      resources[id] = { Type: res.Type, Properties: props, ...lineOf };
       warnings.add(id, path, `${res.Type} is not yet supported by ephemera (ignored for now)`);
     } else {
       warnings.add(id, path, `${res.Type} is not supported locally (ignored)`);

@@ -86,6 +86,7 @@ export class References {
       case 'AWS::DynamoDB::Table.Arn': return { ok: true, value: this.arn('dynamodb', `table/${name()}`) };
       case 'AWS::DynamoDB::Table.StreamArn':
         return { ok: true, value: this.arn('dynamodb', `table/${name()}/stream/${STREAM_LABEL}`) };
+      case 'AWS::Lambda::LayerVersion.LayerVersionArn': return this.ref(logicalId);
     }
     return { ok: false, reason: `attribute ${attribute} of ${res.Type} is not known locally` };
   }

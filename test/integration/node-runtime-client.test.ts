@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { InvokeEvent, RuntimeApiHost } from '../../runtime-api/host.ts';
 import { RuntimeApiServer } from '../../runtime-api/server.ts';
+import { waitFor } from '../helpers/emulator.ts';
 import { FakeRuntimeApi } from '../helpers/fake-runtime-api.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -180,7 +181,7 @@ describe('invocation results', () => {
     const rt = await start(scratch, 'sync.handler');
     const o = await rt.api.invoke({ payload: {} });
     expect(o.request.body).toBe('null');
-    expect(rt.lines.some((l) => l.endsWith('\tINFO\tlate'))).toBe(true);
+    expect(await waitFor(() => rt.lines.some((l) => l.endsWith('\tINFO\tlate')))).toBe(true);
   });
 
   it('resolves nested export paths and CJS / .js ESM / sub-directory handlers', async () => {
@@ -212,7 +213,8 @@ describe('invocation errors', () => {
     expect(body.errorMessage).toBe('boom: testing');
     expect(body.trace[0]).toBe('MyError: boom: testing');
     expect(body.trace[1]).toMatch(/^ {4}at .*throws\/index\.mjs/);
-    const log = rt.lines.find((l) => l.includes('\tInvoke Error \t'))!;
+    // The log line travels through the stdout pipe, the error through the socket: wait for the line.
+    const log = await waitFor(() => rt.lines.find((l) => l.includes('\tInvoke Error \t')));
     expect(log).toMatch(new RegExp(`^${ISO}\\t${o.request.path.split('/')[4]}\\tERROR\\tInvoke Error \\t\\{`));
     const logged = JSON.parse(log.split('Invoke Error \t')[1]);
     expect(logged).toMatchObject({ errorType: 'MyError', errorMessage: 'boom: testing', extra: 'only-in-the-log' });
@@ -266,7 +268,7 @@ describe('invocation errors', () => {
     const o = await rt.api.invoke({ payload: {} });
     expect(o.json).toMatchObject({ errorType: 'TypeError', errorMessage: 'from a timer' });
     expect(await rt.exit).toEqual({ code: 129, signal: null });
-    expect(rt.lines.some((l) => l.includes('\tERROR\tUncaught Exception \t{"errorType":"TypeError"'))).toBe(true);
+    expect(await waitFor(() => rt.lines.some((l) => l.includes('\tERROR\tUncaught Exception \t{"errorType":"TypeError"')))).toBe(true);
     expect(rt.api.trail.at(-1)).toMatch(/^POST invocation\/.*\/error$/);
   });
 
@@ -279,7 +281,7 @@ describe('invocation errors', () => {
     });
     expect(o.request.headers['lambda-runtime-function-error-type']).toBe('Runtime.UnhandledPromiseRejection');
     expect(await rt.exit).toEqual({ code: 128, signal: null });
-    expect(rt.lines.some((l) => l.includes('\tERROR\tUnhandled Promise Rejection \t'))).toBe(true);
+    expect(await waitFor(() => rt.lines.some((l) => l.includes('\tERROR\tUnhandled Promise Rejection \t')))).toBe(true);
   });
 });
 
@@ -311,7 +313,7 @@ describe('init errors', () => {
       if (typeof c.message === 'string') expect(body.errorMessage).toBe(c.message);
       else expect(body.errorMessage).toMatch(c.message);
       expect(Array.isArray(body.trace)).toBe(true);
-      const log = rt.lines.find((l) => l.includes('Init Error'));
+      const log = await waitFor(() => rt.lines.find((l) => l.includes('Init Error')));
       expect(log).toMatch(new RegExp(`^${ISO}\\tundefined\\tERROR\\tInit Error \\t\\{"errorType":"${c.type.replace('.', '\\.')}"`));
     });
   }
@@ -340,7 +342,7 @@ describe('callback handlers (nodejs22.x)', () => {
     expect(o.request.at - calledBackAt).toBeLessThan(150);
     expect(linesAtResponse.some((l) => l.endsWith('timer fired'))).toBe(false);
     await new Promise((r) => setTimeout(r, 400));
-    expect(rt.lines.some((l) => l.endsWith('\tINFO\ttimer fired'))).toBe(true);
+    expect(await waitFor(() => rt.lines.some((l) => l.endsWith('\tINFO\ttimer fired')))).toBe(true);
     expect(rt.api.trail.at(-1)).toBe('GET invocation/next');
   });
 });
