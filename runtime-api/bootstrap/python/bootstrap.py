@@ -670,7 +670,10 @@ def setup_sys_path(task_root):
     the standard library. The script's own dir, which Python put first, goes."""
     if sys.path and sys.path[0] == os.path.dirname(SCRIPT):
         del sys.path[0]
-    ver = "python%d.%d" % sys.version_info[:2]
+    # The layer layout follows the function's runtime (python3.12), whatever Python runs it.
+    ver = (os.environ.get("AWS_EXECUTION_ENV") or "").replace("AWS_Lambda_", "")
+    if not ver.startswith("python3."):
+        ver = "python%d.%d" % sys.version_info[:2]
     for p in ("/opt/python", "/opt/python/lib/%s/site-packages" % ver, task_root):
         if p not in sys.path:
             sys.path.insert(0, p)
