@@ -32,6 +32,8 @@ export interface Ephemera {
   pool: EnvironmentPool;
   isolation: IsolationInfo;
   template: LoadedTemplate;
+  /** Settles once provisioned-concurrency environments have initialised (or failed to). */
+  ready: Promise<void>;
   /** Stop accepting requests and shut every environment down. */
   close(): Promise<void>;
 }
@@ -57,6 +59,8 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     options.keepAlive * 1000,
   );
   const invoker = new InvocationService(pool, options.initTimeout * 1000);
+  const ready = Promise.all(registry.list().filter((f) => f.config.provisionedConcurrency)
+    .map((f) => pool.provision(f, f.config.provisionedConcurrency!))).then(() => undefined);
 
   const invokeDeps = { registry, invoker };
   const app = createHttpApp(logger, invokeFastPath(invokeDeps, (err) => logger.error({ err }, 'unexpected error while invoking')));
@@ -71,5 +75,5 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     })();
     return closing;
   };
-  return { app, registry, pool, isolation, template, close };
+  return { app, registry, pool, isolation, template, ready, close };
 }

@@ -28,6 +28,7 @@ async function start(argv: string[]): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   await eph.app.listen({ port: options.port, host: options.host });
+  await eph.ready;
   const address = eph.app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   log.info({

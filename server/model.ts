@@ -29,6 +29,11 @@ export interface FunctionConfig {
   logFormat: 'Text' | 'JSON';
   /** ReservedConcurrentExecutions, undefined when unset. */
   reservedConcurrency?: number;
+  /**
+   * ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions: environments initialised at start-up
+   * (applied to the version that runs; published versions and aliases come with the versions issue).
+   */
+  provisionedConcurrency?: number;
   /** Absolute directories of the function's layers, in the template's order (later ones win at /opt). */
   layers?: string[];
 }

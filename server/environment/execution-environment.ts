@@ -93,6 +93,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   invocations = 0;
   initDurationMs = 0;
   initType: InitializationType = 'on-demand';
+  /** Provisioned concurrency: initialised ahead of invokes, never reaped when idle. */
+  provisioned = false;
   /** Called once when the environment reaches Terminated. */
   onTerminated: () => void = () => {};
   private readonly ctx: EnvironmentContext;

@@ -13,6 +13,7 @@ export function registerInternalRoutes(app: FastifyInstance, deps: { registry: R
     isolationReason: deps.isolation.reason,
     functions: deps.registry.list().length,
     environments: deps.pool.environments().length,
+    provisionedConcurrency: deps.pool.provisioned(),
   }));
 
   app.get('/_ephemera/environments', async () => ({
@@ -25,6 +26,7 @@ export function registerInternalRoutes(app: FastifyInstance, deps: { registry: R
       pid: e.pid ?? null,
       invocations: e.invocations,
       initType: e.initType,
+      provisioned: e.provisioned,
       initDurationMs: Math.round(e.initDurationMs * 100) / 100,
       maxMemoryUsedMB: e.maxMemoryMB,
       tmpDir: e.tmpPath ?? null,

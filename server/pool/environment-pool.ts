@@ -15,7 +15,12 @@ export interface Lease {
 }
 
 interface VersionPool {
+  fn: FunctionVersion;
   envs: Set<ExecutionEnvironment>;
+  /** ProvisionedConcurrentExecutions asked for (0: none). */
+  provisionedRequested: number;
+  /** Invocations served by on-demand environments while provisioned concurrency is configured. */
+  spillover: number;
   /** Idle (frozen) environments, most recently used last. */
   idle: ExecutionEnvironment[];
   waiters: Array<(env: ExecutionEnvironment | undefined) => void>;
@@ -41,8 +46,11 @@ export class EnvironmentPool {
     const pool = this.poolOf(fn);
     for (;;) {
       if (this.closed) throw new ServiceException('The emulator is shutting down.');
-      const warm = pool.idle.pop();
+      // Provisioned environments first, then the most recently used on-demand one.
+      const p = pool.idle.findLastIndex((e) => e.provisioned);
+      const warm = p >= 0 ? pool.idle.splice(p, 1)[0] : pool.idle.pop();
       if (warm) {
+        if (!warm.provisioned && pool.provisionedRequested > 0) pool.spillover++;
         clearTimeout(pool.idleTimers.get(warm));
         pool.idleTimers.delete(warm);
         this.limiter.take(fn.config.name, fn.config.reservedConcurrency);
@@ -56,6 +64,7 @@ export class EnvironmentPool {
         continue;
       }
       this.limiter.take(fn.config.name, fn.config.reservedConcurrency);
+      if (pool.provisionedRequested > 0) pool.spillover++;
       return { env: this.create(fn, pool), cold: true, fn };
     }
   }
@@ -78,12 +87,48 @@ export class EnvironmentPool {
       this.limiter.give(fn.config.name);
       env.freeze();
       pool.idle.push(env);
-      pool.idleTimers.set(env, setTimeout(() => void this.reap(env, pool), this.keepAliveMs).unref());
+      // Provisioned environments are never reaped.
+      if (!env.provisioned) pool.idleTimers.set(env, setTimeout(() => void this.reap(env, pool), this.keepAliveMs).unref());
       return;
     }
     this.limiter.give(fn.config.name);
     if (env.state !== 'Terminated') void env.shutdown(`released in state ${env.state}`);
     this.wakeWaiters(pool);
+  }
+
+  /**
+   * Initialise `count` environments ahead of any invoke (AWS_LAMBDA_INITIALIZATION_TYPE=
+   * provisioned-concurrency, INIT limit max(130 s, timeout)); they are used first and never reaped.
+   */
+  async provision(fn: FunctionVersion, count: number): Promise<void> {
+    const pool = this.poolOf(fn);
+    pool.provisionedRequested = count;
+    await Promise.all(Array.from({ length: count }, () => this.provisionOne(pool)));
+  }
+
+  private async provisionOne(pool: VersionPool): Promise<void> {
+    if (this.closed) return;
+    const env = this.create(pool.fn, pool);
+    const limitMs = Math.max(130_000, pool.fn.config.timeout * 1000);
+    const r = await env.init({ type: 'provisioned-concurrency', phase: 'init', limitMs });
+    if (!r.ok || this.closed) {
+      if (!r.ok) this.logger.warn({ fn: pool.fn.config.name, errorType: r.errorType }, 'provisioned concurrency INIT failed (FUNCTION_ERROR_INIT_FAILURE)');
+      await env.shutdown(r.ok ? 'emulator stopping' : 'provisioned INIT failed');
+      return;
+    }
+    // Only an environment that initialised counts (and is replaced if it later fails).
+    env.provisioned = true;
+    env.freeze();
+    pool.idle.unshift(env);
+  }
+
+  /** Provisioned concurrency per function version, for /_ephemera/health. */
+  provisioned(): Array<{ function: string; version: string; requested: number; ready: number; spilloverInvocations: number }> {
+    return [...this.pools.values()].filter((p) => p.provisionedRequested > 0).map((p) => ({
+      function: p.fn.config.name, version: p.fn.version, requested: p.provisionedRequested,
+      ready: [...p.envs].filter((e) => e.provisioned && (e.state === 'Idle' || e.state === 'Invoking')).length,
+      spilloverInvocations: p.spillover,
+    }));
   }
 
   environments(): ExecutionEnvironment[] {
@@ -121,6 +166,8 @@ export class EnvironmentPool {
     env.onTerminated = () => {
       pool.envs.delete(env);
       this.wakeWaiters(pool);
+      // A provisioned environment that failed (timeout, crash) is replaced, as Lambda keeps the allocation.
+      if (env.provisioned && !this.closed) void this.provisionOne(pool);
     };
     return env;
   }
@@ -144,7 +191,7 @@ export class EnvironmentPool {
     const key = `${fn.arn}:${fn.version}`;
     let pool = this.pools.get(key);
     if (!pool) {
-      pool = { envs: new Set(), idle: [], waiters: [], idleTimers: new Map() };
+      pool = { fn, envs: new Set(), provisionedRequested: 0, spillover: 0, idle: [], waiters: [], idleTimers: new Map() };
       this.pools.set(key, pool);
     }
     return pool;

@@ -16,7 +16,7 @@ const COMMON: Record<string, PropertyUse> = {
 const SERVERLESS: Record<string, PropertyUse> = {
   ...COMMON,
   CodeUri: 'used', InlineCode: 'used', ImageUri: 'used',
-  Events: 'later', AutoPublishAlias: 'later', ProvisionedConcurrencyConfig: 'later',
+  Events: 'later', AutoPublishAlias: 'later', ProvisionedConcurrencyConfig: 'used',
   EventInvokeConfig: 'later', DeadLetterQueue: 'later',
   Policies: 'ignored', Tracing: 'ignored', PermissionsBoundary: 'ignored', DeploymentPreference: 'ignored',
   FunctionUrlConfig: 'ignored', AssumeRolePolicyDocument: 'ignored', RolePath: 'ignored',

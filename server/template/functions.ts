@@ -155,6 +155,18 @@ export function buildFunction(input: FunctionInput, ctx: FunctionContext): Built
   };
   const reserved = optionalInt('ReservedConcurrentExecutions', 0, 1_000_000, 'concurrent executions');
   if (reserved !== undefined) config.reservedConcurrency = reserved;
+  const provisioned = get('ProvisionedConcurrencyConfig');
+  if (provisioned !== undefined) {
+    if (!isRecord(provisioned) || !Object.hasOwn(provisioned, 'ProvisionedConcurrentExecutions')) {
+      fail('ProvisionedConcurrencyConfig', 'ProvisionedConcurrencyConfig must be a mapping with ProvisionedConcurrentExecutions');
+    }
+    const n = int('ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions', (provisioned as Record<string, unknown>).ProvisionedConcurrentExecutions,
+      1, 1000, 'environments', [...origin('ProvisionedConcurrencyConfig'), 'ProvisionedConcurrentExecutions']);
+    if (reserved !== undefined && n > reserved) {
+      fail('ProvisionedConcurrencyConfig', 'Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function');
+    }
+    config.provisionedConcurrency = n;
+  }
   const layerArns = get('Layers');
   if (layerArns !== undefined) {
     const layers = functionLayers(layerArns, {

@@ -35,6 +35,7 @@ export async function startEmulator(template: string, options: Partial<Options> 
   const output: OutputSink = { line: (fn, env, text) => lines.push({ fn, env, text }) };
   const eph = buildApp({ ...DEFAULTS, keepAlive: 60, ...options, template }, { output, logger: pino({ level: 'silent' }) });
   await eph.app.listen({ port: 0, host: '127.0.0.1' });
+  await eph.ready;
   const address = eph.app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const seen = new Set<number>();
