@@ -734,7 +734,6 @@ Outputs:
       'Fn: Properties.LoggingConfig.ApplicationLogLevel: ignored locally',
       'Fn: Properties.MemorySise: not a property of AWS::Serverless::Function known to ephemera; ignored',
       'Fn: Properties.Policies: ignored locally',
-      'Fn: Properties.ProvisionedConcurrencyConfig: not yet supported by ephemera (ignored for now)',
       'Fn: Properties.Role: ignored locally',
       'Fn: Properties.Tags: ignored locally',
       'Fn: Properties.VpcConfig: ignored locally',
@@ -780,7 +779,7 @@ Outputs:
       '  - line 1: transform "X" is not applied locally',
       '  - line 9: Fn: Properties.Tracing: ignored locally',
     ].join('\n'));
-    expect(formatWarnings(load(template).warnings).split('\n')).toHaveLength(27);
+    expect(formatWarnings(load(template).warnings).split('\n')).toHaveLength(26);
   });
 
   it('resolves CodeUri against the template folder, not the working directory', () => {
