@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { type OutputSink, StreamOutputSink } from './environment/function-log.ts';
 import { type IsolationInfo, detectIsolation } from './environment/isolation.ts';
-import { SUPPORTED_RUNTIMES } from './environment/runtimes.ts';
+import { SUPPORTED_RUNTIMES, hostPython } from './environment/runtimes.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { registerInternalRoutes } from './http/internal-routes.ts';
 import { invokeFastPath, registerInvokeRoutes } from './http/invoke-routes.ts';
@@ -47,6 +47,9 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   for (const fn of template.functions) {
     if (!SUPPORTED_RUNTIMES.test(fn.runtime)) {
       warnings.push({ resource: fn.logicalId, message: `Runtime ${fn.runtime} is not supported yet: invoking it returns Runtime.InvalidRuntime` });
+    } else if (fn.runtime.startsWith('python')) {
+      const python = hostPython();
+      if ('error' in python) warnings.push({ resource: fn.logicalId, message: `${python.error}: invoking it returns ${python.errorType}` });
     }
   }
   if (warnings.length) logger.warn(formatWarnings(warnings));
