@@ -6,7 +6,7 @@ import { OptionsError, parseOptions } from './options.ts';
 import { TemplateError } from './template/load-template.ts';
 
 const USAGE = `usage: ephemera start [--template template.yaml] [--port 3001] [--host 127.0.0.1]
-                     [--isolation auto|process|namespace] [--keep-alive 300] [--init-timeout 10]
+                     [--isolation auto|process|namespace|cgroup] [--keep-alive 300] [--init-timeout 10]
                      [--max-concurrency 1000]
                      [--region us-east-1] [--account-id 000000000000] [--log-level info]
 Every flag can also be set as EPHEMERA_<FLAG> (e.g. EPHEMERA_PORT=3001).`;

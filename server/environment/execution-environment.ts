@@ -1,5 +1,6 @@
-// One execution environment: its Runtime API listener, its worker process group, its /tmp, and the
-// INIT → INVOKE → freeze → thaw → SHUTDOWN lifecycle. Per-invoke data arrives in an Invocation.
+// One execution environment: its Runtime API listener, its worker process group, its /tmp, its
+// cgroup (cgroup isolation), and the INIT → INVOKE → freeze → thaw → SHUTDOWN lifecycle. Per-invoke
+// data arrives in an Invocation.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,8 @@ import { RuntimeApiServer } from '../../runtime-api/server.ts';
 import type { FunctionVersion } from '../model.ts';
 import type { InitializationType } from './env-vars.ts';
 import { LogBuffer, type OutputSink } from './function-log.ts';
-import type { IsolationLevel } from './isolation.ts';
+import type { EnvironmentCgroup } from './cgroup.ts';
+import { type IsolationLevel, cgroupIsolation, usesMountNamespace } from './isolation.ts';
 import { exitMessage, initTimeoutPayload, platformPayload, timeoutPayload } from './platform-errors.ts';
 import { runtimeLaunch } from './runtimes.ts';
 import { type ExternalExtension, findExtensions } from './extension-launch.ts';
@@ -107,10 +109,17 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private initLog: LogBuffer | undefined;
   private shutdownPromise: Promise<void> | undefined;
   private lastMaxMemoryMB = 0;
+  /** A private mount namespace (/var/task, tmpfs /tmp) rather than a private TMPDIR. */
+  private readonly namespaced: boolean;
+  /** cgroup isolation: the environment's cgroup, from INIT until it is removed at shutdown. */
+  private cgroup: EnvironmentCgroup | undefined;
+  /** The cgroup's OOM-kill count when last looked at while no invocation ran. */
+  private oomKillsSeen = 0;
 
   constructor(fn: FunctionVersion, ctx: EnvironmentContext) {
     this.fn = fn;
     this.ctx = ctx;
+    this.namespaced = usesMountNamespace(ctx.isolation);
     this.machine = new EnvironmentStateMachine((from, to, reason) => {
       ctx.logger.debug({ env: this.id.slice(0, 8), fn: fn.config.name, from, to, reason }, 'environment transition');
     });
@@ -151,13 +160,32 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     return this.lastMaxMemoryMB;
   }
 
-  /** Peak memory of the process tree so far (VmHWM is monotonic, so reading late is still right). */
+  /**
+   * Peak memory so far: the cgroup's (readable after the worker died, until the cgroup is removed),
+   * else of the process tree (VmHWM is monotonic, so reading late is still right).
+   */
   measureMemoryMB(): number {
-    if (this.worker?.alive) this.lastMaxMemoryMB = Math.max(this.lastMaxMemoryMB, this.worker.peakMemoryMB());
+    const cg = this.cgroup;
+    if (cg) {
+      this.lastMaxMemoryMB = Math.max(this.lastMaxMemoryMB, cg.peakMemoryMB());
+      if (!this.running) this.oomKillsSeen = cg.oomKills();
+    } else if (this.worker?.alive) this.lastMaxMemoryMB = Math.max(this.lastMaxMemoryMB, this.worker.peakMemoryMB());
     return this.lastMaxMemoryMB;
   }
 
-  /** SIGSTOP the environment while it waits in the pool (Idle only); invoke() thaws it. */
+  /**
+   * The runtime died: Runtime.ExitError with the exit's message, or, when the kernel's OOM killer
+   * killed in the cgroup since the last look, Runtime.OutOfMemory and `signal: killed` (its SIGKILL,
+   * whatever a wrapper such as unshare made of it), as Lambda answers.
+   */
+  private exitFailure(requestId: string | undefined, info: ExitInfo): { errorType: string; message: string } {
+    if (this.cgroup && this.cgroup.oomKills() > this.oomKillsSeen) {
+      return { errorType: 'Runtime.OutOfMemory', message: exitMessage(requestId, { code: null, signal: 'SIGKILL' }) };
+    }
+    return { errorType: 'Runtime.ExitError', message: exitMessage(requestId, info) };
+  }
+
+  /** SIGSTOP (cgroup: freeze) the environment while it waits in the pool (Idle only); invoke() thaws it. */
   freeze(): void {
     if (this.state !== 'Idle') return;
     this.telemetry.pause();
@@ -201,11 +229,18 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     const initRecord = { initializationType: opts.type, phase: opts.phase };
     this.telemetry.emit('platform', 'platform.initStart', { ...initRecord, runtimeVersion: launch.version, runtimeVersionArn });
 
-    if (this.ctx.isolation === 'process') this.tmpDir = mkdtempSync(join(tmpdir(), `ephemera-${this.fn.config.name}-`));
+    if (this.ctx.isolation === 'cgroup') {
+      try {
+        this.cgroup = cgroupIsolation().root.create(this.id, this.fn.config.memorySize);
+      } catch (err) {
+        return failed('error', 'Sandbox.Failure', platformPayload('Sandbox.Failure', `cannot create the environment's cgroup: ${(err as Error).message}`));
+      }
+    }
+    if (!this.namespaced) this.tmpDir = mkdtempSync(join(tmpdir(), `ephemera-${this.fn.config.name}-`));
     const plan = spawnPlan({
       fn: this.fn, envId: this.id, isolation: this.ctx.isolation, parentDeathGuard: this.ctx.parentDeathGuard,
       region: this.ctx.region, runtimeApi: address, launch, initType: opts.type, tmpDir: this.tmpDir, extraEnv: this.ctx.extraEnv,
-      extensions: this.extensions,
+      extensions: this.extensions, namespaced: this.namespaced, cgroupProcs: this.cgroup?.procsFiles,
     });
 
     const outcome = await new Promise<{ kind: 'next' } | { kind: 'error'; payload: Buffer; errorType: string } | { kind: 'exit'; info: ExitInfo } | { kind: 'timeout' }>((resolve) => {
@@ -216,16 +251,16 @@ export class ExecutionEnvironment implements RuntimeApiHost {
         resolve(r);
       };
       this.initWaiter = done;
-      const worker = new WorkerProcess(plan, (line, source) => this.onOutput(line, source));
+      const worker = new WorkerProcess(plan, (line, source) => this.onOutput(line, source), this.cgroup);
       this.worker = worker;
       void worker.exited.then((info) => (this.worker === worker ? this.onWorkerExit(worker, info, done) : undefined));
     });
     this.initDurationMs = performance.now() - started;
     if (outcome.kind === 'timeout') return failed('timeout', 'Sandbox.Timedout', initTimeoutPayload(opts.requestId, opts.limitMs));
     if (outcome.kind === 'exit') {
-      const message = exitMessage(opts.requestId, outcome.info);
+      const { errorType, message } = this.exitFailure(opts.requestId, outcome.info);
       this.platformLine(message, opts.log);
-      return failed('error', 'Runtime.ExitError', platformPayload('Runtime.ExitError', message));
+      return failed('error', errorType, platformPayload(errorType, message));
     }
     if (outcome.kind === 'error') return failed('error', outcome.errorType, outcome.payload);
     this.initLog = undefined;
@@ -397,9 +432,9 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       // Let the last output lines arrive before the platform's verdict.
       setImmediate(() => {
         if (this.running !== run) return;
-        const message = exitMessage(run.inv.requestId, info);
+        const { errorType, message } = this.exitFailure(run.inv.requestId, info);
         this.platformLine(message, run.inv.log);
-        this.failInvocation(run, 'failure', 'Runtime.ExitError', platformPayload('Runtime.ExitError', message));
+        this.failInvocation(run, 'failure', errorType, platformPayload(errorType, message));
       });
       return;
     }
@@ -433,7 +468,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     if (!worker?.alive || subscribers.length === 0) return;
     const deadline = Date.now() + 2000;
     worker.thaw();
-    const runtime = worker.runtimePid(this.ctx.isolation === 'namespace');
+    const runtime = worker.runtimePid(this.namespaced);
     if (runtime) {
       try {
         process.kill(runtime, 'SIGTERM');
@@ -481,6 +516,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     await this.shutdownExtensions(reason);
     await this.stopWorker();
     this.worker?.release();
+    // Every task still in the cgroup (processes that escaped the group too), then the cgroup itself.
+    await this.cgroup?.remove();
     await this.api.close();
     if (this.tmpDir) rmSync(this.tmpDir, { recursive: true, force: true });
     this.machine.transition('Terminated', reason);

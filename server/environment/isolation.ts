@@ -1,14 +1,16 @@
 // Isolation levels (design §3): `process` (own process group, private TMPDIR) everywhere, and
 // `namespace` (private mount namespace: tmpfs /tmp sized by EphemeralStorage, code read-only at
 // /var/task, runtime at /var/runtime, layers merged read-only at /opt) where unshare works.
-// Detection runs the real sandbox script once.
+// `cgroup` (opt-in) adds a cgroup per environment (see cgroup.ts) to the namespace sandbox, or to
+// process isolation where unshare does not work. Detection runs the real sandbox script once.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { type CgroupRoot, probeCgroups } from './cgroup.ts';
 
-export type IsolationLevel = 'process' | 'namespace';
-export type IsolationRequest = 'auto' | IsolationLevel | 'cgroup';
+export type IsolationLevel = 'process' | 'namespace' | 'cgroup';
+export type IsolationRequest = 'auto' | IsolationLevel;
 
 export interface IsolationInfo {
   level: IsolationLevel;
@@ -19,6 +21,8 @@ export interface IsolationInfo {
    * a frozen worker would otherwise stay stopped forever. Empty where setpriv is missing.
    */
   parentDeathGuard: string[];
+  /** cgroup isolation: the emulator's parent cgroup, which makes the environments' cgroups. */
+  cgroup?: CgroupRoot;
 }
 
 export const TASK_ROOT = '/var/task';
@@ -60,11 +64,12 @@ const SANDBOX_SCRIPT = [
 export class IsolationUnavailableError extends Error {}
 
 export function detectIsolation(requested: IsolationRequest): IsolationInfo {
-  if (requested === 'cgroup') {
-    throw new IsolationUnavailableError(
-      '--isolation cgroup is not available in this version of ephemera; use auto, process or namespace');
-  }
   const parentDeathGuard = detectParentDeathGuard();
+  if (requested === 'cgroup') {
+    const { root, namespaceProblem: problem } = cgroupIsolation();
+    const sandbox = problem ? `no mount namespace (${problem}), /tmp is a private TMPDIR` : 'private mount namespace per environment';
+    return { level: 'cgroup', reason: `${root.describe()}: MemorySize limit, CPU share, freezer, exact peak memory; ${sandbox}`, parentDeathGuard, cgroup: root };
+  }
   if (requested === 'process') return { level: 'process', reason: 'requested with --isolation process', parentDeathGuard };
   const problem = namespaceProblem();
   if (!problem) {
@@ -72,6 +77,27 @@ export function detectIsolation(requested: IsolationRequest): IsolationInfo {
   }
   if (requested === 'namespace') throw new IsolationUnavailableError(`--isolation namespace is not available here: ${problem}`);
   return { level: 'process', reason: `namespace isolation unavailable (${problem}); /tmp is a private TMPDIR`, parentDeathGuard };
+}
+
+let cgroupSetup: { root: CgroupRoot; namespaceProblem: string | undefined } | undefined;
+
+/**
+ * cgroup isolation's parts, detected once per emulator process (its parent cgroup is named after the
+ * pid): the root, and whether the environments also get a private mount namespace. Throws
+ * IsolationUnavailableError with the exact reason where no writable hierarchy exists.
+ */
+export function cgroupIsolation(): { root: CgroupRoot; namespaceProblem: string | undefined } {
+  if (!cgroupSetup) {
+    const probe = probeCgroups();
+    if ('problem' in probe) throw new IsolationUnavailableError(`--isolation cgroup is not available here: ${probe.problem}`);
+    cgroupSetup = { root: probe.root, namespaceProblem: namespaceProblem() };
+  }
+  return cgroupSetup;
+}
+
+/** Does an environment at this level run in a private mount namespace (/var/task, tmpfs /tmp...)? */
+export function usesMountNamespace(level: IsolationLevel): boolean {
+  return level === 'namespace' || (level === 'cgroup' && cgroupIsolation().namespaceProblem === undefined);
 }
 
 let guard: string[] | undefined;

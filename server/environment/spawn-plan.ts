@@ -1,6 +1,6 @@
 // How one environment's runtime is started under the chosen isolation: the argv (parent-death
-// guard, the mount-namespace sandbox or not), its cwd, the task root and runtime dir it sees, and
-// its Lambda environment variables.
+// guard, entering its cgroup, the mount-namespace sandbox or not), its cwd, the task root and
+// runtime dir it sees, and its Lambda environment variables.
 import type { FunctionVersion } from '../model.ts';
 import { type InitializationType, buildEnv, logStreamName } from './env-vars.ts';
 import { type IsolationLevel, RUNTIME_DIR, TASK_ROOT, namespaceArgs } from './isolation.ts';
@@ -22,11 +22,28 @@ export interface SpawnInput {
   extraEnv?: Record<string, string>;
   /** External extensions to start before the runtime. */
   extensions?: ExternalExtension[];
+  /** A private mount namespace (default: isolation is 'namespace'; cgroup isolation decides itself). */
+  namespaced?: boolean;
+  /** cgroup isolation: the cgroup.procs files the worker writes its own pid into before anything else. */
+  cgroupProcs?: string[];
+}
+
+// $1 how many cgroup.procs files follow, then the files, then the command. The shell moves itself
+// into every hierarchy's cgroup and only then execs: nothing of the function's runs outside it.
+const CGROUP_ENTER_SCRIPT = [
+  'n=$1; shift',
+  'while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n - 1)); done',
+  'exec "$@"',
+].join('\n');
+
+/** argv prefix that runs the rest of an argv inside a cgroup (the pid stays the same: exec). */
+export function cgroupEnterArgs(procsFiles: string[]): string[] {
+  return ['/bin/sh', '-c', CGROUP_ENTER_SCRIPT, 'ephemera-cgroup', String(procsFiles.length), ...procsFiles];
 }
 
 export function spawnPlan(i: SpawnInput): SpawnPlan {
   const { config, version } = i.fn;
-  const namespaced = i.isolation === 'namespace';
+  const namespaced = i.namespaced ?? i.isolation === 'namespace';
   const taskRoot = namespaced ? TASK_ROOT : config.codeDir;
   const runtimeDir = namespaced ? RUNTIME_DIR : i.launch.runtimeDir;
   const env = buildEnv({
@@ -39,6 +56,7 @@ export function spawnPlan(i: SpawnInput): SpawnPlan {
   );
   const argv = [
     ...i.parentDeathGuard,
+    ...(i.cgroupProcs?.length ? cgroupEnterArgs(i.cgroupProcs) : []),
     ...(namespaced ? ['unshare', ...namespaceArgs(config.codeDir, i.launch.runtimeDir, config.ephemeralStorage, runtime, config.layers)] : runtime),
   ];
   return { command: argv[0], args: argv.slice(1), cwd: config.codeDir, env, extensionPipes: exts.length > 0 };

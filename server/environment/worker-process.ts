@@ -1,5 +1,6 @@
 // One environment's runtime process: spawned detached so it leads its own process group, its
 // output split into lines, signals sent to the whole group, and its tree's peak memory read from /proc.
+// Under cgroup isolation the cgroup does the freezing, the killing and the measuring instead.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readSync } from 'node:fs';
 
@@ -19,14 +20,25 @@ export type OutputSource = 'stdout' | 'stderr' | 'extension';
 
 export type ExitInfo = { code: number | null; signal: NodeJS.Signals | null };
 
+/** What a worker's cgroup (cgroup isolation) does for it: it reaches processes that left the group. */
+export interface WorkerCgroup {
+  freeze(): Promise<boolean>;
+  thaw(): void;
+  killAll(): Promise<void>;
+  peakMemoryMB(): number;
+}
+
 export class WorkerProcess {
   readonly pid: number;
   readonly exited: Promise<ExitInfo>;
   private readonly child: ChildProcess;
   private exitInfo: ExitInfo | undefined;
   private stopped = false;
+  private readonly cgroup: WorkerCgroup | undefined;
 
-  constructor(plan: SpawnPlan, onLine: (line: string, stream: OutputSource) => void) {
+  /** With a cgroup, the plan must make the worker enter it before it runs anything. */
+  constructor(plan: SpawnPlan, onLine: (line: string, stream: OutputSource) => void, cgroup?: WorkerCgroup) {
+    this.cgroup = cgroup;
     this.child = spawn(plan.command, plan.args, {
       cwd: plan.cwd,
       env: plan.env,
@@ -76,15 +88,23 @@ export class WorkerProcess {
     return this.exitInfo;
   }
 
-  /** SIGSTOP the whole group: the environment costs no CPU until thawed. */
+  /**
+   * SIGSTOP the whole group (with a cgroup: freeze the cgroup, escaped processes included): the
+   * environment costs no CPU until thawed.
+   */
   freeze(): void {
-    if (!this.stopped && this.signalGroup('SIGSTOP')) this.stopped = true;
+    if (this.stopped) return;
+    if (this.cgroup) {
+      void this.cgroup.freeze();
+      this.stopped = true;
+    } else if (this.signalGroup('SIGSTOP')) this.stopped = true;
   }
 
   thaw(): void {
     if (this.stopped) {
       this.stopped = false;
-      this.signalGroup('SIGCONT');
+      if (this.cgroup) this.cgroup.thaw();
+      else this.signalGroup('SIGCONT');
     }
   }
 
@@ -92,9 +112,13 @@ export class WorkerProcess {
     return this.stopped;
   }
 
-  /** SIGKILL the group (a stopped process dies too) and wait for the leader to be reaped. */
+  /**
+   * SIGKILL the group (a stopped process dies too) and wait for the leader to be reaped. With a
+   * cgroup, every task in it is killed (and thawed so that it can die).
+   */
   async kill(): Promise<ExitInfo> {
     this.signalGroup('SIGKILL');
+    if (this.cgroup) await this.cgroup.killAll();
     this.stopped = false;
     return this.exited;
   }
@@ -122,8 +146,9 @@ export class WorkerProcess {
     return out;
   }
 
-  /** Sum of each live process's peak RSS (VmHWM) in the tree, in MB (rounded up). */
+  /** Sum of each live process's peak RSS (VmHWM) in the tree, in MB (rounded up); or the cgroup's peak. */
   peakMemoryMB(): number {
+    if (this.cgroup) return Math.max(0, this.cgroup.peakMemoryMB());
     let kb = 0;
     const pids = this.treePids();
     this.proc.keepOnly(pids);

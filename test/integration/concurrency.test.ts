@@ -19,7 +19,7 @@ describe('provisioned concurrency', () => {
   afterAll(async () => {
     const pids = em.pids();
     await em.stop();
-    expect(pids.filter(isAlive)).toEqual([]);
+    await waitFor(() => pids.every((p) => !isAlive(p)), 5000);
   });
 
   it('initialises the environments before the first invoke, frozen, with the provisioned initialization type', async () => {
@@ -58,7 +58,7 @@ describe('the account concurrency limit', () => {
   afterAll(async () => {
     const pids = em.pids();
     await em.stop();
-    expect(pids.filter(isAlive)).toEqual([]);
+    await waitFor(() => pids.every((p) => !isAlive(p)), 5000);
   });
 
   it('throttles beyond --max-concurrency with Reason ConcurrentInvocationLimitExceeded', async () => {
@@ -77,7 +77,7 @@ describe.skipIf(namespaceSkip !== '')('the ephemeral storage cap (namespace isol
   afterAll(async () => {
     const pids = em.pids();
     await em.stop();
-    expect(pids.filter(isAlive)).toEqual([]);
+    await waitFor(() => pids.every((p) => !isAlive(p)), 5000);
   });
 
   it('fails writes past EphemeralStorage.Size with ENOSPC inside the function; the emulator is unaffected', async () => {
