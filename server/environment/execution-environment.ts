@@ -5,74 +5,29 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Logger } from 'pino';
 import type { InvokeEvent, RuntimeApiHost } from '../../runtime-api/host.ts';
 import { RuntimeApiServer } from '../../runtime-api/server.ts';
 import type { FunctionVersion } from '../model.ts';
 import type { InitializationType } from './env-vars.ts';
-import { LogBuffer, type OutputSink } from './function-log.ts';
+import type { LogBuffer } from './function-log.ts';
 import type { EnvironmentCgroup } from './cgroup.ts';
-import { type IsolationLevel, cgroupIsolation, usesMountNamespace } from './isolation.ts';
+import { cgroupIsolation, usesMountNamespace } from './isolation.ts';
 import { exitMessage, initTimeoutPayload, platformPayload, timeoutPayload } from './platform-errors.ts';
 import { runtimeLaunch } from './runtimes.ts';
 import { type ExternalExtension, findExtensions } from './extension-launch.ts';
 import { spawnPlan } from './spawn-plan.ts';
 import { EnvironmentStateMachine, type EnvState } from './state.ts';
+import { shutdownExtensions } from './graceful-shutdown.ts';
 import { type ExitInfo, type OutputSource, WorkerProcess } from './worker-process.ts';
-import type { TelemetryHub } from '../../runtime-api/telemetry.ts';
+import { PlatformTelemetry, type ReportMetrics } from './platform-telemetry.ts';
 
-const round = (ms: number): number => Math.round(ms * 1000) / 1000;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export interface EnvironmentContext {
-  accountId: string;
-  isolation: IsolationLevel;
-  /** argv prefix tying a worker's life to the emulator's (see IsolationInfo.parentDeathGuard). */
-  parentDeathGuard: string[];
-  region: string;
-  output: OutputSink;
-  logger: Logger;
-  /** Variables passed on explicitly by the user. */
-  extraEnv?: Record<string, string>;
-}
-
-export interface Invocation {
-  requestId: string;
-  payload: Buffer;
-  invokedFunctionArn: string;
-  timeoutMs: number;
-  traceId?: string;
-  clientContext?: string;
-  log: LogBuffer;
-}
-
-export type InvokeStatus = 'success' | 'error' | 'timeout' | 'failure';
-
-export interface InvokeOutcome {
-  payload: Buffer;
-  functionError?: 'Unhandled';
-  errorType?: string;
-}
-
-/** Known once the runtime is back at /next (or the environment died). */
-export interface InvokeReport {
-  durationMs: number;
-  status: InvokeStatus;
-  errorType?: string;
-}
-
-export type InitOutcome =
-  | { ok: true; durationMs: number }
-  | { ok: false; durationMs: number; status: 'error' | 'timeout'; errorType: string; payload: Buffer };
-
-export interface InitOptions {
-  type: InitializationType;
-  phase: 'init' | 'invoke';
-  limitMs: number;
-  /** Where INIT output goes besides the relay (a suppressed init's invocation log). */
-  log?: LogBuffer;
-  requestId?: string;
-}
+export type {
+  EnvironmentContext, InitOptions, InitOutcome, Invocation, InvokeOutcome, InvokeReport, InvokeStatus,
+} from './environment-types.ts';
+import type {
+  EnvironmentContext, InitOptions, InitOutcome, Invocation, InvokeOutcome, InvokeReport, InvokeStatus,
+} from './environment-types.ts';
 
 interface Running {
   inv: Invocation;
@@ -188,7 +143,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   /** SIGSTOP (cgroup: freeze) the environment while it waits in the pool (Idle only); invoke() thaws it. */
   freeze(): void {
     if (this.state !== 'Idle') return;
-    this.telemetry.pause();
+    this.api.telemetry.pause();
     this.worker?.freeze();
   }
 
@@ -217,8 +172,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       void this.stopWorker();
       this.platformLine(`INIT_REPORT Init Duration: ${durationMs.toFixed(2)} ms\tPhase: ${opts.phase}\tStatus: ${status}\tError Type: ${errorType}`, opts.log);
       const record = { initializationType: opts.type, phase: opts.phase, status, errorType };
-      this.telemetry.emit('platform', 'platform.initRuntimeDone', record);
-      this.telemetry.emit('platform', 'platform.initReport', { ...record, metrics: { durationMs: round(durationMs) } });
+      this.telemetry.initDone(record, status, durationMs, errorType);
       return { ok: false, durationMs, status, errorType, payload };
     };
     const launch = runtimeLaunch(this.fn.config);
@@ -227,7 +181,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     const runtimeVersionArn = `arn:aws:lambda:${this.ctx.region}::runtime:ephemera-${launch.version.replace(':', '-')}`;
     this.platformLine(`INIT_START Runtime Version: ${launch.version}\tRuntime Version ARN: ${runtimeVersionArn}`, opts.log);
     const initRecord = { initializationType: opts.type, phase: opts.phase };
-    this.telemetry.emit('platform', 'platform.initStart', { ...initRecord, runtimeVersion: launch.version, runtimeVersionArn });
+    this.telemetry.initStart(initRecord, launch.version, runtimeVersionArn);
 
     if (this.ctx.isolation === 'cgroup') {
       try {
@@ -264,10 +218,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     }
     if (outcome.kind === 'error') return failed('error', outcome.errorType, outcome.payload);
     this.initLog = undefined;
-    this.telemetry.emit('platform', 'platform.initRuntimeDone', { ...initRecord, status: 'success' });
-    this.telemetry.emit('platform', 'platform.initReport', { ...initRecord, status: 'success', metrics: { durationMs: round(this.initDurationMs) } });
-    this.telemetry.initDone();
-    this.telemetry.closedForSubscriptions = true;
+    this.telemetry.initDone(initRecord, 'success', this.initDurationMs);
     this.machine.transition('Idle', 'runtime reached next');
     return { ok: true, durationMs: this.initDurationMs };
   }
@@ -308,11 +259,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     // (no wake-up mid-write), and the runtime resumes with its event already there.
     this.api.dispatch(event);
     this.worker?.thaw();
-    this.telemetry.resume();
-    this.telemetry.emit('platform', 'platform.start', {
-      requestId: inv.requestId, version: this.fn.version,
-      ...(inv.traceId ? { tracing: { type: 'X-Amzn-Trace-Id', value: inv.traceId } } : {}),
-    });
+    this.api.telemetry.resume();
+    this.telemetry.start(inv.requestId, this.fn.version, inv.traceId);
     return { response, report };
   }
 
@@ -348,7 +296,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   extensionRegistered(ext: { id: string; name: string; events: string[]; external: boolean }): void {
     this.ctx.logger.debug({ fn: this.fn.config.name, env: this.id.slice(0, 8), ...ext }, 'extension registered');
-    this.telemetry.emit('platform', 'platform.extension', { name: ext.name, state: 'Ready', events: ext.events });
+    this.telemetry.extension(ext.name, ext.events);
     const externals = this.api.extensions.registry.all.filter((e) => e.external).length;
     if (this.initWaiter && ext.external && externals === this.extensions.length) this.worker?.startRuntime();
   }
@@ -377,23 +325,20 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   }
 
   private runtimeDone(run: Running, status: InvokeStatus, producedBytes: number, errorType?: string): void {
-    this.telemetry.emit('platform', 'platform.runtimeDone', {
-      requestId: run.inv.requestId, status, ...(errorType ? { errorType } : {}),
-      metrics: { durationMs: round(performance.now() - run.startedAt), producedBytes },
-    });
+    this.telemetry.runtimeDone(run.inv.requestId, status, performance.now() - run.startedAt, producedBytes, errorType);
   }
 
   /** platform.report for an invocation, with the same figures as its REPORT line. */
-  reportTelemetry(requestId: string, report: InvokeReport, metrics: { billedDurationMs: number; memorySizeMB: number; maxMemoryUsedMB: number; initDurationMs?: number }): void {
-    this.telemetry.emit('platform', 'platform.report', {
-      requestId, status: report.status, ...(report.errorType ? { errorType: report.errorType } : {}),
-      metrics: { durationMs: round(report.durationMs), ...metrics, ...(metrics.initDurationMs !== undefined ? { initDurationMs: round(metrics.initDurationMs) } : {}) },
-    });
+  reportTelemetry(requestId: string, report: InvokeReport, metrics: ReportMetrics): void {
+    this.telemetry.report(requestId, report, metrics);
   }
 
-  private get telemetry(): TelemetryHub {
-    return this.api.telemetry;
+  private get telemetry(): PlatformTelemetry {
+    this.platformTelemetry ??= new PlatformTelemetry(this.api.telemetry);
+    return this.platformTelemetry;
   }
+
+  private platformTelemetry: PlatformTelemetry | undefined;
 
   invocationError(requestId: string, payload: Buffer, errorType: string): void {
     const run = this.running;
@@ -415,7 +360,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     const log = this.running?.inv.log ?? this.initLog;
     log?.push(line);
     this.ctx.output.line(this.fn.config.name, this.id, line);
-    this.telemetry.emit(source === 'extension' ? 'extension' : 'function', source === 'extension' ? 'extension' : 'function', line);
+    this.telemetry.log(source, line);
   }
 
   private onTimeout(run: Running): void {
@@ -457,31 +402,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     void this.shutdown(why);
   }
 
-  /**
-   * Lambda's shutdown with external extensions (2 s budget): SIGTERM to the runtime and up to 300 ms
-   * for it to go, then SHUTDOWN to the subscribed extensions until they are back at next or the
-   * deadline; the caller SIGKILLs the group after. Without extensions the group is killed at once.
-   */
-  private async shutdownExtensions(reason: string): Promise<void> {
-    const worker = this.worker;
-    const subscribers = this.api.extensions.registry.subscribers('SHUTDOWN');
-    if (!worker?.alive || subscribers.length === 0) return;
-    const deadline = Date.now() + 2000;
-    worker.thaw();
-    const runtime = worker.runtimePid(this.namespaced);
-    if (runtime) {
-      try {
-        process.kill(runtime, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      await Promise.race([worker.exited, sleep(300)]);
-    }
-    await this.telemetry.drain(Math.min(deadline, Date.now() + 500));
-    const shutdownReason = /timed out|timeout|Timedout/i.test(reason) ? 'timeout' : /Error|fail|exit/i.test(reason) ? 'failure' : 'spindown';
-    this.api.extensions.post({ eventType: 'SHUTDOWN', shutdownReason, deadlineMs: deadline });
-    // Done when every subscriber is back at next, or its processes are gone, or at the deadline.
-    while (Date.now() < deadline && !this.api.extensions.registry.allParked('SHUTDOWN') && worker.signalGroup(0)) await sleep(10);
+  private shutdownExtensions(reason: string): Promise<void> {
+    return this.worker ? shutdownExtensions(this.worker, this.api, this.namespaced, reason) : Promise.resolve();
   }
 
   private async stopWorker(): Promise<void> {

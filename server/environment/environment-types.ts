@@ -1,0 +1,56 @@
+// The data that crosses the execution environment's boundary: what it needs from the emulator
+// (EnvironmentContext), one invocation's input (Invocation) and the results it hands back.
+import type { Logger } from 'pino';
+import type { InitializationType } from './env-vars.ts';
+import type { LogBuffer, OutputSink } from './function-log.ts';
+import type { IsolationLevel } from './isolation.ts';
+
+export interface EnvironmentContext {
+  accountId: string;
+  isolation: IsolationLevel;
+  /** argv prefix tying a worker's life to the emulator's (see IsolationInfo.parentDeathGuard). */
+  parentDeathGuard: string[];
+  region: string;
+  output: OutputSink;
+  logger: Logger;
+  /** Variables passed on explicitly by the user. */
+  extraEnv?: Record<string, string>;
+}
+
+export interface Invocation {
+  requestId: string;
+  payload: Buffer;
+  invokedFunctionArn: string;
+  timeoutMs: number;
+  traceId?: string;
+  clientContext?: string;
+  log: LogBuffer;
+}
+
+export type InvokeStatus = 'success' | 'error' | 'timeout' | 'failure';
+
+export interface InvokeOutcome {
+  payload: Buffer;
+  functionError?: 'Unhandled';
+  errorType?: string;
+}
+
+/** Known once the runtime is back at /next (or the environment died). */
+export interface InvokeReport {
+  durationMs: number;
+  status: InvokeStatus;
+  errorType?: string;
+}
+
+export type InitOutcome =
+  | { ok: true; durationMs: number }
+  | { ok: false; durationMs: number; status: 'error' | 'timeout'; errorType: string; payload: Buffer };
+
+export interface InitOptions {
+  type: InitializationType;
+  phase: 'init' | 'invoke';
+  limitMs: number;
+  /** Where INIT output goes besides the relay (a suppressed init's invocation log). */
+  log?: LogBuffer;
+  requestId?: string;
+}
