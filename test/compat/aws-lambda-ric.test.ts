@@ -11,8 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectIsolation, type IsolationLevel } from '../../server/environment/isolation.ts';
-import { fixture, isAlive, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
+import { fixture, isAlive, startEmulator, type TestEmulator, isolationLevels } from '../helpers/emulator.ts';
 import { arn, stopAndCheckOrphans } from './helpers.ts';
 
 const RIC_VERSION = '4.0.2';
@@ -61,12 +60,7 @@ async function buildRic(): Promise<string | undefined> {
 const skipReason = await buildRic();
 if (skipReason) console.warn(`aws-lambda-ric tests skipped: aws-lambda-ric ${RIC_VERSION} cannot be built here:\n${skipReason}`);
 
-const levels: IsolationLevel[] = ['process'];
-try {
-  if (detectIsolation('namespace').level === 'namespace') levels.push('namespace');
-} catch (err) {
-  console.warn(`namespace isolation tests skipped: ${(err as Error).message}`);
-}
+const levels = isolationLevels();
 
 interface RicEcho {
   event: unknown;

@@ -3,16 +3,10 @@
 // crash, init-error, warm-reuse and Tail-log behaviours as the Node runtime, via a real emulator
 // under each isolation level this machine offers, and no process left behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectIsolation, type IsolationLevel } from '../../server/environment/isolation.ts';
-import { fixture, isAlive, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
+import { fixture, isAlive, startEmulator, type TestEmulator, isolationLevels } from '../helpers/emulator.ts';
 import { arn, stopAndCheckOrphans } from './helpers.ts';
 
-const levels: IsolationLevel[] = ['process'];
-try {
-  if (detectIsolation('namespace').level === 'namespace') levels.push('namespace');
-} catch (err) {
-  console.warn(`namespace isolation tests skipped: ${(err as Error).message}`);
-}
+const levels = isolationLevels();
 
 interface ShellEcho {
   event: unknown;

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { buildApp, type Ephemera } from '../../server/app.ts';
 import type { OutputSink } from '../../server/environment/function-log.ts';
 import { DEFAULTS, type Options } from '../../server/options.ts';
+import { detectIsolation, type IsolationLevel } from '../../server/environment/isolation.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const fixture = (...p: string[]): string => join(ROOT, 'fixtures', ...p);
@@ -28,6 +29,8 @@ export interface TestEmulator {
   /** The REPORT line of a request (written just after the answer, once the runtime is back at next). */
   report(requestId: string | null): Promise<string>;
   stop(): Promise<void>;
+  /** Stop, then wait (up to 5 s) for every PID the emulator ever had to be gone; returns those still alive. */
+  stopChecked(): Promise<number[]>;
 }
 
 export async function startEmulator(template: string, options: Partial<Options> = {}): Promise<TestEmulator> {
@@ -48,7 +51,7 @@ export async function startEmulator(template: string, options: Partial<Options> 
     }
   };
   const timer = setInterval(track, 50);
-  return {
+  const em: TestEmulator = {
     eph,
     url,
     lines,
@@ -75,7 +78,14 @@ export async function startEmulator(template: string, options: Partial<Options> 
       clearInterval(timer);
       await eph.close();
     },
+    async stopChecked() {
+      const pids = em.pids();
+      await em.stop();
+      if (pids.length === 0) throw new Error('the emulator never had a process: nothing was tested');
+      return waitFor(() => pids.every((p) => !isAlive(p)) && ([] as number[]), 5000).catch(() => pids.filter(isAlive));
+    },
   };
+  return em;
 }
 
 export function descendants(pid: number): number[] {
@@ -118,4 +128,19 @@ export function procState(pid: number): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Why namespace isolation cannot run on this machine ('' when it can). */
+export const namespaceUnavailable: string = (() => {
+  try {
+    return detectIsolation('namespace').level === 'namespace' ? '' : 'not selected';
+  } catch (err) {
+    return (err as Error).message;
+  }
+})();
+
+/** The isolation levels this machine can run: process, and namespace where a mount namespace can be made. */
+export function isolationLevels(): IsolationLevel[] {
+  if (namespaceUnavailable) console.warn(`namespace isolation tests skipped: ${namespaceUnavailable}`);
+  return namespaceUnavailable ? ['process'] : ['process', 'namespace'];
 }

@@ -1,15 +1,9 @@
 // Concurrency controls with real environments: provisioned concurrency (initialised before the first
 // invoke, used first, never reaped, spillover counted), the account limit, and the /tmp size cap.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectIsolation } from '../../server/environment/isolation.ts';
-import { fixture, isAlive, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
+import { fixture, startEmulator, type TestEmulator, waitFor, namespaceUnavailable } from '../helpers/emulator.ts';
 
-let namespaceSkip = '';
-try {
-  detectIsolation('namespace');
-} catch (err) {
-  namespaceSkip = (err as Error).message;
-}
+const namespaceSkip = namespaceUnavailable;
 
 describe('provisioned concurrency', () => {
   let em: TestEmulator;
@@ -17,9 +11,7 @@ describe('provisioned concurrency', () => {
     em = await startEmulator(fixture('templates/concurrency.yaml'), { keepAlive: 1, isolation: 'process' });
   });
   afterAll(async () => {
-    const pids = em.pids();
-    await em.stop();
-    await waitFor(() => pids.every((p) => !isAlive(p)), 5000);
+    expect(await em.stopChecked()).toEqual([]);
   });
 
   it('initialises the environments before the first invoke, frozen, with the provisioned initialization type', async () => {
@@ -56,9 +48,7 @@ describe('the account concurrency limit', () => {
     em = await startEmulator(fixture('templates/concurrency.yaml'), { maxConcurrency: 3, isolation: 'process' });
   });
   afterAll(async () => {
-    const pids = em.pids();
-    await em.stop();
-    await waitFor(() => pids.every((p) => !isAlive(p)), 5000);
+    expect(await em.stopChecked()).toEqual([]);
   });
 
   it('throttles beyond --max-concurrency with Reason ConcurrentInvocationLimitExceeded', async () => {
@@ -75,9 +65,7 @@ describe.skipIf(namespaceSkip !== '')('the ephemeral storage cap (namespace isol
     em = await startEmulator(fixture('templates/concurrency.yaml'), { isolation: 'namespace' });
   });
   afterAll(async () => {
-    const pids = em.pids();
-    await em.stop();
-    await waitFor(() => pids.every((p) => !isAlive(p)), 5000);
+    expect(await em.stopChecked()).toEqual([]);
   });
 
   it('fails writes past EphemeralStorage.Size with ENOSPC inside the function; the emulator is unaffected', async () => {

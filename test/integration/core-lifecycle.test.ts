@@ -2,17 +2,9 @@
 // warm reuse, one environment per concurrent invoke, freeze/thaw, timeout, crash, INIT failure,
 // the reserved environment, and no process left behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectIsolation, type IsolationLevel } from '../../server/environment/isolation.ts';
-import { fixture, isAlive, procState, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
+import { fixture, procState, startEmulator, type TestEmulator, waitFor, isolationLevels } from '../helpers/emulator.ts';
 
-const levels: IsolationLevel[] = ['process'];
-let namespaceSkip = '';
-try {
-  if (detectIsolation('namespace').level === 'namespace') levels.push('namespace');
-} catch (err) {
-  namespaceSkip = (err as Error).message;
-}
-if (namespaceSkip) console.warn(`namespace isolation tests skipped: ${namespaceSkip}`);
+const levels = isolationLevels();
 
 describe.each(levels)('core lifecycle (%s isolation)', (isolation) => {
   let em: TestEmulator;
@@ -21,12 +13,8 @@ describe.each(levels)('core lifecycle (%s isolation)', (isolation) => {
     em = await startEmulator(fixture('templates/core.yaml'), { isolation });
   });
   afterAll(async () => {
-    const pids = em.pids();
-    await em.stop();
+    expect(await em.stopChecked()).toEqual([]);
     delete process.env.EPHEMERA_TEST_SECRET;
-    expect(pids.length).toBeGreaterThan(0);
-    const alive = await waitFor(() => pids.every((p) => !isAlive(p)) && 'none', 3000).catch(() => pids.filter(isAlive));
-    expect(alive).toBe('none');
   });
 
   it('answers with the function result and Lambda headers', async () => {

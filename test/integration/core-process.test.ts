@@ -110,9 +110,7 @@ describe('over time', () => {
     em = await startEmulator(fixture('templates/core.yaml'), { keepAlive: 1, initTimeout: 1 });
   });
   afterAll(async () => {
-    const pids = em.pids();
-    await em.stop();
-    expect(pids.filter(isAlive)).toEqual([]);
+    expect(await em.stopChecked()).toEqual([]);
   });
 
   it('throttles beyond ReservedConcurrentExecutions with 429 and Lambda\'s Reason', async () => {

@@ -2,15 +2,9 @@
 // layer): registration during INIT, INVOKE events with the right request ids, SHUTDOWN with reason
 // spindown on idle shutdown and on emulator stop, and platform.report with measured figures.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectIsolation, type IsolationLevel } from '../../server/environment/isolation.ts';
-import { fixture, isAlive, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
+import { fixture, startEmulator, type TestEmulator, waitFor, isolationLevels } from '../helpers/emulator.ts';
 
-const levels: IsolationLevel[] = ['process'];
-try {
-  if (detectIsolation('namespace').level === 'namespace') levels.push('namespace');
-} catch (err) {
-  console.warn(`namespace isolation tests skipped: ${(err as Error).message}`);
-}
+const levels = isolationLevels();
 
 type Line = { fn: string; env: string; text: string };
 const tagged = (lines: Line[], tag: string, fn: string): any[] =>
@@ -22,9 +16,7 @@ describe.each(levels)('extensions and telemetry (%s isolation)', (isolation) => 
     em = await startEmulator(fixture('templates/extensions.yaml'), { isolation, keepAlive: 2 });
   });
   afterAll(async () => {
-    const pids = em.pids();
-    await em.stop();
-    await waitFor(() => pids.every((p) => !isAlive(p)), 3000);
+    expect(await em.stopChecked()).toEqual([]);
   });
 
   it('registers the extension during INIT and sends it INVOKE with each request id', async () => {

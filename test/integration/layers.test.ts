@@ -2,17 +2,9 @@
 // finds its layers' code the way Lambda code does (NODE_PATH, PATH), the later layer wins, and in
 // namespace isolation the layers are merged read-only at /opt; no process is left behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectIsolation, type IsolationLevel } from '../../server/environment/isolation.ts';
-import { fixture, isAlive, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
+import { fixture, startEmulator, type TestEmulator, isolationLevels } from '../helpers/emulator.ts';
 
-const levels: IsolationLevel[] = ['process'];
-let namespaceSkip = '';
-try {
-  if (detectIsolation('namespace').level === 'namespace') levels.push('namespace');
-} catch (err) {
-  namespaceSkip = (err as Error).message;
-}
-if (namespaceSkip) console.warn(`namespace isolation layer tests skipped: ${namespaceSkip}`);
+const levels = isolationLevels();
 
 interface Seen {
   greeting: string;
@@ -31,11 +23,7 @@ describe.each(levels)('layers (%s isolation)', (isolation) => {
     em = await startEmulator(fixture('templates/layers.yaml'), { isolation });
   });
   afterAll(async () => {
-    const pids = em.pids();
-    await em.stop();
-    expect(pids.length).toBeGreaterThan(0);
-    const alive = await waitFor(() => pids.every((p) => !isAlive(p)) && 'none', 3000).catch(() => pids.filter(isAlive));
-    expect(alive).toBe('none');
+    expect(await em.stopChecked()).toEqual([]);
   });
 
   const call = async (fn: string): Promise<Seen> => {

@@ -3,22 +3,14 @@
 // timeout, crash, INIT-failure and no-orphan behaviours core-lifecycle checks for Node, plus
 // Python's own shapes (handler resolution, context, Runtime.* faults, log format).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectIsolation, type IsolationLevel } from '../../server/environment/isolation.ts';
 import { hostPython } from '../../server/environment/runtimes.ts';
-import { fixture, isAlive, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
+import { fixture, startEmulator, type TestEmulator, isolationLevels } from '../helpers/emulator.ts';
 
 const python = hostPython();
 const noPython = 'error' in python ? python.error : '';
 if (noPython) console.warn(`python runtime tests skipped: ${noPython}`);
 
-const levels: IsolationLevel[] = ['process'];
-let namespaceSkip = '';
-try {
-  if (detectIsolation('namespace').level === 'namespace') levels.push('namespace');
-} catch (err) {
-  namespaceSkip = (err as Error).message;
-}
-if (namespaceSkip) console.warn(`namespace isolation tests skipped: ${namespaceSkip}`);
+const levels = isolationLevels();
 
 const RID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -33,12 +25,8 @@ describe.skipIf(noPython !== '').each(levels)('python runtime (%s isolation)', (
     em = await startEmulator(fixture('templates/python.yaml'), { isolation });
   });
   afterAll(async () => {
-    const pids = em.pids();
-    await em.stop();
+    expect(await em.stopChecked()).toEqual([]);
     delete process.env.EPHEMERA_TEST_SECRET;
-    expect(pids.length).toBeGreaterThan(0);
-    const alive = await waitFor(() => pids.every((p) => !isAlive(p)) && 'none', 3000).catch(() => pids.filter(isAlive));
-    expect(alive).toBe('none');
   });
 
   it('answers with the function result, Lambda headers, the context and the environment', async () => {
