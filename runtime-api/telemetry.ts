@@ -35,6 +35,8 @@ interface Subscription {
   bytes: number;
   timer: NodeJS.Timeout | undefined;
   sending: Promise<void>;
+  /** Records (and bytes) lost to failed deliveries since the last report of it. */
+  dropped: { records: number; bytes: number };
 }
 
 class ValidationError extends Error {}
@@ -140,9 +142,23 @@ export class TelemetryHub {
     sub.timer = undefined;
     if (this.paused || sub.buffer.length === 0) return;
     const batch = sub.buffer;
+    const bytes = sub.bytes;
     sub.buffer = [];
     sub.bytes = 0;
-    sub.sending = sub.sending.then(() => deliver(sub, batch)).catch(() => undefined);
+    if (sub.dropped.records > 0) {
+      // Lambda tells a subscriber what it missed with platform.logsDropped.
+      batch.unshift({ time: new Date().toISOString(), type: 'platform.logsDropped', record: {
+        reason: 'Some logs were dropped because the extension did not accept them', droppedRecords: sub.dropped.records, droppedBytes: sub.dropped.bytes,
+      } });
+      sub.dropped = { records: 0, bytes: 0 };
+    }
+    sub.sending = sub.sending.then(async () => {
+      if (!(await deliver(sub, batch))) {
+        const lost = batch.filter((e) => e.type !== 'platform.logsDropped');
+        sub.dropped.records += lost.length;
+        sub.dropped.bytes += lost.length === batch.length ? bytes : lost.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)), 0);
+      }
+    }).catch(() => undefined);
   }
 }
 
@@ -193,17 +209,18 @@ function parseSubscription(body: unknown, api: 'telemetry' | 'logs', extensionId
     extensionId, name, api, types: new Set(types as TelemetryCategory[]),
     maxItems: range('maxItems', 10000, 1000, 10000), maxBytes: range('maxBytes', 262144, 262144, 1048576),
     timeoutMs: range('timeoutMs', 1000, 25, 30000), destination, buffer: [], bytes: 0, timer: undefined, sending: Promise.resolve(),
+    dropped: { records: 0, bytes: 0 },
   };
 }
 
-/** POST the batch as a JSON array (HTTP) or write it as NDJSON (TCP); one retry on failure. */
-async function deliver(sub: Subscription, batch: TelemetryEvent[]): Promise<void> {
+/** POST the batch as a JSON array (HTTP) or write it as NDJSON (TCP); one retry. False when lost. */
+async function deliver(sub: Subscription, batch: TelemetryEvent[]): Promise<boolean> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       if (sub.destination.protocol === 'HTTP') {
         const res = await fetch(sub.destination.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(batch) });
         await res.arrayBuffer();
-        return;
+        return true;
       }
       const port = sub.destination.port;
       await new Promise<void>((resolve, reject) => {
@@ -211,9 +228,10 @@ async function deliver(sub: Subscription, batch: TelemetryEvent[]): Promise<void
         socket.once('close', () => resolve());
         socket.once('error', reject);
       });
-      return;
+      return true;
     } catch {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+  return false;
 }

@@ -114,6 +114,36 @@ describe('Telemetry API subscriptions', () => {
     expect((await subscribe(id, { types: ['platform'], destination: good.destination }, '/2020-08-15/logs')).status).toBe(400);
   });
 
+  it('delivers batches to the destination and reports records it could not deliver as platform.logsDropped', async () => {
+    const { createServer } = await import('node:http');
+    const received: Array<{ type: string; record: any }> = [];
+    const sink = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push(...JSON.parse(body));
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+    const port = (sink.address() as { port: number }).port;
+    await new Promise<void>((r) => sink.close(() => r())); // nobody listens there yet
+    const id = (await register('ext', ['INVOKE'])).headers.get('lambda-extension-identifier')!;
+    const sub = { ...good, types: ['platform', 'function'], buffering: { timeoutMs: 25 }, destination: { protocol: 'HTTP', URI: `http://sandbox.localdomain:${port}/` } };
+    expect((await subscribe(id, sub)).status).toBe(200);
+    api.telemetry.emit('function', 'function', 'lost line');
+    await new Promise((r) => setTimeout(r, 400)); // the delivery and its retry fail
+    await new Promise<void>((r) => sink.listen(port, '127.0.0.1', r));
+    api.telemetry.emit('function', 'function', 'delivered line');
+    for (let i = 0; i < 50 && !received.some((e) => e.record === 'delivered line'); i++) await new Promise((r) => setTimeout(r, 20));
+    sink.close();
+    const dropped = received.find((e) => e.type === 'platform.logsDropped');
+    expect(dropped?.record.droppedRecords).toBeGreaterThanOrEqual(1);
+    expect(dropped?.record.droppedBytes).toBeGreaterThan(0);
+    expect(received.some((e) => e.record === 'delivered line')).toBe(true);
+    expect(received.some((e) => e.record === 'lost line')).toBe(false);
+  });
+
   it('refuses unknown extensions and subscriptions after INIT', async () => {
     expect((await subscribe('nope', good)).status).toBe(403);
     const id = (await register('ext', ['INVOKE'])).headers.get('lambda-extension-identifier')!;
