@@ -29,6 +29,17 @@ export interface RuntimeApiHost {
   extensionRegistered?(ext: { id: string; name: string; events: string[]; external: boolean }): void;
   /** An extension is parked in /event/next with nothing queued: INIT or its part of an invoke is done. */
   extensionNext?(id: string): void;
+  /** Our runtime clients' leak report for an invocation (private endpoint, ephemera only). */
+  leakReport?(requestId: string, leaks: HandleLeak[]): void;
   /** An extension posted init/error or exit/error. */
   extensionError?(id: string, kind: 'init' | 'exit', errorType: string, payload: Buffer): void;
+}
+
+/** Work an invocation left pending, as our runtime clients report it. */
+export interface HandleLeak {
+  kind: string;
+  count: number;
+  /** Top user stack frame where it was created (`file:line:col`), when known. */
+  createdAt: string | null;
+  detail: string;
 }

@@ -3,13 +3,17 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ExtensionsApi, type FunctionIdentity } from './extension-routes.ts';
-import type { InvokeEvent, RuntimeApiHost } from './host.ts';
-import { internalError, notFound } from './render.ts';
+import { readBody } from './body.ts';
+import type { HandleLeak, InvokeEvent, RuntimeApiHost } from './host.ts';
+import { accepted, internalError, notFound, sendError } from './render.ts';
 import { TelemetryHub } from './telemetry.ts';
 import { RUNTIME_PREFIX, RuntimeSession } from './runtime-routes.ts';
 
 /** A further API mounted on the listener (Extensions, Telemetry): returns false when the path is not its own. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
+
+/** ephemera's own endpoint for our runtime clients' leak reports: POST <prefix>{requestId}/leaks. */
+const LEAKS_PREFIX = '/_ephemera/runtime/invocation/';
 
 const NO_IDENTITY: FunctionIdentity = { functionName: '', functionVersion: '', handler: '', accountId: '', externalNames: [] };
 
@@ -21,7 +25,10 @@ export class RuntimeApiServer {
   private readonly extraRoutes: RouteHandler[] = [];
   private addr = '';
 
+  private readonly host: RuntimeApiHost;
+
   constructor(host: RuntimeApiHost, identity: FunctionIdentity = NO_IDENTITY) {
+    this.host = host;
     this.extensions = new ExtensionsApi(host, identity);
     // Extension registration closes when the runtime first asks for work (RIE).
     const registry = this.extensions.registry;
@@ -85,12 +92,31 @@ export class RuntimeApiServer {
     });
   }
 
+  private async leaks(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const body = await readBody(req, 256 * 1024);
+    const id = decodeURIComponent(path.slice(LEAKS_PREFIX.length).replace(/\/leaks$/, ''));
+    let leaks: HandleLeak[] = [];
+    try {
+      const parsed = JSON.parse(body.data.toString('utf8')) as { leaks?: unknown };
+      if (Array.isArray(parsed.leaks)) {
+        leaks = parsed.leaks.filter((l): l is HandleLeak => !!l && typeof l === 'object' && typeof (l as HandleLeak).kind === 'string').map((l) => ({
+          kind: l.kind, count: Number(l.count) || 1, createdAt: typeof l.createdAt === 'string' ? l.createdAt : null, detail: String(l.detail ?? ''),
+        }));
+      }
+    } catch {
+      return sendError(res, 400, 'InvalidRequestFormat', 'Invalid leak report');
+    }
+    accepted(res);
+    if (leaks.length > 0) this.host.leakReport?.(id, leaks);
+  }
+
   private route(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     try {
       if (path.startsWith(RUNTIME_PREFIX)) return this.runtime.handle(req, res, path.slice(RUNTIME_PREFIX.length));
+      if (path.startsWith(LEAKS_PREFIX)) return void this.leaks(req, res, path).catch(() => res.destroy());
       if (this.extensions.handle(req, res, path)) return;
       if (this.telemetry.handle(req, res, path)) return;
       for (const handler of this.extraRoutes) if (handler(req, res, path)) return;

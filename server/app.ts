@@ -13,6 +13,7 @@ import { InvocationService } from './invoke/invocation-service.ts';
 import { createLogger } from './logger.ts';
 import type { LoadedTemplate } from './model.ts';
 import type { Options } from './options.ts';
+import { Metrics } from './metrics.ts';
 import { ConcurrencyLimiter } from './pool/concurrency-limiter.ts';
 import { EnvironmentPool } from './pool/environment-pool.ts';
 import { Registry } from './registry/registry.ts';
@@ -57,18 +58,19 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   const registry = new Registry(template.functions, ctx);
   const output = overrides.output ?? new StreamOutputSink(process.stdout);
   const pool = new EnvironmentPool(
-    { accountId: options.accountId, isolation: isolation.level, parentDeathGuard: isolation.parentDeathGuard, region: options.region, output, logger },
+    { extraEnv: options.leaks === 'off' ? undefined : { _EPHEMERA_LEAKS: '1' }, accountId: options.accountId, isolation: isolation.level, parentDeathGuard: isolation.parentDeathGuard, region: options.region, output, logger },
     new ConcurrencyLimiter(options.maxConcurrency),
     options.keepAlive * 1000,
   );
-  const invoker = new InvocationService(pool, options.initTimeout * 1000);
+  const metrics = new Metrics();
+  const invoker = new InvocationService(pool, { initLimitMs: options.initTimeout * 1000, leakMode: options.leaks, metrics });
   const ready = Promise.all(registry.list().filter((f) => f.config.provisionedConcurrency)
     .map((f) => pool.provision(f, f.config.provisionedConcurrency!))).then(() => undefined);
 
   const invokeDeps = { registry, invoker };
   const app = createHttpApp(logger, invokeFastPath(invokeDeps, (err) => logger.error({ err }, 'unexpected error while invoking')));
   registerInvokeRoutes(app, invokeDeps);
-  registerInternalRoutes(app, { registry, pool, isolation, version: VERSION });
+  registerInternalRoutes(app, { registry, pool, isolation, metrics, version: VERSION });
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

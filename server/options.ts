@@ -19,7 +19,11 @@ export interface Options {
   region: string;
   accountId: string;
   logLevel: string;
+  /** Leak reports: off (no tracking), warn (LEAK lines), error (a leak fails the invocation). */
+  leaks: LeakMode;
 }
+
+export type LeakMode = 'off' | 'warn' | 'error';
 
 export const DEFAULTS: Options = {
   template: DEFAULT_TEMPLATE,
@@ -32,11 +36,12 @@ export const DEFAULTS: Options = {
   region: 'us-east-1',
   accountId: '000000000000',
   logLevel: 'info',
+  leaks: 'warn',
 };
 
 export class OptionsError extends Error {}
 
-type Kind = 'string' | 'int' | 'isolation';
+type Kind = 'string' | 'int' | 'isolation' | 'leaks';
 const FLAGS: Record<string, { key: keyof Options; kind: Kind }> = {
   template: { key: 'template', kind: 'string' },
   port: { key: 'port', kind: 'int' },
@@ -48,6 +53,7 @@ const FLAGS: Record<string, { key: keyof Options; kind: Kind }> = {
   region: { key: 'region', kind: 'string' },
   'account-id': { key: 'accountId', kind: 'string' },
   'log-level': { key: 'logLevel', kind: 'string' },
+  leaks: { key: 'leaks', kind: 'leaks' },
 };
 
 function convert(flag: string, kind: Kind, raw: string): string | number {
@@ -57,6 +63,9 @@ function convert(flag: string, kind: Kind, raw: string): string | number {
   }
   if (kind === 'isolation' && !['auto', 'process', 'namespace', 'cgroup'].includes(raw)) {
     throw new OptionsError(`--isolation must be auto, process, namespace or cgroup, got '${raw}'`);
+  }
+  if (kind === 'leaks' && !['off', 'warn', 'error'].includes(raw)) {
+    throw new OptionsError(`--leaks must be off, warn or error, got '${raw}'`);
   }
   return raw;
 }

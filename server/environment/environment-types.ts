@@ -1,6 +1,7 @@
 // The data that crosses the execution environment's boundary: what it needs from the emulator
 // (EnvironmentContext), one invocation's input (Invocation) and the results it hands back.
 import type { Logger } from 'pino';
+import type { HandleLeak } from '../../runtime-api/host.ts';
 import type { InitializationType } from './env-vars.ts';
 import type { LogBuffer, OutputSink } from './function-log.ts';
 import type { IsolationLevel } from './isolation.ts';
@@ -40,6 +41,8 @@ export interface InvokeReport {
   durationMs: number;
   status: InvokeStatus;
   errorType?: string;
+  /** Pending work our runtime client reported (timers, sockets, promises...). */
+  handleLeaks?: HandleLeak[];
 }
 
 export type InitOutcome =

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { InvokeEvent, RuntimeApiHost } from '../../runtime-api/host.ts';
+import type { HandleLeak, InvokeEvent, RuntimeApiHost } from '../../runtime-api/host.ts';
 import { RuntimeApiServer } from '../../runtime-api/server.ts';
 import type { FunctionVersion } from '../model.ts';
 import type { InitializationType } from './env-vars.ts';
@@ -31,6 +31,8 @@ import type {
 
 interface Running {
   inv: Invocation;
+  /** What our runtime client reported the invocation left pending. */
+  handleLeaks: HandleLeak[];
   startedAt: number;
   responded: boolean;
   /** The runtime is back at /next (the invoke ends when every INVOKE extension is too). */
@@ -113,6 +115,53 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   get maxMemoryMB(): number {
     return this.lastMaxMemoryMB;
+  }
+
+  /**
+   * After an invocation (off the next one's critical path): one walk of the process tree gives the
+   * peak memory and the processes the invocation started that are still alive (process leaks).
+   */
+  afterInvoke(requestId: string): { maxMemoryMB: number; processLeaks: HandleLeak[] } {
+    const worker = this.worker;
+    if (!worker?.alive) return { maxMemoryMB: this.measureMemoryMB(), processLeaks: [] };
+    const pids = worker.treePids();
+    this.lastMaxMemoryMB = Math.max(this.lastMaxMemoryMB, worker.peakMemoryMB(pids));
+    if (this.cgroup && !this.running) this.oomKillsSeen = this.cgroup.oomKills();
+    const alive = new Set(pids);
+    this.openProcesses = this.openProcesses.filter((p) => alive.has(p.pid));
+    const processLeaks: HandleLeak[] = [];
+    for (const pid of pids) {
+      if (this.knownPids.has(pid)) continue;
+      const command = worker.commandLine(pid);
+      // A process talking to the Runtime API (a shell runtime's `curl .../next`) is the runtime's own.
+      if (command.includes(this.api.address)) continue;
+      this.openProcesses.push({ pid, command, requestId });
+      processLeaks.push({ kind: 'process', count: 1, createdAt: null, detail: `pid ${pid} ${JSON.stringify(command)}` });
+    }
+    this.knownPids = alive;
+    return { maxMemoryMB: this.lastMaxMemoryMB, processLeaks };
+  }
+
+  /** What the last invocation left running (handles and processes), for /_ephemera/environments. */
+  lastLeaks: HandleLeak[] = [];
+
+  /** Where the server can look at the environment's /tmp: its TMPDIR, or the namespace's /tmp. */
+  get tmpView(): string | undefined {
+    if (this.tmpDir) return this.tmpDir;
+    const pid = this.worker?.runtimePid(this.namespaced);
+    return pid ? `/proc/${pid}/root/tmp` : undefined;
+  }
+
+  /** Retire after the current invocation instead of going back to the pool (recycle). */
+  retire = false;
+
+  /** Processes started by earlier invocations and still alive at the last look. */
+  openProcesses: Array<{ pid: number; command: string; requestId: string }> = [];
+  private knownPids = new Set<number>();
+  private lastRequestId: string | undefined;
+
+  leakReport(requestId: string, leaks: HandleLeak[]): void {
+    if (this.running?.inv.requestId === requestId) this.running.handleLeaks.push(...leaks);
   }
 
   /**
@@ -219,6 +268,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     if (outcome.kind === 'error') return failed('error', outcome.errorType, outcome.payload);
     this.initLog = undefined;
     this.telemetry.initDone(initRecord, 'success', this.initDurationMs);
+    this.knownPids = new Set(this.worker?.treePids() ?? []);
     this.machine.transition('Idle', 'runtime reached next');
     return { ok: true, durationMs: this.initDurationMs };
   }
@@ -238,12 +288,13 @@ export class ExecutionEnvironment implements RuntimeApiHost {
         const durationMs = performance.now() - running.startedAt;
         clearTimeout(running.timer);
         this.running = undefined;
-        resolve({ ...r, durationMs });
+        this.lastRequestId = running.inv.requestId;
+        resolve({ ...r, durationMs, handleLeaks: running.handleLeaks });
       };
     });
     const startedAt = performance.now();
     const running: Running = {
-      inv, startedAt, responded: false, runtimeBack: false, status: 'success', respond, finish,
+      inv, handleLeaks: [], startedAt, responded: false, runtimeBack: false, status: 'success', respond, finish,
       timer: setTimeout(() => this.onTimeout(running), inv.timeoutMs),
     };
     this.running = running;
@@ -356,8 +407,12 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   // ---- failures and shutdown ------------------------------------------------------------------
 
-  private onOutput(line: string, source: OutputSource): void {
+  private onOutput(text: string, source: OutputSource): void {
     const log = this.running?.inv.log ?? this.initLog;
+    // Written while no invocation runs (after one finished, before the freeze): the last one's leak.
+    // Our runtime clients mark such lines themselves; a custom runtime's are marked here.
+    const leaked = !log && source !== 'extension' && this.lastRequestId !== undefined && !text.includes('[leaked from ');
+    const line = leaked ? `[leaked from ${this.lastRequestId}] ${text}` : text;
     log?.push(line);
     this.ctx.output.line(this.fn.config.name, this.id, line);
     this.telemetry.log(source, line);

@@ -147,10 +147,9 @@ export class WorkerProcess {
   }
 
   /** Sum of each live process's peak RSS (VmHWM) in the tree, in MB (rounded up); or the cgroup's peak. */
-  peakMemoryMB(): number {
+  peakMemoryMB(pids: number[] = this.cgroup ? [] : this.treePids()): number {
     if (this.cgroup) return Math.max(0, this.cgroup.peakMemoryMB());
     let kb = 0;
-    const pids = this.treePids();
     this.proc.keepOnly(pids);
     for (const pid of pids) {
       const text = this.proc.read(`/proc/${pid}/status`);
@@ -158,6 +157,12 @@ export class WorkerProcess {
       if (i >= 0) kb += Number.parseInt(text!.slice(i + 6).trimStart(), 10) || 0;
     }
     return Math.ceil(kb / 1024);
+  }
+
+  /** `sleep 30`: a process's command line, for leak reports. */
+  commandLine(pid: number): string {
+    const text = this.proc.read(`/proc/${pid}/cmdline`) ?? '';
+    return text.replaceAll('\0', ' ').trim().slice(0, 200);
   }
 
   /** Close the kept-open /proc files (the environment is gone). */

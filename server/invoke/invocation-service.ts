@@ -6,7 +6,12 @@ import { LogBuffer } from '../environment/function-log.ts';
 import type { InvokeReport } from '../environment/execution-environment.ts';
 import type { FunctionVersion, InvokeResult } from '../model.ts';
 import type { EnvironmentPool, Lease } from '../pool/environment-pool.ts';
-import { billedDurationMs, endLine, reportLine, startLine } from './log-result.ts';
+import type { HandleLeak } from '../../runtime-api/host.ts';
+import type { Metrics } from '../metrics.ts';
+import type { LeakMode } from '../options.ts';
+import { TooManyRequestsException } from '../errors.ts';
+import { platformPayload } from '../environment/platform-errors.ts';
+import { billedDurationMs, endLine, leakLine, reportLine, startLine } from './log-result.ts';
 
 export interface InvokeRequest {
   fn: FunctionVersion;
@@ -21,17 +26,30 @@ export interface InvokeRequest {
 export class InvocationService {
   private readonly pool: EnvironmentPool;
   private readonly initLimitMs: number;
+  private readonly leakMode: LeakMode;
+  private readonly metrics: Metrics;
 
-  constructor(pool: EnvironmentPool, initLimitMs: number) {
+  constructor(pool: EnvironmentPool, opts: { initLimitMs: number; leakMode: LeakMode; metrics: Metrics }) {
     this.pool = pool;
-    this.initLimitMs = initLimitMs;
+    this.initLimitMs = opts.initLimitMs;
+    this.leakMode = opts.leakMode;
+    this.metrics = opts.metrics;
   }
 
   async invoke(req: InvokeRequest): Promise<InvokeResult> {
     const requestId = randomUUID();
     const log = new LogBuffer();
     const { config, version } = req.fn;
-    const lease = await this.pool.acquire(req.fn);
+    const counters = this.metrics.of(config.name);
+    counters.invocations++;
+    let lease: Lease;
+    try {
+      lease = await this.pool.acquire(req.fn);
+    } catch (err) {
+      if (err instanceof TooManyRequestsException) counters.throttles++;
+      throw err;
+    }
+    if (lease.cold) counters.coldStarts++;
     let initDurationMs: number | undefined;
     let started = false;
     try {
@@ -64,15 +82,23 @@ export class InvocationService {
       });
       const outcome = await response;
       const finished = report.then((r) => {
-        // Release first, and write END/REPORT (which reads /proc) only after an invoke waiting for
+        // Release first, and write END/LEAK/REPORT (which read /proc) only after an invoke waiting for
         // this environment has had its turn: bookkeeping stays off the next invoke's critical path.
         this.pool.release(lease);
-        return new Promise<void>((resolve) => setImmediate(() => {
-          this.finishLines(lease, requestId, r, log, initDurationMs);
-          resolve();
-        }));
+        return new Promise<HandleLeak[]>((resolve) => setImmediate(() => resolve(this.finishLines(lease, requestId, r, log, initDurationMs))));
       });
-      if (req.tail) await finished;
+      if (outcome.functionError) counters.errors++;
+      if (outcome.errorType === 'Sandbox.Timedout') counters.timeouts++;
+      // --leaks error: the answer waits for the leak report, and a leak fails the invocation.
+      const leaks = req.tail || this.leakMode === 'error' ? await finished : [];
+      if (this.leakMode === 'error' && leaks.length > 0 && !outcome.functionError) {
+        const summary = leaks.map((l) => `${l.kind}${l.createdAt ? ` at ${l.createdAt}` : ''}`).join(', ');
+        return {
+          requestId, executedVersion: version, functionError: 'Unhandled', errorType: 'Ephemera.LeakDetected',
+          payload: platformPayload('Ephemera.LeakDetected', `RequestId: ${requestId} Error: the invocation left work running (--leaks error): ${summary}`),
+          log: req.tail ? log.tailBase64() : undefined,
+        };
+      }
       return {
         requestId, payload: outcome.payload, functionError: outcome.functionError, errorType: outcome.errorType,
         executedVersion: version, log: req.tail ? log.tailBase64() : undefined,
@@ -83,13 +109,21 @@ export class InvocationService {
     }
   }
 
-  private finishLines(lease: Lease, requestId: string, report: InvokeReport, log: LogBuffer, initDurationMs?: number): void {
+  /** END, LEAK (when something was left running) and REPORT; returns the leaks. */
+  private finishLines(lease: Lease, requestId: string, report: InvokeReport, log: LogBuffer, initDurationMs?: number): HandleLeak[] {
     lease.env.platformLine(endLine(requestId), log);
-    const maxMemoryMB = lease.env.measureMemoryMB();
+    const { maxMemoryMB, processLeaks } = lease.env.afterInvoke(requestId);
+    const leaks = this.leakMode === 'off' ? [] : [...(report.handleLeaks ?? []), ...processLeaks];
+    lease.env.lastLeaks = leaks;
+    if (leaks.length > 0) {
+      lease.env.platformLine(leakLine(requestId, leaks), log);
+      this.metrics.leaks(lease.fn.config.name, leaks);
+    }
     const memorySizeMB = lease.fn.config.memorySize;
     lease.env.platformLine(reportLine({ requestId, report, maxMemoryMB, memorySizeMB, initDurationMs }), log);
     lease.env.reportTelemetry(requestId, report, {
       billedDurationMs: billedDurationMs(report.durationMs, initDurationMs), memorySizeMB, maxMemoryUsedMB: maxMemoryMB, initDurationMs,
     });
+    return leaks;
   }
 }

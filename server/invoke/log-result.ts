@@ -31,3 +31,10 @@ export function reportLine({ requestId, report, memorySizeMB, maxMemoryMB, initD
   else if (report.status === 'failure') line += `Status: error\tError Type: ${report.errorType}`;
   return line;
 }
+
+/** One concise line naming what an invocation left running (only written when it left something). */
+export function leakLine(requestId: string, leaks: Array<{ kind: string; count: number; createdAt: string | null; detail: string }>): string {
+  const total = leaks.reduce((n, l) => n + l.count, 0);
+  const parts = leaks.map((l) => `${l.kind}${l.count > 1 ? ` x${l.count}` : ''}${l.createdAt ? ` at ${l.createdAt}` : ''}${l.detail ? ` (${l.detail})` : ''}`);
+  return `LEAK RequestId: ${requestId}\tLeft running: ${total}\t${parts.join('; ')}\tThis resumes when the environment is next thawed.`;
+}

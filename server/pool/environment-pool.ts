@@ -81,7 +81,7 @@ export class EnvironmentPool {
   release(lease: Lease): void {
     const { env, fn } = lease;
     const pool = this.poolOf(fn);
-    if (env.state === 'Idle' && !this.closed) {
+    if (env.state === 'Idle' && !this.closed && !env.retire) {
       const waiter = pool.waiters.shift();
       if (waiter) return waiter(env); // the slot passes to the waiter; no freeze just to thaw again
       this.limiter.give(fn.config.name);
@@ -129,6 +129,18 @@ export class EnvironmentPool {
       ready: [...p.envs].filter((e) => e.provisioned && (e.state === 'Idle' || e.state === 'Invoking')).length,
       spilloverInvocations: p.spillover,
     }));
+  }
+
+  /** Shut down every environment of a function: idle ones now, busy ones when their invoke ends. */
+  async recycle(functionName: string): Promise<number> {
+    const envs = this.environments().filter((e) => e.fn.config.name === functionName && e.state !== 'ShuttingDown' && e.state !== 'Terminated');
+    const idle: ExecutionEnvironment[] = [];
+    for (const env of envs) {
+      env.retire = true;
+      if (env.state === 'Idle') idle.push(env);
+    }
+    await Promise.all(idle.map((e) => this.shutdownEnvironment(e, 'recycled through /_ephemera')));
+    return envs.length;
   }
 
   environments(): ExecutionEnvironment[] {
