@@ -21,6 +21,16 @@ export function setRequestId(id, tenant) {
   tenantId = tenant;
 }
 
+/**
+ * Leak attribution (invoke-hooks.mjs, only with _EPHEMERA_LEAKS=1): returns the request id a line
+ * written now is "leaked from" (the invocation whose async context wrote it, when that is not the
+ * running invocation or it has already answered), else undefined. Null when tracking is off.
+ */
+let leakOrigin = null;
+export function setLeakOrigin(fn) {
+  leakOrigin = fn;
+}
+
 /** Writes a whole line to fd 1, synchronously (keeps order with the runtime's own writes). */
 export function writeLine(line) {
   const buf = Buffer.from(line + '\n', 'utf8');
@@ -40,7 +50,9 @@ export function writeLine(line) {
 }
 
 function textLog(level, args) {
-  const line = `${new Date().toISOString()}\t${requestId}\t${level}\t${format(...args)}`;
+  const from = leakOrigin === null ? undefined : leakOrigin();
+  const message = from === undefined ? format(...args) : `[leaked from ${from}] ${format(...args)}`;
+  const line = `${new Date().toISOString()}\t${requestId}\t${level}\t${message}`;
   writeLine(line.replace(NL, '\r'));
 }
 
@@ -61,6 +73,10 @@ function jsonErrorReplacer(_key, value) {
 function jsonLog(level, args) {
   const result = { timestamp: new Date().toISOString(), level, requestId };
   if (tenantId) result.tenantId = tenantId;
+  if (leakOrigin !== null) {
+    const from = leakOrigin();
+    if (from !== undefined) result.leakedFrom = from;
+  }
   let line;
   if (args.length === 1) {
     result.message = args[0];

@@ -61,6 +61,15 @@ export class RapidClient {
     return this.#post(BASE + '/init/error', JSON.stringify(payload), errorTypeHeader(payload.errorType));
   }
 
+  /**
+   * ephemera's private side channel: what the invocation left pending (leak report JSON). The
+   * answer's status is not checked: a report the emulator does not take is simply dropped.
+   */
+  postLeaks(requestId, bodyJson) {
+    const path = '/_ephemera/runtime/invocation/' + encodeURIComponent(requestId) + '/leaks';
+    return this.#send('POST', path, undefined, bodyJson).then((res) => res.status);
+  }
+
   async #post(path, body, extra) {
     const res = await this.#send('POST', path, extra, body);
     if (res.status >= 500) {

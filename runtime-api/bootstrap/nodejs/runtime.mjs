@@ -6,6 +6,7 @@ import * as hooks from './invoke-hooks.mjs';
 import { logError, setRequestId } from './log-patch.mjs';
 
 const NOOP = () => {};
+const TRACK = hooks.enabled; // leak tracking (_EPHEMERA_LEAKS=1)
 const env = process.env;
 const FUNCTION_NAME = env.AWS_LAMBDA_FUNCTION_NAME;
 const FUNCTION_VERSION = env.AWS_LAMBDA_FUNCTION_VERSION;
@@ -33,8 +34,19 @@ export function failCurrentInvocation(err) {
 export async function runLoop(client, handler, isAsync) {
   for (;;) {
     const { headers, body } = await client.next(hooks.nextRequestHeaders());
-    await invokeOnce(client, handler, isAsync, headers, body);
+    const requestId = await invokeOnce(client, handler, isAsync, headers, body);
+    if (TRACK) {
+      // What the invocation left pending, reported before the next GET /next (the emulator
+      // freezes the environment after that). A failed report never breaks the loop.
+      const leaks = hooks.invocationFinished(requestId);
+      if (leaks !== undefined) await client.postLeaks(requestId, leaks).catch(NOOP);
+    }
   }
+}
+
+/** Posts for the runtime, outside the invocation's async context (not one of its resources). */
+function untracked(post) {
+  return TRACK ? hooks.untracked(post) : post();
 }
 
 function parseJsonHeader(value) {
@@ -50,23 +62,21 @@ function invokeOnce(client, handler, isAsync, headers, body) {
   if (traceId) env._X_AMZN_TRACE_ID = traceId;
   else delete env._X_AMZN_TRACE_ID;
   setRequestId(requestId, tenantId);
-  hooks.invocationStarted(requestId);
+  if (TRACK) hooks.invocationStarted(requestId);
 
   return new Promise((resolveInvoke, rejectInvoke) => {
     let reported = false; // an outcome was posted (or claimed by the process error handlers)
     let finished = false; // the first callback/succeed/fail/done/settle call was taken
     let waits = true; // context.callbackWaitsForEmptyEventLoop
 
-    const settled = () => {
-      hooks.invocationFinished(requestId);
-      resolveInvoke();
-    };
+    const settled = () => resolveInvoke(requestId);
     const postError = (err) => {
       if (reported) return undefined;
       reported = true;
       failCurrent = undefined;
       logError('Invoke Error', err);
-      return client.postError(requestId, formatError(err)).then(settled, rejectInvoke);
+      if (TRACK) hooks.invocationAnswered(requestId);
+      return untracked(() => client.postError(requestId, formatError(err))).then(settled, rejectInvoke);
     };
     const postResult = (result) => {
       if (reported) {
@@ -84,7 +94,8 @@ function invokeOnce(client, handler, isAsync, headers, body) {
       }
       reported = true;
       failCurrent = undefined;
-      client.postResponse(requestId, json === undefined ? 'null' : json).then(settled, rejectInvoke);
+      if (TRACK) hooks.invocationAnswered(requestId);
+      untracked(() => client.postResponse(requestId, json === undefined ? 'null' : json)).then(settled, rejectInvoke);
     };
     // For uncaughtException / unhandledRejection: post err for this invocation, then the caller
     // exits; the invocation is never settled, so the loop does not go on to GET /next.
@@ -92,7 +103,7 @@ function invokeOnce(client, handler, isAsync, headers, body) {
       if (reported) return undefined;
       reported = true;
       beforeExitListener = NOOP;
-      return client.postError(requestId, formatError(err));
+      return untracked(() => client.postError(requestId, formatError(err)));
     };
 
     const once = (fn) =>
@@ -161,7 +172,8 @@ function invokeOnce(client, handler, isAsync, headers, body) {
     try {
       context.clientContext = parseJsonHeader(headers['lambda-runtime-client-context']);
       context.identity = parseJsonHeader(headers['lambda-runtime-cognito-identity']);
-      const result = handler(JSON.parse(body), context, callback);
+      const event = JSON.parse(body);
+      const result = TRACK ? hooks.runHandler(handler, event, context, callback) : handler(event, context, callback);
       if ((typeof result === 'object' && result !== null) || typeof result === 'function') {
         if (typeof result.then === 'function') {
           returnedPromise = true;

@@ -298,6 +298,7 @@ _RESERVED_FIELDS = {
     "name", "msg", "args", "levelname", "levelno", "pathname", "filename", "module", "exc_info",
     "exc_text", "stack_info", "lineno", "funcName", "created", "msecs", "relativeCreated", "thread",
     "threadName", "processName", "process", "aws_request_id", "tenant_id", "_frame_type",
+    "leaked_from", "_ephemera_marked",
 }
 
 
@@ -323,6 +324,13 @@ def setup_logging(logging):
         def filter(self, record):
             record.aws_request_id = _request_id or ""
             record.tenant_id = _tenant_id
+            if LEAKS:
+                origin = _leak_origin()
+                if origin is not None:
+                    record.leaked_from = origin
+                    if not LOG_JSON and not getattr(record, "_ephemera_marked", False):
+                        record._ephemera_marked = True
+                        record.msg = "[leaked from %s] %s" % (origin, record.msg)
             return True
 
     class JsonFormatter(logging.Formatter):
@@ -350,6 +358,8 @@ def setup_logging(logging):
                 result["errorType"] = exc[0].__name__
                 result["errorMessage"] = str(exc[1])
             result["requestId"] = getattr(record, "aws_request_id", None)
+            if getattr(record, "leaked_from", None) is not None:
+                result["leakedFrom"] = record.leaked_from
             if exc:
                 result["location"] = "%s:%s:%s" % (record.pathname, record.funcName, record.lineno)
             if getattr(record, "tenant_id", None) is not None:
@@ -607,14 +617,180 @@ def _json_header(value, name):
         )
 
 
+# ---- Leak tracking (design §5; on only with _EPHEMERA_LEAKS=1) ------------------------------
+
+LEAKS = os.environ.get("_EPHEMERA_LEAKS") == "1"
+_inv = None  # the running invocation's state, while tracking: {"rid", "answered", "threads", "procs"}
+_handler_running = False  # the main thread is inside the handler
+
+
+def _leak_origin():
+    """The request id output written now is "leaked from": set for a thread started (directly or
+    not) by invocation N, when N is not the running invocation or has already answered."""
+    import threading
+
+    origin = getattr(threading.current_thread(), "_ephemera_origin", None)
+    if origin is None:
+        return None
+    inv = _inv
+    if inv is None or origin is not inv or inv["answered"]:
+        return origin["rid"]
+    return None
+
+
+def _creation_origin():
+    """The invocation a thread/process being started now belongs to, or None."""
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        return _inv if _handler_running else None
+    return getattr(threading.current_thread(), "_ephemera_origin", None)
+
+
+_STDLIB = None
+
+
+def _user_site(depth):
+    """`file:line` of the caller's top user frame: not this file, not the standard library, and
+    not site-packages when a user frame exists."""
+    global _STDLIB
+    if _STDLIB is None:
+        import sysconfig
+
+        _STDLIB = tuple(
+            os.path.realpath(p) + os.sep for p in {sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"]}
+        )
+    frame = sys._getframe(depth)
+    fallback = None
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if name != SCRIPT and not name.startswith("<") and not os.path.realpath(name).startswith(_STDLIB):
+            where = "%s:%d" % (name, frame.f_lineno)
+            if "site-packages" not in name:
+                return where
+            fallback = fallback or where
+        frame = frame.f_back
+    return fallback
+
+
+class _LeakMarkingStream(object):
+    """sys.stdout/sys.stderr: lines written by a thread leaked from invocation N get the
+    `[leaked from N] ` prefix (print() writes the text and the newline separately)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._mid_line = {}  # thread ident → the thread's last write did not end a line
+
+    def write(self, text):
+        origin = _leak_origin() if text else None
+        if origin is None:
+            return self._stream.write(text)
+        import threading
+
+        ident = threading.get_ident()
+        prefix = "[leaked from %s] " % origin
+        lines = text.split("\n")
+        out = []
+        for i, line in enumerate(lines):
+            if i == len(lines) - 1 and line == "":
+                break
+            starts_line = i > 0 or not self._mid_line.get(ident)
+            out.append((prefix if starts_line else "") + line)
+        marked = "\n".join(out) + ("\n" if text.endswith("\n") else "")
+        self._mid_line[ident] = not text.endswith("\n")
+        self._stream.write(marked)
+        return len(text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def install_leak_tracking():
+    """Records threads started and subprocesses spawned by each invocation (from the handler, or
+    from a thread it started), and marks their output."""
+    import subprocess
+    import threading
+
+    start = threading.Thread.start
+
+    def tracked_start(self, *args, **kwargs):
+        origin = _creation_origin()
+        if origin is not None:
+            self._ephemera_origin = origin
+            origin["threads"].append((self, _user_site(2)))
+        return start(self, *args, **kwargs)
+
+    threading.Thread.start = tracked_start
+
+    popen_init = subprocess.Popen.__init__
+
+    def tracked_init(self, *args, **kwargs):
+        popen_init(self, *args, **kwargs)
+        origin = _creation_origin()
+        if origin is not None:
+            origin["procs"].append((self, _user_site(2)))
+
+    subprocess.Popen.__init__ = tracked_init
+    sys.stdout = _LeakMarkingStream(sys.stdout)
+    sys.stderr = _LeakMarkingStream(sys.stderr)
+
+
+def leak_report(inv):
+    """JSON body for POST .../leaks, or None when the invocation left nothing running."""
+    leaks = []
+    groups = {}
+
+    def add(kind, site, detail):
+        key = (kind, site)
+        if key in groups:
+            groups[key]["count"] += 1
+        else:
+            groups[key] = {"kind": kind, "count": 1, "createdAt": site, "detail": detail}
+            leaks.append(groups[key])
+
+    for thread, site in inv["threads"]:
+        if thread.is_alive():
+            target = getattr(thread, "_target", None)
+            name = getattr(target, "__qualname__", None) or thread.name
+            add("thread", site, "thread %s%s" % (name, " (daemon)" if thread.daemon else ""))
+    for proc, site in inv["procs"]:
+        try:
+            running = proc.poll() is None
+        except Exception:
+            running = False
+        if running:
+            args = proc.args if isinstance(proc.args, (list, tuple)) else [proc.args]
+            cmd = " ".join(os.fsdecode(a) if isinstance(a, bytes) else str(a) for a in args)
+            add("subprocess", site, "pid %d: %s" % (proc.pid, cmd[:80]))
+    # Reported once; the threads keep their origin (for marking their output).
+    inv["threads"] = []
+    inv["procs"] = []
+    if not leaks:
+        return None
+    return to_json({"requestId": inv["rid"], "leaks": leaks}).encode("utf-8")
+
+
+def post_leaks(client, inv):
+    body = leak_report(inv)
+    if body is None:
+        return
+    path = "/_ephemera/runtime/invocation/" + _quote(inv["rid"]) + "/leaks"
+    try:
+        client.request("POST", path, body, "application/json")
+    except Exception:
+        pass  # the report is best-effort: never break the loop
+
+
 # ---- The loop --------------------------------------------------------------------------------
 
 
 def handle_event(client, handler, headers, body):
-    global _request_id, _tenant_id
+    global _request_id, _tenant_id, _inv, _handler_running
     request_id = headers.get("lambda-runtime-aws-request-id", "")
     _request_id = request_id
     _tenant_id = headers.get("lambda-runtime-aws-tenant-id")
+    if LEAKS:
+        _inv = {"rid": request_id, "answered": False, "threads": [], "procs": []}
     trace_id = headers.get("lambda-runtime-trace-id")
     if trace_id is not None:
         os.environ["_X_AMZN_TRACE_ID"] = trace_id
@@ -643,7 +819,14 @@ def handle_event(client, handler, headers, body):
                 raise FaultException(FaultException.UNMARSHAL_ERROR, "Unable to unmarshal input: %s" % e)
         else:
             event = body
-        response = handler(event, context)
+        if LEAKS:
+            _handler_running = True
+            try:
+                response = handler(event, context)
+            finally:
+                _handler_running = False
+        else:
+            response = handler(event, context)
         if isinstance(response, bytes):
             result, result_type = response, "application/unknown"
         else:
@@ -659,9 +842,13 @@ def handle_event(client, handler, headers, body):
     if error is not None:
         log_error(error)
         flush_output()
+        if LEAKS:
+            _inv["answered"] = True
         client.post_error(request_id, error)
     else:
         flush_output()
+        if LEAKS:
+            _inv["answered"] = True
         client.post_result(request_id, result, result_type)
 
 
@@ -694,6 +881,8 @@ def main():
         _stderr("[runtime] %s" % e)
         sys.exit(1)
     setup_sys_path(task_root)
+    if LEAKS:
+        install_leak_tracking()
 
     try:
         LoggingSetupHook.install()
@@ -722,6 +911,8 @@ def main():
         while True:
             headers, body = client.next()
             handle_event(client, handler, headers, body)
+            if LEAKS:
+                post_leaks(client, _inv)
     except RuntimeApiError as e:
         _stderr("[runtime] %s" % e)
         sys.exit(1)

@@ -1,0 +1,97 @@
+// Per-invoke cost of leak tracking (_EPHEMERA_LEAKS=1) in our runtime clients, for clean handlers:
+// the runtime client as a real child process against a minimal recording Runtime API
+// (test/helpers/fake-runtime-api.ts), sequential invokes, tracking off vs on. Prints a Markdown
+// table: round-trip latency per invoke (fake API → runtime → fake API) and the runtime process's
+// CPU per invoke (from /proc, 10 ms ticks: ± 10 ms / invokes). Run alone: `node bench/leak-overhead.ts`.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { FakeRuntimeApi } from '../test/helpers/fake-runtime-api.ts';
+import { ms, runStandalone, stats, table, treeCpuMs } from './lib.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const FIXTURES = join(ROOT, 'fixtures/functions');
+const WARMUP = 500;
+const INVOKES = 4000;
+const ROUNDS = 2; // off/on alternated, to spread drift over both
+
+interface Case {
+  name: string;
+  cmd: string;
+  args: string[];
+  taskRoot: string;
+  handler: string;
+}
+
+const cases: Case[] = [
+  { name: 'node noop', cmd: process.execPath, args: [join(ROOT, 'runtime-api/bootstrap/nodejs/index.mjs')], taskRoot: join(FIXTURES, 'noop'), handler: 'index.handler' },
+  // awaits timers and Promise.all, clears a timer: tracked resources that all settle
+  { name: 'node leaky-clean', cmd: process.execPath, args: [join(ROOT, 'runtime-api/bootstrap/nodejs/index.mjs')], taskRoot: join(FIXTURES, 'leaky-clean'), handler: 'index.handler' },
+];
+if (spawnSync('python3', ['--version']).status === 0) {
+  cases.push({ name: 'python clean (thread + subprocess)', cmd: 'python3', args: ['-u', '-B', join(ROOT, 'runtime-api/bootstrap/python/bootstrap.py')], taskRoot: join(FIXTURES, 'python-leaky'), handler: 'app.clean' });
+}
+
+interface Run {
+  latencies: number[];
+  cpuUs: number;
+}
+
+async function run(c: Case, leaks: boolean, invokes: number): Promise<Run> {
+  const api = await FakeRuntimeApi.start();
+  const child: ChildProcess = spawn(c.cmd, c.args, {
+    cwd: c.taskRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      AWS_LAMBDA_RUNTIME_API: api.address,
+      _HANDLER: c.handler,
+      LAMBDA_TASK_ROOT: c.taskRoot,
+      AWS_LAMBDA_FUNCTION_NAME: 'bench',
+      ...(leaks ? { _EPHEMERA_LEAKS: '1' } : {}),
+    },
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  try {
+    for (let i = 0; i < Math.min(WARMUP, invokes); i++) await api.invoke({ payload: {} });
+    const cpu0 = treeCpuMs([child.pid!]);
+    const latencies: number[] = [];
+    for (let i = 0; i < invokes; i++) {
+      const t0 = performance.now();
+      await api.invoke({ payload: {} });
+      latencies.push(performance.now() - t0);
+    }
+    const cpuUs = ((treeCpuMs([child.pid!]) - cpu0) * 1000) / invokes;
+    if (api.requests.some((r) => r.path.endsWith('/leaks'))) throw new Error(`${c.name}: a clean handler reported leaks`);
+    return { latencies, cpuUs };
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+    await api.close();
+  }
+}
+
+export async function leakOverhead(invokes = INVOKES): Promise<string> {
+  const rows: string[][] = [];
+  for (const c of cases) {
+    const n = c.name === 'node noop' ? invokes : Math.ceil(invokes / 5); // the others sleep or spawn per invoke
+    const acc: Record<'off' | 'on', Run[]> = { off: [], on: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const mode of round % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) acc[mode].push(await run(c, mode === 'on', n));
+    }
+    const sum = (mode: 'off' | 'on'): { p50: number; mean: number; cpu: number } => {
+      const s = stats(acc[mode].flatMap((r) => r.latencies));
+      return { p50: s.p50 * 1000, mean: s.mean * 1000, cpu: acc[mode].reduce((a, r) => a + r.cpuUs, 0) / acc[mode].length };
+    };
+    const off = sum('off');
+    const on = sum('on');
+    const us = (v: number): string => ms(v, 1);
+    rows.push([c.name, String(n * ROUNDS), us(off.p50), us(on.p50), us(on.p50 - off.p50), us(off.mean), us(on.mean), us(on.mean - off.mean), us(off.cpu), us(on.cpu), us(on.cpu - off.cpu)]);
+  }
+  return [
+    '### Leak tracking overhead per invoke (µs; round trip through a fake Runtime API; runtime CPU from /proc)',
+    '',
+    table(['handler', 'invokes', 'p50 off', 'p50 on', 'Δ p50', 'mean off', 'mean on', 'Δ mean', 'CPU off', 'CPU on', 'Δ CPU'], rows),
+  ].join('\n');
+}
+
+if (import.meta.main) await runStandalone('leak-overhead', () => leakOverhead());
