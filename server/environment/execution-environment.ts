@@ -12,12 +12,14 @@ import type { InitializationType } from './env-vars.ts';
 import type { LogBuffer } from './function-log.ts';
 import type { EnvironmentCgroup } from './cgroup.ts';
 import { cgroupIsolation, usesMountNamespace } from './isolation.ts';
-import { exitMessage, initTimeoutPayload, platformPayload, timeoutPayload } from './platform-errors.ts';
+import { initTimeoutPayload, platformPayload, timeoutPayload } from './platform-errors.ts';
 import { runtimeLaunch } from './runtimes.ts';
 import { type ExternalExtension, findExtensions } from './extension-launch.ts';
 import { spawnPlan } from './spawn-plan.ts';
 import { EnvironmentStateMachine, type EnvState } from './state.ts';
 import { shutdownExtensions } from './graceful-shutdown.ts';
+import type { ProcessLedger } from './process-ledger.ts';
+import { EnvironmentMeter } from './environment-meter.ts';
 import { type ExitInfo, type OutputSource, WorkerProcess } from './worker-process.ts';
 import { PlatformTelemetry, type ReportMetrics } from './platform-telemetry.ts';
 
@@ -65,13 +67,11 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private initWaiter: ((r: { kind: 'next' } | { kind: 'error'; payload: Buffer; errorType: string }) => void) | undefined;
   private initLog: LogBuffer | undefined;
   private shutdownPromise: Promise<void> | undefined;
-  private lastMaxMemoryMB = 0;
   /** A private mount namespace (/var/task, tmpfs /tmp) rather than a private TMPDIR. */
   private readonly namespaced: boolean;
   /** cgroup isolation: the environment's cgroup, from INIT until it is removed at shutdown. */
   private cgroup: EnvironmentCgroup | undefined;
   /** The cgroup's OOM-kill count when last looked at while no invocation ran. */
-  private oomKillsSeen = 0;
 
   constructor(fn: FunctionVersion, ctx: EnvironmentContext) {
     this.fn = fn;
@@ -114,32 +114,12 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   }
 
   get maxMemoryMB(): number {
-    return this.lastMaxMemoryMB;
+    return this.meter.maxMemoryMB;
   }
 
-  /**
-   * After an invocation (off the next one's critical path): one walk of the process tree gives the
-   * peak memory and the processes the invocation started that are still alive (process leaks).
-   */
+  /** After an invocation (off the next one's critical path): peak memory and process leaks. */
   afterInvoke(requestId: string): { maxMemoryMB: number; processLeaks: HandleLeak[] } {
-    const worker = this.worker;
-    if (!worker?.alive) return { maxMemoryMB: this.measureMemoryMB(), processLeaks: [] };
-    const pids = worker.treePids();
-    this.lastMaxMemoryMB = Math.max(this.lastMaxMemoryMB, worker.peakMemoryMB(pids));
-    if (this.cgroup && !this.running) this.oomKillsSeen = this.cgroup.oomKills();
-    const alive = new Set(pids);
-    this.openProcesses = this.openProcesses.filter((p) => alive.has(p.pid));
-    const processLeaks: HandleLeak[] = [];
-    for (const pid of pids) {
-      if (this.knownPids.has(pid)) continue;
-      const command = worker.commandLine(pid);
-      // A process talking to the Runtime API (a shell runtime's `curl .../next`) is the runtime's own.
-      if (command.includes(this.api.address)) continue;
-      this.openProcesses.push({ pid, command, requestId });
-      processLeaks.push({ kind: 'process', count: 1, createdAt: null, detail: `pid ${pid} ${JSON.stringify(command)}` });
-    }
-    this.knownPids = alive;
-    return { maxMemoryMB: this.lastMaxMemoryMB, processLeaks };
+    return this.meter.afterInvoke(requestId, !this.running, this.api.address);
   }
 
   /** What the last invocation left running (handles and processes), for /_ephemera/environments. */
@@ -155,38 +135,26 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   /** Retire after the current invocation instead of going back to the pool (recycle). */
   retire = false;
 
-  /** Processes started by earlier invocations and still alive at the last look. */
-  openProcesses: Array<{ pid: number; command: string; requestId: string }> = [];
-  private knownPids = new Set<number>();
+  /** Process leaks: processes invocations started and left running. */
+  get processes(): ProcessLedger {
+    return this.meter.processes;
+  }
+
+  private readonly meter = new EnvironmentMeter(() => this.worker, () => this.cgroup);
   private lastRequestId: string | undefined;
 
   leakReport(requestId: string, leaks: HandleLeak[]): void {
     if (this.running?.inv.requestId === requestId) this.running.handleLeaks.push(...leaks);
   }
 
-  /**
-   * Peak memory so far: the cgroup's (readable after the worker died, until the cgroup is removed),
-   * else of the process tree (VmHWM is monotonic, so reading late is still right).
-   */
+  /** Peak memory so far (see EnvironmentMeter). */
   measureMemoryMB(): number {
-    const cg = this.cgroup;
-    if (cg) {
-      this.lastMaxMemoryMB = Math.max(this.lastMaxMemoryMB, cg.peakMemoryMB());
-      if (!this.running) this.oomKillsSeen = cg.oomKills();
-    } else if (this.worker?.alive) this.lastMaxMemoryMB = Math.max(this.lastMaxMemoryMB, this.worker.peakMemoryMB());
-    return this.lastMaxMemoryMB;
+    return this.meter.measure(!this.running);
   }
 
-  /**
-   * The runtime died: Runtime.ExitError with the exit's message, or, when the kernel's OOM killer
-   * killed in the cgroup since the last look, Runtime.OutOfMemory and `signal: killed` (its SIGKILL,
-   * whatever a wrapper such as unshare made of it), as Lambda answers.
-   */
+  /** Runtime.ExitError, or Runtime.OutOfMemory after an OOM kill (see EnvironmentMeter). */
   private exitFailure(requestId: string | undefined, info: ExitInfo): { errorType: string; message: string } {
-    if (this.cgroup && this.cgroup.oomKills() > this.oomKillsSeen) {
-      return { errorType: 'Runtime.OutOfMemory', message: exitMessage(requestId, { code: null, signal: 'SIGKILL' }) };
-    }
-    return { errorType: 'Runtime.ExitError', message: exitMessage(requestId, info) };
+    return this.meter.exitFailure(requestId, info);
   }
 
   /** SIGSTOP (cgroup: freeze) the environment while it waits in the pool (Idle only); invoke() thaws it. */
@@ -268,7 +236,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     if (outcome.kind === 'error') return failed('error', outcome.errorType, outcome.payload);
     this.initLog = undefined;
     this.telemetry.initDone(initRecord, 'success', this.initDurationMs);
-    this.knownPids = new Set(this.worker?.treePids() ?? []);
+    this.processes.baseline(this.worker?.treePids() ?? []);
     this.machine.transition('Idle', 'runtime reached next');
     return { ok: true, durationMs: this.initDurationMs };
   }

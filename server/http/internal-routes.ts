@@ -78,7 +78,7 @@ function describe(e: ExecutionEnvironment): Record<string, unknown> {
     tmpUsageBytes: e.tmpView ? dirBytes(e.tmpView) : null,
     leaks: {
       lastInvocation: e.lastLeaks,
-      openProcesses: e.openProcesses.map((p) => ({ ...p, alive: isAlive(p.pid) })),
+      openProcesses: e.processes.open.map((p) => ({ ...p, alive: isAlive(p.pid) })),
     },
     createdAt: new Date(e.createdAt).toISOString(),
   };

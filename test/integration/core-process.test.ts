@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, descendants, fixture, isAlive, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
 
 interface Cli {
@@ -16,8 +16,15 @@ interface Cli {
   exit: Promise<number | null>;
 }
 
+/** Every CLI a test started: killed after each test, so a failed assertion leaves nothing behind. */
+const started: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 function startCli(args: string[]): Cli {
   const child = spawn(process.execPath, [join(ROOT, 'server/main.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
   const out: string[] = [];
   const err: string[] = [];
   const url = new Promise<string>((resolve, reject) => {

@@ -1,0 +1,59 @@
+// What an environment used and left behind, measured: peak memory (the cgroup's, else the process
+// tree's VmHWM, which is monotonic so a late read is still right), OOM kills (cgroup), and the
+// processes each invocation left running (one tree walk per invoke serves both).
+import type { HandleLeak } from '../../runtime-api/host.ts';
+import type { EnvironmentCgroup } from './cgroup.ts';
+import { exitMessage } from './platform-errors.ts';
+import { ProcessLedger } from './process-ledger.ts';
+import type { ExitInfo, WorkerProcess } from './worker-process.ts';
+
+export class EnvironmentMeter {
+  maxMemoryMB = 0;
+  /** Process leaks: processes invocations started and left running. */
+  readonly processes = new ProcessLedger();
+  private oomKillsSeen = 0;
+  private readonly worker: () => WorkerProcess | undefined;
+  private readonly cgroup: () => EnvironmentCgroup | undefined;
+
+  constructor(worker: () => WorkerProcess | undefined, cgroup: () => EnvironmentCgroup | undefined) {
+    this.worker = worker;
+    this.cgroup = cgroup;
+  }
+
+  /** Peak memory so far. `idle`: no invocation runs, so OOM kills seen now belong to none. */
+  measure(idle: boolean): number {
+    const cg = this.cgroup();
+    const worker = this.worker();
+    if (cg) {
+      this.maxMemoryMB = Math.max(this.maxMemoryMB, cg.peakMemoryMB());
+      if (idle) this.oomKillsSeen = cg.oomKills();
+    } else if (worker?.alive) {
+      this.maxMemoryMB = Math.max(this.maxMemoryMB, worker.peakMemoryMB());
+    }
+    return this.maxMemoryMB;
+  }
+
+  /** After invocation `requestId`: peak memory and the processes it left running, from one tree walk. */
+  afterInvoke(requestId: string, idle: boolean, runtimeApi: string): { maxMemoryMB: number; processLeaks: HandleLeak[] } {
+    const worker = this.worker();
+    if (!worker?.alive) return { maxMemoryMB: this.measure(idle), processLeaks: [] };
+    const pids = worker.treePids();
+    this.maxMemoryMB = Math.max(this.maxMemoryMB, worker.peakMemoryMB(pids));
+    const cg = this.cgroup();
+    if (cg && idle) this.oomKillsSeen = cg.oomKills();
+    return { maxMemoryMB: this.maxMemoryMB, processLeaks: this.processes.afterInvoke(requestId, pids, (pid) => worker.commandLine(pid), runtimeApi) };
+  }
+
+  /**
+   * The runtime died: Runtime.ExitError with the exit's message, or, when the kernel's OOM killer
+   * killed in the cgroup since the last look, Runtime.OutOfMemory and `signal: killed` (its SIGKILL,
+   * whatever a wrapper such as unshare made of it), as Lambda answers.
+   */
+  exitFailure(requestId: string | undefined, info: ExitInfo): { errorType: string; message: string } {
+    const cg = this.cgroup();
+    if (cg && cg.oomKills() > this.oomKillsSeen) {
+      return { errorType: 'Runtime.OutOfMemory', message: exitMessage(requestId, { code: null, signal: 'SIGKILL' }) };
+    }
+    return { errorType: 'Runtime.ExitError', message: exitMessage(requestId, info) };
+  }
+}
