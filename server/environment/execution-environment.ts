@@ -308,6 +308,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     // Output written before those calls may still sit in the pipes: read it first.
     setImmediate(() => {
       if (this.running !== run) return;
+      this.worker?.flushPartialLines();
       this.machine.transition('Idle', 'runtime and extensions back at next');
       run.finish({ status: run.status, errorType: run.errorType });
     });

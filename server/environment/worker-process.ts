@@ -57,13 +57,20 @@ export class WorkerProcess {
         resolve(this.exitInfo);
       });
     });
-    splitLines(this.child.stdout!, (l) => onLine(l, 'stdout'));
-    splitLines(this.child.stderr!, (l) => onLine(l, 'stderr'));
+    this.partials.push(splitLines(this.child.stdout!, (l) => onLine(l, 'stdout')));
+    this.partials.push(splitLines(this.child.stderr!, (l) => onLine(l, 'stderr')));
     if (plan.extensionPipes) {
       const go = this.child.stdio[3] as NodeJS.WritableStream & { on(e: 'error', f: () => void): void };
       go.on('error', () => {});
       splitLines(this.child.stdio[4] as NodeJS.ReadableStream, (l) => onLine(l, 'extension'));
     }
+  }
+
+  private readonly partials: Array<() => void> = [];
+
+  /** Emit output still waiting for its newline (`print(x, end='')`): it belongs to the invocation ending now. */
+  flushPartialLines(): void {
+    for (const flush of this.partials) flush();
   }
 
   /** Let the launcher start the runtime (every external extension has registered). */
@@ -231,7 +238,8 @@ class ProcFiles {
   }
 }
 
-function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+/** Splits a stream into lines; the returned function emits a pending partial line now. */
+function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): () => void {
   let rest = '';
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {
@@ -244,8 +252,10 @@ function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => voi
     }
     rest = text;
   });
-  stream.on('end', () => {
+  const flush = (): void => {
     if (rest) onLine(rest);
     rest = '';
-  });
+  };
+  stream.on('end', flush);
+  return flush;
 }

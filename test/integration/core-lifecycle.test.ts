@@ -165,6 +165,17 @@ describe.each(levels)('core lifecycle (%s isolation)', (isolation) => {
     expect(used).not.toBe(256);
   });
 
+  it('keeps output without a trailing newline in its own invocation', async () => {
+    for (let i = 0; i < 2; i++) {
+      const res = await em.invoke('partial-line', {}, { headers: { 'X-Amz-Log-Type': 'Tail' } });
+      const rid = res.headers.get('x-amzn-requestid');
+      const lines = Buffer.from(res.headers.get('x-amz-log-result')!, 'base64').toString().split('\n');
+      const at = lines.indexOf(`no newline from ${rid}`);
+      expect(at).toBeGreaterThan(lines.findIndex((l) => l.startsWith('START')));
+      expect(at).toBeLessThan(lines.findIndex((l) => l.startsWith('END')));
+    }
+  });
+
   it('caps the response: over 6 MB is Function.ResponseSizeTooLarge', async () => {
     const res = await em.invoke('big-response', { size: 6 * 1024 * 1024 + 200 });
     expect(res.headers.get('x-amz-function-error')).toBe('Unhandled');

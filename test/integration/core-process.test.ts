@@ -58,7 +58,7 @@ describe('the CLI process', () => {
       const cli = startCli(['start', '--template', fixture('templates/core.yaml'), '--port', '0', '--isolation', 'process']);
       const url = await cli.url;
       const health = (await (await fetch(`${url}/_ephemera/health`)).json()) as Record<string, unknown>;
-      expect(health).toMatchObject({ status: 'ok', isolation: 'process', functions: 14 });
+      expect(health).toMatchObject({ status: 'ok', isolation: 'process', functions: 15 });
       const res = await fetch(`${url}/2015-03-31/functions/counter/invocations`, { method: 'POST', body: '{}' });
       expect(res.status).toBe(200);
       await Promise.all([1, 2].map(() => fetch(`${url}/2015-03-31/functions/concurrent/invocations`, { method: 'POST', body: '{"sleepMs":200}' })));
