@@ -13,6 +13,7 @@ import { InvocationService } from './invoke/invocation-service.ts';
 import { createLogger } from './logger.ts';
 import type { LoadedTemplate } from './model.ts';
 import type { Options } from './options.ts';
+import { AsyncInvoker } from './async/async-invoker.ts';
 import { Metrics } from './metrics.ts';
 import { ConcurrencyLimiter } from './pool/concurrency-limiter.ts';
 import { EnvironmentPool } from './pool/environment-pool.ts';
@@ -35,6 +36,7 @@ export interface Ephemera {
   template: LoadedTemplate;
   /** Settles once provisioned-concurrency environments have initialised (or failed to). */
   ready: Promise<void>;
+  asyncInvoker: AsyncInvoker;
   /** Stop accepting requests and shut every environment down. */
   close(): Promise<void>;
 }
@@ -67,7 +69,8 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   const ready = Promise.all(registry.list().filter((f) => f.config.provisionedConcurrency)
     .map((f) => pool.provision(f, f.config.provisionedConcurrency!))).then(() => undefined);
 
-  const invokeDeps = { registry, invoker };
+  const asyncInvoker = new AsyncInvoker(invoker, { timeScale: options.timeScale, logger });
+  const invokeDeps = { registry, invoker, asyncInvoker };
   const app = createHttpApp(logger, invokeFastPath(invokeDeps, (err) => logger.error({ err }, 'unexpected error while invoking')));
   registerInvokeRoutes(app, invokeDeps);
   registerInternalRoutes(app, { registry, pool, isolation, metrics, version: VERSION });
@@ -75,10 +78,11 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      asyncInvoker.close();
       await pool.close();
       await app.close();
     })();
     return closing;
   };
-  return { app, registry, pool, isolation, template, ready, close };
+  return { app, registry, pool, isolation, template, ready, asyncInvoker, close };
 }

@@ -34,6 +34,8 @@ export interface FunctionConfig {
    * (applied to the version that runs; published versions and aliases come with the versions issue).
    */
   provisionedConcurrency?: number;
+  /** EventInvokeConfig: retries (0-2, default 2) and maximum event age (60-21600 s, default 21600). */
+  eventInvokeConfig?: { maximumRetryAttempts?: number; maximumEventAgeInSeconds?: number };
   /** Absolute directories of the function's layers, in the template's order (later ones win at /opt). */
   layers?: string[];
 }

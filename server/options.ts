@@ -19,6 +19,8 @@ export interface Options {
   region: string;
   accountId: string;
   logLevel: string;
+  /** Multiplies AWS's own waits (async retry back-off, throttle back-off); 1 = real time. */
+  timeScale: number;
   /** Leak reports: off (no tracking), warn (LEAK lines), error (a leak fails the invocation). */
   leaks: LeakMode;
 }
@@ -37,11 +39,12 @@ export const DEFAULTS: Options = {
   accountId: '000000000000',
   logLevel: 'info',
   leaks: 'warn',
+  timeScale: 1,
 };
 
 export class OptionsError extends Error {}
 
-type Kind = 'string' | 'int' | 'isolation' | 'leaks';
+type Kind = 'string' | 'int' | 'isolation' | 'leaks' | 'number';
 const FLAGS: Record<string, { key: keyof Options; kind: Kind }> = {
   template: { key: 'template', kind: 'string' },
   port: { key: 'port', kind: 'int' },
@@ -54,6 +57,7 @@ const FLAGS: Record<string, { key: keyof Options; kind: Kind }> = {
   'account-id': { key: 'accountId', kind: 'string' },
   'log-level': { key: 'logLevel', kind: 'string' },
   leaks: { key: 'leaks', kind: 'leaks' },
+  'time-scale': { key: 'timeScale', kind: 'number' },
 };
 
 function convert(flag: string, kind: Kind, raw: string): string | number {
@@ -63,6 +67,11 @@ function convert(flag: string, kind: Kind, raw: string): string | number {
   }
   if (kind === 'isolation' && !['auto', 'process', 'namespace', 'cgroup'].includes(raw)) {
     throw new OptionsError(`--isolation must be auto, process, namespace or cgroup, got '${raw}'`);
+  }
+  if (kind === 'number') {
+    const n = Number(raw);
+    if (!(n > 0) || !Number.isFinite(n)) throw new OptionsError(`--${flag} needs a positive number, got '${raw}'`);
+    return n;
   }
   if (kind === 'leaks' && !['off', 'warn', 'error'].includes(raw)) {
     throw new OptionsError(`--leaks must be off, warn or error, got '${raw}'`);

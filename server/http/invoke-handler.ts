@@ -3,7 +3,8 @@
 // fast path alike, so both answer exactly the same.
 import { randomFillSync, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { InvalidParameterValueException, InvalidRequestContentException, ValidationException } from '../errors.ts';
+import { InvalidParameterValueException, InvalidRequestContentException, RequestEntityTooLargeException, ValidationException } from '../errors.ts';
+import { ASYNC_PAYLOAD_LIMIT, type AsyncInvoker } from '../async/async-invoker.ts';
 import type { InvocationService } from '../invoke/invocation-service.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { HttpAnswer } from './error-handler.ts';
@@ -11,6 +12,7 @@ import type { HttpAnswer } from './error-handler.ts';
 export interface InvokeDeps {
   registry: Registry;
   invoker: InvocationService;
+  asyncInvoker: AsyncInvoker;
 }
 
 export interface InvokeHttpRequest {
@@ -35,7 +37,11 @@ export async function handleInvoke(deps: InvokeDeps, req: InvokeHttpRequest): Pr
   const payload = validatePayload(req.body);
   if (type === 'DryRun') return { status: 204, headers: { 'x-amzn-RequestId': randomUUID() }, body: '' };
   if (type === 'Event') {
-    throw new InvalidParameterValueException('InvocationType Event (asynchronous invocation) is not supported by this version of ephemera yet; use RequestResponse.');
+    if (payload.length > ASYNC_PAYLOAD_LIMIT) {
+      throw new RequestEntityTooLargeException(`${payload.length} byte payload is too large for the Event invocation type (limit ${ASYNC_PAYLOAD_LIMIT} bytes)`);
+    }
+    const requestId = deps.asyncInvoker.enqueue(resolved.fn, resolved.invokedArn, payload, header(req.headers, 'x-amzn-trace-id'));
+    return { status: 202, headers: { 'x-amzn-RequestId': requestId }, body: '' };
   }
   const result = await deps.invoker.invoke({
     fn: resolved.fn,

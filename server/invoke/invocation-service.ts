@@ -15,6 +15,8 @@ import { billedDurationMs, endLine, leakLine, reportLine, startLine } from './lo
 
 export interface InvokeRequest {
   fn: FunctionVersion;
+  /** Asynchronous events keep one request id across attempts; a new one otherwise. */
+  requestId?: string;
   /** The ARN as invoked (unqualified, or with its qualifier). */
   invokedArn: string;
   payload: Buffer;
@@ -37,7 +39,7 @@ export class InvocationService {
   }
 
   async invoke(req: InvokeRequest): Promise<InvokeResult> {
-    const requestId = randomUUID();
+    const requestId = req.requestId ?? randomUUID();
     const log = new LogBuffer();
     const { config, version } = req.fn;
     const counters = this.metrics.of(config.name);

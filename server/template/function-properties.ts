@@ -17,7 +17,7 @@ const SERVERLESS: Record<string, PropertyUse> = {
   ...COMMON,
   CodeUri: 'used', InlineCode: 'used', ImageUri: 'used',
   Events: 'later', AutoPublishAlias: 'later', ProvisionedConcurrencyConfig: 'used',
-  EventInvokeConfig: 'later', DeadLetterQueue: 'later',
+  EventInvokeConfig: 'used', DeadLetterQueue: 'later',
   Policies: 'ignored', Tracing: 'ignored', PermissionsBoundary: 'ignored', DeploymentPreference: 'ignored',
   FunctionUrlConfig: 'ignored', AssumeRolePolicyDocument: 'ignored', RolePath: 'ignored',
   AutoPublishCodeSha256: 'ignored', AutoPublishAliasAllProperties: 'ignored', VersionDescription: 'ignored',

@@ -155,6 +155,16 @@ export function buildFunction(input: FunctionInput, ctx: FunctionContext): Built
   };
   const reserved = optionalInt('ReservedConcurrentExecutions', 0, 1_000_000, 'concurrent executions');
   if (reserved !== undefined) config.reservedConcurrency = reserved;
+  const eic = get('EventInvokeConfig');
+  if (eic !== undefined) {
+    if (!isRecord(eic)) fail('EventInvokeConfig', 'EventInvokeConfig must be a mapping');
+    const e = eic as Record<string, unknown>;
+    const at = (key: string): NodePath => [...origin('EventInvokeConfig'), key];
+    config.eventInvokeConfig = {};
+    if (e.MaximumRetryAttempts !== undefined) config.eventInvokeConfig.maximumRetryAttempts = int('EventInvokeConfig.MaximumRetryAttempts', e.MaximumRetryAttempts, 0, 2, 'retries', at('MaximumRetryAttempts'));
+    if (e.MaximumEventAgeInSeconds !== undefined) config.eventInvokeConfig.maximumEventAgeInSeconds = int('EventInvokeConfig.MaximumEventAgeInSeconds', e.MaximumEventAgeInSeconds, 60, 21600, 'seconds', at('MaximumEventAgeInSeconds'));
+    if (e.DestinationConfig !== undefined) ctx.warnings.add(id, at('DestinationConfig'), 'destinations are not yet supported by ephemera (ignored for now)');
+  }
   const provisioned = get('ProvisionedConcurrencyConfig');
   if (provisioned !== undefined) {
     if (!isRecord(provisioned) || !Object.hasOwn(provisioned, 'ProvisionedConcurrentExecutions')) {

@@ -141,6 +141,15 @@ describe('@aws-sdk/client-lambda InvokeCommand', () => {
     expect(missing.name).toBe('ResourceNotFoundException');
   });
 
+  it('InvocationType Event answers StatusCode 202 and the function runs with that request id', async () => {
+    const res = await invoke({ FunctionName: 'echo', InvocationType: 'Event', Payload: Buffer.from('{"async":1}') });
+    expect(res.StatusCode).toBe(202);
+    expect(text(res.Payload)).toBe('');
+    const rid = res.$metadata.requestId;
+    for (let i = 0; i < 100 && !em.lines.some((l) => l.text === `START RequestId: ${rid} Version: $LATEST`); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(em.lines.some((l) => l.text === `START RequestId: ${rid} Version: $LATEST`)).toBe(true);
+  });
+
   it('a timed-out function is FunctionError Unhandled with Sandbox.Timedout', async () => {
     const res = await invoke({ FunctionName: 'timeout', Payload: Buffer.from('{"sleepMs":10000}') });
     expect(res.StatusCode).toBe(200);

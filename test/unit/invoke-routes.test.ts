@@ -7,6 +7,7 @@ import { createHttpApp } from '../../server/http/http-app.ts';
 import { invokeFastPath, registerInvokeRoutes } from '../../server/http/invoke-routes.ts';
 import type { InvocationService, InvokeRequest } from '../../server/invoke/invocation-service.ts';
 import type { FunctionConfig } from '../../server/model.ts';
+import type { AsyncInvoker } from '../../server/async/async-invoker.ts';
 import { Registry } from '../../server/registry/registry.ts';
 
 const config: FunctionConfig = {
@@ -32,10 +33,18 @@ interface Res {
   json: () => any;
 }
 
+const queued: Array<{ fn: string; payload: string }> = [];
+const fakeAsync = {
+  enqueue(fn: { config: { name: string } }, _arn: string, payload: Buffer) {
+    queued.push({ fn: fn.config.name, payload: payload.toString() });
+    return `async-${queued.length}`;
+  },
+} as unknown as AsyncInvoker;
+
 let app: FastifyInstance;
 let base = '';
 beforeAll(async () => {
-  const deps = { registry: new Registry([config], { region: 'us-east-1', accountId: '123456789012' }), invoker: fakeInvoker };
+  const deps = { registry: new Registry([config], { region: 'us-east-1', accountId: '123456789012' }), invoker: fakeInvoker, asyncInvoker: fakeAsync };
   app = createHttpApp(pino({ level: 'silent' }), invokeFastPath(deps, () => {}));
   registerInvokeRoutes(app, deps);
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -163,13 +172,25 @@ describe.each(['inject', 'fast'] as const)('invoke errors in AWS shapes (%s)', (
     expect((await invoke('arn:aws:lambda:us-east-1:999999999999:function:my-fn')).statusCode).toBe(403);
   });
 
-  it('rejects an unknown invocation type, and Event clearly until async invocation lands', async () => {
+  it('rejects an unknown invocation type', async () => {
     const t = await invoke('my-fn', '{}', { 'x-amz-invocation-type': 'Sometimes' });
     expect(t.statusCode).toBe(400);
     expect(t.headers['x-amzn-errortype']).toBe('ValidationException');
-    const e = await invoke('my-fn', '{}', { 'x-amz-invocation-type': 'Event' });
-    expect(e.statusCode).toBe(400);
-    expect(e.json().message).toMatch(/not supported by this version of ephemera yet/);
+  });
+
+  it('accepts Event with 202, an empty body and the request id every attempt will carry', async () => {
+    const e = await invoke('my-fn', '{"async":true}', { 'x-amz-invocation-type': 'Event' });
+    expect(e.statusCode).toBe(202);
+    expect(e.body).toBe('');
+    expect(e.headers['x-amzn-requestid']).toBe(`async-${queued.length}`);
+    expect(queued.at(-1)).toEqual({ fn: 'my-fn', payload: '{"async":true}' });
+  });
+
+  it('413 for an Event payload over 1 MB, in AWS words', async () => {
+    const body = `"${'x'.repeat(1_048_575)}"`; // valid JSON, 1,048,577 bytes
+    expectError(await invoke('my-fn', body, { 'x-amz-invocation-type': 'Event' }), 413, 'RequestEntityTooLargeException', {
+      Type: 'User', Message: '1048577 byte payload is too large for the Event invocation type (limit 1048576 bytes)',
+    });
   });
 
   it('rejects a client context that is not base64 JSON', async () => {

@@ -727,7 +727,6 @@ Outputs:
       'Fn: Properties.AutoPublishAlias: not yet supported by ephemera (ignored for now)',
       'Fn: Properties.DeadLetterQueue: not yet supported by ephemera (ignored for now)',
       'Fn: Properties.Environment.Variables: AWS would reject this function: "Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: AWS_REGION"',
-      'Fn: Properties.EventInvokeConfig: not yet supported by ephemera (ignored for now)',
       'Fn: Properties.Events.Clicks: event source of type Kinesis is not yet supported by ephemera (ignored for now)',
       'Fn: Properties.Events.Http: event source of type Api is not supported locally (ignored)',
       'Fn: Properties.Events.Jobs: event source of type SQS is not yet supported by ephemera (ignored for now)',
@@ -779,7 +778,7 @@ Outputs:
       '  - line 1: transform "X" is not applied locally',
       '  - line 9: Fn: Properties.Tracing: ignored locally',
     ].join('\n'));
-    expect(formatWarnings(load(template).warnings).split('\n')).toHaveLength(26);
+    expect(formatWarnings(load(template).warnings).split('\n')).toHaveLength(25);
   });
 
   it('resolves CodeUri against the template folder, not the working directory', () => {
