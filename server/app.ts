@@ -8,6 +8,7 @@ import { type IsolationInfo, detectIsolation } from './environment/isolation.ts'
 import { SUPPORTED_RUNTIMES, hostPython } from './environment/runtimes.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { registerInternalRoutes } from './http/internal-routes.ts';
+import { registerManagementRoutes } from './http/management-routes.ts';
 import { invokeFastPath, registerInvokeRoutes } from './http/invoke-routes.ts';
 import { InvocationService } from './invoke/invocation-service.ts';
 import { createLogger } from './logger.ts';
@@ -73,6 +74,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   const invokeDeps = { registry, invoker, asyncInvoker };
   const app = createHttpApp(logger, invokeFastPath(invokeDeps, (err) => logger.error({ err }, 'unexpected error while invoking')));
   registerInvokeRoutes(app, invokeDeps);
+  registerManagementRoutes(app, registry);
   registerInternalRoutes(app, { registry, pool, isolation, metrics, version: VERSION });
 
   let closing: Promise<void> | undefined;

@@ -1,7 +1,7 @@
 // Shared pieces of the real-client compatibility tests: one emulator per file on the compat
 // template, and the afterAll check that every worker PID it ever had is gone.
 import { expect } from 'vitest';
-import { fixture, isAlive, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
+import { fixture, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
 
 export const ACCOUNT = '000000000000';
 export const REGION = 'us-east-1';
@@ -14,11 +14,7 @@ export function startCompatEmulator(): Promise<TestEmulator> {
 
 /** Stops the emulator and asserts that no process it started (or their children) survives. */
 export async function stopAndCheckOrphans(em: TestEmulator): Promise<void> {
-  const pids = em.pids();
-  await em.stop();
-  expect(pids.length).toBeGreaterThan(0);
-  const alive = await waitFor(() => pids.every((p) => !isAlive(p)) && 'none', 3000).catch(() => pids.filter(isAlive));
-  expect(alive).toBe('none');
+  expect(await em.stopChecked()).toEqual([]);
 }
 
 /**
