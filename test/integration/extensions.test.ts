@@ -68,8 +68,10 @@ describe.each(levels)('extensions and telemetry (%s isolation)', (isolation) => 
     expect(m.durationMs).toBeGreaterThan(0);
     expect(m.billedDurationMs).toBeGreaterThanOrEqual(Math.ceil(m.durationMs));
     expect(m.memorySizeMB).toBe(128);
+    // Measured (the runtime, the extension and the launcher: it can even land on 128 by chance), and
+    // the same figure the REPORT line of that request shows.
     expect(m.maxMemoryUsedMB).toBeGreaterThan(10);
-    expect(m.maxMemoryUsedMB).not.toBe(128);
+    expect(await em.report(ids[0])).toContain(`\tMax Memory Used: ${m.maxMemoryUsedMB} MB\t`);
     expect(m.initDurationMs).toBeGreaterThan(0);
     expect(reports[1].record.metrics.initDurationMs).toBeUndefined();
     const fnLine = events().find((e) => e.type === 'function' && String(e.record).includes(ids[0]));
