@@ -35,7 +35,17 @@ export interface FunctionConfig {
    */
   provisionedConcurrency?: number;
   /** EventInvokeConfig: retries (0-2, default 2) and maximum event age (60-21600 s, default 21600). */
-  eventInvokeConfig?: { maximumRetryAttempts?: number; maximumEventAgeInSeconds?: number };
+  eventInvokeConfig?: {
+    maximumRetryAttempts?: number;
+    maximumEventAgeInSeconds?: number;
+    /** DestinationConfig.OnSuccess.Destination / OnFailure.Destination: an SQS queue, function, SNS or EventBridge ARN. */
+    onSuccess?: string;
+    onFailure?: string;
+    /** Epoch seconds of the last Put/Update (management API). */
+    lastModified?: number;
+  };
+  /** DeadLetterConfig.TargetArn (SAM: DeadLetterQueue.TargetArn): asynchronous events that fail end here. */
+  deadLetterTargetArn?: string;
   /** Absolute directories of the function's layers, in the template's order (later ones win at /opt). */
   layers?: string[];
 }
