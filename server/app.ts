@@ -9,6 +9,8 @@ import { SUPPORTED_RUNTIMES, hostPython } from './environment/runtimes.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { registerInternalRoutes } from './http/internal-routes.ts';
 import { registerManagementRoutes } from './http/management-routes.ts';
+import { WireDispatcher } from './http/wire-dispatch.ts';
+import { PollerInvoker } from './invoke/poller-invoker.ts';
 import { invokeFastPath, registerInvokeRoutes } from './http/invoke-routes.ts';
 import { InvocationService } from './invoke/invocation-service.ts';
 import { createLogger } from './logger.ts';
@@ -38,6 +40,10 @@ export interface Ephemera {
   /** Settles once provisioned-concurrency environments have initialised (or failed to). */
   ready: Promise<void>;
   asyncInvoker: AsyncInvoker;
+  /** Runs functions for pollers and destinations (name or ARN, qualified or not). */
+  pollerInvoker: PollerInvoker;
+  /** SQS / Kinesis / DynamoDB Streams wire protocols on the main port register here. */
+  wire: WireDispatcher;
   /** Stop accepting requests and shut every environment down. */
   close(): Promise<void>;
 }
@@ -76,6 +82,9 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   registerInvokeRoutes(app, invokeDeps);
   registerManagementRoutes(app, registry);
   registerInternalRoutes(app, { registry, pool, isolation, metrics, version: VERSION });
+  const wire = new WireDispatcher();
+  wire.register(app);
+  const pollerInvoker = new PollerInvoker(registry, invoker, asyncInvoker);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -86,5 +95,5 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     })();
     return closing;
   };
-  return { app, registry, pool, isolation, template, ready, asyncInvoker, close };
+  return { app, registry, pool, isolation, template, ready, asyncInvoker, pollerInvoker, wire, close };
 }
