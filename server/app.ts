@@ -11,6 +11,10 @@ import { registerInternalRoutes } from './http/internal-routes.ts';
 import { registerManagementRoutes } from './http/management-routes.ts';
 import { WireDispatcher } from './http/wire-dispatch.ts';
 import { PollerInvoker } from './invoke/poller-invoker.ts';
+import { registerEsmRoutes } from './http/esm-routes.ts';
+import { templateEventSourceMappings } from './template/event-sources.ts';
+import { EsmManager } from '../pollers/esm/manager.ts';
+import type { QueueDirectory } from '../pollers/sources/queue.ts';
 import { invokeFastPath, registerInvokeRoutes } from './http/invoke-routes.ts';
 import { InvocationService } from './invoke/invocation-service.ts';
 import { createLogger } from './logger.ts';
@@ -44,6 +48,12 @@ export interface Ephemera {
   pollerInvoker: PollerInvoker;
   /** SQS / Kinesis / DynamoDB Streams wire protocols on the main port register here. */
   wire: WireDispatcher;
+  /** Event source mappings (template and API); pollers register their factories here. */
+  esm: EsmManager;
+  /** Every queue destinations and pollers can reach: the sources in `queueSources`, in order. */
+  queues: QueueDirectory;
+  /** Queue sources in lookup order: the embedded queues first, then external endpoints. */
+  queueSources: QueueDirectory[];
   /** Stop accepting requests and shut every environment down. */
   close(): Promise<void>;
 }
@@ -85,15 +95,56 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   const wire = new WireDispatcher();
   wire.register(app);
   const pollerInvoker = new PollerInvoker(registry, invoker, asyncInvoker);
+  const queueSources: QueueDirectory[] = [];
+  const queues: QueueDirectory = {
+    byArn: (arn) => {
+      for (const source of queueSources) {
+        const q = source.byArn(arn);
+        if (q) return q;
+      }
+      return undefined;
+    },
+  };
+  const esm = new EsmManager({
+    resolveFunction: (ref) => {
+      try {
+        const { fn, invokedArn } = registry.resolve(ref, undefined);
+        return { functionArn: invokedArn, timeoutSeconds: fn.config.timeout };
+      } catch {
+        return undefined;
+      }
+    },
+    checkSource: async (kind, arn) => {
+      if (kind !== 'sqs') return { exists: true };
+      const q = queues.byArn(arn);
+      if (!q) return { exists: false };
+      try {
+        return { exists: true, visibilityTimeoutSeconds: await q.visibilityTimeoutSeconds() };
+      } catch {
+        return { exists: false };
+      }
+    },
+  }, { invoker: pollerInvoker, queues, timeScale: options.timeScale, logger, region: options.region, accountId: options.accountId });
+  registerEsmRoutes(app, esm, registry);
+
+  // Template mappings are created once every source above exists; a bad one is reported, not fatal.
+  const esmReady = Promise.resolve().then(() => Promise.all(templateEventSourceMappings(template).map(async (m) => {
+    try {
+      await esm.create(m.input, m.origin);
+    } catch (err) {
+      logger.error(`event source mapping ${m.origin} not created: ${(err as Error).message}`);
+    }
+  })));
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       asyncInvoker.close();
+      await esm.close();
       await pool.close();
       await app.close();
     })();
     return closing;
   };
-  return { app, registry, pool, isolation, template, ready, asyncInvoker, pollerInvoker, wire, close };
+  return { app, registry, pool, isolation, template, ready: Promise.all([ready, esmReady]).then(() => undefined), asyncInvoker, pollerInvoker, wire, esm, queues, queueSources, close };
 }

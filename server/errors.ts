@@ -83,3 +83,7 @@ export class InvalidRuntimeException extends LambdaApiError {
 export function functionNotFound(arn: string): ResourceNotFoundException {
   return new ResourceNotFoundException(`Function not found: ${arn}`);
 }
+
+export class ResourceInUseException extends LambdaApiError {
+  readonly statusCode = 400;
+}

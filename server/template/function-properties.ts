@@ -17,7 +17,7 @@ const SERVERLESS: Record<string, PropertyUse> = {
   ...COMMON,
   CodeUri: 'used', InlineCode: 'used', ImageUri: 'used',
   Events: 'later', AutoPublishAlias: 'later', ProvisionedConcurrencyConfig: 'used',
-  EventInvokeConfig: 'used', DeadLetterQueue: 'later',
+  EventInvokeConfig: 'used', DeadLetterQueue: 'used',
   Policies: 'ignored', Tracing: 'ignored', PermissionsBoundary: 'ignored', DeploymentPreference: 'ignored',
   FunctionUrlConfig: 'ignored', AssumeRolePolicyDocument: 'ignored', RolePath: 'ignored',
   AutoPublishCodeSha256: 'ignored', AutoPublishAliasAllProperties: 'ignored', VersionDescription: 'ignored',
@@ -27,7 +27,7 @@ const SERVERLESS: Record<string, PropertyUse> = {
 const LAMBDA: Record<string, PropertyUse> = {
   ...COMMON,
   Code: 'used',
-  DeadLetterConfig: 'later',
+  DeadLetterConfig: 'used',
   TracingConfig: 'ignored',
 };
 
@@ -37,8 +37,8 @@ export function functionPropertyUse(type: string, prop: string): PropertyUse | u
   return Object.hasOwn(table, prop) ? table[prop] : undefined;
 }
 
-/** Event source types of AWS::Serverless::Function Events that a coming feature will run. */
-export const LATER_EVENT_TYPES: ReadonlySet<string> = new Set(['SQS', 'Kinesis', 'DynamoDB']);
+/** Event source types of AWS::Serverless::Function Events that become event source mappings. */
+export const ESM_EVENT_TYPES: ReadonlySet<string> = new Set(['SQS', 'Kinesis', 'DynamoDB']);
 
 /** Keys of LoggingConfig that ephemera uses. */
 export const USED_LOGGING_KEYS: ReadonlySet<string> = new Set(['LogFormat']);

@@ -4,7 +4,7 @@
 import type { FunctionConfig } from '../model.ts';
 import { functionEnvironment } from './function-environment.ts';
 import { codeLocation } from './code-location.ts';
-import { functionPropertyUse, LATER_EVENT_TYPES, SUPPORTED_RUNTIME_PREFIXES, USED_LOGGING_KEYS } from './function-properties.ts';
+import { ESM_EVENT_TYPES, functionPropertyUse, SUPPORTED_RUNTIME_PREFIXES, USED_LOGGING_KEYS } from './function-properties.ts';
 import type { Resolver } from './intrinsics.ts';
 import { functionLayers, type LayerInfo } from './layers.ts';
 import { isRecord, type NodePath } from './node-path.ts';
@@ -163,7 +163,24 @@ export function buildFunction(input: FunctionInput, ctx: FunctionContext): Built
     config.eventInvokeConfig = {};
     if (e.MaximumRetryAttempts !== undefined) config.eventInvokeConfig.maximumRetryAttempts = int('EventInvokeConfig.MaximumRetryAttempts', e.MaximumRetryAttempts, 0, 2, 'retries', at('MaximumRetryAttempts'));
     if (e.MaximumEventAgeInSeconds !== undefined) config.eventInvokeConfig.maximumEventAgeInSeconds = int('EventInvokeConfig.MaximumEventAgeInSeconds', e.MaximumEventAgeInSeconds, 60, 21600, 'seconds', at('MaximumEventAgeInSeconds'));
-    if (e.DestinationConfig !== undefined) ctx.warnings.add(id, at('DestinationConfig'), 'destinations are not yet supported by ephemera (ignored for now)');
+    if (e.DestinationConfig !== undefined) {
+      const dc = e.DestinationConfig;
+      if (!isRecord(dc)) fail('EventInvokeConfig', 'EventInvokeConfig.DestinationConfig must be a mapping');
+      for (const [key, field] of [['OnSuccess', 'onSuccess'], ['OnFailure', 'onFailure']] as const) {
+        const d = (dc as Record<string, unknown>)[key];
+        if (d === undefined || d === null) continue;
+        const dest = isRecord(d) ? d.Destination : undefined;
+        if (typeof dest === 'string' && dest !== '') config.eventInvokeConfig[field] = dest;
+        else ctx.warnings.add(id, [...at('DestinationConfig'), key], 'a destination without a Destination ARN (SAM would create one) is not created locally; ignored');
+      }
+    }
+  }
+  for (const [prop, key] of [['DeadLetterQueue', 'TargetArn'], ['DeadLetterConfig', 'TargetArn']] as const) {
+    const dlq = get(prop);
+    if (dlq === undefined) continue;
+    const target = isRecord(dlq) ? dlq[key] : undefined;
+    if (typeof target !== 'string' || target === '') fail(prop, `${prop} must be a mapping with ${key}`);
+    config.deadLetterTargetArn = target as string;
   }
   const provisioned = get('ProvisionedConcurrencyConfig');
   if (provisioned !== undefined) {
@@ -194,10 +211,9 @@ function warnEvents(id: string, events: unknown, path: NodePath, ctx: FunctionCo
   }
   for (const [name, ev] of Object.entries(events)) {
     const type = isRecord(ev) ? String(ev.Type) : '?';
-    const what = LATER_EVENT_TYPES.has(type)
-      ? `event source of type ${type} is not yet supported by ephemera (ignored for now)`
-      : `event source of type ${type} is not supported locally (ignored)`;
-    ctx.warnings.add(id, [...path, name], what);
+    // SQS, Kinesis and DynamoDB events become event source mappings (template/event-sources.ts).
+    if (ESM_EVENT_TYPES.has(type)) continue;
+    ctx.warnings.add(id, [...path, name], `event source of type ${type} is not supported locally (ignored)`);
   }
 }
 

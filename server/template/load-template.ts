@@ -8,6 +8,7 @@ import { buildFunction } from './functions.ts';
 import { GLOBAL_SECTIONS, withGlobals } from './globals.ts';
 import { Resolver } from './intrinsics.ts';
 import { buildLayer, LAYER_TYPES, type LayerInfo } from './layers.ts';
+import { checkStreamResource, STREAM_TYPES } from './stream-resources.ts';
 import { isRecord, type NodePath, showPath } from './node-path.ts';
 import { parameterValues } from './parameters.ts';
 import { parseTemplateSource } from './parse-source.ts';
@@ -27,8 +28,10 @@ export interface LoadTemplateOptions {
 const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function']);
 /** Resource types a coming feature will use: stored (resolved) and warned about as not yet supported. */
 const LATER_TYPES = new Set([
-  'AWS::SQS::Queue', 'AWS::Kinesis::Stream', 'AWS::DynamoDB::Table', 'AWS::Lambda::EventSourceMapping',
+  'AWS::SQS::Queue',
 ]);
+/** Resource types consumed after loading (stored resolved, no warning): move a type here once it is supported. */
+const STORED_TYPES = new Set(['AWS::Lambda::EventSourceMapping']);
 const SECTIONS = new Set([
   'AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions',
   'Transform', 'Resources', 'Outputs', 'Globals',
@@ -137,6 +140,14 @@ export function loadTemplate(file: string, opts: LoadTemplateOptions): LoadedTem
       }
       byName.set(built.config.name, id);
       functions.push(built.config);
+    } else if (STREAM_TYPES.has(res.Type)) {
+      const propsPath = [...path, 'Properties'];
+      const props = resolver.resolve(merged, { resource: id, path: propsPath }) as Record<string, unknown>;
+      checkStreamResource(res.Type, props, propsPath, { fail, warn: (p, message) => warnings.add(id, p, message) });
+      resources[id] = { Type: res.Type, Properties: props, ...lineOf };
+    } else if (STORED_TYPES.has(res.Type)) {
+      const props = resolver.resolve(merged, { resource: id, path: [...path, 'Properties'] }) as Record<string, unknown>;
+      resources[id] = { Type: res.Type, Properties: props, ...lineOf };
     } else if (LATER_TYPES.has(res.Type)) {
       const props = resolver.resolve(merged, { resource: id, path: [...path, 'Properties'] }) as Record<string, unknown>;
       resources[id] = { Type: res.Type, Properties: props, ...lineOf };

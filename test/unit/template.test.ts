@@ -296,10 +296,10 @@ Resources:
     expect(t.resources?.Bucket).toBeUndefined();
     expect(messages(t)).toEqual(expect.arrayContaining([
       'Queue: AWS::SQS::Queue is not yet supported by ephemera (ignored for now)',
-      'Stream: AWS::Kinesis::Stream is not yet supported by ephemera (ignored for now)',
-      'Table: AWS::DynamoDB::Table is not yet supported by ephemera (ignored for now)',
       'Bucket: AWS::S3::Bucket is not supported locally (ignored)',
     ]));
+    expect(messages(t).filter((m) => m.startsWith('Stream:') || m.startsWith('Table:'))).toEqual([]);
+    expect(t.resources?.Stream.Properties).toEqual({ Name: 'clicks', ShardCount: 1 });
   });
 
   it('leaves what cannot be resolved as a placeholder and warns, naming resource and property', () => {
@@ -725,11 +725,8 @@ Outputs:
       'FromS3: function skipped: CodeUri is an S3 location (s3://bucket/key.zip); only local directories can run',
       'FromS3Object: function skipped: CodeUri is an S3 location; only local directories can run',
       'Fn: Properties.AutoPublishAlias: not yet supported by ephemera (ignored for now)',
-      'Fn: Properties.DeadLetterQueue: not yet supported by ephemera (ignored for now)',
       'Fn: Properties.Environment.Variables: AWS would reject this function: "Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: AWS_REGION"',
-      'Fn: Properties.Events.Clicks: event source of type Kinesis is not yet supported by ephemera (ignored for now)',
       'Fn: Properties.Events.Http: event source of type Api is not supported locally (ignored)',
-      'Fn: Properties.Events.Jobs: event source of type SQS is not yet supported by ephemera (ignored for now)',
       'Fn: Properties.LoggingConfig.ApplicationLogLevel: ignored locally',
       'Fn: Properties.MemorySise: not a property of AWS::Serverless::Function known to ephemera; ignored',
       'Fn: Properties.Policies: ignored locally',
@@ -739,9 +736,7 @@ Outputs:
       'Image: function skipped: container image functions are not supported locally',
       'Inline: function skipped: Code.ZipFile (inline code) is not supported locally; put the code in a directory and set Code to its path',
       'Java: Properties.Runtime: runtime java21 is not supported by ephemera; invoking this function will fail',
-      'Mapping: AWS::Lambda::EventSourceMapping is not yet supported by ephemera (ignored for now)',
       'Queue: AWS::SQS::Queue is not yet supported by ephemera (ignored for now)',
-      'Stream: AWS::Kinesis::Stream is not yet supported by ephemera (ignored for now)',
       "Zipped: function skipped: CodeUri 'package.zip' is a file; only code directories are supported locally (not .zip or .jar packages)",
     ].sort());
     expect(t.warnings.find((w) => w.message.startsWith('Properties.Role'))?.line).toBe(18);
@@ -778,7 +773,9 @@ Outputs:
       '  - line 1: transform "X" is not applied locally',
       '  - line 9: Fn: Properties.Tracing: ignored locally',
     ].join('\n'));
-    expect(formatWarnings(load(template).warnings).split('\n')).toHaveLength(25);
+    const all = load(template).warnings;
+    expect(all.length).toBeGreaterThan(10);
+    expect(formatWarnings(all).split('\n')).toHaveLength(all.length + 1);
   });
 
   it('resolves CodeUri against the template folder, not the working directory', () => {
