@@ -21,6 +21,7 @@ import { createLogger } from './logger.ts';
 import type { LoadedTemplate } from './model.ts';
 import type { Options } from './options.ts';
 import { AsyncInvoker } from './async/async-invoker.ts';
+import { Destinations, undeliverable } from './async/destinations.ts';
 import { Metrics } from './metrics.ts';
 import { ConcurrencyLimiter } from './pool/concurrency-limiter.ts';
 import { EnvironmentPool } from './pool/environment-pool.ts';
@@ -72,6 +73,17 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
       if ('error' in python) warnings.push({ resource: fn.logicalId, message: `${python.error}: invoking it returns ${python.errorType}` });
     }
   }
+  for (const fn of template.functions) {
+    const targets = [fn.eventInvokeConfig?.onSuccess, fn.eventInvokeConfig?.onFailure, fn.deadLetterTargetArn];
+    for (const arn of targets) {
+      const self = `arn:aws:lambda:${options.region}:${options.accountId}:function:${fn.name}`;
+      const why = !arn ? undefined
+        : arn === self || arn.startsWith(`${self}:`) ? "You can't specify the function as a destination for itself."
+        : arn.endsWith('.fifo') ? 'FIFO queues are not supported as destinations'
+        : undeliverable(arn);
+      if (why) warnings.push({ resource: fn.logicalId, message: `asynchronous results for ${arn} are not delivered: ${why}` });
+    }
+  }
   if (warnings.length) logger.warn(formatWarnings(warnings));
 
   const registry = new Registry(template.functions, ctx);
@@ -86,7 +98,13 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   const ready = Promise.all(registry.list().filter((f) => f.config.provisionedConcurrency)
     .map((f) => pool.provision(f, f.config.provisionedConcurrency!))).then(() => undefined);
 
-  const asyncInvoker = new AsyncInvoker(invoker, { timeScale: options.timeScale, logger });
+  // Destinations reach queues and functions through objects built further down (used only after start).
+  const destinations = new Destinations({
+    queues: () => queues,
+    invokeAsync: (ref, payload) => pollerInvoker.invokeAsync(ref, payload),
+    logger,
+  });
+  const asyncInvoker = new AsyncInvoker(invoker, { timeScale: options.timeScale, logger, destinations });
   const invokeDeps = { registry, invoker, asyncInvoker };
   const app = createHttpApp(logger, invokeFastPath(invokeDeps, (err) => logger.error({ err }, 'unexpected error while invoking')));
   registerInvokeRoutes(app, invokeDeps);

@@ -2,19 +2,20 @@
 // request id on every attempt; function errors (timeouts included) are retried after Lambda's
 // back-off (about 1, then 2 minutes, scaled by --time-scale) up to MaximumRetryAttempts; throttles
 // and platform errors are requeued with exponential back-off (1 s to 5 min, scaled) until the
-// maximum event age. Undeliverable events are logged (destinations arrive with their issue).
+// maximum event age. Every event ends in async/destinations.ts (OnSuccess/OnFailure, dead-letter queue).
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ServiceException, TooManyRequestsException } from '../errors.ts';
 import type { InvocationService } from '../invoke/invocation-service.ts';
 import type { FunctionVersion } from '../model.ts';
+import type { AsyncCondition, Destinations } from './destinations.ts';
 
 export const ASYNC_PAYLOAD_LIMIT = 1_048_576;
 const RETRY_DELAYS_MS = [60_000, 120_000];
 const DEFAULT_RETRIES = 2;
 const DEFAULT_MAX_AGE_S = 21_600;
 
-export type AsyncCondition = 'RetriesExhausted' | 'EventAgeExceeded' | 'ZeroReservedConcurrency';
+export type { AsyncCondition };
 
 interface AsyncEvent {
   requestId: string;
@@ -26,28 +27,35 @@ interface AsyncEvent {
   /** Attempts that reached the function. */
   attempts: number;
   throttles: number;
+  /** The last attempt that reached the function. */
+  last?: { executedVersion: string; functionError?: string; payload: Buffer };
+  /** Status of the last failure: 200 (function error) or 429 (throttled) or 500. */
+  errorCode: number;
 }
 
 export class AsyncInvoker {
   private readonly invoker: InvocationService;
   private readonly timeScale: number;
   private readonly logger: Logger;
+  private readonly destinations?: Destinations;
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
   /** Events accepted and not yet finished: for /_ephemera and for tests. */
   pending = 0;
 
-  constructor(invoker: InvocationService, opts: { timeScale: number; logger: Logger }) {
+  constructor(invoker: InvocationService, opts: { timeScale: number; logger: Logger; destinations?: Destinations }) {
     this.invoker = invoker;
     this.timeScale = opts.timeScale;
     this.logger = opts.logger;
+    this.destinations = opts.destinations;
   }
 
   /** Accept an event; returns the request id every attempt will carry. */
   enqueue(fn: FunctionVersion, invokedArn: string, payload: Buffer, traceId?: string): string {
-    const ev: AsyncEvent = { requestId: randomUUID(), fn, invokedArn, payload, traceId, acceptedAt: Date.now(), attempts: 0, throttles: 0 };
+    const ev: AsyncEvent = { requestId: randomUUID(), fn, invokedArn, payload, traceId, acceptedAt: Date.now(), attempts: 0, throttles: 0, errorCode: 200 };
     this.pending++;
     if (fn.config.reservedConcurrency === 0) {
+      ev.errorCode = 429;
       queueMicrotask(() => this.done(ev, 'ZeroReservedConcurrency'));
     } else {
       this.later(ev, 0);
@@ -79,26 +87,36 @@ export class AsyncInvoker {
         fn: ev.fn, invokedArn: ev.invokedArn, payload: ev.payload, tail: false, requestId: ev.requestId, traceId: ev.traceId,
       });
       ev.attempts++;
-      if (!result.functionError) return this.done(ev);
+      ev.last = { executedVersion: result.executedVersion, functionError: result.functionError, payload: result.payload };
+      ev.errorCode = 200;
+      if (!result.functionError) return this.done(ev, 'Success');
       const retries = ev.fn.config.eventInvokeConfig?.maximumRetryAttempts ?? DEFAULT_RETRIES;
-      if (ev.attempts > retries) return this.done(ev, 'RetriesExhausted', result.errorType);
+      if (ev.attempts > retries) return this.done(ev, 'RetriesExhausted');
       this.later(ev, RETRY_DELAYS_MS[ev.attempts - 1] * this.timeScale);
     } catch (err) {
       if (!(err instanceof TooManyRequestsException || err instanceof ServiceException)) {
         this.logger.error({ err, requestId: ev.requestId }, 'asynchronous event failed in the emulator');
+        ev.errorCode = 500;
         return this.done(ev, 'RetriesExhausted');
       }
+      ev.errorCode = err instanceof TooManyRequestsException ? 429 : 500;
       // Throttled (or the platform failed): not the function's fault, so it does not count as a retry.
       ev.throttles++;
       this.later(ev, Math.min(1000 * 2 ** (ev.throttles - 1), 300_000) * this.timeScale);
     }
   }
 
-  private done(ev: AsyncEvent, condition?: AsyncCondition, errorType?: string): void {
-    this.pending--;
-    if (!condition) return;
-    this.logger.warn({
-      function: ev.fn.config.name, requestId: ev.requestId, condition, approximateInvokeCount: ev.attempts, errorType,
-    }, `asynchronous event not delivered (${condition}); destinations are not yet supported, so it is dropped`);
+  private done(ev: AsyncEvent, condition: AsyncCondition): void {
+    const finished = {
+      requestId: ev.requestId, config: ev.fn.config, payload: ev.payload, condition, approximateInvokeCount: ev.attempts,
+      functionArn: ev.invokedArn === ev.fn.arn ? `${ev.fn.arn}:$LATEST` : ev.invokedArn, last: ev.last, errorCode: ev.errorCode,
+    };
+    if (!this.destinations) {
+      this.pending--;
+      if (condition !== 'Success') this.logger.warn({ function: ev.fn.config.name, requestId: ev.requestId, condition }, `asynchronous event not delivered (${condition})`);
+      return;
+    }
+    // Pending until the destination has the record: tests and /_ephemera see a settled queue.
+    void this.destinations.finish(finished).finally(() => { this.pending--; });
   }
 }

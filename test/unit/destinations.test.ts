@@ -1,0 +1,87 @@
+// The invocation record and dead-letter message of async/destinations.ts, with an in-memory queue
+// directory standing in for the queue engine (the delivery through real queues is integration-tested).
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { Destinations, invocationRecord, undeliverable, type FinishedEvent } from '../../server/async/destinations.ts';
+import type { FunctionConfig } from '../../server/model.ts';
+import type { Queue, SendInput } from '../../pollers/sources/queue.ts';
+
+const config: FunctionConfig = {
+  name: 'fn', logicalId: 'Fn', codeDir: '/x', handler: 'index.handler', runtime: 'nodejs24.x', memorySize: 128, timeout: 3,
+  environment: {}, ephemeralStorage: 512, description: '', architecture: 'x86_64', logFormat: 'Text',
+  eventInvokeConfig: { onSuccess: 'arn:aws:sqs:us-east-1:000000000000:ok', onFailure: 'arn:aws:lambda:us-east-1:000000000000:function:handler' },
+  deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:dlq',
+};
+const failure: FinishedEvent = {
+  requestId: 'r-1', config, functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:fn:$LATEST', payload: Buffer.from('{"k":"v"}'),
+  condition: 'RetriesExhausted', approximateInvokeCount: 3, errorCode: 200,
+  last: { executedVersion: '$LATEST', functionError: 'Unhandled', payload: Buffer.from(JSON.stringify({ errorType: 'Error', errorMessage: 'x'.repeat(2000) })) },
+};
+
+function harness() {
+  const sent: Array<{ arn: string; input: SendInput }> = [];
+  const invoked: Array<{ ref: string; payload: string }> = [];
+  const queue = (arn: string) => ({ arn, send: async (input: SendInput) => { sent.push({ arn, input }); return { messageId: 'm', md5OfMessageBody: '' }; } }) as unknown as Queue;
+  const d = new Destinations({
+    queues: () => ({ byArn: (arn) => (arn.endsWith(':missing') ? undefined : queue(arn)) }),
+    invokeAsync: async (ref, payload) => { invoked.push({ ref, payload: payload.toString() }); return 'id'; },
+    logger: pino({ level: 'silent' }),
+  });
+  return { d, sent, invoked };
+}
+
+describe('invocation record', () => {
+  it('is the record AWS writes, payloads embedded as JSON', () => {
+    const record = invocationRecord(failure, new Date('2019-11-14T18:16:05.568Z'));
+    expect(Object.keys(record)).toEqual(['version', 'timestamp', 'requestContext', 'requestPayload', 'responseContext', 'responsePayload']);
+    expect(record).toMatchObject({
+      version: '1.0', timestamp: '2019-11-14T18:16:05.568Z',
+      requestContext: { requestId: 'r-1', functionArn: failure.functionArn, condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+      requestPayload: { k: 'v' },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      responsePayload: { errorType: 'Error' },
+    });
+  });
+
+  it('has no response for ZeroReservedConcurrency and no functionError on success', () => {
+    const zero = invocationRecord({ ...failure, condition: 'ZeroReservedConcurrency', approximateInvokeCount: 0, last: undefined });
+    expect(zero).not.toHaveProperty('responseContext');
+    expect(zero).not.toHaveProperty('responsePayload');
+    const ok = invocationRecord({ ...failure, condition: 'Success', approximateInvokeCount: 1, last: { executedVersion: '$LATEST', payload: Buffer.from('null') } });
+    expect(ok.responseContext).toEqual({ statusCode: 200, executedVersion: '$LATEST' });
+    expect(ok.responsePayload).toBeNull();
+  });
+});
+
+describe('delivery', () => {
+  it('sends the failure record to the OnFailure function and the event to the DLQ with its attributes', async () => {
+    const { d, sent, invoked } = harness();
+    await d.finish(failure);
+    expect(invoked).toHaveLength(1);
+    expect(invoked[0].ref).toBe('arn:aws:lambda:us-east-1:000000000000:function:handler');
+    expect(JSON.parse(invoked[0].payload).requestContext.condition).toBe('RetriesExhausted');
+    expect(sent).toHaveLength(1);
+    const dlq = sent[0];
+    expect(dlq.arn).toBe('arn:aws:sqs:us-east-1:000000000000:dlq');
+    expect(dlq.input.body).toBe('{"k":"v"}');
+    expect(dlq.input.messageAttributes?.RequestID).toEqual({ DataType: 'String', StringValue: 'r-1' });
+    expect(dlq.input.messageAttributes?.ErrorCode).toEqual({ DataType: 'Number', StringValue: '200' });
+    expect(Buffer.byteLength(dlq.input.messageAttributes!.ErrorMessage.StringValue!)).toBe(1024);
+  });
+
+  it('sends the success record to the OnSuccess queue only', async () => {
+    const { d, sent, invoked } = harness();
+    await d.finish({ ...failure, condition: 'Success', approximateInvokeCount: 1, last: { executedVersion: '$LATEST', payload: Buffer.from('{"ok":1}') } });
+    expect(invoked).toHaveLength(0);
+    expect(sent.map((s) => s.arn)).toEqual(['arn:aws:sqs:us-east-1:000000000000:ok']);
+    expect(JSON.parse(sent[0].input.body).responsePayload).toEqual({ ok: 1 });
+  });
+
+  it('drops (and does not throw for) undeliverable or missing targets', async () => {
+    const { d, sent } = harness();
+    await d.finish({ ...failure, config: { ...config, eventInvokeConfig: { onFailure: 'arn:aws:sns:us-east-1:000000000000:t' }, deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:missing' } });
+    expect(sent).toHaveLength(0);
+    expect(undeliverable('arn:aws:events:us-east-1:000000000000:event-bus/default')).toMatch(/EventBridge/);
+    expect(undeliverable('arn:aws:sqs:us-east-1:000000000000:q')).toBeUndefined();
+  });
+});
