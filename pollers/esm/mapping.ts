@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Invoker } from '../invoker.ts';
 import type { QueueDirectory } from '../sources/queue.ts';
+import type { StreamDirectory } from '../sources/stream.ts';
 
 export type SourceKind = 'sqs' | 'kinesis' | 'dynamodb';
 
@@ -54,6 +55,8 @@ export interface Poller {
 export interface PollerDeps {
   invoker: Invoker;
   queues: QueueDirectory;
+  /** Kinesis and DynamoDB streams (embedded and external) the stream pollers read. */
+  streams?: StreamDirectory;
   /** AWS's own waits (poll intervals, back-off) multiply by this; user-configured waits do not. */
   timeScale: number;
   logger: Logger;

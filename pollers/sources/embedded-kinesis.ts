@@ -1,0 +1,113 @@
+// An embedded Kinesis data stream: N shards splitting the 128-bit hash-key space evenly, records
+// routed by MD5(partition key) or ExplicitHashKey, 56-digit sequence numbers, retention.
+import { EmbeddedShard, decodeIterator } from './embedded-shard.ts';
+import {
+  type IteratorRequest, MAX_HASH_KEY, type RecordsPage, type ShardInfo, type Stream, StreamError,
+  hashKeyRange, partitionKeyHash, shardIdOf,
+} from './stream.ts';
+
+export interface KinesisStreamOptions {
+  name: string;
+  region: string;
+  accountId: string;
+  shardCount: number;
+  retentionPeriodHours?: number;
+  mode?: 'PROVISIONED' | 'ON_DEMAND';
+  now?: () => number;
+}
+
+interface KinesisShard {
+  log: EmbeddedShard;
+  start: bigint;
+  end: bigint;
+}
+
+export class EmbeddedKinesisStream implements Stream {
+  readonly kind = 'kinesis' as const;
+  readonly arn: string;
+  readonly name: string;
+  readonly accountId: string;
+  readonly retentionPeriodHours: number;
+  readonly retentionMs: number;
+  readonly mode: 'PROVISIONED' | 'ON_DEMAND';
+  /** Epoch ms. */
+  readonly createdAt: number;
+  private readonly shardList: KinesisShard[];
+
+  constructor(opts: KinesisStreamOptions) {
+    const now = opts.now ?? Date.now;
+    this.name = opts.name;
+    this.accountId = opts.accountId;
+    this.arn = `arn:aws:kinesis:${opts.region}:${opts.accountId}:stream/${opts.name}`;
+    this.retentionPeriodHours = opts.retentionPeriodHours ?? 24;
+    this.retentionMs = this.retentionPeriodHours * 3_600_000;
+    this.mode = opts.mode ?? 'PROVISIONED';
+    this.createdAt = now();
+    const stamp = String(Math.floor(this.createdAt / 1000) % 1e10).padStart(10, '0');
+    this.shardList = Array.from({ length: opts.shardCount }, (_, i) => {
+      const { start, end } = hashKeyRange(i, opts.shardCount);
+      const log = new EmbeddedShard({
+        streamArn: this.arn, shardId: shardIdOf(i), prefix: `49${stamp}${String(i).padStart(4, '0')}`, width: 56,
+        retentionMs: this.retentionMs, now,
+      });
+      return { log, start, end };
+    });
+  }
+
+  /** Shard descriptions in index order (synchronous: the wire endpoint uses it directly). */
+  shardInfos(): ShardInfo[] {
+    return this.shardList.map((s) => ({
+      shardId: s.log.shardId,
+      hashKeyRange: { startingHashKey: s.start.toString(), endingHashKey: s.end.toString() },
+      startingSequenceNumber: s.log.startingSequenceNumber,
+    }));
+  }
+
+  async shards(): Promise<ShardInfo[]> {
+    return this.shardInfos();
+  }
+
+  /** Route and append one record. `arrival` (epoch ms) is for tests that need an old record. */
+  put(partitionKey: string, data: Buffer, explicitHashKey?: string, arrival?: number): { shardId: string; sequenceNumber: string } {
+    let hash: bigint;
+    if (explicitHashKey !== undefined) {
+      if (!/^\d{1,39}$/.test(explicitHashKey) || BigInt(explicitHashKey) > MAX_HASH_KEY) {
+        throw new StreamError('InvalidArgumentException', `Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${explicitHashKey}`);
+      }
+      hash = BigInt(explicitHashKey);
+    } else {
+      hash = partitionKeyHash(partitionKey);
+    }
+    const shard = this.shardList.find((s) => hash >= s.start && hash <= s.end)!;
+    const r = shard.log.append({ partitionKey, data }, arrival);
+    return { shardId: shard.log.shardId, sequenceNumber: r.sequenceNumber };
+  }
+
+  shardFor(shardId: string): EmbeddedShard {
+    const s = this.shardList.find((x) => x.log.shardId === shardId);
+    if (!s) throw new StreamError('ResourceNotFoundException', `Shard ${shardId} in stream ${this.name} under account ${this.accountId} does not exist`);
+    return s.log;
+  }
+
+  async iterator(shardId: string, req: IteratorRequest): Promise<string> {
+    return this.iteratorSync(shardId, req);
+  }
+
+  iteratorSync(shardId: string, req: IteratorRequest): string {
+    return this.shardFor(shardId).iterator(req);
+  }
+
+  async getRecords(iterator: string, limit: number): Promise<RecordsPage> {
+    return this.getRecordsSync(iterator, limit);
+  }
+
+  getRecordsSync(iterator: string, limit: number): RecordsPage {
+    const token = decodeIterator(iterator);
+    if (token.a !== this.arn) throw new StreamError('InvalidArgumentException', 'Invalid ShardIterator.');
+    return this.shardFor(token.s).read(token, limit);
+  }
+
+  recordCount(): number {
+    return this.shardList.reduce((n, s) => n + s.log.count(), 0);
+  }
+}

@@ -1,0 +1,96 @@
+// The emulator's streams: embedded Kinesis streams (by name) and DynamoDB streams (by table), created
+// from the template or CreateStream, plus external endpoints for ARNs that are not embedded.
+import { EmbeddedDynamoDbStream, type StreamViewType } from './embedded-dynamodb-stream.ts';
+import { EmbeddedKinesisStream, type KinesisStreamOptions } from './embedded-kinesis.ts';
+import { type Stream, type StreamDirectory, StreamError } from './stream.ts';
+
+export interface StreamSummary {
+  name: string;
+  arn: string;
+  kind: 'kinesis' | 'dynamodb';
+  shards: number;
+  records: number;
+}
+
+export class StreamRegistry implements StreamDirectory {
+  readonly region: string;
+  readonly accountId: string;
+  private readonly kinesis = new Map<string, EmbeddedKinesisStream>();
+  private readonly tables = new Map<string, EmbeddedDynamoDbStream>();
+  private readonly external: ((arn: string) => Stream | undefined)[] = [];
+  private readonly now: () => number;
+
+  constructor(opts: { region: string; accountId: string; now?: () => number }) {
+    this.region = opts.region;
+    this.accountId = opts.accountId;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Resolve ARNs that are not embedded (e.g. an AWS SDK client on --kinesis-endpoint). */
+  addExternal(resolve: (arn: string) => Stream | undefined): void {
+    this.external.push(resolve);
+  }
+
+  createKinesis(opts: Omit<KinesisStreamOptions, 'region' | 'accountId' | 'now'>): EmbeddedKinesisStream {
+    if (this.kinesis.has(opts.name)) {
+      throw new StreamError('ResourceInUseException', `Stream ${opts.name} under account ${this.accountId} already exists.`);
+    }
+    const s = new EmbeddedKinesisStream({ ...opts, region: this.region, accountId: this.accountId, now: this.now });
+    this.kinesis.set(opts.name, s);
+    return s;
+  }
+
+  deleteKinesis(name: string): void {
+    if (!this.kinesis.delete(name)) throw this.kinesisNotFound(name);
+  }
+
+  kinesisByName(name: string): EmbeddedKinesisStream | undefined {
+    return this.kinesis.get(name);
+  }
+
+  kinesisNotFound(name: string): StreamError {
+    return new StreamError('ResourceNotFoundException', `Stream ${name} under account ${this.accountId} not found.`);
+  }
+
+  kinesisStreams(): EmbeddedKinesisStream[] {
+    return [...this.kinesis.values()];
+  }
+
+  createTableStream(table: string, viewType: StreamViewType, label: string, keySchema?: { AttributeName: string; KeyType: string }[]): EmbeddedDynamoDbStream {
+    const s = new EmbeddedDynamoDbStream({ table, viewType, label, keySchema, region: this.region, accountId: this.accountId, now: this.now });
+    this.tables.set(table, s);
+    return s;
+  }
+
+  tableStream(table: string): EmbeddedDynamoDbStream | undefined {
+    return this.tables.get(table);
+  }
+
+  tableStreams(): EmbeddedDynamoDbStream[] {
+    return [...this.tables.values()];
+  }
+
+  /** Embedded streams by ARN (Kinesis ARNs from another region/account are not embedded). */
+  embedded(arn: string): EmbeddedKinesisStream | EmbeddedDynamoDbStream | undefined {
+    for (const s of this.kinesis.values()) if (s.arn === arn) return s;
+    for (const s of this.tables.values()) if (s.arn === arn) return s;
+    return undefined;
+  }
+
+  byArn(arn: string): Stream | undefined {
+    const own = this.embedded(arn);
+    if (own) return own;
+    for (const resolve of this.external) {
+      const s = resolve(arn);
+      if (s) return s;
+    }
+    return undefined;
+  }
+
+  summaries(): StreamSummary[] {
+    return [
+      ...this.kinesisStreams().map((s) => ({ name: s.name, arn: s.arn, kind: 'kinesis' as const, shards: s.shardInfos().length, records: s.recordCount() })),
+      ...this.tableStreams().map((s) => ({ name: s.name, arn: s.arn, kind: 'dynamodb' as const, shards: 1, records: s.recordCount() })),
+    ];
+  }
+}
