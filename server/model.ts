@@ -48,6 +48,15 @@ export interface FunctionConfig {
   deadLetterTargetArn?: string;
   /** Absolute directories of the function's layers, in the template's order (later ones win at /opt). */
   layers?: string[];
+  /** SAM `Metadata: BuildMethod: esbuild` with its BuildProperties: the code is bundled at cold start. */
+  build?: FunctionBuild;
+}
+
+/** A function's resource-level build Metadata (SAM): only esbuild is applied locally. */
+export interface FunctionBuild {
+  method: string;
+  /** BuildProperties as written (EntryPoints, External, Minify, Target, Sourcemap, Format...). */
+  properties: Record<string, unknown>;
 }
 
 export interface TemplateWarning {

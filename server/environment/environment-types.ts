@@ -5,6 +5,7 @@ import type { HandleLeak } from '../../runtime-api/host.ts';
 import type { InitializationType } from './env-vars.ts';
 import type { LogBuffer, OutputSink } from './function-log.ts';
 import type { IsolationLevel } from './isolation.ts';
+import type { DevContext } from '../build/prepare-launch.ts';
 
 export interface EnvironmentContext {
   accountId: string;
@@ -16,6 +17,8 @@ export interface EnvironmentContext {
   logger: Logger;
   /** Variables passed on explicitly by the user. */
   extraEnv?: Record<string, string>;
+  /** The dev loop: TypeScript bundle cache, the debugged function. */
+  dev?: DevContext;
 }
 
 export interface Invocation {

@@ -14,6 +14,8 @@ import type { EnvironmentCgroup } from './cgroup.ts';
 import { cgroupIsolation, usesMountNamespace } from './isolation.ts';
 import { initTimeoutPayload, platformPayload, timeoutPayload } from './platform-errors.ts';
 import { runtimeLaunch } from './runtimes.ts';
+import { prepareLaunch } from '../build/prepare-launch.ts';
+import { inspectorAttached } from '../dev/debug.ts';
 import { type ExternalExtension, findExtensions } from './extension-launch.ts';
 import { spawnPlan } from './spawn-plan.ts';
 import { EnvironmentStateMachine, type EnvState } from './state.ts';
@@ -159,7 +161,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   /** SIGSTOP (cgroup: freeze) the environment while it waits in the pool (Idle only); invoke() thaws it. */
   freeze(): void {
-    if (this.state !== 'Idle') return;
+    // A debugged environment is not frozen: a stopped inspector would stall the attached debugger.
+    if (this.state !== 'Idle' || this.debugPort !== undefined) return;
     this.api.telemetry.pause();
     this.worker?.freeze();
   }
@@ -199,6 +202,13 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     this.platformLine(`INIT_START Runtime Version: ${launch.version}\tRuntime Version ARN: ${runtimeVersionArn}`, opts.log);
     const initRecord = { initializationType: opts.type, phase: opts.phase };
     this.telemetry.initStart(initRecord, launch.version, runtimeVersionArn);
+    // TypeScript handlers are bundled here, before the worker starts; --debug adds the inspector.
+    const prepared = await prepareLaunch(this.fn, launch, this.ctx.dev);
+    if ('errorType' in prepared) {
+      const error = { errorType: prepared.errorType, errorMessage: prepared.message, trace: prepared.trace };
+      this.platformLine(`${new Date().toISOString()}\tundefined\tERROR\tInit Error \t${JSON.stringify(error)}`, opts.log);
+      return failed('error', prepared.errorType, Buffer.from(JSON.stringify(error)));
+    }
 
     if (this.ctx.isolation === 'cgroup') {
       try {
@@ -209,8 +219,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     }
     if (!this.namespaced) this.tmpDir = mkdtempSync(join(tmpdir(), `ephemera-${this.fn.config.name}-`));
     const plan = spawnPlan({
-      fn: this.fn, envId: this.id, isolation: this.ctx.isolation, parentDeathGuard: this.ctx.parentDeathGuard,
-      region: this.ctx.region, runtimeApi: address, launch, initType: opts.type, tmpDir: this.tmpDir, extraEnv: this.ctx.extraEnv,
+      fn: prepared.fn, envId: this.id, isolation: this.ctx.isolation, parentDeathGuard: this.ctx.parentDeathGuard,
+      region: this.ctx.region, runtimeApi: address, launch: prepared.launch, initType: opts.type, tmpDir: this.tmpDir, extraEnv: this.ctx.extraEnv,
       extensions: this.extensions, namespaced: this.namespaced, cgroupProcs: this.cgroup?.procsFiles,
     });
 
@@ -387,8 +397,28 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     this.telemetry.log(source, line);
   }
 
+  /** The inspector port when this environment's function is the one being debugged. */
+  private get debugPort(): number | undefined {
+    const debug = this.ctx.dev?.debug;
+    return debug && debug.functionName === this.fn.config.name ? debug.port : undefined;
+  }
+
   private onTimeout(run: Running): void {
     if (this.running !== run) return;
+    const port = this.debugPort;
+    if (port !== undefined) {
+      // The timeout is suspended while a debugger is attached: look again in a second.
+      void inspectorAttached(port).then((attached) => {
+        if (this.running !== run) return;
+        if (attached) run.timer = setTimeout(() => this.onTimeout(run), 1000);
+        else this.expire(run);
+      });
+      return;
+    }
+    this.expire(run);
+  }
+
+  private expire(run: Running): void {
     const seconds = (run.inv.timeoutMs / 1000).toFixed(2);
     this.platformLine(`${new Date().toISOString()} ${run.inv.requestId} Task timed out after ${seconds} seconds`, run.inv.log);
     this.failInvocation(run, 'timeout', 'Sandbox.Timedout', timeoutPayload(run.inv.requestId, run.inv.timeoutMs));

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { FunctionConfig, LoadedTemplate, TemplateResource } from '../model.ts';
 import { buildFunction } from './functions.ts';
+import { buildWarnings, functionBuild } from '../build/bundle-plan.ts';
 import { GLOBAL_SECTIONS, withGlobals } from './globals.ts';
 import { Resolver } from './intrinsics.ts';
 import { buildLayer, LAYER_TYPES, type LayerInfo } from './layers.ts';
@@ -139,6 +140,9 @@ export function loadTemplate(file: string, opts: LoadTemplateOptions): LoadedTem
           `function name '${built.config.name}' is already used by resource ${other}`);
       }
       byName.set(built.config.name, id);
+      const build = functionBuild((declared[id] as Record<string, unknown>).Metadata);
+      if (build) built.config.build = build;
+      for (const problem of buildWarnings(build)) warnings.add(id, [...path, 'Metadata'], problem);
       functions.push(built.config);
     } else if (STREAM_TYPES.has(res.Type)) {
       const propsPath = [...path, 'Properties'];

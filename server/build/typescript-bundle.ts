@@ -1,0 +1,154 @@
+// esbuild bundles of TypeScript handlers, cached by content hash: a cache entry per function and
+// build options remembers the input files esbuild read and their sha256; the bundle is reused while
+// every input still hashes the same, else rebuilt into a new directory (running environments keep theirs).
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import * as esbuild from 'esbuild';
+import type { BundlePlan } from './bundle-plan.ts';
+
+/** A bundle directory, or esbuild's errors (each `file:line:col: message`, then its source line). */
+export type BundleResult = { dir: string; cached: boolean } | { errors: string[] };
+
+interface Manifest {
+  /** Absolute input path → sha256 of its content. */
+  inputs: Record<string, string>;
+  /** Directory (in the entry) holding the bundle. */
+  out: string;
+}
+
+// ESM bundles of CommonJS dependencies call require() for Node's builtins: give them one.
+const ESM_BANNER = "import { createRequire as __ephemeraCreateRequire } from 'node:module'; const require = __ephemeraCreateRequire(import.meta.url);";
+
+/** Where bundles are cached: $EPHEMERA_CACHE_DIR, else <os tmpdir>/ephemera-cache-<user>. */
+export function defaultCacheDir(): string {
+  if (process.env.EPHEMERA_CACHE_DIR) return resolve(process.env.EPHEMERA_CACHE_DIR);
+  let user = 'user';
+  try {
+    user = userInfo().username.replace(/[^\w.-]/g, '_') || user;
+  } catch {
+    // no passwd entry (containers): keep the default
+  }
+  return join(tmpdir(), `ephemera-cache-${user}`);
+}
+
+const inFlight = new Map<string, Promise<BundleResult>>();
+
+/** The bundle of `plan` for the code in `codeDir`: a cached one if its inputs are unchanged. */
+export function bundle(codeDir: string, plan: BundlePlan, cacheDir: string): Promise<BundleResult> {
+  const key = sha256(JSON.stringify({ esbuild: esbuild.version, codeDir, plan })).slice(0, 24);
+  let p = inFlight.get(key);
+  if (!p) {
+    p = bundleOnce(codeDir, plan, join(cacheDir, 'bundles', key)).finally(() => inFlight.delete(key));
+    inFlight.set(key, p);
+  }
+  return p;
+}
+
+async function bundleOnce(codeDir: string, plan: BundlePlan, entryDir: string): Promise<BundleResult> {
+  const manifestPath = join(entryDir, 'manifest.json');
+  const previous = readManifest(manifestPath);
+  if (previous && unchanged(previous.inputs) && isDir(join(entryDir, previous.out))) {
+    return { dir: join(entryDir, previous.out), cached: true };
+  }
+  mkdirSync(entryDir, { recursive: true, mode: 0o700 });
+  const work = join(entryDir, `tmp-${randomBytes(6).toString('hex')}`);
+  let result: esbuild.BuildResult<{ metafile: true }>;
+  try {
+    result = await esbuild.build({
+      absWorkingDir: codeDir,
+      entryPoints: plan.entryPoints,
+      outdir: work,
+      outbase: plan.outbase,
+      bundle: true,
+      platform: 'node',
+      format: plan.format,
+      outExtension: plan.format === 'esm' ? { '.js': '.mjs' } : undefined,
+      banner: plan.format === 'esm' ? { js: ESM_BANNER } : undefined,
+      target: plan.target,
+      minify: plan.minify,
+      sourcemap: plan.sourcemap ? 'inline' : false,
+      external: plan.external,
+      mainFields: plan.mainFields,
+      loader: plan.loader as Record<string, esbuild.Loader> | undefined,
+      metafile: true,
+      write: true,
+      logLevel: 'silent',
+    });
+  } catch (err) {
+    rmSync(work, { recursive: true, force: true });
+    return { errors: describeFailure(err, codeDir) };
+  }
+  const inputs: Record<string, string> = {};
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const path = resolve(codeDir, input);
+    if (isAbsolute(path) && !input.includes(':')) inputs[path] = fileHash(path) ?? '';
+  }
+  const out = `b-${sha256(JSON.stringify(Object.entries(inputs).sort())).slice(0, 16)}`;
+  // External packages resolve from the function's own node_modules, as next to the sources.
+  if (isDir(join(codeDir, 'node_modules'))) symlinkSync(join(codeDir, 'node_modules'), join(work, 'node_modules'));
+  try {
+    renameSync(work, join(entryDir, out));
+  } catch {
+    rmSync(work, { recursive: true, force: true }); // the same bundle exists already (another process)
+  }
+  const manifestTmp = `${manifestPath}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(manifestTmp, JSON.stringify({ inputs, out } satisfies Manifest));
+  renameSync(manifestTmp, manifestPath);
+  prune(entryDir, out);
+  return { dir: join(entryDir, out), cached: false };
+}
+
+/** esbuild's errors as `file:line:col: message` lines (paths relative to the code dir), source line under each. */
+function describeFailure(err: unknown, codeDir: string): string[] {
+  const errors = (err as { errors?: esbuild.Message[] }).errors;
+  if (!errors?.length) return [String((err as Error)?.message ?? err)];
+  return errors.flatMap((m) => {
+    const where = m.location ? `${m.location.file.replace(`${codeDir}/`, '')}:${m.location.line}:${m.location.column}: ` : '';
+    return m.location?.lineText ? [`${where}${m.text}`, `    ${m.location.lineText}`] : [`${where}${m.text}`];
+  });
+}
+
+function unchanged(inputs: Record<string, string>): boolean {
+  return Object.entries(inputs).every(([path, hash]) => fileHash(path) === hash);
+}
+
+function fileHash(path: string): string | undefined {
+  try {
+    return sha256(readFileSync(path));
+  } catch {
+    return undefined;
+  }
+}
+
+function readManifest(path: string): Manifest | undefined {
+  try {
+    const m = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    return typeof m.out === 'string' && typeof m.inputs === 'object' ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Older bundles of the entry that nothing started in the last minute can still be loading. */
+function prune(entryDir: string, keep: string): void {
+  const cutoff = Date.now() - 60_000;
+  for (const name of readdirSync(entryDir)) {
+    if (name === keep || name === 'manifest.json' || !/^(b|tmp)-/.test(name)) continue;
+    const path = join(entryDir, name);
+    try {
+      if (statSync(path).mtimeMs < cutoff) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
+function isDir(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}

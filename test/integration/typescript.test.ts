@@ -1,0 +1,111 @@
+// TypeScript handlers with no build step, with real worker processes under each isolation level:
+// bundled by esbuild at cold start, errors traced to .ts lines (source maps), bundle failures are
+// INIT errors, SAM's esbuild Metadata is honoured, and bundles are cached by content hash.
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture, startEmulator, type TestEmulator, isolationLevels } from '../helpers/emulator.ts';
+
+const cacheDir = mkdtempSync(join(tmpdir(), 'ephemera-ts-cache-'));
+process.env.EPHEMERA_CACHE_DIR = cacheDir;
+
+interface ErrorPayload {
+  errorType: string;
+  errorMessage: string;
+  trace?: string[];
+}
+
+describe.each(isolationLevels())('TypeScript handlers (%s isolation)', (isolation) => {
+  let em: TestEmulator;
+  beforeAll(async () => {
+    em = await startEmulator(fixture('templates/typescript.yaml'), { isolation });
+  });
+  afterAll(async () => {
+    expect(await em.stopChecked()).toEqual([]);
+  });
+
+  it('loads the template without warnings', () => {
+    expect(em.eph.template.warnings).toEqual([]);
+  });
+
+  it('runs a .ts handler that imports another .ts module', async () => {
+    const res = await em.invoke('ts-hello', { name: 'ts' });
+    expect(res.headers.get('x-amz-function-error')).toBeNull();
+    expect(res.json()).toEqual({ message: 'hello, ts', runtime: 'typescript' });
+  });
+
+  it("a thrown error's trace names the .ts files and lines", async () => {
+    const res = await em.invoke('ts-throws', { why: 'tested' }, { headers: { 'X-Amz-Log-Type': 'Tail' } });
+    expect(res.headers.get('x-amz-function-error')).toBe('Unhandled');
+    const body = res.json() as ErrorPayload;
+    expect(body.errorType).toBe('TsError');
+    expect(body.errorMessage).toBe('typescript says no: tested');
+    expect(body.trace?.[1]).toMatch(/at fail \(.*fixtures\/functions\/ts-throws\/thrower\.ts:9:\d+\)$/);
+    expect(body.trace?.[2]).toMatch(/at handler \(.*fixtures\/functions\/ts-throws\/app\.ts:7:\d+\)$/);
+    const log = Buffer.from(res.headers.get('x-amz-log-result') ?? '', 'base64').toString();
+    expect(log).toMatch(/thrower\.ts:9:\d+/);
+  });
+
+  it('a bundle failure is an INIT error naming the file and line, not a crash', async () => {
+    const res = await em.invoke('ts-syntax-error', {}, { headers: { 'X-Amz-Log-Type': 'Tail' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-amz-function-error')).toBe('Unhandled');
+    const body = res.json() as ErrorPayload;
+    expect(body.errorType).toBe('Runtime.UserCodeSyntaxError');
+    expect(body.errorMessage).toMatch(/^SyntaxError: esbuild could not bundle app\.ts: app\.ts:4:\d+: Unexpected end of file$/);
+    const log = Buffer.from(res.headers.get('x-amz-log-result') ?? '', 'base64').toString();
+    expect(log).toContain('Error Type: Runtime.UserCodeSyntaxError');
+    // The emulator is still fine.
+    expect((await em.invoke('ts-hello', {})).status).toBe(200);
+  });
+
+  it("honours SAM's Metadata (BuildMethod esbuild, EntryPoints, Minify false)", async () => {
+    const res = await em.invoke('ts-esbuild', {});
+    expect(res.headers.get('x-amz-function-error')).toBeNull();
+    expect(res.json()).toEqual({ built: 'esbuild', minified: false });
+  });
+});
+
+describe('TypeScript bundle cache', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ephemera-ts-copy-'));
+  let em: TestEmulator;
+  beforeAll(async () => {
+    process.env.EPHEMERA_CACHE_DIR = join(dir, 'cache');
+    cpSync(fixture('functions/ts-hello'), join(dir, 'code'), { recursive: true });
+    writeFileSync(join(dir, 'template.yaml'), [
+      'Resources:',
+      '  Fn:',
+      '    Type: AWS::Serverless::Function',
+      '    Properties: { FunctionName: ts-copy, CodeUri: code, Handler: app.handler, Runtime: nodejs24.x, Timeout: 10 }',
+    ].join('\n'));
+    em = await startEmulator(join(dir, 'template.yaml'), { isolation: 'process' });
+  });
+  afterAll(async () => {
+    expect(await em.stopChecked()).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  /** Every bundle directory in the cache (entry/b-<content hash>). */
+  const bundles = (): string[] => readdirSync(join(dir, 'cache', 'bundles'))
+    .flatMap((entry) => readdirSync(join(dir, 'cache', 'bundles', entry)).filter((n) => n.startsWith('b-')).map((n) => `${entry}/${n}`));
+  const greeting = async (name: string): Promise<unknown> => (await em.invoke('ts-copy', { name })).json();
+
+  it('reuses the bundle while the sources are unchanged, rebuilds when an imported file changes', async () => {
+    expect(await greeting('a')).toEqual({ message: 'hello, a', runtime: 'typescript' });
+    const first = bundles();
+    expect(first).toHaveLength(1);
+    const env = em.eph.pool.environments()[0];
+
+    await em.eph.pool.recycle('ts-copy');
+    expect(await greeting('b')).toEqual({ message: 'hello, b', runtime: 'typescript' });
+    expect(em.eph.pool.environments()).not.toContain(env); // a new cold start...
+    expect(bundles()).toEqual(first); // ...with the cached bundle
+
+    writeFileSync(join(dir, 'code', 'greet.ts'), 'export function greet(name: string): string {\n  return `howdy, ${name}`;\n}\n');
+    await em.eph.pool.recycle('ts-copy');
+    expect(await greeting('c')).toEqual({ message: 'howdy, c', runtime: 'typescript' });
+    expect(bundles().filter((b) => !first.includes(b))).toHaveLength(1);
+  });
+});
