@@ -87,3 +87,16 @@ export function functionNotFound(arn: string): ResourceNotFoundException {
 export class ResourceInUseException extends LambdaApiError {
   readonly statusCode = 400;
 }
+
+/** A RevisionId guard failed (PublishVersion, Update*, aliases). */
+export class PreconditionFailedException extends LambdaApiError {
+  readonly statusCode = 412;
+}
+
+export class ProvisionedConcurrencyConfigNotFoundException extends LambdaApiError {
+  readonly statusCode = 404;
+}
+
+export const revisionMismatch = (): PreconditionFailedException => new PreconditionFailedException(
+  'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+);
