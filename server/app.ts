@@ -15,9 +15,16 @@ import { registerEsmRoutes } from './http/esm-routes.ts';
 import { templateEventSourceMappings } from './template/event-sources.ts';
 import { EsmManager } from '../pollers/esm/manager.ts';
 import type { QueueDirectory } from '../pollers/sources/queue.ts';
+import { StreamRegistry } from '../pollers/sources/stream-registry.ts';
+import { DYNAMODB_STREAMS_TARGET, dynamoDbStreamsHandler } from '../pollers/wire/dynamodb-streams.ts';
+import { KINESIS_TARGET, kinesisHandler } from '../pollers/wire/kinesis.ts';
+import { registerStreamRoutes } from './http/stream-routes.ts';
+import { createTemplateStreams } from './template/stream-resources.ts';
 import { invokeFastPath, registerInvokeRoutes } from './http/invoke-routes.ts';
 import { InvocationService } from './invoke/invocation-service.ts';
 import { createLogger } from './logger.ts';
+import { CodeWatcher } from './dev/code-watcher.ts';
+import { devSetup } from './dev/dev-setup.ts';
 import type { LoadedTemplate } from './model.ts';
 import type { Options } from './options.ts';
 import { AsyncInvoker } from './async/async-invoker.ts';
@@ -55,6 +62,10 @@ export interface Ephemera {
   queues: QueueDirectory;
   /** Queue sources in lookup order: the embedded queues first, then external endpoints. */
   queueSources: QueueDirectory[];
+  /** Embedded Kinesis and DynamoDB streams (plus external stream endpoints) the stream pollers read. */
+  streams: StreamRegistry;
+  /** --watch: the code watcher (its `ready` settles once the initial scan is done). */
+  watcher?: CodeWatcher;
   /** Stop accepting requests and shut every environment down. */
   close(): Promise<void>;
 }
@@ -63,7 +74,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   const logger = overrides.logger ?? createLogger(options.logLevel);
   const isolation = detectIsolation(options.isolation);
   const ctx = { region: options.region, accountId: options.accountId };
-  const template = loadTemplate(options.template, ctx);
+  const template = loadTemplate(options.template, { ...ctx, parameterOverrides: options.parameterOverrides });
   const warnings = [...template.warnings];
   for (const fn of template.functions) {
     if (!SUPPORTED_RUNTIMES.test(fn.runtime)) {
@@ -84,12 +95,15 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
       if (why) warnings.push({ resource: fn.logicalId, message: `asynchronous results for ${arn} are not delivered: ${why}` });
     }
   }
+  // The dev loop (server/dev/): --env-vars values, the --debug target.
+  const dev = devSetup(options, template.functions);
+  for (const message of dev.warnings) warnings.push({ resource: '', message });
   if (warnings.length) logger.warn(formatWarnings(warnings));
 
   const registry = new Registry(template.functions, ctx);
   const output = overrides.output ?? new StreamOutputSink(process.stdout);
   const pool = new EnvironmentPool(
-    { extraEnv: options.leaks === 'off' ? undefined : { _EPHEMERA_LEAKS: '1' }, accountId: options.accountId, isolation: isolation.level, parentDeathGuard: isolation.parentDeathGuard, region: options.region, output, logger },
+    { extraEnv: options.leaks === 'off' ? undefined : { _EPHEMERA_LEAKS: '1' }, accountId: options.accountId, isolation: isolation.level, parentDeathGuard: isolation.parentDeathGuard, region: options.region, output, logger, dev: dev.context },
     new ConcurrencyLimiter(options.maxConcurrency),
     options.keepAlive * 1000,
   );
@@ -112,6 +126,11 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   registerInternalRoutes(app, { registry, pool, isolation, metrics, version: VERSION });
   const wire = new WireDispatcher();
   wire.register(app);
+  const streams = new StreamRegistry(ctx);
+  createTemplateStreams(template, streams);
+  registerStreamRoutes(app, streams);
+  wire.byTarget(KINESIS_TARGET, kinesisHandler(streams));
+  wire.byTarget(DYNAMODB_STREAMS_TARGET, dynamoDbStreamsHandler(streams));
   const pollerInvoker = new PollerInvoker(registry, invoker, asyncInvoker);
   const queueSources: QueueDirectory[] = [];
   const queues: QueueDirectory = {
@@ -133,7 +152,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
       }
     },
     checkSource: async (kind, arn) => {
-      if (kind !== 'sqs') return { exists: true };
+      if (kind !== 'sqs') return { exists: streams.byArn(arn) !== undefined };
       const q = queues.byArn(arn);
       if (!q) return { exists: false };
       try {
@@ -142,7 +161,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
         return { exists: false };
       }
     },
-  }, { invoker: pollerInvoker, queues, timeScale: options.timeScale, logger, region: options.region, accountId: options.accountId });
+  }, { invoker: pollerInvoker, queues, streams, timeScale: options.timeScale, logger, region: options.region, accountId: options.accountId });
   registerEsmRoutes(app, esm, registry);
 
   // Template mappings are created once every source above exists; a bad one is reported, not fatal.
@@ -154,9 +173,12 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     }
   })));
 
+  const watcher = options.watch ? new CodeWatcher(template.functions, pool, logger) : undefined;
+
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      await watcher?.close();
       asyncInvoker.close();
       await esm.close();
       await pool.close();
@@ -164,5 +186,5 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     })();
     return closing;
   };
-  return { app, registry, pool, isolation, template, ready: Promise.all([ready, esmReady]).then(() => undefined), asyncInvoker, pollerInvoker, wire, esm, queues, queueSources, close };
+  return { app, registry, pool, isolation, template, ready: Promise.all([ready, esmReady]).then(() => undefined), asyncInvoker, pollerInvoker, wire, esm, queues, queueSources, streams, watcher, close };
 }

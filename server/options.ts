@@ -3,6 +3,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IsolationRequest } from './environment/isolation.ts';
+import { parseParameterOverrides } from './dev/parameter-overrides.ts';
 
 export const DEFAULT_TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/templates/example.yaml');
 
@@ -23,6 +24,16 @@ export interface Options {
   timeScale: number;
   /** Leak reports: off (no tracking), warn (LEAK lines), error (a leak fails the invocation). */
   leaks: LeakMode;
+  /** Watch every function's code and layers; a change retires the function's environments. */
+  watch: boolean;
+  /** SAM-format env-vars file (`{"Fn": {...}, "Parameters": {...}}`), absolute path. */
+  envVars?: string;
+  /** Template parameter values (`--parameter-overrides "Key=Value ..."`, SAM's syntax). */
+  parameterOverrides: Record<string, string>;
+  /** `--debug <function>`: that function's Node runtime starts with the inspector. */
+  debug?: string;
+  /** `--debug-port`: the inspector's port (default 9229 with --debug). */
+  debugPort?: number;
 }
 
 export type LeakMode = 'off' | 'warn' | 'error';
@@ -40,11 +51,13 @@ export const DEFAULTS: Options = {
   logLevel: 'info',
   leaks: 'warn',
   timeScale: 1,
+  watch: false,
+  parameterOverrides: {},
 };
 
 export class OptionsError extends Error {}
 
-type Kind = 'string' | 'int' | 'isolation' | 'leaks' | 'number';
+type Kind = 'string' | 'int' | 'isolation' | 'leaks' | 'number' | 'bool' | 'overrides';
 const FLAGS: Record<string, { key: keyof Options; kind: Kind }> = {
   template: { key: 'template', kind: 'string' },
   port: { key: 'port', kind: 'int' },
@@ -58,9 +71,26 @@ const FLAGS: Record<string, { key: keyof Options; kind: Kind }> = {
   'log-level': { key: 'logLevel', kind: 'string' },
   leaks: { key: 'leaks', kind: 'leaks' },
   'time-scale': { key: 'timeScale', kind: 'number' },
+  watch: { key: 'watch', kind: 'bool' },
+  'env-vars': { key: 'envVars', kind: 'string' },
+  'parameter-overrides': { key: 'parameterOverrides', kind: 'overrides' },
+  debug: { key: 'debug', kind: 'string' },
+  'debug-port': { key: 'debugPort', kind: 'int' },
 };
 
-function convert(flag: string, kind: Kind, raw: string): string | number {
+function convert(flag: string, kind: Kind, raw: string): string | number | boolean | Record<string, string> {
+  if (kind === 'bool') {
+    if (['true', '1', 'yes', 'on', ''].includes(raw.toLowerCase())) return true;
+    if (['false', '0', 'no', 'off'].includes(raw.toLowerCase())) return false;
+    throw new OptionsError(`--${flag} is true or false, got '${raw}'`);
+  }
+  if (kind === 'overrides') {
+    try {
+      return parseParameterOverrides(raw);
+    } catch (err) {
+      throw new OptionsError((err as Error).message);
+    }
+  }
   if (kind === 'int') {
     if (!/^\d+$/.test(raw)) throw new OptionsError(`--${flag} needs a whole number, got '${raw}'`);
     return Number(raw);
@@ -93,12 +123,16 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     const flag = arg.slice(2, eq < 0 ? undefined : eq);
     const spec = FLAGS[flag];
     if (!spec) throw new OptionsError(`unknown option --${flag} (known: ${Object.keys(FLAGS).map((f) => `--${f}`).join(', ')})`);
-    const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
+    // A boolean flag takes no value unless written --flag=value.
+    const value = eq < 0 ? (spec.kind === 'bool' ? 'true' : argv[++i]) : arg.slice(eq + 1);
     if (value === undefined) throw new OptionsError(`--${flag} needs a value`);
-    out[spec.key] = convert(flag, spec.kind, value);
+    const converted = convert(flag, spec.kind, value);
+    // --parameter-overrides may be given several times: the pairs add up.
+    out[spec.key] = spec.kind === 'overrides' ? { ...(out[spec.key] as Record<string, string>), ...(converted as Record<string, string>) } : converted;
   }
   const options = out as unknown as Options;
   options.template = resolve(options.template);
+  if (options.envVars !== undefined) options.envVars = resolve(options.envVars);
   if (options.initTimeout < 1) throw new OptionsError('--init-timeout must be at least 1 second');
   if (options.port > 65535) throw new OptionsError(`--port must be at most 65535, got ${options.port}`);
   if (!/^\d{12}$/.test(options.accountId)) throw new OptionsError(`--account-id must be 12 digits, got '${options.accountId}'`);

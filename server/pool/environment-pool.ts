@@ -132,14 +132,14 @@ export class EnvironmentPool {
   }
 
   /** Shut down every environment of a function: idle ones now, busy ones when their invoke ends. */
-  async recycle(functionName: string): Promise<number> {
+  async recycle(functionName: string, reason = 'recycled through /_ephemera'): Promise<number> {
     const envs = this.environments().filter((e) => e.fn.config.name === functionName && e.state !== 'ShuttingDown' && e.state !== 'Terminated');
     const idle: ExecutionEnvironment[] = [];
     for (const env of envs) {
       env.retire = true;
       if (env.state === 'Idle') idle.push(env);
     }
-    await Promise.all(idle.map((e) => this.shutdownEnvironment(e, 'recycled through /_ephemera')));
+    await Promise.all(idle.map((e) => this.shutdownEnvironment(e, reason)));
     return envs.length;
   }
 
