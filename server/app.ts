@@ -18,6 +18,7 @@ import type { QueueDirectory } from '../pollers/sources/queue.ts';
 import { StreamRegistry } from '../pollers/sources/stream-registry.ts';
 import { DYNAMODB_STREAMS_TARGET, dynamoDbStreamsHandler } from '../pollers/wire/dynamodb-streams.ts';
 import { KINESIS_TARGET, kinesisHandler } from '../pollers/wire/kinesis.ts';
+import { dynamodbPollerFactory, kinesisPollerFactory } from '../pollers/stream-poller.ts';
 import { registerStreamRoutes } from './http/stream-routes.ts';
 import { createTemplateStreams } from './template/stream-resources.ts';
 import { invokeFastPath, registerInvokeRoutes } from './http/invoke-routes.ts';
@@ -25,6 +26,7 @@ import { InvocationService } from './invoke/invocation-service.ts';
 import { createLogger } from './logger.ts';
 import { CodeWatcher } from './dev/code-watcher.ts';
 import { devSetup } from './dev/dev-setup.ts';
+import type { DebugTarget } from './dev/debug.ts';
 import type { LoadedTemplate } from './model.ts';
 import type { Options } from './options.ts';
 import { AsyncInvoker } from './async/async-invoker.ts';
@@ -66,6 +68,8 @@ export interface Ephemera {
   streams: StreamRegistry;
   /** --watch: the code watcher (its `ready` settles once the initial scan is done). */
   watcher?: CodeWatcher;
+  /** --debug / --debug-port: the function whose runtime listens for a debugger, and the port. */
+  debugTarget?: DebugTarget;
   /** Stop accepting requests and shut every environment down. */
   close(): Promise<void>;
 }
@@ -163,6 +167,8 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     },
   }, { invoker: pollerInvoker, queues, streams, timeScale: options.timeScale, logger, region: options.region, accountId: options.accountId });
   registerEsmRoutes(app, esm, registry);
+  esm.registerFactory('kinesis', kinesisPollerFactory);
+  esm.registerFactory('dynamodb', dynamodbPollerFactory);
 
   // Template mappings are created once every source above exists; a bad one is reported, not fatal.
   const esmReady = Promise.resolve().then(() => Promise.all(templateEventSourceMappings(template).map(async (m) => {
@@ -186,5 +192,5 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     })();
     return closing;
   };
-  return { app, registry, pool, isolation, template, ready: Promise.all([ready, esmReady]).then(() => undefined), asyncInvoker, pollerInvoker, wire, esm, queues, queueSources, streams, watcher, close };
+  return { app, registry, pool, isolation, template, ready: Promise.all([ready, esmReady]).then(() => undefined), asyncInvoker, pollerInvoker, wire, esm, queues, queueSources, streams, watcher, debugTarget: dev.context.debug, close };
 }

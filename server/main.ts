@@ -4,11 +4,21 @@ import { IsolationUnavailableError } from './environment/isolation.ts';
 import { buildApp } from './app.ts';
 import { OptionsError, parseOptions } from './options.ts';
 import { TemplateError } from './template/load-template.ts';
+import { invokeCommand } from './dev/invoke-command.ts';
+
+async function buffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks);
+}
 
 const USAGE = `usage: ephemera start [--template template.yaml] [--port 3001] [--host 127.0.0.1]
                      [--isolation auto|process|namespace|cgroup] [--keep-alive 300] [--init-timeout 10]
                      [--max-concurrency 1000]
                      [--region us-east-1] [--account-id 000000000000] [--log-level info]
+                     [--watch] [--env-vars env.json] [--parameter-overrides "Key=Value ..."]
+                     [--debug <function>] [--debug-port 9229]
+       ephemera invoke <function> [--event file.json | --event -] [start flags]
 Every flag can also be set as EPHEMERA_<FLAG> (e.g. EPHEMERA_PORT=3001).`;
 
 async function start(argv: string[]): Promise<void> {
@@ -37,12 +47,24 @@ async function start(argv: string[]): Promise<void> {
     functions: eph.registry.list().map((f) => f.config.name),
     isolation: eph.isolation.level,
   }, `ephemera ready (isolation: ${eph.isolation.reason})`);
+  if (eph.watcher) {
+    await eph.watcher.ready;
+    log.info(`watching ${eph.watcher.directories} code and layer director${eph.watcher.directories === 1 ? 'y' : 'ies'}: a change reloads the functions that use it`);
+  }
+  const debug = eph.debugTarget;
+  if (debug) log.info(`debugging ${debug.functionName}: its runtime listens for a debugger on 127.0.0.1:${debug.port} (one environment at a time, timeout suspended while attached)`);
 }
 
 async function main(): Promise<void> {
   const [command = 'start', ...rest] = process.argv.slice(2);
   if (command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
+    return;
+  }
+  if (command === 'invoke') {
+    const code = await invokeCommand(rest, { stdout: process.stdout, stderr: process.stderr, readStdin: () => buffer(process.stdin) });
+    // Let stdout drain before leaving (a pipe may be slower than us).
+    process.stdout.write('', () => process.exit(code));
     return;
   }
   if (command !== 'start') throw new OptionsError(`unknown command '${command}'\n${USAGE}`);

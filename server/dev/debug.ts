@@ -1,6 +1,6 @@
 // --debug <function> / --debug-port <port>: which function's Node runtime starts with the inspector
-// (`--inspect=127.0.0.1:<port>`), and whether a debugger is attached to it right now (the inspector
-// lists a target without webSocketDebuggerUrl while a client holds its session).
+// (`--inspect=127.0.0.1:<port>`), and whether a debugger is attached to it right now.
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { OptionsError } from '../options.ts';
 import type { FunctionConfig } from '../model.ts';
@@ -34,15 +34,24 @@ export function debugTarget(functionName: string | undefined, port: number | und
   return { functionName: fn.name, port: p };
 }
 
-/** Is a debugger attached to the inspector on this port? (false when nothing answers) */
+/**
+ * Is a debugger attached to the inspector on this port? A debugger holds a WebSocket to it, so: is
+ * there an established TCP connection to 127.0.0.1:<port> (from /proc/net/tcp)? Node's /json/list
+ * cannot tell (it lists the target the same with or without sessions). Where /proc/net/tcp cannot be
+ * read, a debugger is assumed attached (the timeout is then always suspended for the function).
+ */
 export async function inspectorAttached(port: number): Promise<boolean> {
+  let table: string;
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/json/list`, { signal: AbortSignal.timeout(1000) });
-    const targets = (await res.json()) as Array<{ webSocketDebuggerUrl?: string }>;
-    return targets.some((t) => !t.webSocketDebuggerUrl);
+    table = await readFile('/proc/net/tcp', 'latin1');
   } catch {
-    return false;
+    return true;
   }
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return table.split('\n').slice(1).some((line) => {
+    const [, local, , state] = line.trim().split(/\s+/);
+    return state === '01' && local?.endsWith(`:${hexPort}`);
+  });
 }
 
 /** Wait (bounded) until nothing listens on 127.0.0.1:port. */

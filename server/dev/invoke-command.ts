@@ -1,0 +1,134 @@
+// `ephemera invoke <function> [--event file|-] [start flags]`: one invocation, its result on stdout
+// and its log (START..REPORT) on stderr. Through the emulator already listening on --port if there is
+// one, else in-process (buildApp, no listening socket), shut down afterwards with no process left.
+// Exit code: 0 success, 1 the function failed (X-Amz-Function-Error), 2 the request was rejected.
+import { readFileSync } from 'node:fs';
+import pino from 'pino';
+import { buildApp } from '../app.ts';
+import type { OutputSink } from '../environment/function-log.ts';
+import { OptionsError, type Options, parseOptions } from '../options.ts';
+
+export const INVOKE_USAGE = `usage: ephemera invoke <function> [--event file.json | --event -] [--template template.yaml] [--port 3001]
+                      [--env-vars env.json] [--parameter-overrides "Key=Value ..."] [--debug-port 9229] [start flags]
+Prints the function's result on stdout and its log on stderr; exit code 1 when the function failed.`;
+
+export interface InvokeIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  readStdin: () => Promise<Buffer>;
+}
+
+interface InvokeArgs {
+  functionName: string | undefined;
+  event: string | undefined;
+  rest: string[];
+}
+
+/** Split the function name and --event out of the arguments; the rest are start flags. */
+export function splitInvokeArgs(argv: string[]): InvokeArgs {
+  const rest: string[] = [];
+  let event: string | undefined;
+  let functionName: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--event' || arg === '-e') {
+      event = argv[++i];
+      if (event === undefined) throw new OptionsError(`${arg} needs a file name (or - for stdin)`);
+    } else if (arg.startsWith('--event=')) {
+      event = arg.slice('--event='.length);
+    } else if (i === 0 && !arg.startsWith('-')) {
+      functionName = arg;
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { functionName, event, rest };
+}
+
+export async function invokeCommand(argv: string[], io: InvokeIo): Promise<number> {
+  const args = splitInvokeArgs(argv);
+  const options = parseOptions(args.rest);
+  const payload = args.event === undefined ? Buffer.from('{}')
+    : args.event === '-' ? await io.readStdin()
+    : readEvent(args.event);
+  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  const base = `http://${host.includes(':') ? `[${host}]` : host}:${options.port}`;
+  if (await isEphemera(base)) {
+    if (!args.functionName) throw new OptionsError(`name the function to invoke\n${INVOKE_USAGE}`);
+    io.stderr.write(`ephemera: invoking ${args.functionName} through the emulator at ${base}\n`);
+    return invokeRemote(base, args.functionName, payload, io);
+  }
+  return invokeInProcess(options, args.functionName, payload, io);
+}
+
+function readEvent(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new OptionsError(`--event: cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** Does an ephemera answer on this address? */
+async function isEphemera(base: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${base}/_ephemera/health`, { signal: AbortSignal.timeout(1000) });
+    return res.ok && ((await res.json()) as { status?: string }).status === 'ok';
+  } catch {
+    return false;
+  }
+}
+
+async function invokeRemote(base: string, fn: string, payload: Buffer, io: InvokeIo): Promise<number> {
+  const res = await fetch(`${base}/2015-03-31/functions/${encodeURIComponent(fn)}/invocations`, {
+    method: 'POST', body: payload, headers: { 'X-Amz-Log-Type': 'Tail' },
+  });
+  const body = Buffer.from(await res.arrayBuffer());
+  const log = res.headers.get('x-amz-log-result');
+  // Through a running emulator the log is Lambda's Tail: its last 4 KB.
+  if (log) io.stderr.write(Buffer.from(log, 'base64'));
+  return finish(res.status, res.headers.get('x-amz-function-error') !== null, body, io);
+}
+
+async function invokeInProcess(options: Options, fn: string | undefined, payload: Buffer, io: InvokeIo): Promise<number> {
+  const lines: string[] = [];
+  const output: OutputSink = {
+    line: (_fn, _env, text) => {
+      lines.push(text);
+      io.stderr.write(`${text}\n`);
+    },
+  };
+  const level = options.logLevel === 'info' ? 'warn' : options.logLevel;
+  const logger = pino({ level }, pino.destination({ fd: 2, sync: true }));
+  const eph = buildApp({ ...options, watch: false, debug: options.debug ?? (options.debugPort !== undefined ? fn : undefined) }, { logger, output });
+  try {
+    const functions = eph.registry.list().map((f) => f.config.name);
+    const name = fn ?? (functions.length === 1 ? functions[0] : undefined);
+    if (!name) throw new OptionsError(`name the function to invoke (${functions.join(', ')})\n${INVOKE_USAGE}`);
+    await eph.ready;
+    const res = await eph.app.inject({
+      method: 'POST', url: `/2015-03-31/functions/${encodeURIComponent(name)}/invocations`, payload,
+    });
+    const requestId = res.headers['x-amzn-requestid'];
+    // REPORT follows the answer once the runtime is back at /next: wait for it (bounded) before stopping.
+    if (typeof requestId === 'string' && res.statusCode < 300) {
+      const end = Date.now() + 5000;
+      while (!lines.some((l) => l.startsWith(`REPORT RequestId: ${requestId}`)) && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+    return finish(res.statusCode, res.headers['x-amz-function-error'] !== undefined, res.rawPayload, io);
+  } finally {
+    await eph.close();
+  }
+}
+
+function finish(status: number, functionError: boolean, body: Buffer, io: InvokeIo): number {
+  if (status >= 300) {
+    io.stderr.write(`ephemera: the invoke was rejected (HTTP ${status}): ${body.toString()}\n`);
+    return 2;
+  }
+  io.stdout.write(body);
+  io.stdout.write('\n');
+  return functionError ? 1 : 0;
+}
