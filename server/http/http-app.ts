@@ -4,6 +4,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { INVOKE_LIMIT_BYTES, registerErrorHandling } from './error-handler.ts';
+import { acceptH2c } from './h2c.ts';
 
 /** A raw handler that may take a request before fastify sees it (returns true when it did). */
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -18,6 +19,8 @@ export function createHttpApp(logger: Logger, fastPath?: FastPath): FastifyInsta
       // request timeout (Node's default is 300 s). fastify applies none to a factory-made server.
       server.requestTimeout = 0;
       server.keepAliveTimeout = 72_000;
+      // The AWS SDK v3 Kinesis client speaks HTTP/2 only (h2c on an http:// endpoint).
+      acceptH2c(server, handler);
       return server;
     },
     loggerInstance: logger as FastifyBaseLogger,

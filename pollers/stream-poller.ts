@@ -1,0 +1,160 @@
+// The Kinesis and DynamoDB Streams pollers (PollerFactory): one reader per shard polling GetRecords
+// (1/s Kinesis, 4/s DynamoDB, × timeScale when idle; at once while behind), FilterCriteria, and
+// ParallelizationFactor ordered lanes per shard; checkpoints survive a disable/enable in this process.
+import type { EsmConfig, Poller, PollerDeps, PollerFactory, PollerStatus } from './esm/mapping.ts';
+import { compileFilters, type RecordFilter } from './filter-criteria.ts';
+import { type IteratorRequest, type Stream, StreamError, partitionKeyHash } from './sources/stream.ts';
+import type { BatchContext, Item } from './stream-batch.ts';
+import { type EventContext, eventRecord, filterSubject } from './stream-events.ts';
+import { StreamLane } from './stream-lane.ts';
+
+/** Last resolved sequence number per `<mapping uuid>/<shardId>`. */
+const checkpoints = new Map<string, string>();
+
+const POLL_MS = { kinesis: 1000, dynamodb: 250 } as const;
+
+export const kinesisPollerFactory: PollerFactory = (config, deps) => new StreamPoller(config, deps);
+export const dynamodbPollerFactory: PollerFactory = (config, deps) => new StreamPoller(config, deps);
+
+class StreamPoller implements Poller {
+  private readonly config: EsmConfig;
+  private readonly deps: PollerDeps;
+  private readonly counters: Record<string, number> = { shards: 0, invocations: 0, records: 0, batches: 0, iteratorAgeMs: 0 };
+  private result = 'No records processed';
+  private stopped = false;
+  private readonly stopping: Promise<void>;
+  private signalStop!: () => void;
+  private readonly done: Promise<unknown>;
+
+  constructor(config: EsmConfig, deps: PollerDeps) {
+    this.config = config;
+    this.deps = deps;
+    this.stopping = new Promise((r) => {
+      this.signalStop = r;
+    });
+    this.done = this.start().catch((err: unknown) => {
+      this.result = 'PROBLEM: Function call failed';
+      deps.logger.error(`stream mapping ${config.uuid}: ${(err as Error).message}`);
+    });
+  }
+
+  private sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const t = setTimeout(resolve, Math.max(0, ms));
+      void this.stopping.then(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+
+  private async start(): Promise<void> {
+    const stream = this.deps.streams?.byArn(this.config.eventSourceArn);
+    if (!stream) throw new Error(`Stream not found: ${this.config.eventSourceArn}`);
+    const filter = compileFilters(this.config.filterCriteria, this.config.kind);
+    let shards: { shardId: string }[] = [];
+    while (!this.stopped) {
+      try {
+        shards = await stream.shards();
+        break;
+      } catch (err) {
+        this.deps.logger.warn(`stream mapping ${this.config.uuid}: cannot list shards: ${(err as Error).message}`);
+        await this.sleep(POLL_MS[stream.kind] * 5 * this.deps.timeScale);
+      }
+    }
+    this.counters.shards = shards.length;
+    await Promise.all(shards.map((s) => this.runShard(stream, s.shardId, filter)));
+  }
+
+  private async runShard(stream: Stream, shardId: string, filter: RecordFilter | undefined): Promise<void> {
+    const { config, deps } = this;
+    const key = `${config.uuid}/${shardId}`;
+    let caughtUpAt = 0;
+    let lastRead = checkpoints.get(key);
+    let drained: (() => void) | undefined;
+    const ctx: BatchContext = {
+      config, deps, kind: stream.kind, streamArn: stream.arn, retentionMs: stream.retentionMs, shardId,
+      counters: this.counters,
+      setResult: (r) => {
+        this.result = r;
+      },
+      stopped: () => this.stopped,
+      sleep: this.sleep,
+    };
+    const onDrain = (): void => {
+      const pending = lanes.map((l) => l.firstPending()).filter((s): s is string => s !== undefined);
+      const low = pending.reduce<bigint | undefined>((m, s) => (m === undefined || BigInt(s) < m ? BigInt(s) : m), undefined);
+      const cp = low !== undefined ? (low - 1n).toString() : lastRead;
+      if (cp !== undefined) checkpoints.set(key, cp);
+      const d = drained;
+      drained = undefined;
+      d?.();
+    };
+    const lanes = Array.from({ length: config.parallelizationFactor }, () => new StreamLane(ctx, () => caughtUpAt, onDrain));
+    const laneRuns = lanes.map((l) => l.run());
+    const events: EventContext = {
+      kind: stream.kind, streamArn: stream.arn, shardId, region: deps.region,
+      roleArn: `arn:aws:iam::${deps.accountId}:role/${config.functionArn.split(':')[6] ?? 'function'}-role`,
+    };
+    const poll = POLL_MS[stream.kind] * deps.timeScale;
+    const maxBuffered = Math.max(config.batchSize * config.parallelizationFactor * 2, 1000);
+    const position = (): IteratorRequest => (lastRead !== undefined ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastRead } : startingPosition(config));
+    let iterator: string | undefined;
+    while (!this.stopped) {
+      try {
+        iterator ??= await stream.iterator(shardId, position());
+        if (lanes.reduce((n, l) => n + l.pending(), 0) >= maxBuffered) {
+          await Promise.race([new Promise<void>((r) => { drained = r; }), this.sleep(poll)]);
+          continue;
+        }
+        const started = Date.now();
+        const page = await stream.getRecords(iterator, 10_000);
+        const perLane: Item[][] = lanes.map(() => []);
+        for (const r of page.records) {
+          lastRead = r.sequenceNumber;
+          const event = eventRecord(r, events);
+          if (filter && !filter(filterSubject(event))) {
+            this.counters.filteredOut = (this.counters.filteredOut ?? 0) + 1;
+            continue;
+          }
+          const lane = config.parallelizationFactor === 1 ? 0 : Number(partitionKeyHash(r.partitionKey) % BigInt(config.parallelizationFactor));
+          perLane[lane].push({ record: r, event, size: Buffer.byteLength(JSON.stringify(event)) + 1 });
+        }
+        perLane.forEach((items, i) => items.length && lanes[i].push(items));
+        if (page.records.length > 0) onDrain();
+        if (page.millisBehindLatest === 0) caughtUpAt = started;
+        for (const l of lanes) l.wake();
+        if (!page.nextIterator) break;
+        iterator = page.nextIterator;
+        if (page.records.length === 0 || page.millisBehindLatest === 0) await this.sleep(poll);
+      } catch (err) {
+        if (err instanceof StreamError && (err.type === 'ExpiredIteratorException' || err.type === 'TrimmedDataAccessException')) {
+          iterator = undefined;
+          continue;
+        }
+        deps.logger.warn(`stream mapping ${config.uuid} ${shardId}: GetRecords failed: ${(err as Error).message}`);
+        iterator = undefined;
+        await this.sleep(poll * 5);
+      }
+    }
+    for (const l of lanes) l.wake();
+    await Promise.all(laneRuns);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.signalStop();
+    await this.done;
+  }
+
+  status(): PollerStatus {
+    return { lastProcessingResult: this.result, counters: { ...this.counters } };
+  }
+}
+
+function startingPosition(config: EsmConfig): IteratorRequest {
+  switch (config.startingPosition) {
+    case 'LATEST': return { type: 'LATEST' };
+    case 'AT_TIMESTAMP': return { type: 'AT_TIMESTAMP', timestamp: (config.startingPositionTimestamp ?? 0) * 1000 };
+    default: return { type: 'TRIM_HORIZON' };
+  }
+}

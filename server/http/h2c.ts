@@ -1,0 +1,33 @@
+// Cleartext HTTP/2 (h2c with prior knowledge) on the main port next to HTTP/1.1: the AWS SDK v3
+// Kinesis client always speaks HTTP/2. A connection that opens with the HTTP/2 preface goes to an
+// http2 server whose compat request/response objects reach the same handler as HTTP/1.1 requests.
+import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import type { Socket } from 'node:net';
+
+const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+
+/** Route connections that start with the HTTP/2 preface on `server` to `handler` over HTTP/2. */
+export function acceptH2c(server: Server, handler: (req: IncomingMessage, res: ServerResponse) => void): void {
+  const h2 = createHttp2Server((req: Http2ServerRequest, res: Http2ServerResponse) => {
+    handler(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+  });
+  const http1 = server.listeners('connection') as ((socket: Socket) => void)[];
+  server.removeAllListeners('connection');
+  server.on('close', () => h2.close());
+  server.on('connection', (socket: Socket) => {
+    let seen = Buffer.alloc(0);
+    const decide = (): void => {
+      const chunk = socket.read() as Buffer | null;
+      if (chunk) seen = Buffer.concat([seen, chunk]);
+      const n = Math.min(seen.length, PREFACE.length);
+      const isH2 = seen.subarray(0, n).equals(PREFACE.subarray(0, n));
+      if (isH2 && seen.length < PREFACE.length && !socket.readableEnded) return; // wait for more bytes
+      socket.removeListener('readable', decide);
+      socket.unshift(seen);
+      if (isH2 && seen.length >= PREFACE.length) h2.emit('connection', socket);
+      else for (const l of http1) l.call(server, socket);
+    };
+    socket.on('readable', decide);
+  });
+}
