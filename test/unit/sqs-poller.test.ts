@@ -16,7 +16,10 @@ class RecordingInvoker implements Invoker {
   readonly calls: Rec[][] = [];
   concurrent = 0;
   maxConcurrent = 0;
-  constructor(private readonly respond: Respond = () => ({})) {}
+  private readonly respond: Respond;
+  constructor(respond: Respond = () => ({})) {
+    this.respond = respond;
+  }
   async invoke(_fn: string, payload: Buffer): Promise<InvokeOutcome> {
     const records = (JSON.parse(payload.toString()) as { Records: Rec[] }).Records;
     this.calls.push(records);
