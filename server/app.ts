@@ -8,6 +8,9 @@ import { type IsolationInfo, detectIsolation } from './environment/isolation.ts'
 import { SUPPORTED_RUNTIMES, hostPython } from './environment/runtimes.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { registerInternalRoutes } from './http/internal-routes.ts';
+import { registerWebViewRoutes } from './http/web-view-routes.ts';
+import { EventBus } from './events/event-bus.ts';
+import { InvocationHistory } from './events/invocation-history.ts';
 import { registerManagementRoutes } from './http/management-routes.ts';
 import { WireDispatcher } from './http/wire-dispatch.ts';
 import { PollerInvoker } from './invoke/poller-invoker.ts';
@@ -106,13 +109,16 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
 
   const registry = new Registry(template.functions, ctx);
   const output = overrides.output ?? new StreamOutputSink(process.stdout);
+  // The web view's live feed (GET /_ephemera/events) and recent invocations (GET /_ephemera/invocations).
+  const events = new EventBus();
+  const history = new InvocationHistory(100, events);
   const pool = new EnvironmentPool(
-    { extraEnv: options.leaks === 'off' ? undefined : { _EPHEMERA_LEAKS: '1' }, accountId: options.accountId, isolation: isolation.level, parentDeathGuard: isolation.parentDeathGuard, region: options.region, output, logger, dev: dev.context },
+    { extraEnv: options.leaks === 'off' ? undefined : { _EPHEMERA_LEAKS: '1' }, accountId: options.accountId, isolation: isolation.level, parentDeathGuard: isolation.parentDeathGuard, region: options.region, output, logger, dev: dev.context, events },
     new ConcurrencyLimiter(options.maxConcurrency),
     options.keepAlive * 1000,
   );
   const metrics = new Metrics();
-  const invoker = new InvocationService(pool, { initLimitMs: options.initTimeout * 1000, leakMode: options.leaks, metrics });
+  const invoker = new InvocationService(pool, { initLimitMs: options.initTimeout * 1000, leakMode: options.leaks, metrics, history });
   const ready = Promise.all(registry.list().filter((f) => f.config.provisionedConcurrency)
     .map((f) => pool.provision(f, f.config.provisionedConcurrency!))).then(() => undefined);
 
@@ -128,6 +134,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   registerInvokeRoutes(app, invokeDeps);
   registerManagementRoutes(app, registry);
   registerInternalRoutes(app, { registry, pool, isolation, metrics, version: VERSION });
+  registerWebViewRoutes(app, { events, history });
   const wire = new WireDispatcher();
   wire.register(app);
   const streams = new StreamRegistry(ctx);

@@ -5,6 +5,7 @@ import type { HandleLeak } from '../../runtime-api/host.ts';
 import type { InitializationType } from './env-vars.ts';
 import type { LogBuffer, OutputSink } from './function-log.ts';
 import type { IsolationLevel } from './isolation.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import type { DevContext } from '../build/prepare-launch.ts';
 
 export interface EnvironmentContext {
@@ -19,6 +20,8 @@ export interface EnvironmentContext {
   extraEnv?: Record<string, string>;
   /** The dev loop: TypeScript bundle cache, the debugged function. */
   dev?: DevContext;
+  /** State changes and freezes are published here while someone listens (the web view). */
+  events?: EventBus;
 }
 
 export interface Invocation {

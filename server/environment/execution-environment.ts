@@ -81,6 +81,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     this.namespaced = usesMountNamespace(ctx.isolation);
     this.machine = new EnvironmentStateMachine((from, to, reason) => {
       ctx.logger.debug({ env: this.id.slice(0, 8), fn: fn.config.name, from, to, reason }, 'environment transition');
+      if (ctx.events?.active) ctx.events.environment(this, { reason, requestId: to === 'Invoking' ? reason : undefined });
     });
     this.extensions = findExtensions(fn.config.layers);
     this.api = new RuntimeApiServer(this, {
@@ -165,6 +166,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     if (this.state !== 'Idle' || this.debugPort !== undefined) return;
     this.api.telemetry.pause();
     this.worker?.freeze();
+    if (this.ctx.events?.active) this.ctx.events.environment(this, { reason: 'frozen', frozen: true });
   }
 
   /** Relay a platform line (START, END, REPORT...) into the output and an invocation's log. */

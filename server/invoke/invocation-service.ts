@@ -8,6 +8,7 @@ import type { FunctionVersion, InvokeResult } from '../model.ts';
 import type { EnvironmentPool, Lease } from '../pool/environment-pool.ts';
 import type { HandleLeak } from '../../runtime-api/host.ts';
 import type { Metrics } from '../metrics.ts';
+import type { InvocationHistory } from '../events/invocation-history.ts';
 import type { LeakMode } from '../options.ts';
 import { TooManyRequestsException } from '../errors.ts';
 import { platformPayload } from '../environment/platform-errors.ts';
@@ -30,16 +31,19 @@ export class InvocationService {
   private readonly initLimitMs: number;
   private readonly leakMode: LeakMode;
   private readonly metrics: Metrics;
+  private readonly history: InvocationHistory | undefined;
 
-  constructor(pool: EnvironmentPool, opts: { initLimitMs: number; leakMode: LeakMode; metrics: Metrics }) {
+  constructor(pool: EnvironmentPool, opts: { initLimitMs: number; leakMode: LeakMode; metrics: Metrics; history?: InvocationHistory }) {
     this.pool = pool;
     this.initLimitMs = opts.initLimitMs;
     this.leakMode = opts.leakMode;
     this.metrics = opts.metrics;
+    this.history = opts.history;
   }
 
   async invoke(req: InvokeRequest): Promise<InvokeResult> {
     const requestId = req.requestId ?? randomUUID();
+    const startedAt = Date.now();
     const log = new LogBuffer();
     const { config, version } = req.fn;
     const counters = this.metrics.of(config.name);
@@ -71,7 +75,7 @@ export class InvocationService {
             const report: InvokeReport = {
               durationMs: again.durationMs, status: again.status === 'timeout' ? 'timeout' : 'failure', errorType: again.errorType,
             };
-            this.finishLines(lease, requestId, report, log, initDurationMs);
+            this.finishLines(lease, requestId, report, log, startedAt, initDurationMs);
             this.pool.release(lease);
             return { requestId, payload: again.payload, functionError: 'Unhandled', errorType: again.errorType, executedVersion: version, log: req.tail ? log.tailBase64() : undefined };
           }
@@ -87,7 +91,7 @@ export class InvocationService {
         // Release first, and write END/LEAK/REPORT (which read /proc) only after an invoke waiting for
         // this environment has had its turn: bookkeeping stays off the next invoke's critical path.
         this.pool.release(lease);
-        return new Promise<HandleLeak[]>((resolve) => setImmediate(() => resolve(this.finishLines(lease, requestId, r, log, initDurationMs))));
+        return new Promise<HandleLeak[]>((resolve) => setImmediate(() => resolve(this.finishLines(lease, requestId, r, log, startedAt, initDurationMs))));
       });
       if (outcome.functionError) counters.errors++;
       if (outcome.errorType === 'Sandbox.Timedout') counters.timeouts++;
@@ -112,7 +116,7 @@ export class InvocationService {
   }
 
   /** END, LEAK (when something was left running) and REPORT; returns the leaks. */
-  private finishLines(lease: Lease, requestId: string, report: InvokeReport, log: LogBuffer, initDurationMs?: number): HandleLeak[] {
+  private finishLines(lease: Lease, requestId: string, report: InvokeReport, log: LogBuffer, startedAt: number, initDurationMs?: number): HandleLeak[] {
     lease.env.platformLine(endLine(requestId), log);
     const { maxMemoryMB, processLeaks } = lease.env.afterInvoke(requestId);
     const leaks = this.leakMode === 'off' ? [] : [...(report.handleLeaks ?? []), ...processLeaks];
@@ -125,6 +129,11 @@ export class InvocationService {
     lease.env.platformLine(reportLine({ requestId, report, maxMemoryMB, memorySizeMB, initDurationMs }), log);
     lease.env.reportTelemetry(requestId, report, {
       billedDurationMs: billedDurationMs(report.durationMs, initDurationMs), memorySizeMB, maxMemoryUsedMB: maxMemoryMB, initDurationMs,
+    });
+    this.history?.add({
+      requestId, function: lease.fn.config.name, version: lease.fn.version, environment: lease.env.id, cold: lease.cold,
+      status: report.status, errorType: report.errorType, startedAt, endedAt: Date.now(), durationMs: report.durationMs,
+      initDurationMs, maxMemoryUsedMB: maxMemoryMB, leaks, log,
     });
     return leaks;
   }
