@@ -18,6 +18,10 @@ import { registerEsmRoutes } from './http/esm-routes.ts';
 import { templateEventSourceMappings } from './template/event-sources.ts';
 import { EsmManager } from '../pollers/esm/manager.ts';
 import type { QueueDirectory } from '../pollers/sources/queue.ts';
+import { ExternalQueues } from '../pollers/sources/aws-sqs.ts';
+import { CompositeQueueDirectory } from '../pollers/sources/queue-directory.ts';
+import { createSqsPollerFactory } from '../pollers/sqs-poller.ts';
+import { validateFilterPattern } from '../pollers/filter-criteria.ts';
 import { StreamRegistry } from '../pollers/sources/stream-registry.ts';
 import { DYNAMODB_STREAMS_TARGET, dynamoDbStreamsHandler } from '../pollers/wire/dynamodb-streams.ts';
 import { KINESIS_TARGET, kinesisHandler } from '../pollers/wire/kinesis.ts';
@@ -144,15 +148,9 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   wire.byTarget(DYNAMODB_STREAMS_TARGET, dynamoDbStreamsHandler(streams));
   const pollerInvoker = new PollerInvoker(registry, invoker, asyncInvoker);
   const queueSources: QueueDirectory[] = [];
-  const queues: QueueDirectory = {
-    byArn: (arn) => {
-      for (const source of queueSources) {
-        const q = source.byArn(arn);
-        if (q) return q;
-      }
-      return undefined;
-    },
-  };
+  // Embedded queues first (queueSources), then --sqs-endpoint for any other queue ARN.
+  const externalQueues = options.sqsEndpoint ? new ExternalQueues({ endpoint: options.sqsEndpoint }) : undefined;
+  const queues = new CompositeQueueDirectory(queueSources, externalQueues);
   const esm = new EsmManager({
     resolveFunction: (ref) => {
       try {
@@ -162,6 +160,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
         return undefined;
       }
     },
+    validatePattern: validateFilterPattern,
     checkSource: async (kind, arn) => {
       if (kind !== 'sqs') return { exists: streams.byArn(arn) !== undefined };
       const q = queues.byArn(arn);
@@ -174,6 +173,15 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     },
   }, { invoker: pollerInvoker, queues, streams, timeScale: options.timeScale, logger, region: options.region, accountId: options.accountId });
   registerEsmRoutes(app, esm, registry);
+  esm.registerFactory('sqs', createSqsPollerFactory({
+    functionTimeoutSeconds: (arn) => {
+      try {
+        return registry.resolve(arn, undefined).fn.config.timeout;
+      } catch {
+        return undefined;
+      }
+    },
+  }));
   esm.registerFactory('kinesis', kinesisPollerFactory);
   esm.registerFactory('dynamodb', dynamodbPollerFactory);
 
@@ -194,6 +202,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
       await watcher?.close();
       asyncInvoker.close();
       await esm.close();
+      externalQueues?.close();
       await pool.close();
       await app.close();
     })();

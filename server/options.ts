@@ -34,6 +34,8 @@ export interface Options {
   debug?: string;
   /** `--debug-port`: the inspector's port (default 9229 with --debug). */
   debugPort?: number;
+  /** `--sqs-endpoint`: where queue ARNs that are not embedded are read (`aws` or a URL). */
+  sqsEndpoint?: string;
 }
 
 export type LeakMode = 'off' | 'warn' | 'error';
@@ -57,7 +59,7 @@ export const DEFAULTS: Options = {
 
 export class OptionsError extends Error {}
 
-type Kind = 'string' | 'int' | 'isolation' | 'leaks' | 'number' | 'bool' | 'overrides';
+type Kind = 'string' | 'int' | 'isolation' | 'leaks' | 'number' | 'bool' | 'overrides' | 'endpoint';
 const FLAGS: Record<string, { key: keyof Options; kind: Kind }> = {
   template: { key: 'template', kind: 'string' },
   port: { key: 'port', kind: 'int' },
@@ -76,6 +78,7 @@ const FLAGS: Record<string, { key: keyof Options; kind: Kind }> = {
   'parameter-overrides': { key: 'parameterOverrides', kind: 'overrides' },
   debug: { key: 'debug', kind: 'string' },
   'debug-port': { key: 'debugPort', kind: 'int' },
+  'sqs-endpoint': { key: 'sqsEndpoint', kind: 'endpoint' },
 };
 
 function convert(flag: string, kind: Kind, raw: string): string | number | boolean | Record<string, string> {
@@ -102,6 +105,9 @@ function convert(flag: string, kind: Kind, raw: string): string | number | boole
     const n = Number(raw);
     if (!(n > 0) || !Number.isFinite(n)) throw new OptionsError(`--${flag} needs a positive number, got '${raw}'`);
     return n;
+  }
+  if (kind === 'endpoint' && raw !== 'aws' && !/^https?:\/\/[^/\s]+/.test(raw)) {
+    throw new OptionsError(`--${flag} must be aws or an http(s) URL, got '${raw}'`);
   }
   if (kind === 'leaks' && !['off', 'warn', 'error'].includes(raw)) {
     throw new OptionsError(`--leaks must be off, warn or error, got '${raw}'`);
