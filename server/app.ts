@@ -33,6 +33,7 @@ import { InvocationService } from './invoke/invocation-service.ts';
 import { createLogger } from './logger.ts';
 import { CodeWatcher } from './dev/code-watcher.ts';
 import { devSetup } from './dev/dev-setup.ts';
+import { stopBundler } from './build/typescript-bundle.ts';
 import type { DebugTarget } from './dev/debug.ts';
 import type { LoadedTemplate } from './model.ts';
 import type { Options } from './options.ts';
@@ -204,6 +205,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
       await esm.close();
       externalQueues?.close();
       await pool.close();
+      await stopBundler();
       await app.close();
     })();
     return closing;

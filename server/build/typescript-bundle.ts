@@ -46,6 +46,14 @@ export function bundle(codeDir: string, plan: BundlePlan, cacheDir: string): Pro
   return p;
 }
 
+/**
+ * Stop esbuild's helper process (the JS API keeps one running; a later bundle starts it again).
+ * Called when an emulator closes, unless a bundle is being built.
+ */
+export async function stopBundler(): Promise<void> {
+  if (inFlight.size === 0) await esbuild.stop();
+}
+
 async function bundleOnce(codeDir: string, plan: BundlePlan, entryDir: string): Promise<BundleResult> {
   const manifestPath = join(entryDir, 'manifest.json');
   const previous = readManifest(manifestPath);
