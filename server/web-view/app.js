@@ -15,6 +15,19 @@ const state = {
   invocations: [],
 };
 const timeline = new Timeline($('timeline'));
+// The timeline's window: the select, or ?window=<seconds> in the address.
+const windowSelect = $('window');
+const asked = new URLSearchParams(location.search).get('window');
+if (asked && /^\d+$/.test(asked) && Number(asked) > 0) {
+  if (![...windowSelect.options].some((o) => o.value === asked)) windowSelect.append(h('option', { value: asked }, `${asked} s`));
+  windowSelect.value = asked;
+}
+const setWindow = () => {
+  timeline.windowMs = Number(windowSelect.value) * 1000;
+  timeline.render();
+};
+windowSelect.addEventListener('change', setWindow);
+setWindow();
 
 function leakText(leaks) {
   return (leaks ?? []).map((l) => `${l.kind}${l.count > 1 ? ` x${l.count}` : ''}${l.createdAt ? ` at ${l.createdAt}` : ''}`).join('; ');

@@ -85,10 +85,12 @@ describe('the npm package', () => {
   it('holds the bundle, the runtime clients and the example template, not the TypeScript sources', () => {
     const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
     for (const f of ['package/dist/main.mjs', 'package/bin/ephemera.mjs', 'package/runtime-api/bootstrap/nodejs/index.mjs',
-      'package/runtime-api/bootstrap/python/bootstrap.py', 'package/fixtures/templates/example.yaml', 'package/fixtures/functions/echo/index.mjs']) {
+      'package/runtime-api/bootstrap/python/bootstrap.py', 'package/fixtures/templates/example.yaml', 'package/fixtures/functions/echo/index.mjs',
+      'package/server/web-view/index.html', 'package/server/web-view/app.js']) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => f.endsWith('.ts'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('package/server/') && !f.startsWith('package/server/web-view/'))).toEqual([]);
     expect(files.some((f) => f.startsWith('package/test/') || f.startsWith('package/bench/'))).toBe(false);
   });
 
@@ -98,6 +100,11 @@ describe('the npm package', () => {
     const health = (await (await fetch(`${server.url}/_ephemera/health`)).json()) as { status: string; functions: number; version: string };
     expect(health).toMatchObject({ status: 'ok', functions: 3 });
     expect(health.version).toBe((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+    // The web view's static files come from the package too.
+    const page = await fetch(`${server.url}/_ephemera/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>ephemera</title>');
+    expect((await fetch(`${server.url}/_ephemera/ui/app.js`)).headers.get('content-type')).toMatch(/^text\/javascript/);
     await invokeAndStop(server, server.url);
   });
 });
