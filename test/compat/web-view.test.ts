@@ -38,7 +38,7 @@ describe.skipIf(missing)('the web view', () => {
 
   it('lists the template\'s functions and no environment yet', async () => {
     await page.waitForSelector('#functions tr[data-function="counter"]', WAIT);
-    const names = await page.$$eval('#functions tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.function));
+    const names = await page.$$eval('#functions tbody tr', (rows) => rows.map((r) => r.getAttribute('data-function')));
     expect(names.sort()).toEqual(['counter', 'echo', 'leaky-timeout', 'throws']);
     expect(await page.isVisible('#no-environments')).toBe(true);
     expect(await page.textContent('#server')).toMatch(/^v\d+\.\d+\.\d+ · isolation (process|namespace|cgroup)$/);
@@ -65,7 +65,7 @@ describe.skipIf(missing)('the web view', () => {
     await page.waitForSelector(`${lane} .segment[data-phase="invoking"][data-request-id="${rid}"]`, WAIT);
     await page.waitForSelector(`${lane} .segment[data-phase="frozen"]`, WAIT);
     // Counters follow.
-    await page.waitForFunction(() => document.querySelector('#functions tr[data-function="counter"] td:nth-child(6)')?.textContent === '1', undefined, WAIT);
+    await page.waitForSelector('#functions tr[data-function="counter"] td:nth-child(6):text-is("1")', WAIT);
   });
 
   it('shows a function error and a leak', async () => {
@@ -80,7 +80,7 @@ describe.skipIf(missing)('the web view', () => {
     await leakRow.click();
     expect(await leakRow.$eval('pre', (el) => el.textContent ?? '')).toContain(`LEAK RequestId: ${leakRid}`);
     // The environment table shows what the last invocation left running.
-    await page.waitForFunction(() => [...document.querySelectorAll('#environments tbody tr')].some((r) => r.textContent?.includes('timeout at ')), undefined, WAIT);
+    await page.waitForSelector('#environments tbody tr td.leak:has-text("timeout at ")', WAIT);
   });
 
   it('invokes a function from its row', async () => {
