@@ -5,6 +5,7 @@ import { relative, sep } from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import type { Logger } from 'pino';
 import type { FunctionConfig } from '../model.ts';
+import { defaultCacheDir } from '../build/typescript-bundle.ts';
 
 export interface Recycler {
   /** Retire every environment of a function; resolves with how many there were. */
@@ -18,7 +19,7 @@ export interface Reload {
   environments: number;
 }
 
-/** Paths never watched: VCS data, build output, and code dirs' node_modules (layers keep theirs). */
+/** Paths never watched: VCS data, build output, and code dirs' node_modules (layers keep theirs); also the bundle cache. */
 const ALWAYS_IGNORED = /(^|[\\/])(\.git|\.aws-sam|\.hg|\.svn)([\\/]|$)/;
 const NODE_MODULES = /(^|[\\/])node_modules([\\/]|$)/;
 
@@ -33,6 +34,7 @@ export class CodeWatcher {
   private readonly recycler: Recycler;
   private readonly logger: Logger;
   private readonly debounceMs: number;
+  private readonly cacheDir = defaultCacheDir();
   /** Called after each reload (tests, the bench). */
   onReload: (r: Reload) => void = () => {};
 
@@ -70,6 +72,8 @@ export class CodeWatcher {
   }
 
   private ignored(path: string): boolean {
+    // The TypeScript bundle cache may sit inside a code dir ($EPHEMERA_CACHE_DIR): its writes are ours.
+    if (path === this.cacheDir || path.startsWith(this.cacheDir + sep)) return true;
     const roots = this.rootsOf(path);
     const inside = (re: RegExp): boolean => roots.some((r) => re.test(relative(r.dir, path)));
     if (inside(ALWAYS_IGNORED)) return true;
