@@ -23,6 +23,8 @@ import { CompositeQueueDirectory } from '../pollers/sources/queue-directory.ts';
 import { createSqsPollerFactory } from '../pollers/sqs-poller.ts';
 import { validateFilterPattern } from '../pollers/filter-criteria.ts';
 import { StreamRegistry } from '../pollers/sources/stream-registry.ts';
+import { ExternalKinesis } from '../pollers/sources/aws-kinesis.ts';
+import { ExternalDynamoDbStreams } from '../pollers/sources/aws-dynamodb-streams.ts';
 import { DYNAMODB_STREAMS_TARGET, dynamoDbStreamsHandler } from '../pollers/wire/dynamodb-streams.ts';
 import { KINESIS_TARGET, kinesisHandler } from '../pollers/wire/kinesis.ts';
 import { dynamodbPollerFactory, kinesisPollerFactory } from '../pollers/stream-poller.ts';
@@ -43,6 +45,11 @@ import { Metrics } from './metrics.ts';
 import { ConcurrencyLimiter } from './pool/concurrency-limiter.ts';
 import { EnvironmentPool } from './pool/environment-pool.ts';
 import { Registry } from './registry/registry.ts';
+import { deployTemplateVersions, republishAutoAliases } from './registry/template-versions.ts';
+import { registerAliasRoutes } from './http/alias-routes.ts';
+import { registerConcurrencyRoutes } from './http/concurrency-routes.ts';
+import { registerEventInvokeConfigRoutes } from './http/event-invoke-config-routes.ts';
+import { registerFunctionWriteRoutes } from './http/function-write-routes.ts';
 import { formatWarnings, loadTemplate } from './template/load-template.ts';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -124,8 +131,12 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   );
   const metrics = new Metrics();
   const invoker = new InvocationService(pool, { initLimitMs: options.initTimeout * 1000, leakMode: options.leaks, metrics, history });
-  const ready = Promise.all(registry.list().filter((f) => f.config.provisionedConcurrency)
-    .map((f) => pool.provision(f, f.config.provisionedConcurrency!))).then(() => undefined);
+  // Versions and aliases of the template (AutoPublishAlias, AWS::Lambda::Version/Alias), then the
+  // provisioned concurrency of each version or alias (registry/template-versions.ts).
+  registry.runtime = pool;
+  const versionWarnings = deployTemplateVersions(registry, template);
+  if (versionWarnings.length) logger.warn(formatWarnings(versionWarnings));
+  const ready = Promise.all(registry.all().filter((e) => e.provisioned.size > 0).map((e) => registry.applyProvisioned(e))).then(() => undefined);
 
   // Destinations reach queues and functions through objects built further down (used only after start).
   const destinations = new Destinations({
@@ -138,12 +149,23 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   const app = createHttpApp(logger, invokeFastPath(invokeDeps, (err) => logger.error({ err }, 'unexpected error while invoking')));
   registerInvokeRoutes(app, invokeDeps);
   registerManagementRoutes(app, registry);
+  registerFunctionWriteRoutes(app, registry, logger);
+  registerAliasRoutes(app, registry);
+  registerEventInvokeConfigRoutes(app, registry);
+  registerConcurrencyRoutes(app, {
+    registry, accountLimit: options.maxConcurrency,
+    ready: (name, version) => pool.provisioned().find((p) => p.function === name && p.version === version)?.ready ?? 0,
+  });
   registerInternalRoutes(app, { registry, pool, isolation, metrics, version: VERSION });
   registerWebViewRoutes(app, { events, history });
   const wire = new WireDispatcher();
   wire.register(app);
   const streams = new StreamRegistry(ctx);
   createTemplateStreams(template, streams);
+  const externalKinesis = options.kinesisEndpoint ? new ExternalKinesis(options.kinesisEndpoint) : undefined;
+  const externalDdbStreams = options.dynamodbstreamsEndpoint ? new ExternalDynamoDbStreams(options.dynamodbstreamsEndpoint) : undefined;
+  if (externalKinesis) streams.addExternal(externalKinesis.byArn);
+  if (externalDdbStreams) streams.addExternal(externalDdbStreams.byArn);
   registerStreamRoutes(app, streams);
   wire.byTarget(KINESIS_TARGET, kinesisHandler(streams));
   wire.byTarget(DYNAMODB_STREAMS_TARGET, dynamoDbStreamsHandler(streams));
@@ -195,7 +217,15 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     }
   })));
 
-  const watcher = options.watch ? new CodeWatcher(template.functions, pool, logger) : undefined;
+  // A code change redeploys like `sam sync`: functions with AutoPublishAlias get a new version and the alias moves.
+  const recycler = {
+    recycle: (name: string, reason: string): Promise<number> => {
+      const version = republishAutoAliases(registry, template, name);
+      if (version) logger.info(`${name}: published version ${version} for its AutoPublishAlias`);
+      return pool.recycle(name, reason);
+    },
+  };
+  const watcher = options.watch ? new CodeWatcher(template.functions, recycler, logger) : undefined;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -204,7 +234,10 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
       asyncInvoker.close();
       await esm.close();
       externalQueues?.close();
+      externalKinesis?.close();
+      externalDdbStreams?.close();
       await pool.close();
+      registry.code.close();
       await stopBundler();
       await app.close();
     })();

@@ -36,6 +36,10 @@ export interface Options {
   debugPort?: number;
   /** `--sqs-endpoint`: where queue ARNs that are not embedded are read (`aws` or a URL). */
   sqsEndpoint?: string;
+  /** `--kinesis-endpoint`: where Kinesis stream ARNs that are not embedded are read (`aws` or a URL). */
+  kinesisEndpoint?: string;
+  /** `--dynamodbstreams-endpoint`: where DynamoDB stream ARNs that are not embedded are read (`aws` or a URL). */
+  dynamodbstreamsEndpoint?: string;
 }
 
 export type LeakMode = 'off' | 'warn' | 'error';
@@ -79,6 +83,8 @@ const FLAGS: Record<string, { key: keyof Options; kind: Kind }> = {
   debug: { key: 'debug', kind: 'string' },
   'debug-port': { key: 'debugPort', kind: 'int' },
   'sqs-endpoint': { key: 'sqsEndpoint', kind: 'endpoint' },
+  'kinesis-endpoint': { key: 'kinesisEndpoint', kind: 'endpoint' },
+  'dynamodbstreams-endpoint': { key: 'dynamodbstreamsEndpoint', kind: 'endpoint' },
 };
 
 function convert(flag: string, kind: Kind, raw: string): string | number | boolean | Record<string, string> {
