@@ -1,6 +1,9 @@
 // Embedded streams and the stream poller's pure parts: hash-key routing, sequence numbers, iterators,
 // retention, DynamoDB view types, event and failure-record shapes, tumbling-window math, answers.
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EmbeddedDynamoDbStream } from '../../pollers/sources/embedded-dynamodb-stream.ts';
 import { EmbeddedKinesisStream } from '../../pollers/sources/embedded-kinesis.ts';
@@ -8,6 +11,8 @@ import { StreamRegistry } from '../../pollers/sources/stream-registry.ts';
 import { MAX_HASH_KEY, StreamError, compareSequenceNumbers, hashKeyRange, partitionKeyHash } from '../../pollers/sources/stream.ts';
 import { eventRecord, failureRecord, filterSubject, readResponse, unqualified } from '../../pollers/stream-events.ts';
 import { isoSeconds, windowEnvelope, windowOf } from '../../pollers/tumbling-window.ts';
+import { loadTemplate } from '../../server/template/load-template.ts';
+import { createTemplateStreams } from '../../server/template/stream-resources.ts';
 
 const clock = (start = Date.UTC(2024, 0, 1)) => {
   const c = { t: start, now: () => c.t };
@@ -216,5 +221,46 @@ describe('reading the function answer', () => {
   it('tumbling windows need a state object', () => {
     expect(read('{"state":{"n":1}}', false, true)).toEqual({ ok: true, state: { n: 1 } });
     expect(read('{}', false, true)).toMatchObject({ ok: false, partial: false });
+  });
+});
+
+describe('template stream resources', () => {
+  const load = (resources: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'eph-streams-'));
+    const file = join(dir, 'template.yaml');
+    writeFileSync(file, `Resources:\n${resources}`);
+    try {
+      const t = loadTemplate(file, { region: 'us-east-1', accountId: '000000000000' });
+      const reg = new StreamRegistry({ region: 'us-east-1', accountId: '000000000000' });
+      createTemplateStreams(t, reg);
+      return { t, reg };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  it('names streams by Name / TableName, else the logical id; GetAtt gives the created ARNs', () => {
+    const { t, reg } = load(`
+  Named: { Type: AWS::Kinesis::Stream, Properties: { Name: clicks, ShardCount: 3, RetentionPeriodHours: 48 } }
+  Plain: { Type: AWS::Kinesis::Stream }
+  OnDemand: { Type: AWS::Kinesis::Stream, Properties: { StreamModeDetails: { StreamMode: ON_DEMAND } } }
+  Table: { Type: AWS::DynamoDB::Table, Properties: { TableName: orders, StreamSpecification: { StreamViewType: NEW_IMAGE } } }
+  NoStream: { Type: AWS::DynamoDB::Table, Properties: { TableName: plain } }
+  Out:
+    Type: AWS::SQS::Queue
+    Properties: { Tags: [{ Key: a, Value: !GetAtt Named.Arn }, { Key: b, Value: !GetAtt Table.StreamArn }] }
+`);
+    expect(reg.kinesisStreams().map((s) => [s.name, s.shardInfos().length, s.retentionPeriodHours, s.mode])).toEqual([
+      ['clicks', 3, 48, 'PROVISIONED'], ['Plain', 1, 24, 'PROVISIONED'], ['OnDemand', 4, 24, 'ON_DEMAND'],
+    ]);
+    expect(reg.tableStreams().map((s) => [s.name, s.viewType])).toEqual([['orders', 'NEW_IMAGE']]);
+    const tags = t.resources!.Out.Properties.Tags as { Value: string }[];
+    expect(reg.byArn(tags[0].Value)?.name).toBe('clicks');
+    expect(reg.byArn(tags[1].Value)?.name).toBe('orders');
+    expect(t.warnings.map((w) => `${w.resource}: ${w.message}`)).toContain('NoStream: Properties: a table without StreamSpecification: there is no DynamoDB locally, so nothing is emulated for it');
+  });
+  it('rejects bad properties with the property path', () => {
+    expect(() => load('  S: { Type: AWS::Kinesis::Stream, Properties: { ShardCount: 0 } }\n')).toThrow(/Resources\.S\.Properties\.ShardCount: ShardCount must be an integer from 1 to 500; got 0/);
+    expect(() => load('  S: { Type: AWS::Kinesis::Stream, Properties: { RetentionPeriodHours: 2 } }\n')).toThrow(/RetentionPeriodHours must be an integer from 24 to 8760/);
+    expect(() => load('  T: { Type: AWS::DynamoDB::Table, Properties: { StreamSpecification: { StreamViewType: ALL } } }\n')).toThrow(/StreamViewType must be one of KEYS_ONLY, NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES; got "ALL"/);
   });
 });
