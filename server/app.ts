@@ -20,6 +20,11 @@ import { EsmManager } from '../pollers/esm/manager.ts';
 import type { QueueDirectory } from '../pollers/sources/queue.ts';
 import { ExternalQueues } from '../pollers/sources/aws-sqs.ts';
 import { CompositeQueueDirectory } from '../pollers/sources/queue-directory.ts';
+import { EmbeddedQueues } from '../pollers/sources/embedded-queues.ts';
+import { sqsJsonHandler } from '../pollers/wire/sqs-json.ts';
+import { sqsQueryHandler } from '../pollers/wire/sqs-query.ts';
+import { registerQueueRoutes } from './http/queue-routes.ts';
+import { createTemplateQueues } from './template/queue-resources.ts';
 import { createSqsPollerFactory } from '../pollers/sqs-poller.ts';
 import { validateFilterPattern } from '../pollers/filter-criteria.ts';
 import { StreamRegistry } from '../pollers/sources/stream-registry.ts';
@@ -79,6 +84,8 @@ export interface Ephemera {
   queues: QueueDirectory;
   /** Queue sources in lookup order: the embedded queues first, then external endpoints. */
   queueSources: QueueDirectory[];
+  /** The embedded SQS queues (also the first of `queueSources`). */
+  sqs: EmbeddedQueues;
   /** Embedded Kinesis and DynamoDB streams (plus external stream endpoints) the stream pollers read. */
   streams: StreamRegistry;
   /** --watch: the code watcher (its `ready` settles once the initial scan is done). */
@@ -95,6 +102,9 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   const ctx = { region: options.region, accountId: options.accountId };
   const template = loadTemplate(options.template, { ...ctx, parameterOverrides: options.parameterOverrides });
   const warnings = [...template.warnings];
+  // Embedded SQS queues (kept under <data-dir>/sqs/ with --data-dir), the template's created at once.
+  const sqs = new EmbeddedQueues({ ...ctx, dataDir: options.dataDir });
+  warnings.push(...createTemplateQueues(template, sqs));
   for (const fn of template.functions) {
     if (!SUPPORTED_RUNTIMES.test(fn.runtime)) {
       warnings.push({ resource: fn.logicalId, message: `Runtime ${fn.runtime} is not supported yet: invoking it returns Runtime.InvalidRuntime` });
@@ -170,7 +180,11 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   wire.byTarget(KINESIS_TARGET, kinesisHandler(streams));
   wire.byTarget(DYNAMODB_STREAMS_TARGET, dynamoDbStreamsHandler(streams));
   const pollerInvoker = new PollerInvoker(registry, invoker, asyncInvoker);
-  const queueSources: QueueDirectory[] = [];
+  const queueSources: QueueDirectory[] = [sqs];
+  const onSqsError = (err: unknown): void => logger.error({ err }, 'unexpected error in the SQS API');
+  wire.byTarget('AmazonSQS.', sqsJsonHandler(sqs, onSqsError));
+  wire.onQuery(sqsQueryHandler(sqs, onSqsError));
+  registerQueueRoutes(app, sqs);
   // Embedded queues first (queueSources), then --sqs-endpoint for any other queue ARN.
   const externalQueues = options.sqsEndpoint ? new ExternalQueues({ endpoint: options.sqsEndpoint }) : undefined;
   const queues = new CompositeQueueDirectory(queueSources, externalQueues);
@@ -233,6 +247,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
       await watcher?.close();
       asyncInvoker.close();
       await esm.close();
+      sqs.close();
       externalQueues?.close();
       externalKinesis?.close();
       externalDdbStreams?.close();
@@ -243,5 +258,5 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     })();
     return closing;
   };
-  return { app, registry, pool, isolation, template, ready: Promise.all([ready, esmReady]).then(() => undefined), asyncInvoker, pollerInvoker, wire, esm, queues, queueSources, streams, watcher, debugTarget: dev.context.debug, close };
+  return { app, registry, pool, isolation, template, ready: Promise.all([ready, esmReady]).then(() => undefined), asyncInvoker, pollerInvoker, wire, esm, queues, queueSources, sqs, streams, watcher, debugTarget: dev.context.debug, close };
 }

@@ -40,6 +40,8 @@ export interface Options {
   kinesisEndpoint?: string;
   /** `--dynamodbstreams-endpoint`: where DynamoDB stream ARNs that are not embedded are read (`aws` or a URL). */
   dynamodbstreamsEndpoint?: string;
+  /** `--data-dir`: where state survives restarts (embedded SQS queues under `<dir>/sqs/`); in memory when unset. */
+  dataDir?: string;
 }
 
 export type LeakMode = 'off' | 'warn' | 'error';
@@ -85,6 +87,7 @@ const FLAGS: Record<string, { key: keyof Options; kind: Kind }> = {
   'sqs-endpoint': { key: 'sqsEndpoint', kind: 'endpoint' },
   'kinesis-endpoint': { key: 'kinesisEndpoint', kind: 'endpoint' },
   'dynamodbstreams-endpoint': { key: 'dynamodbstreamsEndpoint', kind: 'endpoint' },
+  'data-dir': { key: 'dataDir', kind: 'string' },
 };
 
 function convert(flag: string, kind: Kind, raw: string): string | number | boolean | Record<string, string> {
@@ -144,6 +147,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
   const options = out as unknown as Options;
   options.template = resolve(options.template);
+  if (options.dataDir !== undefined) options.dataDir = resolve(options.dataDir);
   if (options.envVars !== undefined) options.envVars = resolve(options.envVars);
   if (options.initTimeout < 1) throw new OptionsError('--init-timeout must be at least 1 second');
   if (options.port > 65535) throw new OptionsError(`--port must be at most 65535, got ${options.port}`);

@@ -28,11 +28,9 @@ export interface LoadTemplateOptions {
 
 const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function']);
 /** Resource types a coming feature will use: stored (resolved) and warned about as not yet supported. */
-const LATER_TYPES = new Set([
-  'AWS::SQS::Queue',
-]);
+const LATER_TYPES = new Set<string>([]);
 /** Resource types consumed after loading (stored resolved, no warning): move a type here once it is supported. */
-const STORED_TYPES = new Set(['AWS::Lambda::EventSourceMapping']);
+const STORED_TYPES = new Set(['AWS::SQS::Queue', 'AWS::Lambda::EventSourceMapping', 'AWS::Lambda::Version', 'AWS::Lambda::Alias']);
 const SECTIONS = new Set([
   'AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions',
   'Transform', 'Resources', 'Outputs', 'Globals',

@@ -1,0 +1,102 @@
+// The SQS query protocol (aws CLI v2 before 2.13, boto3 before 1.31, older SDKs): `Action=...` form
+// parameters on `/` or a queue URL, flattened 1-based lists and maps turned into the JSON protocol's
+// shapes, and XML answers.
+import { randomUUID } from 'node:crypto';
+import type { EmbeddedQueues } from '../sources/embedded-queues.ts';
+import { SqsError } from '../sources/sqs-error.ts';
+import type { Input } from './sqs-input.ts';
+import { runAction } from './sqs-queue-actions.ts';
+import { renderError, renderResult } from './sqs-xml.ts';
+
+export interface WireLikeRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+export interface WireLikeAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** `A.1.B=x` → {A:[{B:'x'}]} (1-based numeric segments become array slots). */
+export function unflatten(params: URLSearchParams): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [key, value] of params) {
+    const parts = key.split('.');
+    let node: Record<string, unknown> | unknown[] = root;
+    parts.forEach((part, i) => {
+      const slot: string | number = /^\d+$/.test(part) ? Number(part) - 1 : part;
+      const last = i === parts.length - 1;
+      const holder = node as Record<string | number, unknown>;
+      if (last) {
+        holder[slot] = value;
+        return;
+      }
+      if (typeof holder[slot] !== 'object' || holder[slot] === null) holder[slot] = /^\d+$/.test(parts[i + 1]) ? [] : {};
+      node = holder[slot] as Record<string, unknown>;
+    });
+  }
+  return root;
+}
+
+const dense = (v: unknown): unknown[] => (Array.isArray(v) ? v.filter((x) => x !== undefined) : []);
+
+function pairMap(v: unknown, keyName: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const e of dense(v) as Record<string, unknown>[]) if (e && typeof e[keyName] === 'string') out[e[keyName] as string] = e.Value;
+  return out;
+}
+
+/** The flattened query names of SQS → the JSON protocol's member names and shapes. */
+export function toJsonShape(node: Record<string, unknown>): Input {
+  const out: Input = {};
+  for (const [k, v] of Object.entries(node)) {
+    switch (k) {
+      case 'Attribute': out.Attributes = pairMap(v, 'Name'); break;
+      case 'AttributeName': out.AttributeNames = dense(v); break;
+      case 'MessageSystemAttributeName': out.MessageSystemAttributeNames = dense(v); break;
+      case 'MessageAttributeName': out.MessageAttributeNames = dense(v); break;
+      case 'MessageAttribute': out.MessageAttributes = pairMap(v, 'Name'); break;
+      case 'MessageSystemAttribute': out.MessageSystemAttributes = pairMap(v, 'Name'); break;
+      case 'Tag': out.tags = out.Tags = pairMap(v, 'Key'); break;
+      case 'TagKey': out.TagKeys = dense(v); break;
+      case 'SendMessageBatchRequestEntry':
+      case 'DeleteMessageBatchRequestEntry':
+      case 'ChangeMessageVisibilityBatchRequestEntry':
+        out.Entries = (dense(v) as Record<string, unknown>[]).map(toJsonShape);
+        break;
+      default: out[k] = v;
+    }
+  }
+  return out;
+}
+
+export function sqsQueryHandler(queues: EmbeddedQueues, onInternalError: (err: unknown) => void) {
+  return async (req: WireLikeRequest): Promise<WireLikeAnswer> => {
+    const requestId = randomUUID();
+    const q = req.url.indexOf('?');
+    const path = q < 0 ? req.url : req.url.slice(0, q);
+    const params = new URLSearchParams(q < 0 ? '' : req.url.slice(q + 1));
+    for (const [k, v] of new URLSearchParams(req.body.toString('utf8'))) params.append(k, v);
+    const action = params.get('Action') ?? '';
+    params.delete('Action');
+    params.delete('Version');
+    const host = String(req.headers.host ?? 'localhost');
+    const pathQueueUrl = /^\/\d{12}\/[^/]+\/?$/.test(path) ? `http://${host}${path}` : undefined;
+    const headers = { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId };
+    try {
+      const result = await runAction({ queues, host, pathQueueUrl }, action, toJsonShape(unflatten(params)));
+      return { status: 200, headers, body: renderResult(action, result, requestId) };
+    } catch (e) {
+      let err = e;
+      if (!(err instanceof SqsError)) {
+        onInternalError(err);
+        err = new SqsError('InternalError', 'We encountered an internal error. Please try again.');
+      }
+      return { status: (err as SqsError).status, headers, body: renderError(err as SqsError, requestId) };
+    }
+  };
+}
