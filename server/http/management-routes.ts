@@ -1,50 +1,58 @@
-// The read side of the management API (2015-03-31 REST paths): ListFunctions, GetFunction and
-// GetFunctionConfiguration, so the aws CLI, the SDKs and tooling can see what ephemera serves.
+// The read side of the management API (2015-03-31 REST paths): ListFunctions (with FunctionVersion=ALL),
+// GetFunction and GetFunctionConfiguration with qualifiers (versions, aliases), so the aws CLI, the
+// SDKs and tooling can see what ephemera serves.
 import type { FastifyInstance } from 'fastify';
-import { InvalidParameterValueException } from '../errors.ts';
-import type { Registry } from '../registry/registry.ts';
-import { functionConfiguration } from './function-configuration.ts';
+import { InvalidParameterValueException, ValidationException } from '../errors.ts';
+import { publishedVersions } from '../registry/function-entry.ts';
+import type { Registry, Target } from '../registry/registry.ts';
+import { functionConfiguration, getFunctionAnswer } from './function-configuration.ts';
 
 const PAGE = 50;
 
 type FnRoute = { Params: { FunctionName: string }; Querystring: { Qualifier?: string } };
 
-export function registerManagementRoutes(app: FastifyInstance, registry: Registry): void {
-  const describe = (name: string, qualifier: string | undefined): Record<string, unknown> => {
-    const { fn } = registry.resolve(name, qualifier);
-    // Get* with a qualifier (even $LATEST) answers a qualified FunctionArn, as AWS does.
-    return functionConfiguration(fn, registry.ctx.accountId, qualifier !== undefined || name.includes(':$LATEST'));
-  };
+/** Marker/MaxItems paging as the list operations do it (opaque marker = base64 offset). */
+export function page<T>(all: T[], query: { Marker?: string; MaxItems?: string }, limit = PAGE): { items: T[]; NextMarker?: string } {
+  const max = query.MaxItems === undefined ? limit : Number(query.MaxItems);
+  if (!Number.isInteger(max) || max < 1 || max > 10_000) {
+    throw new InvalidParameterValueException('MaxItems must be an integer from 1 to 10000');
+  }
+  const start = query.Marker ? Number(Buffer.from(query.Marker, 'base64').toString()) || 0 : 0;
+  const items = all.slice(start, start + Math.min(max, limit));
+  const next = start + items.length;
+  return { items, ...(next < all.length ? { NextMarker: Buffer.from(String(next)).toString('base64') } : {}) };
+}
 
-  type ListRoute = { Querystring: { Marker?: string; MaxItems?: string; FunctionVersion?: string } };
+/** The FunctionArn Get* shows: qualified (even `:$LATEST`) whenever the caller gave a qualifier. */
+export function targetArn(reg: Registry, t: Target): string {
+  return t.qualifier === undefined ? reg.arn(t.entry.name) : reg.arn(t.entry.name, t.qualifier);
+}
+
+export function registerManagementRoutes(app: FastifyInstance, registry: Registry): void {
+  type ListRoute = { Querystring: { Marker?: string; MaxItems?: string; FunctionVersion?: string; MasterRegion?: string } };
   const list = async (request: { query: ListRoute['Querystring'] }): Promise<Record<string, unknown>> => {
-    const max = request.query.MaxItems === undefined ? PAGE : Number(request.query.MaxItems);
-    if (!Number.isInteger(max) || max < 1 || max > 10_000) {
-      throw new InvalidParameterValueException('MaxItems must be an integer from 1 to 10000');
+    const all = request.query.FunctionVersion;
+    if (all !== undefined && all !== 'ALL') {
+      throw new ValidationException(`1 validation error detected: Value '${all}' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum value set: [ALL]`);
     }
-    const all = registry.list().sort((a, b) => a.config.name.localeCompare(b.config.name));
-    const start = request.query.Marker ? Number(Buffer.from(request.query.Marker, 'base64').toString()) || 0 : 0;
-    const page = all.slice(start, start + Math.min(max, PAGE));
-    const next = start + page.length;
-    return {
-      Functions: page.map((fn) => functionConfiguration(fn, registry.ctx.accountId, false)),
-      ...(next < all.length ? { NextMarker: Buffer.from(String(next)).toString('base64') } : {}),
-    };
+    // FunctionVersion=ALL: every version with a qualified ARN; else $LATEST with an unqualified one.
+    const rows = registry.all().flatMap((entry) => all === 'ALL'
+      ? [entry.latest, ...publishedVersions(entry)].map((record) => ({ record, arn: registry.arn(entry.name, record.fv.version) }))
+      : [{ record: entry.latest, arn: registry.arn(entry.name) }]);
+    const { items, NextMarker } = page(rows, request.query);
+    return { Functions: items.map((r) => functionConfiguration(registry, r.record, { arn: r.arn })), ...(NextMarker ? { NextMarker } : {}) };
   };
   // SDKs send the path with and without the trailing slash; AWS accepts both.
   app.get<ListRoute>('/2015-03-31/functions', list);
   app.get<ListRoute>('/2015-03-31/functions/', list);
 
   app.get<FnRoute>('/2015-03-31/functions/:FunctionName', async (request) => {
-    const configuration = describe(request.params.FunctionName, request.query.Qualifier);
-    const { fn } = registry.resolve(request.params.FunctionName, request.query.Qualifier);
-    return {
-      Configuration: configuration,
-      Code: { RepositoryType: 'S3', Location: `file://${fn.config.codeDir}` },
-      ...(fn.config.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: fn.config.reservedConcurrency } } : {}),
-      Tags: {},
-    };
+    const t = registry.target(request.params.FunctionName, request.query.Qualifier);
+    return getFunctionAnswer(registry, t.entry, t.record, targetArn(registry, t));
   });
 
-  app.get<FnRoute>('/2015-03-31/functions/:FunctionName/configuration', async (request) => describe(request.params.FunctionName, request.query.Qualifier));
+  app.get<FnRoute>('/2015-03-31/functions/:FunctionName/configuration', async (request) => {
+    const t = registry.target(request.params.FunctionName, request.query.Qualifier);
+    return functionConfiguration(registry, t.record, { arn: targetArn(registry, t) });
+  });
 }

@@ -103,7 +103,40 @@ export class EnvironmentPool {
   async provision(fn: FunctionVersion, count: number): Promise<void> {
     const pool = this.poolOf(fn);
     pool.provisionedRequested = count;
-    await Promise.all(Array.from({ length: count }, () => this.provisionOne(pool)));
+    const have = [...pool.envs].filter(countsAsProvisioned);
+    // Fewer asked for than there are: idle ones go first; busy ones retire after their invoke.
+    const surplus = have.sort((a, b) => Number(b.state === 'Idle') - Number(a.state === 'Idle')).slice(0, Math.max(0, have.length - count));
+    await Promise.all([
+      ...surplus.map((e) => this.retire(e, 'provisioned concurrency lowered')),
+      ...Array.from({ length: Math.max(0, count - have.length) }, () => this.provisionOne(pool)),
+    ]);
+  }
+
+  /**
+   * A new configuration for a version ($LATEST after an update, a function created again): its
+   * environments retire (idle ones now, busy ones after their invoke); provisioned ones are replaced.
+   */
+  replaced(fn: FunctionVersion): void {
+    const pool = this.poolOf(fn);
+    pool.fn = fn;
+    for (const env of [...pool.envs]) {
+      if (env.state !== 'ShuttingDown' && env.state !== 'Terminated') void this.retire(env, 'function updated', env.provisioned);
+    }
+  }
+
+  /** The version was deleted: its environments retire and none is provisioned again. */
+  async removed(fn: FunctionVersion): Promise<void> {
+    const pool = this.poolOf(fn);
+    pool.provisionedRequested = 0;
+    await Promise.all([...pool.envs].map((e) => this.retire(e, 'function deleted')));
+  }
+
+  /** Retire one environment: shut down now when idle, else after its invoke; `keep` re-provisions it. */
+  private async retire(env: ExecutionEnvironment, reason: string, keep = false): Promise<void> {
+    if (!keep) env.provisioned = false;
+    env.retire = true;
+    // Idle: now. Invoking: release() lets it go. Initializing (provisioned): provisionOne does.
+    if (env.state === 'Idle') await this.shutdownEnvironment(env, reason);
   }
 
   private async provisionOne(pool: VersionPool): Promise<void> {
@@ -111,6 +144,13 @@ export class EnvironmentPool {
     const env = this.create(pool.fn, pool);
     const limitMs = Math.max(130_000, pool.fn.config.timeout * 1000);
     const r = await env.init({ type: 'provisioned-concurrency', phase: 'init', limitMs });
+    if (env.retire && !this.closed) {
+      // Retired while initialising: lowered or deleted (gone), or the function changed (start again).
+      await env.shutdown('retired during INIT');
+      const live = [...pool.envs].filter(countsAsProvisioned).length;
+      if (env.fn !== pool.fn && live < pool.provisionedRequested) await this.provisionOne(pool);
+      return;
+    }
     if (!r.ok || this.closed) {
       if (!r.ok) this.logger.warn({ fn: pool.fn.config.name, errorType: r.errorType }, 'provisioned concurrency INIT failed (FUNCTION_ERROR_INIT_FAILURE)');
       await env.shutdown(r.ok ? 'emulator stopping' : 'provisioned INIT failed');
@@ -208,4 +248,10 @@ export class EnvironmentPool {
     }
     return pool;
   }
+}
+
+/** Provisioned, or on its way to be (INIT with the provisioned-concurrency type), and not retiring. */
+function countsAsProvisioned(e: ExecutionEnvironment): boolean {
+  const starting = e.initType === 'provisioned-concurrency' && (e.state === 'Created' || e.state === 'Initializing');
+  return !e.retire && (e.provisioned || starting);
 }

@@ -1,8 +1,16 @@
-// The functions the emulator serves, and the resolution of an invoked name/ARN + qualifier to the
-// FunctionVersion that runs (and the ARN the runtime is told it was invoked as).
-import { functionNotFound } from '../errors.ts';
+// The functions the emulator serves ($LATEST, published versions, aliases) and the resolution of an
+// invoked name/ARN + qualifier to the FunctionVersion that runs (an alias picks by its weights) and
+// the ARN the runtime is told it was invoked as. Changes reach the environment pool through VersionRuntime.
+import { randomUUID } from 'node:crypto';
+import { functionNotFound, InvalidParameterValueException, ResourceConflictException, ValidationException } from '../errors.ts';
 import type { FunctionConfig, FunctionVersion } from '../model.ts';
-import { functionArn, parseFunctionRef } from './function-ref.ts';
+import { pickVersion } from './aliases.ts';
+import { type CodeFacts, CodeStore } from './code-store.ts';
+import { type AliasRecord, type FunctionEntry, newRecord, type VersionRecord } from './function-entry.ts';
+import { type FunctionRef, functionArn, parseFunctionRef, qualifierKind } from './function-ref.ts';
+
+/** The service model's pattern for operations on a whole function (no qualifier). */
+const UNQUALIFIED_PATTERN = '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)';
 
 export interface AccountContext {
   region: string;
@@ -15,47 +23,233 @@ export interface Resolved {
   invokedArn: string;
 }
 
+/** What the registry asks of the environments (the pool implements it; app.ts attaches it). */
+export interface VersionRuntime {
+  /** A new configuration for this version ($LATEST after an update): old environments retire. */
+  replaced(fn: FunctionVersion): void;
+  /** The version is gone: its environments retire and provisioned ones are not replaced. */
+  removed(fn: FunctionVersion): Promise<void>;
+  /** Keep exactly `count` provisioned environments for the version (0: none). */
+  provision(fn: FunctionVersion, count: number): Promise<void>;
+}
+
+/** A function and qualifier as a management operation names them. */
+export interface Target {
+  entry: FunctionEntry;
+  qualifier: string | undefined;
+  /** The record of $LATEST or of the version; for an alias, of its primary version. */
+  record: VersionRecord;
+  alias?: AliasRecord;
+}
+
 export class Registry {
-  private readonly byName = new Map<string, FunctionVersion>();
+  private readonly entries = new Map<string, FunctionEntry>();
+  private readonly parsed = new Map<string, FunctionRef>();
   readonly ctx: AccountContext;
+  readonly code: CodeStore;
+  runtime: VersionRuntime | undefined;
 
-  constructor(functions: FunctionConfig[], ctx: AccountContext) {
+  constructor(functions: FunctionConfig[], ctx: AccountContext, code: CodeStore = new CodeStore()) {
     this.ctx = ctx;
-    for (const config of functions) {
-      this.byName.set(config.name, { config, version: '$LATEST', arn: functionArn(config.name, ctx) });
-    }
+    this.code = code;
+    for (const config of functions) this.add(config);
   }
 
+  /** $LATEST of every function. */
   list(): FunctionVersion[] {
-    return [...this.byName.values()];
+    return [...this.entries.values()].map((e) => e.latest.fv);
   }
 
+  /** $LATEST of a function by name. */
   get(name: string): FunctionVersion | undefined {
-    return this.byName.get(name);
+    return this.entries.get(name)?.latest.fv;
   }
 
-  /** Successful resolutions by `name?qualifier`: the same few names are invoked over and over. */
-  private readonly resolved = new Map<string, Resolved>();
+  entry(name: string): FunctionEntry | undefined {
+    return this.entries.get(name);
+  }
 
-  /** Resolve the FunctionName path parameter and ?Qualifier, or throw AWS's error. */
-  resolve(rawName: string, queryQualifier: string | undefined): Resolved {
+  all(): FunctionEntry[] {
+    return [...this.entries.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  arn(name: string, qualifier?: string): string {
+    return functionArn(name, this.ctx, qualifier);
+  }
+
+  /** Parse the FunctionName path parameter and ?Qualifier (successful parses are cached). */
+  ref(rawName: string, queryQualifier: string | undefined, action?: string): FunctionRef {
     const key = queryQualifier === undefined ? rawName : `${rawName}?${queryQualifier}`;
-    let hit = this.resolved.get(key);
+    let hit = this.parsed.get(key);
     if (!hit) {
-      hit = this.resolveUncached(rawName, queryQualifier);
-      if (this.resolved.size >= 1000) this.resolved.clear();
-      this.resolved.set(key, hit);
+      hit = parseFunctionRef(rawName, queryQualifier, { ...this.ctx, action });
+      if (this.parsed.size >= 1000) this.parsed.clear();
+      this.parsed.set(key, hit);
     }
     return hit;
   }
 
-  private resolveUncached(rawName: string, queryQualifier: string | undefined): Resolved {
-    const { name, qualifier } = parseFunctionRef(rawName, queryQualifier, this.ctx);
-    const fn = this.byName.get(name);
-    // Published versions and aliases arrive with the versions issue; until then only $LATEST exists.
-    if (!fn || (qualifier !== undefined && qualifier !== '$LATEST')) {
-      throw functionNotFound(functionArn(name, this.ctx, qualifier ?? '$LATEST'));
+  /** Resolve the FunctionName path parameter and ?Qualifier for an invocation, or throw AWS's error. */
+  resolve(rawName: string, queryQualifier: string | undefined): Resolved {
+    const { name, qualifier } = this.ref(rawName, queryQualifier);
+    const entry = this.entries.get(name);
+    const notFound = () => functionNotFound(this.arn(name, qualifier ?? '$LATEST'));
+    if (!entry) throw notFound();
+    const base = entry.latest.fv.arn;
+    switch (qualifierKind(qualifier)) {
+      case 'latest':
+        return { fn: entry.latest.fv, invokedArn: qualifier ? `${base}:${qualifier}` : base };
+      case 'version': {
+        const v = entry.versions.get(qualifier!);
+        if (!v) throw notFound();
+        return { fn: v.fv, invokedArn: `${base}:${qualifier}` };
+      }
+      default: {
+        const alias = entry.aliases.get(qualifier!);
+        if (!alias) throw notFound();
+        const version = pickVersion(alias);
+        const fn = version === '$LATEST' ? entry.latest.fv : entry.versions.get(version)?.fv;
+        if (!fn) throw notFound();
+        // Asynchronous invocations through an alias follow the alias's own EventInvokeConfig.
+        const eic = alias.eventInvokeConfig;
+        const own = eic === fn.config.eventInvokeConfig ? fn : { ...fn, config: { ...fn.config, eventInvokeConfig: eic } };
+        return { fn: own, invokedArn: `${base}:${qualifier}` };
+      }
     }
-    return { fn, invokedArn: qualifier ? `${fn.arn}:${qualifier}` : fn.arn };
+  }
+
+  /**
+   * The function and qualifier a management operation names. Throws AWS's not-found error (with the
+   * qualifier when one was given) for an unknown function, version or alias.
+   */
+  target(rawName: string, queryQualifier: string | undefined): Target {
+    const { name, qualifier } = this.ref(rawName, queryQualifier, 'lambda:GetFunction');
+    const entry = this.entries.get(name);
+    const notFound = () => functionNotFound(this.arn(name, qualifier ?? '$LATEST'));
+    if (!entry) throw notFound();
+    switch (qualifierKind(qualifier)) {
+      case 'latest':
+        return { entry, qualifier, record: entry.latest };
+      case 'version': {
+        const record = entry.versions.get(qualifier!);
+        if (!record) throw notFound();
+        return { entry, qualifier, record };
+      }
+      default: {
+        const alias = entry.aliases.get(qualifier!);
+        const record = alias && (alias.functionVersion === '$LATEST' ? entry.latest : entry.versions.get(alias.functionVersion));
+        if (!alias || !record) throw notFound();
+        return { entry, qualifier, record, alias };
+      }
+    }
+  }
+
+  /** A function named without a qualifier (UpdateFunction*, PublishVersion, aliases...): its entry or 404. */
+  function(rawName: string, action?: string): FunctionEntry {
+    const { name, qualifier } = this.ref(rawName, undefined, action);
+    if (qualifier !== undefined) {
+      throw new ValidationException(`1 validation error detected: Value '${rawName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${UNQUALIFIED_PATTERN}`);
+    }
+    const entry = this.entries.get(name);
+    if (!entry) throw functionNotFound(this.arn(name));
+    return entry;
+  }
+
+  /** Layers the API can name, ARN → folder (the template's layers). */
+  readonly layers = new Map<string, string>();
+
+  /** The ARN shown for a layer folder: the template's, else `local:<folder>`. */
+  layerArn(dir: string): string {
+    for (const [arn, d] of this.layers) if (d === dir) return arn;
+    return `local:${dir}`;
+  }
+
+  /** CodeSha256 and CodeSize of a version's code. */
+  codeFacts(record: VersionRecord): CodeFacts {
+    return record.code ?? this.code.facts(record.fv.config.codeDir);
+  }
+
+  /** Adds a function ($LATEST only). Template functions and CreateFunction both come here. */
+  add(config: FunctionConfig, extra: Partial<VersionRecord> = {}, tags: Record<string, string> = {}): FunctionEntry {
+    if (this.entries.has(config.name)) throw new ResourceConflictException(`Function already exist: ${config.name}`);
+    const fv: FunctionVersion = { config, version: '$LATEST', arn: this.arn(config.name) };
+    const entry: FunctionEntry = {
+      name: config.name, latest: newRecord(fv, this.ctx.accountId, extra), versions: new Map(), lastVersion: 0,
+      aliases: new Map(), provisioned: new Map(), tags,
+    };
+    this.entries.set(config.name, entry);
+    this.runtime?.replaced(fv);
+    return entry;
+  }
+
+  /**
+   * Replaces $LATEST with a new configuration (UpdateFunctionCode / UpdateFunctionConfiguration):
+   * a new FunctionVersion, so running environments keep theirs and retire after their invoke.
+   */
+  updateLatest(entry: FunctionEntry, config: FunctionConfig, extra: Partial<VersionRecord> = {}): VersionRecord {
+    const old = entry.latest;
+    const fv: FunctionVersion = { config, version: '$LATEST', arn: old.fv.arn };
+    entry.latest = {
+      ...old, code: undefined, ...extra, fv, revisionId: randomUUID(), internalRevision: old.internalRevision + 1, lastModified: new Date(),
+    };
+    this.runtime?.replaced(fv);
+    return entry.latest;
+  }
+
+  /** Function-wide reserved concurrency: every version's configuration carries it. */
+  setReservedConcurrency(entry: FunctionEntry, value: number | undefined): void {
+    for (const r of [entry.latest, ...entry.versions.values()]) {
+      if (value === undefined) delete r.fv.config.reservedConcurrency;
+      else r.fv.config.reservedConcurrency = value;
+    }
+  }
+
+  /** Provisioned environments each version needs: its own setting plus those of the aliases pointing at it. */
+  async applyProvisioned(entry: FunctionEntry): Promise<void> {
+    const counts = new Map<string, number>();
+    for (const [qualifier, setting] of entry.provisioned) {
+      const version = entry.aliases.get(qualifier)?.functionVersion ?? qualifier;
+      counts.set(version, (counts.get(version) ?? 0) + setting.requested);
+    }
+    const records = [entry.latest, ...entry.versions.values()];
+    await Promise.all(records.map((r) => this.runtime?.provision(r.fv, counts.get(r.fv.version) ?? 0)));
+  }
+
+  /** DeleteFunction with a numeric qualifier. */
+  async deleteVersion(entry: FunctionEntry, version: string): Promise<void> {
+    const record = entry.versions.get(version);
+    if (!record) return;
+    entry.versions.delete(version);
+    entry.provisioned.delete(version);
+    await this.runtime?.removed(record.fv);
+  }
+
+  /** DeleteFunction: every version goes, with its environments and the code folders kept for it. */
+  async deleteFunction(entry: FunctionEntry): Promise<void> {
+    if (this.entries.get(entry.name) !== entry) return;
+    this.entries.delete(entry.name);
+    this.parsed.clear();
+    await Promise.all([entry.latest, ...entry.versions.values()].map((r) => this.runtime?.removed(r.fv)));
+    if (!this.entries.has(entry.name)) this.code.removeFunction(entry.name);
+  }
+
+  /** The EventInvokeConfig slot of a qualifier ($LATEST, a version or an alias). */
+  eventInvokeConfig(t: Target): FunctionConfig['eventInvokeConfig'] {
+    return t.alias ? t.alias.eventInvokeConfig : t.record.fv.config.eventInvokeConfig;
+  }
+
+  setEventInvokeConfig(t: Target, value: FunctionConfig['eventInvokeConfig']): void {
+    if (t.alias) t.alias.eventInvokeConfig = value;
+    else if (value === undefined) delete t.record.fv.config.eventInvokeConfig;
+    else t.record.fv.config.eventInvokeConfig = value;
+  }
+
+  /** Parameters a qualified name may not carry (concurrency, aliases...): AWS's message. */
+  static unqualifiedOnly(ref: FunctionRef): void {
+    if (ref.qualifier !== undefined) {
+      throw new InvalidParameterValueException(
+        'This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.',
+      );
+    }
   }
 }

@@ -16,7 +16,7 @@ const COMMON: Record<string, PropertyUse> = {
 const SERVERLESS: Record<string, PropertyUse> = {
   ...COMMON,
   CodeUri: 'used', InlineCode: 'used', ImageUri: 'used',
-  Events: 'later', AutoPublishAlias: 'later', ProvisionedConcurrencyConfig: 'used',
+  Events: 'later', AutoPublishAlias: 'used', ProvisionedConcurrencyConfig: 'used',
   EventInvokeConfig: 'used', DeadLetterQueue: 'used',
   Policies: 'ignored', Tracing: 'ignored', PermissionsBoundary: 'ignored', DeploymentPreference: 'ignored',
   FunctionUrlConfig: 'ignored', AssumeRolePolicyDocument: 'ignored', RolePath: 'ignored',

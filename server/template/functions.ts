@@ -194,6 +194,11 @@ export function buildFunction(input: FunctionInput, ctx: FunctionContext): Built
     }
     config.provisionedConcurrency = n;
   }
+  // AutoPublishAlias: kept in the stored properties; registry/template-versions.ts publishes and aliases.
+  const alias = get('AutoPublishAlias');
+  if (alias !== undefined && (typeof alias !== 'string' || !/^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/.test(alias))) {
+    fail('AutoPublishAlias', `AutoPublishAlias must be an alias name ([a-zA-Z0-9-_]+, not only digits); got ${JSON.stringify(alias)}`);
+  }
   const layerArns = get('Layers');
   if (layerArns !== undefined) {
     const layers = functionLayers(layerArns, {

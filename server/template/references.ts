@@ -1,5 +1,6 @@
 // What `Ref` and `Fn::GetAtt` give locally: pseudo parameters, template parameters, and the names,
-// URLs and ARNs of the resources ephemera knows (functions, queues, streams, tables, layers).
+// URLs and ARNs of the resources ephemera knows (functions, their versions and aliases, queues, streams,
+// tables, layers).
 
 export const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
 export type NoValue = typeof NO_VALUE;
@@ -7,6 +8,12 @@ export type NoValue = typeof NO_VALUE;
 export const STACK_NAME = 'ephemera';
 /** Stand-in for the creation time CloudFormation puts in a DynamoDB stream ARN. */
 export const STREAM_LABEL = '1970-01-01T00:00:00.000';
+
+/**
+ * The version number every published version of a template gets: a template deploys one
+ * configuration per function, and publishing an unchanged function returns the same version.
+ */
+export const PUBLISHED_VERSION = '1';
 
 export type RefResult = { ok: true; value: unknown } | { ok: false; reason: string };
 
@@ -61,8 +68,15 @@ export class References {
       return { ok: true, value };
     }
     const res = this.ctx.resources[name];
-    if (!res) return { ok: false, reason: `${name} is not defined in this template` };
+    if (!res) {
+      // SAM: `!Ref MyFunction.Alias` / `!Ref MyFunction.Version` of a function with AutoPublishAlias.
+      const dot = name.lastIndexOf('.');
+      const sam = dot > 0 ? this.autoPublished(name.slice(0, dot), name.slice(dot + 1)) : undefined;
+      return sam ?? { ok: false, reason: `${name} is not defined in this template` };
+    }
     if (FUNCTION_TYPES.has(res.Type)) return { ok: true, value: this.name(name) };
+    if (res.Type === 'AWS::Lambda::Version') return { ok: true, value: `${this.targetArn(name)}:${PUBLISHED_VERSION}` };
+    if (res.Type === 'AWS::Lambda::Alias') return { ok: true, value: `${this.targetArn(name)}:${this.ctx.propertyString(name, 'Name') ?? name}` };
     switch (res.Type) {
       case 'AWS::SQS::Queue': return { ok: true, value: this.queueUrl(name) };
       case 'AWS::Kinesis::Stream':
@@ -87,6 +101,11 @@ export class References {
       case 'AWS::DynamoDB::Table.StreamArn':
         return { ok: true, value: this.arn('dynamodb', `table/${name()}/stream/${STREAM_LABEL}`) };
       case 'AWS::Lambda::LayerVersion.LayerVersionArn': return this.ref(logicalId);
+      case 'AWS::Lambda::Version.Version': return { ok: true, value: PUBLISHED_VERSION };
+      case 'AWS::Lambda::Version.FunctionArn': return { ok: true, value: this.targetArn(logicalId) };
+      case 'AWS::Lambda::Alias.AliasArn': return this.ref(logicalId);
+      case 'Function.Alias':
+      case 'Function.Version': return this.autoPublished(logicalId, attribute) ?? { ok: false, reason: `${logicalId} has no AutoPublishAlias` };
     }
     return { ok: false, reason: `attribute ${attribute} of ${res.Type} is not known locally` };
   }
@@ -102,6 +121,23 @@ export class References {
       if (fifo === 'true') return `${logicalId}.fifo`;
     }
     return logicalId;
+  }
+
+  /** The unqualified ARN of the function a Version/Alias resource names (FunctionName: name or ARN). */
+  private targetArn(logicalId: string): string {
+    const given = this.ctx.propertyString(logicalId, 'FunctionName') ?? '';
+    const name = /(?:^|:function:)([a-zA-Z0-9-_]+)(?::[^:]*)?$/.exec(given)?.[1] ?? given;
+    return this.arn('lambda', `function:${name}`);
+  }
+
+  /** `Fn.Alias` / `Fn.Version` of an AWS::Serverless::Function with AutoPublishAlias (SAM's generated resources). */
+  private autoPublished(logicalId: string, what: string): RefResult | undefined {
+    const res = this.ctx.resources[logicalId];
+    if (res?.Type !== 'AWS::Serverless::Function' || (what !== 'Alias' && what !== 'Version')) return undefined;
+    const alias = this.ctx.propertyString(logicalId, 'AutoPublishAlias');
+    if (alias === undefined) return undefined;
+    const fn = this.arn('lambda', `function:${this.name(logicalId)}`);
+    return { ok: true, value: what === 'Alias' ? `${fn}:${alias}` : `${fn}:${PUBLISHED_VERSION}` };
   }
 
   queueUrl(logicalId: string): string {

@@ -724,7 +724,6 @@ Outputs:
       ': Globals.Function.Tracing: ignored locally',
       'FromS3: function skipped: CodeUri is an S3 location (s3://bucket/key.zip); only local directories can run',
       'FromS3Object: function skipped: CodeUri is an S3 location; only local directories can run',
-      'Fn: Properties.AutoPublishAlias: not yet supported by ephemera (ignored for now)',
       'Fn: Properties.Environment.Variables: AWS would reject this function: "Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: AWS_REGION"',
       'Fn: Properties.Events.Http: event source of type Api is not supported locally (ignored)',
       'Fn: Properties.LoggingConfig.ApplicationLogLevel: ignored locally',
