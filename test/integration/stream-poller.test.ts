@@ -3,7 +3,6 @@
 // OnFailure records, record age, partial batch failures and checkpoints, order under
 // parallelization, tumbling windows, filters and DynamoDB events. --time-scale keeps retries fast.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Queue, SendInput } from '../../pollers/sources/queue.ts';
 import { fixture, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
 
 const ACCOUNT = '000000000000';
@@ -13,7 +12,7 @@ const fnArn = (name: string) => `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${
 
 type Ev = { Records: Record<string, any>[]; [k: string]: any };
 let em: TestEmulator;
-/** OnFailure bodies: read back from the embedded queue when it exists, else from a capturing queue. */
+/** OnFailure records read back from the embedded queue so far. */
 let failures: () => Promise<Record<string, any>[]>;
 
 function events(fn: string, arn?: string): Ev[] {
@@ -32,30 +31,17 @@ const failuresFor = async (arn: string) => (await failures()).filter((f) => (f.K
 
 beforeAll(async () => {
   em = await startEmulator(fixture('templates/streams.yaml'), { timeScale: 0.01 });
-  const embedded = em.eph.queues.byArn(FAILURES);
-  if (embedded) {
-    const seen: Record<string, any>[] = [];
-    failures = async () => {
-      for (const m of await embedded.receive({ maxMessages: 10, waitTimeSeconds: 0 })) {
-        seen.push(JSON.parse(m.body));
-        await embedded.delete([m.receiptHandle]);
-      }
-      return seen;
-    };
-  } else {
-    // The embedded SQS engine is not wired yet: a queue that keeps what is sent to it.
-    const bodies: string[] = [];
-    const q: Queue = {
-      arn: FAILURES, name: 'stream-failures', fifo: false, visibilityTimeoutSeconds: async () => 30,
-      send: async (i: SendInput) => {
-        bodies.push(i.body);
-        return { messageId: String(bodies.length), md5OfMessageBody: '' };
-      },
-      receive: async () => [], delete: async () => {}, changeVisibility: async () => {},
-    };
-    em.eph.queueSources.push({ byArn: (arn) => (arn === FAILURES ? q : undefined) });
-    failures = async () => bodies.map((b) => JSON.parse(b));
-  }
+  // The OnFailure destination is the template's embedded SQS queue: records are read back from it.
+  const queue = em.eph.queues.byArn(FAILURES);
+  if (!queue) throw new Error(`the template's queue ${FAILURES} is not there`);
+  const seen: Record<string, any>[] = [];
+  failures = async () => {
+    for (const m of await queue.receive({ maxMessages: 10, waitTimeSeconds: 0 })) {
+      seen.push(JSON.parse(m.body));
+      await queue.delete([m.receiptHandle]);
+    }
+    return seen;
+  };
 });
 afterAll(async () => {
   expect(await em.stopChecked()).toEqual([]);
