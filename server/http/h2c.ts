@@ -15,19 +15,37 @@ export function acceptH2c(server: Server, handler: (req: IncomingMessage, res: S
   const http1 = server.listeners('connection') as ((socket: Socket) => void)[];
   server.removeAllListeners('connection');
   server.on('close', () => h2.close());
+  // Connections that have not sent enough to decide belong to neither server yet: closing closes
+  // them too (else server.close() waits for an idle preconnect forever), and one that ends first goes.
+  const undecided = new Set<Socket>();
+  const closeAll = server.closeAllConnections.bind(server);
+  server.closeAllConnections = () => {
+    for (const socket of undecided) socket.destroy();
+    undecided.clear();
+    closeAll();
+  };
   server.on('connection', (socket: Socket) => {
     let seen = Buffer.alloc(0);
+    undecided.add(socket);
+    const forget = (): void => {
+      if (undecided.delete(socket)) socket.destroy();
+    };
     const decide = (): void => {
       const chunk = socket.read() as Buffer | null;
       if (chunk) seen = Buffer.concat([seen, chunk]);
       const n = Math.min(seen.length, PREFACE.length);
       const isH2 = seen.subarray(0, n).equals(PREFACE.subarray(0, n));
       if (isH2 && seen.length < PREFACE.length && !socket.readableEnded) return; // wait for more bytes
+      undecided.delete(socket);
       socket.removeListener('readable', decide);
+      socket.removeListener('end', forget);
+      socket.removeListener('close', forget);
       socket.unshift(seen);
       if (isH2 && seen.length >= PREFACE.length) h2.emit('connection', socket);
       else for (const l of http1) l.call(server, socket);
     };
     socket.on('readable', decide);
+    socket.once('end', forget);
+    socket.once('close', forget);
   });
 }

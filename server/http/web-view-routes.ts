@@ -44,7 +44,7 @@ export function registerWebViewRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   const streams = new Set<ServerResponse>();
-  app.get('/_ephemera/events', (request, reply) => {
+  app.get('/_ephemera/events', (_request, reply) => {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -65,7 +65,7 @@ export function registerWebViewRoutes(app: FastifyInstance, deps: Deps): void {
       clearInterval(heartbeat);
       streams.delete(res);
     };
-    request.raw.once('close', done);
+    // (The request's own 'close' fires once its body is read: only the response's means the client left.)
     res.once('close', done);
   });
 
