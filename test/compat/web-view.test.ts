@@ -31,9 +31,10 @@ describe.skipIf(missing)('the web view', () => {
     await page.waitForSelector('#live[data-state="live"]', WAIT);
   }, 40_000);
 
+  let stopped = false;
   afterAll(async () => {
+    if (em && !stopped) await em.stop();
     await browser?.close();
-    if (em) expect(await em.stopChecked()).toEqual([]);
   });
 
   it('lists the template\'s functions and no environment yet', async () => {
@@ -98,6 +99,12 @@ describe.skipIf(missing)('the web view', () => {
       else await page.waitForSelector(`#${id}:has-text("none (this emulator has no such endpoint)")`, WAIT);
     }
     expect(pageErrors).toEqual([]);
+  });
+
+  it('does not keep the emulator from stopping (its event stream is open), and says it lost the connection', async () => {
+    stopped = true;
+    expect(await em.stopChecked()).toEqual([]);
+    await page.waitForSelector('#live[data-state="reconnecting"]', WAIT);
   });
 });
 
