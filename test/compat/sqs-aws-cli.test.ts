@@ -1,0 +1,116 @@
+// Debian's aws CLI 2.9 (/usr/bin/aws: SQS over the query protocol, XML answers) against the embedded
+// queues of a real emulator: the queue and message actions, FIFO, redrive, and AWS's error codes.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
+
+const AWS = '/usr/bin/aws';
+const missing = !existsSync(AWS);
+if (missing) console.warn(`aws CLI SQS tests skipped: ${AWS} is not installed (apt-get install awscli)`);
+
+/** The CLI's error line (it adds "(reached max retries: 0)" with AWS_MAX_ATTEMPTS=1). */
+const cliError = (code: string, op: string, message: string): RegExp =>
+  new RegExp(`An error occurred \\(${code.replaceAll('.', '\\.')}\\) when calling the ${op} operation( \\(reached max retries: 0\\))?: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+
+interface Run { code: number; stdout: string; stderr: string; json: () => Record<string, any> }
+
+describe.skipIf(missing)('aws sqs (query protocol)', () => {
+  let em: TestEmulator;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  const aws = (...args: string[]): Promise<Run> => new Promise((resolve) => {
+    execFile(AWS, ['sqs', ...args, '--endpoint-url', em.url, '--output', 'json'], { env, cwd: dir, timeout: 60_000, encoding: 'utf8' }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr, json: () => (stdout.trim() ? JSON.parse(stdout) : {}) });
+    });
+  });
+  const url = (name: string): string => `${em.url}/000000000000/${name}`;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ephemera-sqs-cli-'));
+    env = {
+      PATH: '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8',
+      AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+      AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true', AWS_MAX_ATTEMPTS: '1',
+    };
+    em = await startEmulator(fixture('templates/sqs-queues.yaml'));
+  });
+  afterAll(async () => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (em) await em.stop(); // no functions in this template: no worker processes
+  });
+
+  it('manages queues: create, url, list, attributes, tags, delete', async () => {
+    const created = await aws('create-queue', '--queue-name', 'cli-1', '--attributes', 'VisibilityTimeout=7,DelaySeconds=0', '--tags', 'team=a');
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.json().QueueUrl).toBe(url('cli-1'));
+    expect((await aws('get-queue-url', '--queue-name', 'cli-1')).json().QueueUrl).toBe(url('cli-1'));
+    expect((await aws('list-queues', '--queue-name-prefix', 'tpl-')).json().QueueUrls).toEqual([url('tpl-dlq'), url('tpl-unused'), url('tpl-work')]);
+    const set = await aws('set-queue-attributes', '--queue-url', url('cli-1'), '--attributes', 'MessageRetentionPeriod=120');
+    expect(set.code, set.stderr).toBe(0);
+    const attrs = (await aws('get-queue-attributes', '--queue-url', url('cli-1'), '--attribute-names', 'All')).json().Attributes;
+    expect(attrs).toMatchObject({ VisibilityTimeout: '7', MessageRetentionPeriod: '120', QueueArn: 'arn:aws:sqs:us-east-1:000000000000:cli-1' });
+    const redrive = (await aws('get-queue-attributes', '--queue-url', url('tpl-work'), '--attribute-names', 'RedrivePolicy')).json().Attributes;
+    expect(JSON.parse(redrive.RedrivePolicy)).toEqual({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:tpl-dlq', maxReceiveCount: 2 });
+    expect((await aws('tag-queue', '--queue-url', url('cli-1'), '--tags', 'env=dev')).code).toBe(0);
+    expect((await aws('list-queue-tags', '--queue-url', url('cli-1'))).json().Tags).toEqual({ team: 'a', env: 'dev' });
+    expect((await aws('delete-queue', '--queue-url', url('cli-1'))).code).toBe(0);
+    const gone = await aws('get-queue-url', '--queue-name', 'cli-1');
+    expect(gone.code).not.toBe(0);
+    expect(gone.stderr).toMatch(cliError('AWS.SimpleQueueService.NonExistentQueue', 'GetQueueUrl', 'The specified queue does not exist for this wsdl version.'));
+    const bad = await aws('create-queue', '--queue-name', 'badvt', '--attributes', 'VisibilityTimeout=99999');
+    expect(bad.stderr).toMatch(cliError('InvalidAttributeValue', 'CreateQueue', 'Invalid value for the parameter VisibilityTimeout.'));
+  });
+
+  it('sends, receives and deletes messages, single and batched, with XML-escaped bodies', async () => {
+    const q = (await aws('create-queue', '--queue-name', 'cli-msg')).json().QueueUrl as string;
+    const body = 'quote " amp & lt < gt > apos \' done';
+    const sent = await aws('send-message', '--queue-url', q, '--message-body', body,
+      '--message-attributes', '{"Author":{"DataType":"String","StringValue":"John Grisham"},"Title":{"DataType":"String","StringValue":"The Whistler"},"WeeksOn":{"DataType":"Number","StringValue":"6"}}');
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.json().MD5OfMessageAttributes).toBe('d25a6aea97eb8f585bfa92d314504a92');
+    const batch = await aws('send-message-batch', '--queue-url', q, '--entries',
+      '[{"Id":"a","MessageBody":"one"},{"Id":"b","MessageBody":"two"},{"Id":"c","MessageBody":"three","DelaySeconds":901}]');
+    expect(batch.json().Successful.map((s: { Id: string }) => s.Id)).toEqual(['a', 'b']);
+    expect(batch.json().Failed).toEqual([{ Id: 'c', SenderFault: true, Code: 'InvalidParameterValue', Message: 'Value 901 for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.' }]);
+    const got = (await aws('receive-message', '--queue-url', q, '--max-number-of-messages', '10', '--attribute-names', 'All', '--message-attribute-names', 'All')).json().Messages;
+    expect(got.map((m: { Body: string }) => m.Body)).toEqual([body, 'one', 'two']);
+    expect(got[0].MessageAttributes.WeeksOn).toEqual({ DataType: 'Number', StringValue: '6' });
+    expect(got[0].Attributes.ApproximateReceiveCount).toBe('1');
+    expect((await aws('delete-message', '--queue-url', q, '--receipt-handle', got[0].ReceiptHandle)).code).toBe(0);
+    const cv = await aws('change-message-visibility', '--queue-url', q, '--receipt-handle', got[1].ReceiptHandle, '--visibility-timeout', '0');
+    expect(cv.code, cv.stderr).toBe(0);
+    const del = await aws('delete-message-batch', '--queue-url', q, '--entries', JSON.stringify([{ Id: 'x', ReceiptHandle: got[2].ReceiptHandle }, { Id: 'y', ReceiptHandle: 'garbage' }]));
+    expect(del.json().Successful).toEqual([{ Id: 'x' }]);
+    expect(del.json().Failed[0]).toMatchObject({ Id: 'y', Code: 'ReceiptHandleIsInvalid' });
+    const again = (await aws('receive-message', '--queue-url', q, '--attribute-names', 'ApproximateReceiveCount')).json().Messages;
+    expect(again.map((m: { Body: string; Attributes: Record<string, string> }) => [m.Body, m.Attributes.ApproximateReceiveCount])).toEqual([['one', '2']]);
+    expect((await aws('purge-queue', '--queue-url', q)).code).toBe(0);
+    const purge = await aws('purge-queue', '--queue-url', q);
+    expect(purge.stderr).toMatch(cliError('AWS.SimpleQueueService.PurgeQueueInProgress', 'PurgeQueue', 'Only one PurgeQueue operation on cli-msg is allowed every 60 seconds.'));
+    const tooMany = await aws('receive-message', '--queue-url', q, '--max-number-of-messages', '11');
+    expect(tooMany.stderr).toMatch(cliError('InvalidParameterValue', 'ReceiveMessage', 'Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.'));
+  });
+
+  it('FIFO order, dedup and redrive work from the CLI too', async () => {
+    const q = url('Ordered.fifo');
+    for (const b of ['c1', 'c2', 'c1']) {
+      const r = await aws('send-message', '--queue-url', q, '--message-body', b, '--message-group-id', 'cli');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json().SequenceNumber).toMatch(/^\d{20,}$/);
+    }
+    const got = (await aws('receive-message', '--queue-url', q, '--max-number-of-messages', '10', '--attribute-names', 'All')).json().Messages;
+    expect(got.map((m: { Body: string }) => m.Body)).toEqual(['c1', 'c2']);
+    expect(got[0].Attributes.MessageGroupId).toBe('cli');
+    const sent = (await aws('send-message', '--queue-url', url('tpl-work'), '--message-body', 'to the dlq')).json();
+    for (let i = 0; i < 2; i++) expect((await aws('receive-message', '--queue-url', url('tpl-work'), '--visibility-timeout', '0')).json().Messages).toHaveLength(1);
+    expect((await aws('receive-message', '--queue-url', url('tpl-work'))).stdout.trim()).toBe('');
+    const dead = (await aws('receive-message', '--queue-url', url('tpl-dlq'), '--attribute-names', 'All')).json().Messages;
+    expect(dead[0].MessageId).toBe(sent.MessageId);
+    expect(dead[0].Attributes.DeadLetterQueueSourceArn).toBe('arn:aws:sqs:us-east-1:000000000000:tpl-work');
+  });
+});
