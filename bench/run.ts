@@ -1,9 +1,10 @@
-// `npm run bench`: warm invoke, cold start, memory per idle environment and hot reload, one after the other,
+// `npm run bench`: warm invoke, cold start, memory per idle environment, hot reload and SQS end to end, one after the other,
 // each table printed as soon as it is measured. Bounded (about a minute on 2 cores), loopback only.
 import { coldStart } from './cold-start.ts';
 import { hotReload } from './hot-reload.ts';
 import { checkNoLeftovers, machine } from './lib.ts';
 import { memoryPerEnv } from './memory-per-env.ts';
+import { sqsE2e } from './sqs-e2e.ts';
 import { warmInvoke } from './warm-invoke.ts';
 
 const t0 = performance.now();
@@ -12,5 +13,6 @@ console.log(`${await warmInvoke()}\n`);
 console.log(`${await coldStart()}\n`);
 console.log(await memoryPerEnv());
 console.log(`\n${await hotReload()}`);
+console.log(`\n${await sqsE2e()}`);
 console.log(`\n(whole run ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 checkNoLeftovers('bench');

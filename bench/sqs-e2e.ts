@@ -48,7 +48,7 @@ export async function sqsE2e(cfg: SqsBenchConfig = SQS_DEFAULTS): Promise<string
       const seen = new Promise<number>((resolve) => {
         waiter = resolve;
       });
-      await sqs.send(new SendMessageCommand({ QueueUrl: latencyUrl, MessageBody: `${Date.now()}:lat` }));
+      await sqs.send(new SendMessageCommand({ QueueUrl: latencyUrl, MessageBody: `${performance.timeOrigin + performance.now()}:lat` }));
       const l = await seen;
       if (i > 0) lat.push(l);
     }
@@ -71,18 +71,37 @@ export async function sqsE2e(cfg: SqsBenchConfig = SQS_DEFAULTS): Promise<string
     const deadline = Date.now() + 120_000;
     while (records < cfg.messages && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const seconds = (lastAt - t0) / 1000;
+    const sent = records;
     const mapping = eph.esm.list().find((r) => r.config.eventSourceArn.endsWith(':bench-e2e'))!;
     const c = eph.esm.status(mapping)?.counters ?? {};
+
+    // Draining a backlog: the same number of messages queued first, then the mapping enabled.
+    const backlogUrl = await url('bench-backlog');
+    next = 0;
+    const fill = async (): Promise<void> => {
+      while (next < cfg.messages) {
+        const start = next;
+        next += 10;
+        const entries = Array.from({ length: Math.min(10, cfg.messages - start) }, (_, j) => ({ Id: String(j), MessageBody: `0:${start + j}` }));
+        await sqs.send(new SendMessageBatchCommand({ QueueUrl: backlogUrl, Entries: entries }));
+      }
+    };
+    await Promise.all(Array.from({ length: cfg.senders }, fill));
+    records = 0;
+    const backlog = eph.esm.list().find((r) => r.config.eventSourceArn.endsWith(':bench-backlog'))!;
+    const t1 = performance.now();
+    await eph.esm.update(backlog.config.uuid, { Enabled: true });
+    const deadline2 = Date.now() + 120_000;
+    while (records < cfg.messages && Date.now() < deadline2) await new Promise((r) => setTimeout(r, 20));
+    const drained = records;
+    const drainSeconds = (lastAt - t1) / 1000;
+    const cb = eph.esm.status(eph.esm.get(backlog.config.uuid))?.counters ?? {};
     const s = stats(lat);
     return [
       `SQS end to end (AWS SDK SendMessageBatch → embedded queue → poller → handler), batch size 10, ${cfg.senders} senders:`,
-      table(['measure', 'value'], [
-        ['messages', `${records} of ${cfg.messages}`],
-        ['sent in (s)', sentIn.toFixed(2)],
-        ['handled in (s)', seconds.toFixed(2)],
-        ['messages/s end to end', (records / seconds).toFixed(0)],
-        ['invocations (mean batch)', `${c.batches} (${(records / (c.batches || 1)).toFixed(1)})`],
-        ['max concurrent pollers', String(c.maxPollers)],
+      table(['case', 'messages', 'seconds', 'messages/s', 'invocations (mean batch)', 'max pollers'], [
+        [`sending while polling (sent in ${sentIn.toFixed(2)} s)`, `${sent}`, seconds.toFixed(2), (sent / seconds).toFixed(0), `${c.batches} (${(sent / (c.batches || 1)).toFixed(1)})`, String(c.maxPollers)],
+        ['draining a backlog (mapping enabled after sending)', `${drained}`, drainSeconds.toFixed(2), (drained / drainSeconds).toFixed(0), `${cb.batches} (${(drained / (cb.batches || 1)).toFixed(1)})`, String(cb.maxPollers)],
       ]),
       '',
       `Poll latency at low load (send → handler start, one message at a time, ${s.n} samples, ms):`,
