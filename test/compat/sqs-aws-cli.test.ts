@@ -17,7 +17,7 @@ const cliError = (code: string, op: string, message: string): RegExp =>
 
 interface Run { code: number; stdout: string; stderr: string; json: () => Record<string, any> }
 
-describe.skipIf(missing)('aws sqs (query protocol)', () => {
+describe.skipIf(missing)('aws sqs (query protocol)', { timeout: 120_000 }, () => {
   let em: TestEmulator;
   let dir: string;
   let env: NodeJS.ProcessEnv;
