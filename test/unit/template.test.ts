@@ -295,10 +295,9 @@ Resources:
     expect(t.resources?.Table.Properties).toEqual({ TableName: 'orders-dev', StreamSpecification: { StreamViewType: 'NEW_IMAGE' } });
     expect(t.resources?.Bucket).toBeUndefined();
     expect(messages(t)).toEqual(expect.arrayContaining([
-      'Queue: AWS::SQS::Queue is not yet supported by ephemera (ignored for now)',
       'Bucket: AWS::S3::Bucket is not supported locally (ignored)',
     ]));
-    expect(messages(t).filter((m) => m.startsWith('Stream:') || m.startsWith('Table:'))).toEqual([]);
+    expect(messages(t).filter((m) => m.startsWith('Stream:') || m.startsWith('Table:') || m.startsWith('Queue:'))).toEqual([]);
     expect(t.resources?.Stream.Properties).toEqual({ Name: 'clicks', ShardCount: 1 });
   });
 
@@ -735,7 +734,6 @@ Outputs:
       'Image: function skipped: container image functions are not supported locally',
       'Inline: function skipped: Code.ZipFile (inline code) is not supported locally; put the code in a directory and set Code to its path',
       'Java: Properties.Runtime: runtime java21 is not supported by ephemera; invoking this function will fail',
-      'Queue: AWS::SQS::Queue is not yet supported by ephemera (ignored for now)',
       "Zipped: function skipped: CodeUri 'package.zip' is a file; only code directories are supported locally (not .zip or .jar packages)",
     ].sort());
     expect(t.warnings.find((w) => w.message.startsWith('Properties.Role'))?.line).toBe(18);
@@ -792,7 +790,6 @@ Outputs:
     expect(messages(t)).toEqual([
       ': Extra: not a template section; ignored',
       ': Transform: transform "AWS::LanguageExtensions" is not applied locally',
-      'Q: AWS::SQS::Queue is not yet supported by ephemera (ignored for now)',
     ]);
   });
 });
