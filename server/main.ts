@@ -17,7 +17,7 @@ const USAGE = `usage: ephemera start [--template template.yaml] [--port 3001] [-
                      [--max-concurrency 1000]
                      [--region us-east-1] [--account-id 000000000000] [--log-level info]
                      [--watch] [--env-vars env.json] [--parameter-overrides "Key=Value ..."]
-                     [--debug <function>] [--debug-port 9229]
+                     [--debug <function>] [--debug-port 9229] [--data-dir dir]
        ephemera invoke <function> [--event file.json | --event -] [start flags]
 Every flag can also be set as EPHEMERA_<FLAG> (e.g. EPHEMERA_PORT=3001).`;
 
