@@ -1,0 +1,99 @@
+// The event source mapping API with real clients: Debian's aws CLI (create, get, list, delete and
+// AWS's errors) and the AWS SDK v3 Lambda client (update), on a queue created with the SDK's SQS
+// client; the mapping really polls (the function runs) and really stops when disabled.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetEventSourceMappingCommand, LambdaClient, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
+import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor, type TestEmulator } from '../helpers/emulator.ts';
+import { startCompatEmulator, stopAndCheckOrphans } from './helpers.ts';
+
+const AWS = '/usr/bin/aws';
+const missing = !existsSync(AWS);
+if (missing) console.warn(`event source mapping CLI tests skipped: ${AWS} is not installed (apt-get install awscli)`);
+const QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:esm-api-q';
+const credentials = { accessKeyId: 'x', secretAccessKey: 'y' };
+
+describe.skipIf(missing)('event source mapping API (aws CLI and SDK)', () => {
+  let em: TestEmulator;
+  let dir: string;
+  let lambda: LambdaClient;
+  let sqs: SQSClient;
+  let queueUrl: string;
+  let uuid: string;
+
+  const aws = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => new Promise((resolve) => {
+    const env = {
+      PATH: '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y',
+      AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+      AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true', AWS_MAX_ATTEMPTS: '1',
+    };
+    execFile(AWS, ['lambda', ...args, '--endpoint-url', em.url, '--output', 'json'], { env, cwd: dir, timeout: 30_000, encoding: 'utf8' }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+    });
+  });
+  const runs = () => em.lines.filter((l) => l.fn === 'echo' && l.text.startsWith('START RequestId:')).length;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ephemera-esm-cli-'));
+    em = await startCompatEmulator();
+    lambda = new LambdaClient({ endpoint: em.url, region: 'us-east-1', credentials });
+    sqs = new SQSClient({ endpoint: em.url, region: 'us-east-1', credentials });
+    queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'esm-api-q' }))).QueueUrl!;
+  });
+  afterAll(async () => {
+    lambda?.destroy();
+    sqs?.destroy();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (em) await stopAndCheckOrphans(em);
+  });
+
+  it('creates a mapping (202 Creating) that then polls the queue', async () => {
+    const r = await aws(['create-event-source-mapping', '--function-name', 'echo', '--event-source-arn', QUEUE_ARN, '--batch-size', '5']);
+    expect(r.stderr).toBe('');
+    const created = JSON.parse(r.stdout);
+    expect(created).toMatchObject({ State: 'Creating', BatchSize: 5, EventSourceArn: QUEUE_ARN, FunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:echo' });
+    uuid = created.UUID;
+    const before = runs();
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"via":"esm"}' }));
+    await waitFor(() => runs() > before, 15_000);
+    const got = JSON.parse((await aws(['get-event-source-mapping', '--uuid', uuid])).stdout);
+    expect(got).toMatchObject({ UUID: uuid, State: 'Enabled', StateTransitionReason: 'USER_INITIATED' });
+    const listed = JSON.parse((await aws(['list-event-source-mappings', '--function-name', 'echo'])).stdout);
+    expect(listed.EventSourceMappings.map((m: { UUID: string }) => m.UUID)).toEqual([uuid]);
+  });
+
+  it("answers AWS's errors: unknown function, duplicate, missing queue", async () => {
+    const nofn = await aws(['create-event-source-mapping', '--function-name', 'nope', '--event-source-arn', QUEUE_ARN]);
+    expect(nofn.code).not.toBe(0);
+    expect(nofn.stderr).toMatch(/\(InvalidParameterValueException\) when calling the CreateEventSourceMapping operation( \(reached max retries: 0\))?: Function does not exist/);
+    const dup = await aws(['create-event-source-mapping', '--function-name', 'echo', '--event-source-arn', QUEUE_ARN]);
+    expect(dup.stderr).toContain('(ResourceConflictException)');
+    expect(dup.stderr).toContain(`Please update or delete the existing mapping with UUID ${uuid}`);
+    const noq = await aws(['create-event-source-mapping', '--function-name', 'echo', '--event-source-arn', `${QUEUE_ARN}-missing`]);
+    expect(noq.stderr).toContain('AWS.SimpleQueueService.NonExistentQueue');
+  });
+
+  it('disables with UpdateEventSourceMapping (SDK): messages then stay in the queue', async () => {
+    const updated = await lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: false }));
+    expect(updated.State).toBe('Updating');
+    await waitFor(async () => (await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State === 'Disabled', 5000);
+    const before = runs();
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"via":"disabled"}' }));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(runs()).toBe(before);
+    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    expect(attrs.Attributes?.ApproximateNumberOfMessages).toBe('1');
+  });
+
+  it('deletes (202 Deleting); the mapping is then gone', async () => {
+    const del = await aws(['delete-event-source-mapping', '--uuid', uuid]);
+    expect(JSON.parse(del.stdout)).toMatchObject({ UUID: uuid, State: 'Deleting' });
+    const gone = await aws(['get-event-source-mapping', '--uuid', uuid]);
+    expect(gone.code).not.toBe(0);
+    expect(gone.stderr).toMatch(/\(ResourceNotFoundException\) when calling the GetEventSourceMapping operation( \(reached max retries: 0\))?: The resource you requested does not exist\./);
+  });
+});
