@@ -54,6 +54,11 @@ export function registerEsmRoutes(app: FastifyInstance, esm: EsmManager, registr
   app.get<ListRoute>(BASE, list);
   app.get<ListRoute>(`${BASE}/`, list);
 
+  // Emulator view: every mapping with where it came from and its poller's counters.
+  app.get('/_ephemera/event-source-mappings', async () => ({
+    mappings: esm.list().map((r) => ({ ...shape(r), Origin: r.origin, Counters: esm.status(r)?.counters ?? {} })),
+  }));
+
   type OneRoute = { Params: { UUID: string } };
   app.get<OneRoute>(`${BASE}/:UUID`, async (request) => shape(await run(() => esm.get(request.params.UUID))));
   app.put<OneRoute>(`${BASE}/:UUID`, async (request, reply) => {

@@ -162,6 +162,12 @@ describe('Update, List, Delete', () => {
     expect(page2.body.NextMarker).toBeUndefined();
   });
 
+  it('shows every mapping with its origin under /_ephemera/event-source-mappings', async () => {
+    const res = await call('GET', '/_ephemera/event-source-mappings');
+    expect(res.body.mappings.length).toBe(3);
+    expect(res.body.mappings[0]).toMatchObject({ Origin: 'api', Counters: {} });
+  });
+
   it('deletes with 202 Deleting, then answers 404', async () => {
     const { body } = await call('GET', `/2015-03-31/event-source-mappings/?EventSourceArn=${encodeURIComponent(STREAM)}`);
     const uuid = body.EventSourceMappings[0].UUID;
