@@ -135,8 +135,9 @@ export class EmbeddedQueue implements Queue {
       if (this.redrive && m.receiveCount + 1 > this.redrive.maxReceiveCount) {
         const dlq = this.host.queueByArn(this.redrive.deadLetterTargetArn);
         if (dlq && dlq !== this) {
-          this.remove(m, true);
+          // DLQ first: a crash in between leaves the message in both queues, never in neither.
           dlq.acceptDeadLetter(m, this.arn);
+          this.remove(m, true);
           continue;
         }
       }

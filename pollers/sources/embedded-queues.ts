@@ -13,6 +13,8 @@ export interface EmbeddedQueuesOptions {
   /** Persist under `<dataDir>/sqs/`; in memory when absent. */
   dataDir?: string;
   now?: () => number;
+  /** Journal growth that triggers a rewrite at run time (default 64 MiB). */
+  compactAfterBytes?: number;
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,80}$/;
@@ -35,14 +37,17 @@ export class EmbeddedQueues implements QueueDirectory {
     this.host = {
       now: this.now,
       queueByArn: (arn) => this.byArn(arn),
-      journal: (record, sync) => sink.append(record, sync),
+      journal: (record, sync) => {
+        sink.append(record, sync);
+        if (sink.wantsCompaction?.()) sink.rewrite?.(this.snapshot());
+      },
     };
     if (opts.dataDir) {
       for (const r of readJournal(opts.dataDir)) this.replay(r);
       for (const q of this.queues.values()) {
         for (const m of q.messages.values()) if (m.receiveCount > 0 && m.visibleAt > this.now()) m.visibleAt = this.now();
       }
-      sink = new FileJournal(opts.dataDir, this.snapshot());
+      sink = new FileJournal(opts.dataDir, this.snapshot(), opts.compactAfterBytes);
     }
     this.sink = sink;
   }

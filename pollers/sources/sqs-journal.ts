@@ -20,6 +20,9 @@ export type JournalRecord =
 /** Where records go: nowhere (in memory) or a journal file. */
 export interface JournalSink {
   append(record: JournalRecord, sync: boolean): void;
+  /** True when the journal has grown enough that rewriting it (`rewrite`) is worth it. */
+  wantsCompaction?(): boolean;
+  rewrite?(records: JournalRecord[]): void;
   /** Runs `fn` with fsyncs deferred to its end (one fsync for a whole batch request). */
   batch<T>(fn: () => T): T;
   close(): void;
@@ -66,38 +69,67 @@ function serialise(r: JournalRecord): string {
   }) + '\n';
 }
 
+/** The journal is rewritten at run time once it has grown by this much (and by more than its compacted size). */
+export const COMPACT_AFTER_BYTES = 64 * 1024 * 1024;
+
 export class FileJournal implements JournalSink {
-  private fd: number;
+  private fd = -1;
   private batching = 0;
   private dirty = false;
+  private readonly dir: string;
+  private compactedBytes = 0;
+  private appendedBytes = 0;
 
   /** Rewrites the journal as `records` (the compacted state), then keeps appending to it. */
-  constructor(dataDir: string, records: JournalRecord[]) {
-    const dir = join(dataDir, 'sqs');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'journal.jsonl');
+  private readonly compactAfter: number;
+
+  constructor(dataDir: string, records: JournalRecord[], compactAfterBytes = COMPACT_AFTER_BYTES) {
+    this.compactAfter = compactAfterBytes;
+    this.dir = join(dataDir, 'sqs');
+    mkdirSync(this.dir, { recursive: true });
+    this.rewrite(records);
+  }
+
+  /** Replaces the journal with `records` (temp file, fsync, rename, fsync of the folder). */
+  rewrite(records: JournalRecord[]): void {
+    const file = join(this.dir, 'journal.jsonl');
     const tmp = `${file}.tmp`;
     const fd = openSync(tmp, 'w');
+    let bytes = 0;
     const chunk: string[] = [];
+    const flush = (): void => {
+      const text = chunk.splice(0).join('');
+      bytes += Buffer.byteLength(text);
+      writeSync(fd, text);
+    };
     for (const r of records) {
       chunk.push(serialise(r));
-      if (chunk.length >= 1000) writeSync(fd, chunk.splice(0).join(''));
+      if (chunk.length >= 1000) flush();
     }
-    if (chunk.length) writeSync(fd, chunk.join(''));
+    flush();
     fdatasyncSync(fd);
     closeSync(fd);
     renameSync(tmp, file);
-    const dirFd = openSync(dir, 'r');
+    const dirFd = openSync(this.dir, 'r');
     try {
       fdatasyncSync(dirFd);
     } finally {
       closeSync(dirFd);
     }
+    if (this.fd >= 0) closeSync(this.fd);
     this.fd = openSync(file, 'a');
+    this.compactedBytes = bytes;
+    this.appendedBytes = 0;
+  }
+
+  wantsCompaction(): boolean {
+    return this.batching === 0 && this.appendedBytes > this.compactAfter && this.appendedBytes > this.compactedBytes;
   }
 
   append(record: JournalRecord, sync: boolean): void {
-    writeSync(this.fd, serialise(record));
+    const line = serialise(record);
+    this.appendedBytes += line.length;
+    writeSync(this.fd, line);
     if (!sync) return;
     if (this.batching > 0) this.dirty = true;
     else fdatasyncSync(this.fd);

@@ -29,7 +29,7 @@ async function drain(sqs: SQSClient, url: string): Promise<{ body: string; count
   for (;;) {
     const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 300, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
     if (!got.Messages) return out;
-    for (const m of got.Messages) out.push({ body: m.Body!, count: m.Attributes!.ApproximateReceiveCount });
+    for (const m of got.Messages) out.push({ body: m.Body!, count: m.Attributes!.ApproximateReceiveCount! });
   }
 }
 

@@ -1,6 +1,6 @@
 // The embedded SQS engine without HTTP: visibility, delays, redrive, FIFO groups and dedup, retention,
 // long polling, checksums and the journal, with an injected clock where time matters.
-import { mkdtempSync, rmSync, appendFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -268,5 +268,22 @@ describe('journal', () => {
     expect(c.byName('p.fifo')!.counts().visible).toBe(2);
     expect(c.byName('dlq.fifo')).toBeDefined();
     c.close();
+  });
+
+  it('rewrites itself while running once it has grown, keeping the state', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sqs-journal-'));
+    dirs.push(dir);
+    const a = new EmbeddedQueues({ region: 'us-east-1', accountId: '000000000000', now, dataDir: dir, compactAfterBytes: 20_000 });
+    const q = a.create('churn');
+    for (let i = 0; i < 300; i++) {
+      await q.send({ body: `m${i}` });
+      const [m] = await q.receive(one);
+      if (i % 100 !== 0) await q.delete([m.receiptHandle]);
+    }
+    expect(statSync(join(dir, 'sqs', 'journal.jsonl')).size).toBeLessThan(30_000);
+    a.close();
+    const b = make(dir);
+    expect((await b.byName('churn')!.receive(ten)).map((m) => m.body)).toEqual(['m0', 'm100', 'm200']);
+    b.close();
   });
 });
