@@ -1,0 +1,102 @@
+// The SQS wire handlers without a server: query parameter flattening, XML escaping and shapes, and
+// malformed requests on both protocols answered with AWS-shaped 4xx errors (never a 500 or a crash).
+import { describe, expect, it } from 'vitest';
+import { EmbeddedQueues } from '../../pollers/sources/embedded-queues.ts';
+import { sqsJsonHandler } from '../../pollers/wire/sqs-json.ts';
+import { sqsQueryHandler, toJsonShape, unflatten } from '../../pollers/wire/sqs-query.ts';
+import { escapeXml, renderResult } from '../../pollers/wire/sqs-xml.ts';
+
+const internal: unknown[] = [];
+const setup = () => {
+  const queues = new EmbeddedQueues({ region: 'us-east-1', accountId: '000000000000' });
+  queues.create('w');
+  return { queues, json: sqsJsonHandler(queues, (e) => internal.push(e)), query: sqsQueryHandler(queues, (e) => internal.push(e)) };
+};
+const URL_ = 'http://localhost:3001/000000000000/w';
+const jsonReq = (action: string, body: string) => ({
+  method: 'POST', url: '/', headers: { host: 'localhost:3001', 'x-amz-target': `AmazonSQS.${action}`, 'content-type': 'application/x-amz-json-1.0' }, body: Buffer.from(body),
+});
+const queryReq = (body: string, url = '/') => ({
+  method: 'POST', url, headers: { host: 'localhost:3001', 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.from(body),
+});
+
+describe('query protocol parameters', () => {
+  it('turns flattened lists and maps into the JSON shapes', () => {
+    const params = new URLSearchParams([
+      ['QueueUrl', 'u'], ['SendMessageBatchRequestEntry.2.Id', 'b'], ['SendMessageBatchRequestEntry.1.Id', 'a'],
+      ['SendMessageBatchRequestEntry.1.MessageAttribute.1.Name', 'k'], ['SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.DataType', 'String'],
+      ['SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.StringValue', 'v'], ['Attribute.1.Name', 'VisibilityTimeout'],
+      ['Attribute.1.Value', '5'], ['AttributeName.1', 'All'], ['Tag.1.Key', 't'], ['Tag.1.Value', 'x'], ['TagKey.1', 'old'],
+    ]);
+    expect(toJsonShape(unflatten(params))).toEqual({
+      QueueUrl: 'u',
+      Entries: [{ Id: 'a', MessageAttributes: { k: { DataType: 'String', StringValue: 'v' } } }, { Id: 'b' }],
+      Attributes: { VisibilityTimeout: '5' }, AttributeNames: ['All'], tags: { t: 'x' }, Tags: { t: 'x' }, TagKeys: ['old'],
+    });
+  });
+
+  it('answers on a queue URL path without QueueUrl, in XML with escaped text', async () => {
+    const { query } = setup();
+    const sent = await query(queryReq('Action=SendMessage&MessageBody=%22a%22%20%26%20%3Cb%3E%0D', '/000000000000/w'));
+    expect(sent.status).toBe(200);
+    expect(sent.body).toMatch(/^<\?xml version="1.0"\?><SendMessageResponse xmlns="http:\/\/queue.amazonaws.com\/doc\/2012-11-05\/"><SendMessageResult><MD5OfMessageBody>[0-9a-f]{32}<\/MD5OfMessageBody><MessageId>/);
+    const got = await query(queryReq(`Action=ReceiveMessage&QueueUrl=${encodeURIComponent(URL_)}`));
+    expect(got.body).toContain('<Body>&quot;a&quot; &amp; &lt;b&gt;&#xD;</Body>');
+    const deleted = await query(queryReq(`Action=DeleteQueue&QueueUrl=${encodeURIComponent(URL_)}`));
+    expect(deleted.body).toMatch(/^<\?xml version="1.0"\?><DeleteQueueResponse xmlns="[^"]+"><ResponseMetadata><RequestId>[0-9a-f-]{36}<\/RequestId><\/ResponseMetadata><\/DeleteQueueResponse>$/);
+  });
+
+  it('writes maps and lists as AWS does', () => {
+    expect(escapeXml('"\'&')).toBe('&quot;\'&amp;');
+    const xml = renderResult('GetQueueAttributes', { Attributes: { A: '1' } }, 'r');
+    expect(xml).toContain('<GetQueueAttributesResult><Attribute><Name>A</Name><Value>1</Value></Attribute></GetQueueAttributesResult>');
+    const batch = renderResult('DeleteMessageBatch', { Successful: [{ Id: 'a' }], Failed: [{ Id: 'b', SenderFault: true, Code: 'C', Message: 'm' }] }, 'r');
+    expect(batch).toContain('<DeleteMessageBatchResultEntry><Id>a</Id></DeleteMessageBatchResultEntry><BatchResultErrorEntry><Id>b</Id><SenderFault>true</SenderFault><Code>C</Code><Message>m</Message></BatchResultErrorEntry>');
+  });
+});
+
+describe('malformed requests', () => {
+  it('get 4xx AWS errors on the JSON protocol', async () => {
+    const { json } = setup();
+    const cases: [string, string, string][] = [
+      ['SendMessage', '{', 'InvalidParameterValueException'],
+      ['SendMessage', '[]', 'InvalidParameterValueException'],
+      ['SendMessage', '{"QueueUrl":5,"MessageBody":"x"}', 'InvalidParameterValueException'],
+      ['SendMessage', '{"MessageBody":"x"}', 'MissingRequiredParameterException'],
+      ['SendMessage', `{"QueueUrl":"${URL_}"}`, 'MissingRequiredParameterException'],
+      ['SendMessage', '{"QueueUrl":"http://h/1/x","MessageBody":"x"}', 'QueueDoesNotExist'],
+      ['SendMessage', `{"QueueUrl":"${URL_}","MessageBody":"x","MessageAttributes":[1]}`, 'InvalidParameterValueException'],
+      ['SendMessage', `{"QueueUrl":"${URL_}","MessageBody":"x","MessageAttributes":{"a":null}}`, 'InvalidParameterValueException'],
+      ['SendMessage', `{"QueueUrl":"${URL_}","MessageBody":"x","DelaySeconds":"soon"}`, 'InvalidParameterValueException'],
+      ['SendMessage', `{"QueueUrl":"${URL_}","MessageBody":"x","MessageSystemAttributes":{"Other":{"DataType":"String","StringValue":"v"}}}`, 'InvalidParameterValueException'],
+      ['SendMessageBatch', `{"QueueUrl":"${URL_}","Entries":"x"}`, 'InvalidParameterValueException'],
+      ['SendMessageBatch', `{"QueueUrl":"${URL_}","Entries":[null]}`, 'InvalidBatchEntryId'],
+      ['ReceiveMessage', `{"QueueUrl":"${URL_}","MaxNumberOfMessages":0}`, 'InvalidParameterValueException'],
+      ['ReceiveMessage', `{"QueueUrl":"${URL_}","VisibilityTimeout":-1}`, 'InvalidParameterValueException'],
+      ['ChangeMessageVisibility', `{"QueueUrl":"${URL_}","ReceiptHandle":"bm9uc2Vuc2Ugbm9uc2Vuc2U="}`, 'ReceiptHandleIsInvalid'],
+      ['CreateQueue', '{"QueueName":"q","Attributes":{"VisibilityTimeout":5}}', 'InvalidAttributeValue'],
+      ['CreateQueue', '{"QueueName":"q","Attributes":{"RedrivePolicy":"{"}}', 'InvalidParameterValueException'],
+      ['CreateQueue', '{"QueueName":"q","Attributes":"x"}', 'InvalidParameterValueException'],
+      ['ListQueues', '{"MaxResults":0}', 'InvalidParameterValueException'],
+      ['ListQueues', '{"MaxResults":5,"NextToken":"%%%"}', 'InvalidParameterValueException'],
+      ['GetQueueAttributes', `{"QueueUrl":"${URL_}","AttributeNames":["Bogus"]}`, 'InvalidAttributeName'],
+      ['TagQueue', `{"QueueUrl":"${URL_}","Tags":{"k":5}}`, 'InvalidParameterValueException'],
+    ];
+    for (const [action, body, type] of cases) {
+      const a = await json(jsonReq(action, body));
+      expect([action, body, a.status, JSON.parse(a.body).__type]).toEqual([action, body, 400, `com.amazonaws.sqs#${type}`]);
+      expect(a.headers['x-amzn-query-error']).toMatch(/;Sender$/);
+    }
+    expect(internal).toEqual([]);
+  });
+
+  it('get <ErrorResponse> documents on the query protocol', async () => {
+    const { query } = setup();
+    for (const body of ['', 'Action=', 'Action=SendMessage', 'Action=SendMessageBatch&QueueUrl=' + encodeURIComponent(URL_), 'Action=ReceiveMessage&QueueUrl=' + encodeURIComponent(URL_) + '&WaitTimeSeconds=x']) {
+      const a = await query(queryReq(body));
+      expect(a.status).toBe(400);
+      expect(a.body).toMatch(/^<\?xml version="1.0"\?><ErrorResponse xmlns="http:\/\/queue.amazonaws.com\/doc\/2012-11-05\/"><Error><Type>Sender<\/Type><Code>[\w.]+<\/Code><Message>[^<]+<\/Message><Detail\/><\/Error><RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>$/);
+    }
+    expect(internal).toEqual([]);
+  });
+});
