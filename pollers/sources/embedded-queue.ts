@@ -178,7 +178,9 @@ export class EmbeddedQueue implements Queue {
   /** Deletes by receipt handle; a stale handle is ignored (as AWS does). */
   deleteNow(handle: string): void {
     const m = this.byHandle(handle);
-    if (m) this.remove(m, true);
+    if (!m) return;
+    this.remove(m, true);
+    if (this.fifo && m.groupId !== undefined) this.wake(); // its group may be unlocked now
   }
 
   async changeVisibility(receiptHandle: string, seconds: number): Promise<void> {
@@ -192,7 +194,7 @@ export class EmbeddedQueue implements Queue {
     const now = this.host.now();
     if (m.visibleAt <= now) throw new SqsError('MessageNotInflight', 'Message does not exist or is not available for visibility timeout change.');
     m.visibleAt = now + 1000 * seconds;
-    if (seconds === 0) this.wake();
+    this.wake(); // long polls re-plan their timers
   }
 
   purge(): void {

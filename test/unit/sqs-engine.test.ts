@@ -222,11 +222,18 @@ describe('FIFO queue', () => {
 });
 
 describe('long polling (real time)', () => {
-  it('returns as soon as a message is sent, and early on abort', async () => {
+  it('returns as soon as a message is sent or a FIFO group unlocks, and early on abort', async () => {
     const q = new EmbeddedQueues({ region: 'us-east-1', accountId: '000000000000' }).create('lp');
     const waiting = q.receive({ maxMessages: 10, waitTimeSeconds: 20 });
     setTimeout(() => void q.send({ body: 'wake' }), 50);
     expect((await waiting).map((m) => m.body)).toEqual(['wake']);
+    const fifo = new EmbeddedQueues({ region: 'us-east-1', accountId: '000000000000' }).create('lp.fifo', { FifoQueue: 'true', ContentBasedDeduplication: 'true' });
+    await fifo.send({ body: '1', messageGroupId: 'g' });
+    await fifo.send({ body: '2', messageGroupId: 'g' });
+    const [head] = await fifo.receive({ maxMessages: 1, waitTimeSeconds: 0 });
+    const blocked = fifo.receive({ maxMessages: 10, waitTimeSeconds: 20 });
+    setTimeout(() => void fifo.delete([head.receiptHandle]), 50);
+    expect((await blocked).map((m) => m.body)).toEqual(['2']);
     const ac = new AbortController();
     const aborted = q.receive({ maxMessages: 10, waitTimeSeconds: 20, signal: ac.signal });
     setTimeout(() => ac.abort(), 50);
