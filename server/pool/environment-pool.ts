@@ -145,10 +145,11 @@ export class EnvironmentPool {
     const limitMs = Math.max(130_000, pool.fn.config.timeout * 1000);
     const r = await env.init({ type: 'provisioned-concurrency', phase: 'init', limitMs });
     if (env.retire && !this.closed) {
-      // Retired while initialising: lowered or deleted (gone), or the function changed (start again).
+      // Retired while initialising (lowered, deleted, recycled, the function changed): start another
+      // one only if the version still wants more than it has.
       await env.shutdown('retired during INIT');
       const live = [...pool.envs].filter(countsAsProvisioned).length;
-      if (env.fn !== pool.fn && live < pool.provisionedRequested) await this.provisionOne(pool);
+      if (live < pool.provisionedRequested) await this.provisionOne(pool);
       return;
     }
     if (!r.ok || this.closed) {
