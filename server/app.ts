@@ -43,7 +43,7 @@ import { devSetup } from './dev/dev-setup.ts';
 import { stopBundler } from './build/typescript-bundle.ts';
 import type { DebugTarget } from './dev/debug.ts';
 import type { LoadedTemplate } from './model.ts';
-import type { Options } from './options.ts';
+import { OptionsError, type Options } from './options.ts';
 import { AsyncInvoker } from './async/async-invoker.ts';
 import { Destinations, undeliverable } from './async/destinations.ts';
 import { Metrics } from './metrics.ts';
@@ -96,6 +96,16 @@ export interface Ephemera {
   close(): Promise<void>;
 }
 
+/** The embedded queues; an unusable --data-dir is a start-up error in one line. */
+function openQueues(options: Options): EmbeddedQueues {
+  try {
+    return new EmbeddedQueues({ region: options.region, accountId: options.accountId, dataDir: options.dataDir });
+  } catch (err) {
+    if (!options.dataDir) throw err;
+    throw new OptionsError(`--data-dir ${options.dataDir}: cannot keep SQS queues there (${(err as Error).message})`);
+  }
+}
+
 export function buildApp(options: Options, overrides: AppOverrides = {}): Ephemera {
   const logger = overrides.logger ?? createLogger(options.logLevel);
   const isolation = detectIsolation(options.isolation);
@@ -103,7 +113,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   const template = loadTemplate(options.template, { ...ctx, parameterOverrides: options.parameterOverrides });
   const warnings = [...template.warnings];
   // Embedded SQS queues (kept under <data-dir>/sqs/ with --data-dir), the template's created at once.
-  const sqs = new EmbeddedQueues({ ...ctx, dataDir: options.dataDir });
+  const sqs = openQueues(options);
   warnings.push(...createTemplateQueues(template, sqs));
   for (const fn of template.functions) {
     if (!SUPPORTED_RUNTIMES.test(fn.runtime)) {
