@@ -55,6 +55,7 @@ import { registerAliasRoutes } from './http/alias-routes.ts';
 import { registerConcurrencyRoutes } from './http/concurrency-routes.ts';
 import { registerEventInvokeConfigRoutes } from './http/event-invoke-config-routes.ts';
 import { registerFunctionWriteRoutes } from './http/function-write-routes.ts';
+import { registerTagRoutes } from './http/tag-routes.ts';
 import { formatWarnings, loadTemplate } from './template/load-template.ts';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -171,6 +172,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   registerManagementRoutes(app, registry);
   registerFunctionWriteRoutes(app, registry, logger);
   registerAliasRoutes(app, registry);
+  registerTagRoutes(app, registry);
   registerEventInvokeConfigRoutes(app, registry);
   registerConcurrencyRoutes(app, {
     registry, accountLimit: options.maxConcurrency,

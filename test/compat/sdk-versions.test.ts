@@ -8,7 +8,7 @@ import {
   DeleteFunctionEventInvokeConfigCommand, DeleteProvisionedConcurrencyConfigCommand, GetAccountSettingsCommand, GetAliasCommand,
   GetFunctionCommand, GetFunctionConcurrencyCommand, GetFunctionConfigurationCommand, GetFunctionEventInvokeConfigCommand,
   GetProvisionedConcurrencyConfigCommand, InvokeCommand, LambdaClient, ListAliasesCommand, ListFunctionEventInvokeConfigsCommand,
-  ListFunctionsCommand, ListVersionsByFunctionCommand, PublishVersionCommand, PutFunctionConcurrencyCommand,
+  ListFunctionsCommand, ListTagsCommand, TagResourceCommand, UntagResourceCommand, ListVersionsByFunctionCommand, PublishVersionCommand, PutFunctionConcurrencyCommand,
   PutFunctionEventInvokeConfigCommand, PutProvisionedConcurrencyConfigCommand, UpdateAliasCommand, UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand, UpdateFunctionEventInvokeConfigCommand, waitUntilFunctionActiveV2,
 } from '@aws-sdk/client-lambda';
@@ -58,6 +58,11 @@ describe('versions, aliases and the management API (write side) with @aws-sdk/cl
     const got = await client.send(new GetFunctionCommand({ FunctionName: 'api-fn' }));
     expect(got.Configuration?.State).toBe('Active');
     expect(got.Tags).toEqual({ team: 'a' });
+    await client.send(new TagResourceCommand({ Resource: arn('api-fn'), Tags: { env: 'dev', owner: 'me' } }));
+    await client.send(new UntagResourceCommand({ Resource: arn('api-fn'), TagKeys: ['owner'] }));
+    expect((await client.send(new ListTagsCommand({ Resource: arn('api-fn') }))).Tags).toEqual({ team: 'a', env: 'dev' });
+    const qualifiedTag = await fail(client.send(new ListTagsCommand({ Resource: `${arn('api-fn')}:1` })));
+    expect(qualifiedTag.name).toBe('InvalidParameterValueException');
     const dup = await fail(client.send(new CreateFunctionCommand({ FunctionName: 'api-fn', Role: ROLE, Runtime: 'nodejs24.x', Handler: 'index.handler', Code: { ZipFile: taggedHandler('x') } })));
     expect(dup.name).toBe('ResourceConflictException');
     expect(dup.message).toBe('Function already exist: api-fn');
