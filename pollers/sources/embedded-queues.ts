@@ -5,7 +5,7 @@ import type { QueueDirectory } from './queue.ts';
 import { EmbeddedQueue, type QueueHost } from './embedded-queue.ts';
 import { FIFO_DEFAULTS, STANDARD_DEFAULTS, knownAttribute, validateAttributes } from './sqs-attributes.ts';
 import { SqsError, invalidParameter, queueDoesNotExist, unknownAttribute } from './sqs-error.ts';
-import { FileJournal, type JournalRecord, type JournalSink, NO_JOURNAL, readJournal } from './sqs-journal.ts';
+import { FileJournal, type JournalRecord, type JournalSink, NO_JOURNAL, lockDataDir, readJournal } from './sqs-journal.ts';
 
 export interface EmbeddedQueuesOptions {
   region: string;
@@ -28,6 +28,7 @@ export class EmbeddedQueues implements QueueDirectory {
   private readonly sink: JournalSink;
   private readonly host: QueueHost;
   readonly now: () => number;
+  private unlock = (): void => {};
 
   constructor(opts: EmbeddedQueuesOptions) {
     this.region = opts.region;
@@ -43,6 +44,7 @@ export class EmbeddedQueues implements QueueDirectory {
       },
     };
     if (opts.dataDir) {
+      this.unlock = lockDataDir(opts.dataDir);
       for (const r of readJournal(opts.dataDir)) this.replay(r);
       for (const q of this.queues.values()) {
         for (const m of q.messages.values()) if (m.receiveCount > 0 && m.visibleAt > this.now()) m.visibleAt = this.now();
@@ -162,6 +164,7 @@ export class EmbeddedQueues implements QueueDirectory {
   close(): void {
     for (const q of this.queues.values()) q.close();
     this.sink.close();
+    this.unlock();
   }
 
   private typeOf(arn: string): 'fifo' | 'standard' | undefined {

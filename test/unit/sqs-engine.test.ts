@@ -1,6 +1,6 @@
 // The embedded SQS engine without HTTP: visibility, delays, redrive, FIFO groups and dedup, retention,
 // long polling, checksums and the journal, with an injected clock where time matters.
-import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -274,6 +274,22 @@ describe('journal', () => {
     const c = make(dir);
     expect(c.byName('p.fifo')!.counts().visible).toBe(2);
     expect(c.byName('dlq.fifo')).toBeDefined();
+    c.close();
+  });
+
+  it('is used by one emulator at a time; a lock left by a dead process is taken over', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sqs-journal-'));
+    dirs.push(dir);
+    const a = make(dir);
+    expect(() => make(dir)).toThrow(`it is in use by another emulator (PID ${process.pid})`);
+    a.close();
+    make(dir).close();
+    writeFileSync(join(dir, 'sqs', 'lock'), '4194305');
+    const b = make(dir);
+    b.create('after-takeover');
+    b.close();
+    const c = make(dir);
+    expect(c.byName('after-takeover')).toBeDefined();
     c.close();
   });
 
