@@ -58,5 +58,6 @@ export async function bundleServer(outfile = OUTFILE): Promise<void> {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await bundleServer();
-  console.log(`bundled ${relative(ROOT, OUTFILE)}`);
+  // stderr: `npm pack --json` prints its JSON on stdout.
+  console.error(`bundled ${relative(ROOT, OUTFILE)}`);
 }
