@@ -2,6 +2,7 @@
 # bundled into dist/ by `npm pack`), production dependencies only, non-root by default, on 0.0.0.0:3001.
 #   docker build -t ephemera .
 #   docker run --rm -p 3001:3001 -v "$PWD:/work:ro" ephemera start --template /work/template.yaml
+# SQS queues survive restarts with a volume: -v ephemera-data:/var/lib/ephemera -e EPHEMERA_DATA_DIR=/var/lib/ephemera
 # Namespace / cgroup isolation need extra flags: see "Docker and docker compose" in README.md.
 
 FROM node:24-bookworm-slim AS pack
@@ -18,7 +19,8 @@ FROM node:24-bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 \
  && rm -rf /var/lib/apt/lists/* \
- && mkdir -p /var/task /var/runtime /var/lang
+ && mkdir -p /var/task /var/runtime /var/lang /var/lib/ephemera \
+ && chown node:node /var/lib/ephemera
 WORKDIR /opt/ephemera
 COPY --from=pack /pkg ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
