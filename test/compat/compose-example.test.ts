@@ -9,10 +9,10 @@ import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/emulator.ts';
 import { cleanEnv, killStarted, startCli, stopCli } from '../helpers/cli-server.ts';
+import { execForm, imageEnv } from '../helpers/dockerfile.ts';
 
 interface Service { command?: string[]; environment?: Record<string, string>; volumes?: string[] }
 const compose = parse(readFileSync(join(ROOT, 'examples/docker-compose.yml'), 'utf8')) as { services: Record<string, Service> };
-const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 const EXAMPLES = join(ROOT, 'examples');
 
 /** A container path under one of the service's bind mounts, as a path in the repository. */
@@ -30,12 +30,10 @@ describe('the docker compose example', () => {
   it("runs the app's integration tests against ephemera started as the compose service", async () => {
     const service = compose.services.ephemera;
     const tests = compose.services.tests;
-    const entrypoint = JSON.parse(/^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile)![1]) as string[];
-    const imageEnv = Object.fromEntries([...dockerfile.matchAll(/\b(EPHEMERA_[A-Z_]+)=(\S+)/g)].map((m) => [m[1], m[2]]));
-    const [command, ...args] = [...entrypoint, ...service.command!].map((a) => (a.startsWith('/opt/ephemera/') ? join(ROOT, a.slice('/opt/ephemera/'.length)) : hostPath(service, a)));
+    const [command, ...args] = [...execForm('ENTRYPOINT'), ...service.command!].map((a) => (a.startsWith('/opt/ephemera/') ? join(ROOT, a.slice('/opt/ephemera/'.length)) : hostPath(service, a)));
     expect(args).toContain(join(EXAMPLES, 'compose/template.yaml'));
 
-    const server = await startCli(command, args, { cwd: ROOT, env: { ...imageEnv, ...service.environment, EPHEMERA_PORT: '0' } });
+    const server = await startCli(command, args, { cwd: ROOT, env: { ...imageEnv(), ...service.environment, EPHEMERA_PORT: '0' } });
     const health = (await (await fetch(`${server.local}/_ephemera/health`)).json()) as { functions: number };
     expect(health.functions).toBe(4);
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/emulator.ts';
 import { type CliServer, cleanEnv, killStarted, startCli, stopCli } from '../helpers/cli-server.ts';
+import { execForm, imageEnv } from '../helpers/dockerfile.ts';
 
 /** The npm next to the node running the tests (else the one on PATH). */
 const NPM = existsSync(join(process.execPath, '..', 'npm')) ? join(process.execPath, '..', 'npm') : 'npm';
@@ -78,23 +79,16 @@ describe('the npm package', () => {
 });
 
 describe("the Docker image's start command", () => {
-  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
-  const jsonArray = (instruction: string): string[] => {
-    const m = new RegExp(`^${instruction}\\s+(?:.*\\\\\\n\\s*)?(?:CMD\\s+)?(\\[.*\\])\\s*$`, 'm').exec(dockerfile);
-    if (!m) throw new Error(`no ${instruction} [...] in the Dockerfile`);
-    return JSON.parse(m[1]) as string[];
-  };
-  const imageEnv = Object.fromEntries([...dockerfile.matchAll(/\b(EPHEMERA_[A-Z_]+)=(\S+)/g)].map((m) => [m[1], m[2]]));
-
   it('binds 0.0.0.0 from its ENV, answers its HEALTHCHECK, and stops clean', async () => {
-    expect(imageEnv).toMatchObject({ EPHEMERA_HOST: '0.0.0.0', EPHEMERA_PORT: '3001' });
+    const env = imageEnv();
+    expect(env).toMatchObject({ EPHEMERA_HOST: '0.0.0.0', EPHEMERA_PORT: '3001' });
     // ENTRYPOINT + CMD as the image runs them, with /opt/ephemera being the installed package; a free port.
-    const [command, ...args] = [...jsonArray('ENTRYPOINT'), ...jsonArray('CMD')]
+    const [command, ...args] = [...execForm('ENTRYPOINT'), ...execForm('CMD')]
       .map((a) => a.replace('/opt/ephemera', join(project, 'node_modules/ephemera')));
-    const server = await startCli(command, args, { cwd: project, env: { ...imageEnv, EPHEMERA_PORT: '0' } });
+    const server = await startCli(command, args, { cwd: project, env: { ...env, EPHEMERA_PORT: '0' } });
     expect(server.url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
     const port = new URL(server.url).port;
-    const health = jsonArray('HEALTHCHECK');
+    const health = execForm('HEALTHCHECK');
     const check = (): number | null => spawnSync(health[0], health.slice(1), { env: cleanEnv({ EPHEMERA_PORT: port }), timeout: 10_000 }).status;
     expect(check()).toBe(0);
     await invokeAndStop(server);
