@@ -259,14 +259,18 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
       await watcher?.close();
       asyncInvoker.close();
       await esm.close();
-      sqs.close();
+      sqs.endLongPolls();
       externalQueues?.close();
       externalKinesis?.close();
       externalDdbStreams?.close();
       await pool.close();
       registry.code.close();
       await stopBundler();
-      await app.close();
+      try {
+        await app.close();
+      } finally {
+        sqs.close();
+      }
     })();
     return closing;
   };

@@ -161,6 +161,12 @@ export class EmbeddedQueues implements QueueDirectory {
     return this.sink.batch(fn);
   }
 
+  /** Answers every long poll now (and later ones at once); sends and deletes still work. */
+  endLongPolls(): void {
+    for (const q of this.queues.values()) q.close();
+  }
+
+  /** Ends long polls and closes the journal (later changes fail) and the data-dir lock. */
   close(): void {
     for (const q of this.queues.values()) q.close();
     this.sink.close();
