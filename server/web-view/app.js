@@ -137,6 +137,11 @@ async function listFunctions() {
   return out;
 }
 
+async function refreshFunctions() {
+  state.functions = await listFunctions();
+  renderFunctions();
+}
+
 function onEnvironment(ev) {
   timeline.record(ev);
   if (ev.phase === 'terminated') state.envs.delete(ev.id);
@@ -201,5 +206,6 @@ connect(() => load().catch((err) => {
 }));
 void refreshSources();
 setInterval(() => void refreshSources(), 3000);
-setInterval(() => void refreshEnvironments().catch(() => {}), 5000);
+// Also catches what sends no event: functions created or deleted through the API, throttles.
+setInterval(() => void Promise.all([refreshEnvironments(), refreshMetrics(), refreshFunctions()]).catch(() => {}), 5000);
 setInterval(() => timeline.render(), 250);
