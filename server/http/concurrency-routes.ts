@@ -8,7 +8,7 @@ import {
 } from '../errors.ts';
 import type { FunctionEntry } from '../registry/function-entry.ts';
 import { qualifierKind } from '../registry/function-ref.ts';
-import { Registry } from '../registry/registry.ts';
+import type { Registry } from '../registry/registry.ts';
 import { lastModified } from './function-configuration.ts';
 import { intIn, jsonBody } from './function-input.ts';
 import { page } from './management-routes.ts';
@@ -33,8 +33,9 @@ export function registerConcurrencyRoutes(app: FastifyInstance, deps: Concurrenc
   const provisionedTotal = (entry: FunctionEntry, except?: string): number =>
     [...entry.provisioned].filter(([q]) => q !== except).reduce((sum, [, s]) => sum + s.requested, 0);
   const unqualified = (raw: string): FunctionEntry => {
-    const ref = registry.ref(raw, undefined);
-    Registry.unqualifiedOnly(ref);
+    if (registry.ref(raw, undefined).qualifier !== undefined) {
+      throw new InvalidParameterValueException('This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.');
+    }
     return registry.function(raw);
   };
 

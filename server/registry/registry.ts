@@ -2,7 +2,7 @@
 // invoked name/ARN + qualifier to the FunctionVersion that runs (an alias picks by its weights) and
 // the ARN the runtime is told it was invoked as. Changes reach the environment pool through VersionRuntime.
 import { randomUUID } from 'node:crypto';
-import { functionNotFound, InvalidParameterValueException, ResourceConflictException, ValidationException } from '../errors.ts';
+import { functionNotFound, ResourceConflictException, ValidationException } from '../errors.ts';
 import type { FunctionConfig, FunctionVersion } from '../model.ts';
 import { pickVersion } from './aliases.ts';
 import { type CodeFacts, CodeStore } from './code-store.ts';
@@ -242,14 +242,5 @@ export class Registry {
     if (t.alias) t.alias.eventInvokeConfig = value;
     else if (value === undefined) delete t.record.fv.config.eventInvokeConfig;
     else t.record.fv.config.eventInvokeConfig = value;
-  }
-
-  /** Parameters a qualified name may not carry (concurrency, aliases...): AWS's message. */
-  static unqualifiedOnly(ref: FunctionRef): void {
-    if (ref.qualifier !== undefined) {
-      throw new InvalidParameterValueException(
-        'This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.',
-      );
-    }
   }
 }
