@@ -52,6 +52,20 @@ describe('queues', () => {
     expect(sources.queueUrls).toEqual([url('tpl-work')]);
   });
 
+  it('lists the queues with their counts on GET /_ephemera/queues (the web view reads this shape)', async () => {
+    const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'view-1', Attributes: { DelaySeconds: '900' } }))).QueueUrl!;
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'later' }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'now', DelaySeconds: 0 }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'taken', DelaySeconds: 0 }));
+    await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
+    const res = await fetch(`${em.url}/_ephemera/queues`);
+    const { queues } = await res.json() as { queues: Record<string, unknown>[] };
+    expect(queues.find((q) => q.name === 'view-1')).toEqual({
+      name: 'view-1', arn: 'arn:aws:sqs:us-east-1:000000000000:view-1', url: url('view-1'), fifo: false, visible: 1, inFlight: 1, delayed: 1,
+    });
+    expect(queues.find((q) => q.name === 'Ordered.fifo')?.fifo).toBe(true);
+  });
+
   it('creates (idempotently), finds, lists in pages, tags and deletes queues', async () => {
     const created = await sqs.send(new CreateQueueCommand({ QueueName: 'life-1', Attributes: { VisibilityTimeout: '45' }, tags: { a: '1' } }));
     expect(created.QueueUrl).toBe(url('life-1'));
