@@ -2,40 +2,19 @@
 // LocalStack, another ephemera or real AWS (`aws`), for stream ARNs that are not embedded
 // (--dynamodbstreams-endpoint). Records become the same StreamRecord the embedded streams give.
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
-import { asStreamError, endpointClientConfig } from './aws-kinesis.ts';
+import { asStreamError } from './aws-kinesis.ts';
+import { ExternalEndpoint } from './external-endpoint.ts';
 import type { DynamoDbChange, IteratorRequest, RecordsPage, ShardInfo, Stream } from './stream.ts';
 
-const DDB_STREAM_ARN = /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/([^/]+)\/stream\/(.+)$/;
+const DDB_STREAM_ARN = /^arn:aws[a-z-]*:dynamodb:(?<region>[a-z0-9-]+):(?<account>\d{12}):table\/(?<table>[^/]+)\/stream\/(?<label>.+)$/;
 
-export class ExternalDynamoDbStreams {
-  private readonly endpoint: string;
-  private readonly clients = new Map<string, DynamoDBStreamsClient>();
-  private readonly streams = new Map<string, AwsDynamoDbStream>();
-
+export class ExternalDynamoDbStreams extends ExternalEndpoint<DynamoDBStreamsClient, Stream> {
   constructor(endpoint: string) {
-    this.endpoint = endpoint;
-  }
-
-  byArn = (arn: string): Stream | undefined => {
-    const m = DDB_STREAM_ARN.exec(arn);
-    if (!m) return undefined;
-    let s = this.streams.get(arn);
-    if (!s) {
-      let c = this.clients.get(m[1]);
-      if (!c) {
-        c = new DynamoDBStreamsClient(endpointClientConfig(this.endpoint, m[1]));
-        this.clients.set(m[1], c);
-      }
-      s = new AwsDynamoDbStream(c, arn, m[3]);
-      this.streams.set(arn, s);
-    }
-    return s;
-  };
-
-  close(): void {
-    for (const c of this.clients.values()) c.destroy();
-    this.clients.clear();
-    this.streams.clear();
+    super({
+      endpoint, arn: DDB_STREAM_ARN,
+      client: (config) => new DynamoDBStreamsClient(config),
+      source: (client, arn, g) => new AwsDynamoDbStream(client, arn, g.table),
+    });
   }
 }
 

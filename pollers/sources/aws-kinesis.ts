@@ -2,22 +2,10 @@
 // endpoint (another ephemera, LocalStack, kinesalite) or real AWS (`aws`: default credential chain, the
 // ARN's region). Used for stream ARNs that are not embedded (--kinesis-endpoint).
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
+import { ExternalEndpoint } from './external-endpoint.ts';
 import { type IteratorRequest, type RecordsPage, type ShardInfo, type Stream, StreamError } from './stream.ts';
 
-const KINESIS_ARN = /^arn:aws[a-z-]*:kinesis:([a-z0-9-]+):(\d{12}):stream\/([a-zA-Z0-9_.-]{1,128})$/;
-
-/** Client options for an endpoint: `aws` = the SDK's defaults; a URL takes the environment's or dummy credentials. */
-export function endpointClientConfig(endpoint: string, region: string): Record<string, unknown> {
-  if (endpoint === 'aws') return { region };
-  return {
-    region, endpoint,
-    credentials: {
-      accessKeyId: process.env.AWS_ACCESS_KEY_ID || 'test',
-      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY || 'test',
-      sessionToken: process.env.AWS_ACCESS_KEY_ID ? process.env.AWS_SESSION_TOKEN : undefined,
-    },
-  };
-}
+const KINESIS_ARN = /^arn:aws[a-z-]*:kinesis:(?<region>[a-z0-9-]+):(?<account>\d{12}):stream\/(?<name>[a-zA-Z0-9_.-]{1,128})$/;
 
 /** An SDK error as the StreamError the pollers understand (ExpiredIteratorException etc.). */
 export function asStreamError(err: unknown): StreamError {
@@ -26,35 +14,13 @@ export function asStreamError(err: unknown): StreamError {
   return new StreamError(e.name ?? 'InternalFailureException', e.message ?? String(err));
 }
 
-export class ExternalKinesis {
-  private readonly endpoint: string;
-  private readonly clients = new Map<string, KinesisClient>();
-  private readonly streams = new Map<string, AwsKinesisStream>();
-
+export class ExternalKinesis extends ExternalEndpoint<KinesisClient, Stream> {
   constructor(endpoint: string) {
-    this.endpoint = endpoint;
-  }
-
-  byArn = (arn: string): Stream | undefined => {
-    const m = KINESIS_ARN.exec(arn);
-    if (!m) return undefined;
-    let s = this.streams.get(arn);
-    if (!s) {
-      let c = this.clients.get(m[1]);
-      if (!c) {
-        c = new KinesisClient(endpointClientConfig(this.endpoint, m[1]));
-        this.clients.set(m[1], c);
-      }
-      s = new AwsKinesisStream(c, arn, m[3]);
-      this.streams.set(arn, s);
-    }
-    return s;
-  };
-
-  close(): void {
-    for (const c of this.clients.values()) c.destroy();
-    this.clients.clear();
-    this.streams.clear();
+    super({
+      endpoint, arn: KINESIS_ARN,
+      client: (config) => new KinesisClient(config),
+      source: (client, arn, g) => new AwsKinesisStream(client, arn, g.name),
+    });
   }
 }
 

@@ -5,9 +5,10 @@ import {
   ChangeMessageVisibilityCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, GetQueueUrlCommand,
   type MessageAttributeValue as SdkAttribute, ReceiveMessageCommand, SendMessageCommand, SQSClient,
 } from '@aws-sdk/client-sqs';
+import { ExternalEndpoint } from './external-endpoint.ts';
 import type { MessageAttributeValue, Queue, QueueDirectory, ReceiveOptions, ReceivedMessage, SendInput, SendResult } from './queue.ts';
 
-const SQS_ARN = /^arn:(aws[a-z-]*):sqs:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,80}(?:\.fifo)?)$/;
+const SQS_ARN = /^arn:aws[a-z-]*:sqs:(?<region>[a-z0-9-]+):(?<account>\d{12}):(?<name>[A-Za-z0-9_-]{1,80}(?:\.fifo)?)$/;
 
 export interface ExternalSqsOptions {
   /** `aws` for real AWS, else the endpoint URL (`http://localhost:9324`). */
@@ -15,50 +16,14 @@ export interface ExternalSqsOptions {
 }
 
 /** Every queue ARN not embedded resolves here (whether the queue exists shows on first use). */
-export class ExternalQueues implements QueueDirectory {
-  private readonly endpoint: string;
-  private readonly clients = new Map<string, SQSClient>();
-  private readonly queues = new Map<string, AwsSqsQueue>();
-
+export class ExternalQueues extends ExternalEndpoint<SQSClient, Queue> implements QueueDirectory {
   constructor(options: ExternalSqsOptions) {
-    this.endpoint = options.endpoint;
-  }
-
-  byArn(arn: string): Queue | undefined {
-    const m = SQS_ARN.exec(arn);
-    if (!m) return undefined;
-    let q = this.queues.get(arn);
-    if (!q) {
-      q = new AwsSqsQueue(this.client(m[2]), arn, m[4], m[3]);
-      this.queues.set(arn, q);
-    }
-    return q;
-  }
-
-  /** Close the SDK clients' sockets. */
-  close(): void {
-    for (const c of this.clients.values()) c.destroy();
-    this.clients.clear();
-    this.queues.clear();
-  }
-
-  private client(region: string): SQSClient {
-    let c = this.clients.get(region);
-    if (!c) {
-      c = this.endpoint === 'aws'
-        ? new SQSClient({ region })
-        : new SQSClient({
-          region, endpoint: this.endpoint, useQueueUrlAsEndpoint: false,
-          // Local endpoints take any credentials; use the environment's when it has some.
-          credentials: {
-            accessKeyId: process.env.AWS_ACCESS_KEY_ID || 'test',
-            secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY || 'test',
-            sessionToken: process.env.AWS_ACCESS_KEY_ID ? process.env.AWS_SESSION_TOKEN : undefined,
-          },
-        });
-      this.clients.set(region, c);
-    }
-    return c;
+    super({
+      endpoint: options.endpoint, arn: SQS_ARN,
+      // A local endpoint's queue URLs may name a host only it knows: keep talking to the endpoint itself.
+      client: (config) => new SQSClient(options.endpoint === 'aws' ? config : { ...config, useQueueUrlAsEndpoint: false }),
+      source: (client, arn, g) => new AwsSqsQueue(client, arn, g.name, g.account),
+    });
   }
 }
 
