@@ -5,7 +5,10 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetEventSourceMappingCommand, LambdaClient, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
+import {
+  CreateAliasCommand, CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, GetEventSourceMappingCommand, LambdaClient,
+  PublishVersionCommand, UpdateEventSourceMappingCommand,
+} from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor, type TestEmulator } from '../helpers/emulator.ts';
@@ -87,6 +90,17 @@ describe.skipIf(missing)('event source mapping API (aws CLI and SDK)', () => {
     expect(runs()).toBe(before);
     const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
     expect(attrs.Attributes?.ApproximateNumberOfMessages).toBe('1');
+  });
+
+  it('maps a queue to an alias: the version behind it runs', async () => {
+    const aliasQueue = (await sqs.send(new CreateQueueCommand({ QueueName: 'esm-alias-q' }))).QueueUrl!;
+    const { Version } = await lambda.send(new PublishVersionCommand({ FunctionName: 'echo' }));
+    await lambda.send(new CreateAliasCommand({ FunctionName: 'echo', Name: 'prod', FunctionVersion: Version }));
+    const created = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'echo:prod', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:esm-alias-q' }));
+    expect(created.FunctionArn).toBe('arn:aws:lambda:us-east-1:000000000000:function:echo:prod');
+    await sqs.send(new SendMessageCommand({ QueueUrl: aliasQueue, MessageBody: '{"via":"alias"}' }));
+    await waitFor(() => em.lines.some((l) => l.fn === 'echo' && l.text.startsWith('START RequestId:') && l.text.endsWith(`Version: ${Version}`)), 15_000);
+    await lambda.send(new DeleteEventSourceMappingCommand({ UUID: created.UUID }));
   });
 
   it('deletes (202 Deleting); the mapping is then gone', async () => {

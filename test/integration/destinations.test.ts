@@ -1,6 +1,7 @@
 // Asynchronous invocation ends in destinations, read back with the AWS SDK's SQS client from the
 // embedded queues: OnSuccess/OnFailure records exactly as AWS writes them, the dead-letter message
 // with its attributes, a function destination, and ZeroReservedConcurrency.
+import { CreateAliasCommand, LambdaClient, PublishVersionCommand, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
@@ -73,6 +74,24 @@ describe('destinations', () => {
     expect(body.requestContext.functionArn).toBe(`${ARN}:dest-recorder:$LATEST`);
     expect(body.requestPayload).toMatchObject({ requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 1 }, requestPayload: { why: 'chain' } });
     expect(body.responsePayload.received.responsePayload).toMatchObject({ errorType: 'MyError', errorMessage: 'boom: chain' });
+  });
+
+  it('uses an EventInvokeConfig put through the API on an alias, with the alias ARN and the version run', async () => {
+    const lambda = new LambdaClient({ endpoint: em.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+    try {
+      const { Version } = await lambda.send(new PublishVersionCommand({ FunctionName: 'dest-echo' }));
+      await lambda.send(new CreateAliasCommand({ FunctionName: 'dest-echo', Name: 'live', FunctionVersion: Version }));
+      await lambda.send(new PutFunctionEventInvokeConfigCommand({
+        FunctionName: 'dest-echo', Qualifier: 'live', DestinationConfig: { OnSuccess: { Destination: 'arn:aws:sqs:us-east-1:000000000000:dest-chain' } },
+      }));
+      const rid = (await event('dest-echo:live', { via: 'alias' })).headers.get('x-amzn-requestid')!;
+      const { body } = await receiveOne('dest-chain', (b) => b.requestContext?.requestId === rid);
+      expect(body.requestContext).toEqual({ requestId: rid, functionArn: `${ARN}:dest-echo:live`, condition: 'Success', approximateInvokeCount: 1 });
+      expect(body.responseContext).toEqual({ statusCode: 200, executedVersion: Version });
+      expect(body.responsePayload).toMatchObject({ event: { via: 'alias' }, functionVersion: Version, invokedFunctionArn: `${ARN}:dest-echo:live` });
+    } finally {
+      lambda.destroy();
+    }
   });
 
   it('writes ZeroReservedConcurrency without running the function', async () => {
