@@ -41,7 +41,14 @@ try {
   await invoke('leaky-timeout', { delay: 600 });
   await sleep(500);
   await invoke('counter');
-  await sleep(1500);
+  // Three orders waiting in the queue (SQS's JSON protocol on the same port).
+  for (let i = 1; i <= 3; i++) {
+    await fetch(base, {
+      method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessage' },
+      body: JSON.stringify({ QueueUrl: `${base}/000000000000/orders`, MessageBody: `{"order":${i}}` }),
+    });
+  }
+  await sleep(5500); // queues, streams and mappings refresh every 5 s
   const first = await page.$('details.invocation:nth-child(2)');
   await first?.click();
   await sleep(300);

@@ -107,6 +107,9 @@ async function refreshSources() {
       (q) => [q.name, q.fifo ? 'yes' : '', q.visible, q.inFlight, q.delayed]),
     show('streams', '/_ephemera/streams', 'streams', ['name', 'kind', 'shards', 'records'],
       (s) => [s.name, s.kind, s.shards, s.records]),
+    show('mappings', '/_ephemera/event-source-mappings', 'mappings', ['function', 'source', 'state', 'batch size', 'counters'],
+      (m) => [m.FunctionArn.split(':function:')[1], m.EventSourceArn.split(':').pop(), m.State, m.BatchSize,
+        Object.entries(m.Counters ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')]),
   ]);
 }
 

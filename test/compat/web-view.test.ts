@@ -92,12 +92,12 @@ describe.skipIf(missing)('the web view', () => {
     await page.waitForSelector(`details.invocation[data-request-id="${rid}"][data-status="success"]`, WAIT);
   });
 
-  it('shows queue and stream depths where the emulator has them, else "none"', async () => {
-    for (const [id, path] of [['queues', '/_ephemera/queues'], ['streams', '/_ephemera/streams']]) {
-      const status = (await fetch(`${em.url}${path}`)).status;
-      if (status === 200) await page.waitForSelector(`#${id} table, #${id} :text("none declared")`, WAIT);
-      else await page.waitForSelector(`#${id}:has-text("none (this emulator has no such endpoint)")`, WAIT);
-    }
+  it('shows queue and stream depths and the event source mappings', async () => {
+    await page.waitForSelector('#queues td:text-is("orders")', WAIT);
+    await page.waitForSelector('#streams td:text-is("clicks")', WAIT);
+    await page.waitForSelector('#mappings td:text-is("echo")', WAIT);
+    await page.waitForSelector('#mappings td:text-is("Enabled")', WAIT);
+    expect(await page.textContent('#mappings')).toContain('clicks');
     expect(pageErrors).toEqual([]);
   });
 
