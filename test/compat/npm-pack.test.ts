@@ -67,7 +67,7 @@ describe('the npm package', () => {
     const server = await startCli(join(project, 'node_modules/.bin/ephemera'), ['start', '--port', '0'], { cwd: project });
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const health = (await (await fetch(`${server.url}/_ephemera/health`)).json()) as { status: string; functions: number; version: string };
-    expect(health).toMatchObject({ status: 'ok', functions: 3 });
+    expect(health).toMatchObject({ status: 'ok', functions: 4 });
     expect(health.version).toBe((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
     // The web view's static files come from the package too.
     const page = await fetch(`${server.url}/_ephemera/`);
