@@ -12,29 +12,14 @@ import { registerWebViewRoutes } from './http/web-view-routes.ts';
 import { EventBus } from './events/event-bus.ts';
 import { InvocationHistory } from './events/invocation-history.ts';
 import { registerManagementRoutes } from './http/management-routes.ts';
-import { WireDispatcher } from './http/wire-dispatch.ts';
 import { PollerInvoker } from './invoke/poller-invoker.ts';
-import { registerEsmRoutes } from './http/esm-routes.ts';
-import { templateEventSourceMappings } from './template/event-sources.ts';
-import { EsmManager } from '../pollers/esm/manager.ts';
+import type { EsmManager } from '../pollers/esm/manager.ts';
 import type { QueueDirectory } from '../pollers/sources/queue.ts';
-import { ExternalQueues } from '../pollers/sources/aws-sqs.ts';
-import { CompositeQueueDirectory } from '../pollers/sources/queue-directory.ts';
-import { EmbeddedQueues } from '../pollers/sources/embedded-queues.ts';
-import { sqsJsonHandler } from '../pollers/wire/sqs-json.ts';
-import { sqsQueryHandler } from '../pollers/wire/sqs-query.ts';
-import { registerQueueRoutes } from './http/queue-routes.ts';
+import type { EmbeddedQueues } from '../pollers/sources/embedded-queues.ts';
 import { createTemplateQueues } from './template/queue-resources.ts';
-import { createSqsPollerFactory } from '../pollers/sqs-poller.ts';
-import { validateFilterPattern } from '../pollers/filter-criteria.ts';
-import { StreamRegistry } from '../pollers/sources/stream-registry.ts';
-import { ExternalKinesis } from '../pollers/sources/aws-kinesis.ts';
-import { ExternalDynamoDbStreams } from '../pollers/sources/aws-dynamodb-streams.ts';
-import { DYNAMODB_STREAMS_TARGET, dynamoDbStreamsHandler } from '../pollers/wire/dynamodb-streams.ts';
-import { KINESIS_TARGET, kinesisHandler } from '../pollers/wire/kinesis.ts';
-import { dynamodbPollerFactory, kinesisPollerFactory } from '../pollers/stream-poller.ts';
-import { registerStreamRoutes } from './http/stream-routes.ts';
-import { createTemplateStreams } from './template/stream-resources.ts';
+import type { StreamRegistry } from '../pollers/sources/stream-registry.ts';
+import type { WireDispatcher } from './http/wire-dispatch.ts';
+import { openQueues, wireEventSources } from './event-sources.ts';
 import { invokeFastPath, registerInvokeRoutes } from './http/invoke-routes.ts';
 import { InvocationService } from './invoke/invocation-service.ts';
 import { createLogger } from './logger.ts';
@@ -43,9 +28,9 @@ import { devSetup } from './dev/dev-setup.ts';
 import { stopBundler } from './build/typescript-bundle.ts';
 import type { DebugTarget } from './dev/debug.ts';
 import type { LoadedTemplate } from './model.ts';
-import { OptionsError, type Options } from './options.ts';
+import type { Options } from './options.ts';
 import { AsyncInvoker } from './async/async-invoker.ts';
-import { Destinations, undeliverable } from './async/destinations.ts';
+import { Destinations, destinationWarnings } from './async/destinations.ts';
 import { Metrics } from './metrics.ts';
 import { ConcurrencyLimiter } from './pool/concurrency-limiter.ts';
 import { EnvironmentPool } from './pool/environment-pool.ts';
@@ -97,16 +82,6 @@ export interface Ephemera {
   close(): Promise<void>;
 }
 
-/** The embedded queues; an unusable --data-dir is a start-up error in one line. */
-function openQueues(options: Options): EmbeddedQueues {
-  try {
-    return new EmbeddedQueues({ region: options.region, accountId: options.accountId, dataDir: options.dataDir });
-  } catch (err) {
-    if (!options.dataDir) throw err;
-    throw new OptionsError(`--data-dir ${options.dataDir}: cannot keep SQS queues there (${(err as Error).message})`);
-  }
-}
-
 export function buildApp(options: Options, overrides: AppOverrides = {}): Ephemera {
   const logger = overrides.logger ?? createLogger(options.logLevel);
   const isolation = detectIsolation(options.isolation);
@@ -124,17 +99,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
       if ('error' in python) warnings.push({ resource: fn.logicalId, message: `${python.error}: invoking it returns ${python.errorType}` });
     }
   }
-  for (const fn of template.functions) {
-    const targets = [fn.eventInvokeConfig?.onSuccess, fn.eventInvokeConfig?.onFailure, fn.deadLetterTargetArn];
-    for (const arn of targets) {
-      const self = `arn:aws:lambda:${options.region}:${options.accountId}:function:${fn.name}`;
-      const why = !arn ? undefined
-        : arn === self || arn.startsWith(`${self}:`) ? "You can't specify the function as a destination for itself."
-        : arn.endsWith('.fifo') ? 'FIFO queues are not supported as destinations'
-        : undeliverable(arn);
-      if (why) warnings.push({ resource: fn.logicalId, message: `asynchronous results for ${arn} are not delivered: ${why}` });
-    }
-  }
+  warnings.push(...destinationWarnings(template.functions, ctx));
   // The dev loop (server/dev/): --env-vars values, the --debug target.
   const dev = devSetup(options, template.functions);
   for (const message of dev.warnings) warnings.push({ resource: '', message });
@@ -161,7 +126,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
 
   // Destinations reach queues and functions through objects built further down (used only after start).
   const destinations = new Destinations({
-    queues: () => queues,
+    queues: () => sources.queues,
     invokeAsync: (ref, payload) => pollerInvoker.invokeAsync(ref, payload),
     logger,
   });
@@ -180,68 +145,8 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   });
   registerInternalRoutes(app, { registry, pool, isolation, metrics, version: VERSION });
   registerWebViewRoutes(app, { events, history });
-  const wire = new WireDispatcher();
-  wire.register(app);
-  const streams = new StreamRegistry(ctx);
-  createTemplateStreams(template, streams);
-  const externalKinesis = options.kinesisEndpoint ? new ExternalKinesis(options.kinesisEndpoint) : undefined;
-  const externalDdbStreams = options.dynamodbstreamsEndpoint ? new ExternalDynamoDbStreams(options.dynamodbstreamsEndpoint) : undefined;
-  if (externalKinesis) streams.addExternal(externalKinesis.byArn);
-  if (externalDdbStreams) streams.addExternal(externalDdbStreams.byArn);
-  registerStreamRoutes(app, streams);
-  wire.byTarget(KINESIS_TARGET, kinesisHandler(streams));
-  wire.byTarget(DYNAMODB_STREAMS_TARGET, dynamoDbStreamsHandler(streams));
   const pollerInvoker = new PollerInvoker(registry, invoker, asyncInvoker);
-  const queueSources: QueueDirectory[] = [sqs];
-  const onSqsError = (err: unknown): void => logger.error({ err }, 'unexpected error in the SQS API');
-  wire.byTarget('AmazonSQS.', sqsJsonHandler(sqs, onSqsError));
-  wire.onQuery(sqsQueryHandler(sqs, onSqsError));
-  registerQueueRoutes(app, sqs);
-  // Embedded queues first (queueSources), then --sqs-endpoint for any other queue ARN.
-  const externalQueues = options.sqsEndpoint ? new ExternalQueues({ endpoint: options.sqsEndpoint }) : undefined;
-  const queues = new CompositeQueueDirectory(queueSources, externalQueues);
-  const esm = new EsmManager({
-    resolveFunction: (ref) => {
-      try {
-        const { fn, invokedArn } = registry.resolve(ref, undefined);
-        return { functionArn: invokedArn, timeoutSeconds: fn.config.timeout };
-      } catch {
-        return undefined;
-      }
-    },
-    validatePattern: validateFilterPattern,
-    checkSource: async (kind, arn) => {
-      if (kind !== 'sqs') return { exists: streams.byArn(arn) !== undefined };
-      const q = queues.byArn(arn);
-      if (!q) return { exists: false };
-      try {
-        return { exists: true, visibilityTimeoutSeconds: await q.visibilityTimeoutSeconds() };
-      } catch {
-        return { exists: false };
-      }
-    },
-  }, { invoker: pollerInvoker, queues, streams, timeScale: options.timeScale, logger, region: options.region, accountId: options.accountId });
-  registerEsmRoutes(app, esm, registry);
-  esm.registerFactory('sqs', createSqsPollerFactory({
-    functionTimeoutSeconds: (arn) => {
-      try {
-        return registry.resolve(arn, undefined).fn.config.timeout;
-      } catch {
-        return undefined;
-      }
-    },
-  }));
-  esm.registerFactory('kinesis', kinesisPollerFactory);
-  esm.registerFactory('dynamodb', dynamodbPollerFactory);
-
-  // Template mappings are created once every source above exists; a bad one is reported, not fatal.
-  const esmReady = Promise.resolve().then(() => Promise.all(templateEventSourceMappings(template).map(async (m) => {
-    try {
-      await esm.create(m.input, m.origin);
-    } catch (err) {
-      logger.error(`event source mapping ${m.origin} not created: ${(err as Error).message}`);
-    }
-  })));
+  const sources = wireEventSources({ app, options, template, registry, pollerInvoker, logger, sqs });
 
   // A code change redeploys like `sam sync`: functions with AutoPublishAlias get a new version and the alias moves.
   const recycler = {
@@ -258,11 +163,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     closing ??= (async () => {
       await watcher?.close();
       asyncInvoker.close();
-      await esm.close();
-      sqs.endLongPolls();
-      externalQueues?.close();
-      externalKinesis?.close();
-      externalDdbStreams?.close();
+      await sources.stop();
       await pool.close();
       registry.code.close();
       await stopBundler();
@@ -274,5 +175,9 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     })();
     return closing;
   };
-  return { app, registry, pool, isolation, template, ready: Promise.all([ready, esmReady]).then(() => undefined), asyncInvoker, pollerInvoker, wire, esm, queues, queueSources, sqs, streams, watcher, debugTarget: dev.context.debug, close };
+  const { wire, esm, queues, queueSources, streams } = sources;
+  return {
+    app, registry, pool, isolation, template, ready: Promise.all([ready, sources.ready]).then(() => undefined), asyncInvoker,
+    pollerInvoker, wire, esm, queues, queueSources, sqs, streams, watcher, debugTarget: dev.context.debug, close,
+  };
 }

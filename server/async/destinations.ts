@@ -37,6 +37,22 @@ export function undeliverable(arn: string): string | undefined {
   return undefined;
 }
 
+/** Start-up warnings for destinations and dead-letter targets that will not receive anything. */
+export function destinationWarnings(functions: FunctionConfig[], ctx: { region: string; accountId: string }): { resource: string; message: string }[] {
+  const out: { resource: string; message: string }[] = [];
+  for (const fn of functions) {
+    const self = `arn:aws:lambda:${ctx.region}:${ctx.accountId}:function:${fn.name}`;
+    for (const arn of [fn.eventInvokeConfig?.onSuccess, fn.eventInvokeConfig?.onFailure, fn.deadLetterTargetArn]) {
+      const why = !arn ? undefined
+        : arn === self || arn.startsWith(`${self}:`) ? "You can't specify the function as a destination for itself."
+        : arn.endsWith('.fifo') ? 'FIFO queues are not supported as destinations'
+        : undeliverable(arn);
+      if (why) out.push({ resource: fn.logicalId, message: `asynchronous results for ${arn} are not delivered: ${why}` });
+    }
+  }
+  return out;
+}
+
 export class Destinations {
   private readonly deps: DestinationDeps;
 

@@ -2,7 +2,7 @@
 // directory standing in for the queue engine (the delivery through real queues is integration-tested).
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Destinations, invocationRecord, undeliverable, type FinishedEvent } from '../../server/async/destinations.ts';
+import { Destinations, destinationWarnings, invocationRecord, undeliverable, type FinishedEvent } from '../../server/async/destinations.ts';
 import type { FunctionConfig } from '../../server/model.ts';
 import type { Queue, SendInput } from '../../pollers/sources/queue.ts';
 
@@ -83,5 +83,20 @@ describe('delivery', () => {
     expect(sent).toHaveLength(0);
     expect(undeliverable('arn:aws:events:us-east-1:000000000000:event-bus/default')).toMatch(/EventBridge/);
     expect(undeliverable('arn:aws:sqs:us-east-1:000000000000:q')).toBeUndefined();
+  });
+});
+
+describe('start-up warnings', () => {
+  it('names targets that will receive nothing: SNS, EventBridge, FIFO queues, the function itself', () => {
+    const ctx = { region: 'us-east-1', accountId: '000000000000' };
+    const warnings = destinationWarnings([
+      { ...config, eventInvokeConfig: { onSuccess: 'arn:aws:sns:us-east-1:000000000000:topic', onFailure: 'arn:aws:lambda:us-east-1:000000000000:function:fn:live' }, deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:q.fifo' },
+      { ...config, name: 'ok', logicalId: 'Ok' },
+    ], ctx);
+    expect(warnings.map((w) => `${w.resource}: ${w.message}`)).toEqual([
+      'Fn: asynchronous results for arn:aws:sns:us-east-1:000000000000:topic are not delivered: SNS topics are not emulated',
+      "Fn: asynchronous results for arn:aws:lambda:us-east-1:000000000000:function:fn:live are not delivered: You can't specify the function as a destination for itself.",
+      'Fn: asynchronous results for arn:aws:sqs:us-east-1:000000000000:q.fifo are not delivered: FIFO queues are not supported as destinations',
+    ]);
   });
 });
