@@ -20,6 +20,7 @@ import { createTemplateQueues } from './template/queue-resources.ts';
 import type { StreamRegistry } from '../pollers/sources/stream-registry.ts';
 import type { WireDispatcher } from './http/wire-dispatch.ts';
 import { openQueues, wireEventSources } from './event-sources.ts';
+import { emulatorUrl, sdkEndpointVars } from './environment/sdk-endpoints.ts';
 import { invokeFastPath, registerInvokeRoutes } from './http/invoke-routes.ts';
 import { InvocationService } from './invoke/invocation-service.ts';
 import { createLogger } from './logger.ts';
@@ -80,13 +81,18 @@ export interface Ephemera {
   debugTarget?: DebugTarget;
   /** Stop accepting requests and shut every environment down. */
   close(): Promise<void>;
+  /** Tell the app the URL it listens at (after `listen` on port 0): functions' SDK endpoints use it. */
+  listening(url: string): void;
 }
 
 export function buildApp(options: Options, overrides: AppOverrides = {}): Ephemera {
   const logger = overrides.logger ?? createLogger(options.logLevel);
   const isolation = detectIsolation(options.isolation);
   const ctx = { region: options.region, accountId: options.accountId };
-  const template = loadTemplate(options.template, { ...ctx, parameterOverrides: options.parameterOverrides });
+  // With --sdk-endpoints and a known port, `!Ref Queue` gives the emulator's queue URL: the AWS SDK for
+  // JavaScript sends to a QueueUrl's own host, so an AWS URL would bypass AWS_ENDPOINT_URL_SQS.
+  const localUrl = options.sdkEndpoints && options.port !== 0 ? emulatorUrl(options.host, options.port) : undefined;
+  const template = loadTemplate(options.template, { ...ctx, parameterOverrides: options.parameterOverrides, queueUrlBase: localUrl });
   const warnings = [...template.warnings];
   // Embedded SQS queues (kept under <data-dir>/sqs/ with --data-dir), the template's created at once.
   const sqs = openQueues(options);
@@ -105,13 +111,20 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   for (const message of dev.warnings) warnings.push({ resource: '', message });
   if (warnings.length) logger.warn(formatWarnings(warnings));
 
+  // Variables every environment gets before the function's own: leak tracking, and (--sdk-endpoints) the
+  // emulator's URL for the functions' own AWS SDK calls, known now for a fixed port, else once listening.
+  const extraEnv: Record<string, string> = options.leaks === 'off' ? {} : { _EPHEMERA_LEAKS: '1' };
+  const listening = (url: string): void => {
+    if (options.sdkEndpoints) Object.assign(extraEnv, sdkEndpointVars(url));
+  };
+  if (localUrl) listening(localUrl);
   const registry = new Registry(template.functions, ctx);
   const output = overrides.output ?? new StreamOutputSink(process.stdout);
   // The web view's live feed (GET /_ephemera/events) and recent invocations (GET /_ephemera/invocations).
   const events = new EventBus();
   const history = new InvocationHistory(100, events);
   const pool = new EnvironmentPool(
-    { extraEnv: options.leaks === 'off' ? undefined : { _EPHEMERA_LEAKS: '1' }, accountId: options.accountId, isolation: isolation.level, parentDeathGuard: isolation.parentDeathGuard, region: options.region, output, logger, dev: dev.context, events },
+    { extraEnv, accountId: options.accountId, isolation: isolation.level, parentDeathGuard: isolation.parentDeathGuard, region: options.region, output, logger, dev: dev.context, events },
     new ConcurrencyLimiter(options.maxConcurrency),
     options.keepAlive * 1000,
   );
@@ -178,6 +191,6 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   const { wire, esm, queues, queueSources, streams } = sources;
   return {
     app, registry, pool, isolation, template, ready: Promise.all([ready, sources.ready]).then(() => undefined), asyncInvoker,
-    pollerInvoker, wire, esm, queues, queueSources, sqs, streams, watcher, debugTarget: dev.context.debug, close,
+    pollerInvoker, wire, esm, queues, queueSources, sqs, streams, watcher, debugTarget: dev.context.debug, close, listening,
   };
 }

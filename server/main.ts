@@ -1,5 +1,6 @@
 // The CLI: `ephemera start [flags]` builds the app and listens; SIGINT/SIGTERM shut every
 // environment down and exit with no process left behind.
+import { emulatorUrl } from './environment/sdk-endpoints.ts';
 import { IsolationUnavailableError } from './environment/isolation.ts';
 import { buildApp } from './app.ts';
 import { OptionsError, parseOptions } from './options.ts';
@@ -18,6 +19,8 @@ const USAGE = `usage: ephemera start [--template template.yaml] [--port 3001] [-
                      [--region us-east-1] [--account-id 000000000000] [--log-level info]
                      [--watch] [--env-vars env.json] [--parameter-overrides "Key=Value ..."]
                      [--debug <function>] [--debug-port 9229] [--data-dir dir]
+                     [--sqs-endpoint aws|URL] [--kinesis-endpoint aws|URL] [--dynamodbstreams-endpoint aws|URL]
+                     [--leaks off|warn|error] [--time-scale 1] [--sdk-endpoints=false]
        ephemera invoke <function> [--event file.json | --event -] [start flags]
 Every flag can also be set as EPHEMERA_<FLAG> (e.g. EPHEMERA_PORT=3001).`;
 
@@ -38,9 +41,10 @@ async function start(argv: string[]): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   await eph.app.listen({ port: options.port, host: options.host });
-  await eph.ready;
   const address = eph.app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  eph.listening(emulatorUrl(options.host, port));
+  await eph.ready;
   log.info({
     url: `http://${options.host}:${port}`,
     template: options.template,

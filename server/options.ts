@@ -42,6 +42,8 @@ export interface Options {
   dynamodbstreamsEndpoint?: string;
   /** `--data-dir`: where state survives restarts (embedded SQS queues under `<dir>/sqs/`); in memory when unset. */
   dataDir?: string;
+  /** `--sdk-endpoints`: point functions' AWS SDKs at the emulator for Lambda, SQS, Kinesis and DynamoDB Streams. */
+  sdkEndpoints: boolean;
 }
 
 export type LeakMode = 'off' | 'warn' | 'error';
@@ -61,6 +63,7 @@ export const DEFAULTS: Options = {
   timeScale: 1,
   watch: false,
   parameterOverrides: {},
+  sdkEndpoints: true,
 };
 
 export class OptionsError extends Error {}
@@ -88,6 +91,7 @@ const FLAGS: Record<string, { key: keyof Options; kind: Kind }> = {
   'kinesis-endpoint': { key: 'kinesisEndpoint', kind: 'endpoint' },
   'dynamodbstreams-endpoint': { key: 'dynamodbstreamsEndpoint', kind: 'endpoint' },
   'data-dir': { key: 'dataDir', kind: 'string' },
+  'sdk-endpoints': { key: 'sdkEndpoints', kind: 'bool' },
 };
 
 function convert(flag: string, kind: Kind, raw: string): string | number | boolean | Record<string, string> {

@@ -12,6 +12,8 @@ export interface ResolverInput {
   mappings: Record<string, unknown>;
   conditions: Record<string, unknown>;
   resources: Record<string, RawResource>;
+  /** Where the template's queues are served; their URLs are AWS's when unset. */
+  queueUrlBase?: string;
   warn(site: Site, message: string): void;
   /** Throws a TemplateError for a malformed template at `path`. */
   fail(path: NodePath, message: string): never;
@@ -33,6 +35,7 @@ export class Resolver {
       parameters: input.parameters,
       resources: input.resources,
       propertyString: (id, prop) => this.propertyString(id, prop),
+      queueUrlBase: input.queueUrlBase,
     });
     this.conditions = new Conditions(input.conditions, (v, site) => this.resolveComplete(v, site), input.fail);
   }

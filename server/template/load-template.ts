@@ -23,6 +23,8 @@ export { formatWarnings } from './warnings.ts';
 export interface LoadTemplateOptions {
   region: string;
   accountId: string;
+  /** Serve the template's queue URLs (`!Ref Queue`, `QueueUrl`) from here instead of AWS's host. */
+  queueUrlBase?: string;
   parameterOverrides?: Record<string, string>;
 }
 
@@ -86,6 +88,7 @@ export function loadTemplate(file: string, opts: LoadTemplateOptions): LoadedTem
     mappings: isRecord(t.Mappings) ? t.Mappings : {},
     conditions: isRecord(t.Conditions) ? t.Conditions : {},
     resources: raw,
+    queueUrlBase: opts.queueUrlBase,
     warn: (site, message) => warnings.add(site.resource, site.path, message),
     fail,
   });

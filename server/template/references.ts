@@ -30,6 +30,8 @@ export interface ReferenceContext {
   resources: Record<string, RawResource>;
   /** Resolves a (possibly intrinsic) property of a resource to a string, or undefined when absent. */
   propertyString(logicalId: string, property: string): string | undefined;
+  /** Where the template's queues are served (`http://127.0.0.1:3001`): their URLs then point there, not at AWS. */
+  queueUrlBase?: string;
 }
 
 const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function']);
@@ -141,7 +143,8 @@ export class References {
   }
 
   queueUrl(logicalId: string): string {
-    return `https://sqs.${this.ctx.region}.amazonaws.com/${this.ctx.accountId}/${this.name(logicalId)}`;
+    const base = this.ctx.queueUrlBase ?? `https://sqs.${this.ctx.region}.amazonaws.com`;
+    return `${base}/${this.ctx.accountId}/${this.name(logicalId)}`;
   }
 
   private arn(service: string, resource: string): string {

@@ -36,11 +36,12 @@ export interface TestEmulator {
 export async function startEmulator(template: string, options: Partial<Options> = {}): Promise<TestEmulator> {
   const lines: TestEmulator['lines'] = [];
   const output: OutputSink = { line: (fn, env, text) => lines.push({ fn, env, text }) };
-  const eph = buildApp({ ...DEFAULTS, keepAlive: 60, ...options, template }, { output, logger: pino({ level: 'silent' }) });
-  await eph.app.listen({ port: 0, host: '127.0.0.1' });
-  await eph.ready;
+  const eph = buildApp({ ...DEFAULTS, keepAlive: 60, port: 0, ...options, template }, { output, logger: pino({ level: 'silent' }) });
+  await eph.app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = eph.app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  eph.listening(url);
+  await eph.ready;
   const seen = new Set<number>();
   const track = (): void => {
     for (const env of eph.pool.environments()) {

@@ -31,4 +31,9 @@ describe('parseOptions', () => {
     expect(() => parseOptions(['stray'], {})).toThrow(/unexpected argument 'stray'/);
     expect(() => parseOptions(['--port', '70000'], {})).toThrow(/at most 65535/);
   });
+  it('points functions at the emulator by default; --sdk-endpoints=false or EPHEMERA_SDK_ENDPOINTS=false turns it off', () => {
+    expect(parseOptions([], {}).sdkEndpoints).toBe(true);
+    expect(parseOptions(['--sdk-endpoints=false'], {}).sdkEndpoints).toBe(false);
+    expect(parseOptions([], { EPHEMERA_SDK_ENDPOINTS: 'false' }).sdkEndpoints).toBe(false);
+  });
 });
