@@ -21,25 +21,32 @@ export interface WireLikeAnswer {
   body: string;
 }
 
-/** `A.1.B=x` → {A:[{B:'x'}]} (1-based numeric segments become array slots). */
+/**
+ * `A.1.B=x` → {A:[{B:'x'}]}: a node whose keys are all numeric becomes a list in index order (gaps
+ * closed), so a huge index costs nothing. Null-prototype nodes, and `__proto__` segments dropped.
+ */
 export function unflatten(params: URLSearchParams): Record<string, unknown> {
-  const root: Record<string, unknown> = {};
+  const root: Record<string, unknown> = Object.create(null);
   for (const [key, value] of params) {
     const parts = key.split('.');
-    let node: Record<string, unknown> | unknown[] = root;
-    parts.forEach((part, i) => {
-      const slot: string | number = /^\d+$/.test(part) ? Number(part) - 1 : part;
-      const last = i === parts.length - 1;
-      const holder = node as Record<string | number, unknown>;
-      if (last) {
-        holder[slot] = value;
-        return;
-      }
-      if (typeof holder[slot] !== 'object' || holder[slot] === null) holder[slot] = /^\d+$/.test(parts[i + 1]) ? [] : {};
-      node = holder[slot] as Record<string, unknown>;
-    });
+    if (parts.includes('__proto__')) continue;
+    let holder = root;
+    for (const part of parts.slice(0, -1)) {
+      if (typeof holder[part] !== 'object' || holder[part] === null) holder[part] = Object.create(null);
+      holder = holder[part] as Record<string, unknown>;
+    }
+    holder[parts[parts.length - 1]] = value;
   }
-  return root;
+  return toLists(root) as Record<string, unknown>;
+}
+
+function toLists(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  const entries = Object.entries(v).map(([k, x]): [string, unknown] => [k, toLists(x)]);
+  if (entries.length > 0 && entries.every(([k]) => /^\d+$/.test(k))) {
+    return entries.sort((a, b) => Number(a[0]) - Number(b[0])).map(([, x]) => x);
+  }
+  return Object.fromEntries(entries);
 }
 
 const dense = (v: unknown): unknown[] => (Array.isArray(v) ? v.filter((x) => x !== undefined) : []);

@@ -35,6 +35,14 @@ describe('query protocol parameters', () => {
     });
   });
 
+  it('cannot reach Object.prototype, and a huge list index costs nothing', () => {
+    const shaped = toJsonShape(unflatten(new URLSearchParams('__proto__.polluted=yes&a.__proto__.b=1&QueueName=x')));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(shaped).toEqual({ QueueName: 'x' });
+    const huge = toJsonShape(unflatten(new URLSearchParams('Attribute.4294967295.Name=a&Attribute.4294967295.Value=b&AttributeNames.4294967290=All')));
+    expect(huge).toEqual({ Attributes: { a: 'b' }, AttributeNames: ['All'] });
+  });
+
   it('answers on a queue URL path without QueueUrl, in XML with escaped text', async () => {
     const { query } = setup();
     const sent = await query(queryReq('Action=SendMessage&MessageBody=%22a%22%20%26%20%3Cb%3E%0D', '/000000000000/w'));
