@@ -25,7 +25,7 @@ function sendInput(input: Input): { send: SendInput; md5OfSystem?: string } {
   const dedup = str(input, 'MessageDeduplicationId');
   if (dedup !== undefined) send.messageDeduplicationId = dedup;
   const system = messageAttributes(input.MessageSystemAttributes);
-  if (!system) return { send };
+  if (!system || Object.keys(system).length === 0) return { send };
   for (const name of Object.keys(system)) {
     if (name !== 'AWSTraceHeader') throw invalidParameter(`Message system attribute name '${name}' is invalid.`);
   }

@@ -98,6 +98,13 @@ describe('malformed requests', () => {
     expect(internal).toEqual([]);
   });
 
+  it('an empty MessageSystemAttributes map is no system attribute (not an internal error)', async () => {
+    const { json } = setup();
+    const a = await json(jsonReq('SendMessage', `{"QueueUrl":"${URL_}","MessageBody":"x","MessageSystemAttributes":{}}`));
+    expect([a.status, internal]).toEqual([200, []]);
+    expect(JSON.parse(a.body)).not.toHaveProperty('MD5OfMessageSystemAttributes');
+  });
+
   it('get <ErrorResponse> documents on the query protocol', async () => {
     const { query } = setup();
     for (const body of ['', 'Action=', 'Action=SendMessage', 'Action=SendMessageBatch&QueueUrl=' + encodeURIComponent(URL_), 'Action=ReceiveMessage&QueueUrl=' + encodeURIComponent(URL_) + '&WaitTimeSeconds=x']) {
