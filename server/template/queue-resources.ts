@@ -1,7 +1,8 @@
 // AWS::SQS::Queue resources in a template become embedded queues at start-up. Name: QueueName, else the
 // logical id (+ `.fifo` for a FIFO queue), as references.ts gives for Ref/GetAtt. The template wins over
-// a queue kept in --data-dir (its attributes are applied again); messages are kept.
+// a queue kept in --data-dir (its attributes are applied again, ones it no longer sets go back to their defaults); messages are kept.
 import type { EmbeddedQueues } from '../../pollers/sources/embedded-queues.ts';
+import { FIFO_DEFAULTS, STANDARD_DEFAULTS } from '../../pollers/sources/sqs-attributes.ts';
 import { SqsError } from '../../pollers/sources/sqs-error.ts';
 import type { LoadedTemplate, TemplateWarning } from '../model.ts';
 
@@ -44,8 +45,12 @@ export function createTemplateQueues(template: LoadedTemplate, queues: EmbeddedQ
       }
       const kept = queues.byName(name);
       if (kept) {
-        const { FifoQueue: _fifo, ...settable } = attrs;
-        queues.setAttributes(kept, settable);
+        // What the template no longer sets goes back to AWS's default (a removed redrive policy is removed).
+        const { FifoQueue: _fifo, ...defaults } = kept.fifo ? FIFO_DEFAULTS : STANDARD_DEFAULTS;
+        const reset = Object.fromEntries(Object.entries(defaults).filter(([k, v]) => attrs[k] === undefined && kept.attributes[k] !== v));
+        const { FifoQueue: _f, ...settable } = attrs;
+        queues.setAttributes(kept, { ...reset, ...settable });
+        for (const k of POLICIES) if (later[k] === undefined && kept.attributes[k] !== undefined) later[k] = '';
         queues.setTags(kept, tags);
       } else {
         queues.create(name, attrs, tags);

@@ -103,4 +103,25 @@ Resources:
     expect((await q.receive({ maxMessages: 10, waitTimeSeconds: 0 })).map((m) => m.body)).toEqual(['kept']);
     second.close();
   });
+
+  it('a property removed from the template goes back to its default on a kept queue (redrive removed)', () => {
+    const dataDir = mkdtempSync(join(dir, 'data-'));
+    const first = new EmbeddedQueues({ ...ctx, dataDir });
+    createTemplateQueues(load(`Resources:
+  D:
+    Type: AWS::SQS::Queue
+  Q:
+    Type: AWS::SQS::Queue
+    Properties: { VisibilityTimeout: 5, RedrivePolicy: { deadLetterTargetArn: !GetAtt D.Arn, maxReceiveCount: 2 } }
+`), first);
+    expect(first.byName('Q')!.attributes.RedrivePolicy).toBeDefined();
+    first.close();
+    const second = new EmbeddedQueues({ ...ctx, dataDir });
+    const warnings = createTemplateQueues(load('Resources:\n  D:\n    Type: AWS::SQS::Queue\n  Q:\n    Type: AWS::SQS::Queue\n'), second);
+    expect(warnings).toEqual([]);
+    const q = second.byName('Q')!;
+    expect(q.attributes.VisibilityTimeout).toBe('30');
+    expect(q.attributes.RedrivePolicy).toBeUndefined();
+    second.close();
+  });
 });
