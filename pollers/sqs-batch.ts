@@ -28,6 +28,8 @@ export interface Batch {
   receives: number;
   /** Messages received that did not fit the payload cap (already made visible again). */
   returned: number;
+  /** Epoch ms of the first receive that returned messages (their visibility timeout runs from then). */
+  firstReceivedAt?: number;
 }
 
 /** Gather a batch; an empty one when a long poll came back with nothing (or polling was stopped). */
@@ -49,6 +51,7 @@ export async function gatherBatch(queue: Queue, spec: BatchSpec): Promise<Batch>
       maxMessages: Math.min(10, spec.batchSize - batch.messages.length), waitTimeSeconds: wait, visibilityTimeout: spec.visibilityTimeout, signal,
     });
     batch.receives++;
+    if (got.length > 0) batch.firstReceivedAt ??= Date.now();
     if (got.length === 0) {
       if (batch.messages.length === 0) return batch;
       continue;

@@ -102,7 +102,7 @@ export class SqsPoller implements Poller {
           visibilityTimeout: visibility, eventSourceArn: this.config.eventSourceArn,
           region: arnRegion(this.config.eventSourceArn, this.deps.region), signal: this.abort.signal,
         });
-        receivedAt = Date.now();
+        receivedAt = batch.firstReceivedAt ?? Date.now();
       } catch (err) {
         if (this.stopped) break;
         this.counters.sourceErrors++;
@@ -187,7 +187,7 @@ export class SqsPoller implements Poller {
         const delay = this.backoff(attempt);
         if (this.stopped || Date.now() + delay >= visibleAgainAt) return undefined;
         await this.sleep(delay);
-        if (this.stopped) return undefined;
+        if (this.stopped || Date.now() >= visibleAgainAt) return undefined;
       } finally {
         this.inFlight--;
       }

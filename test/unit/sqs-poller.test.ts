@@ -174,6 +174,25 @@ describe('outcomes', () => {
     expect(inv.delivered.map((r) => r.body)).toEqual(['{"keep":true}']);
     expect(p.status().counters?.filtered).toBe(2);
   });
+  it('throttle retries end when the first message gathered in the window is visible again', async () => {
+    // Window 1 s, VisibilityTimeout 2 s: the first message's visibility ends 2 s after its receive,
+    // not 2 s after the window closed. No invoke may carry a message that is visible or received again.
+    const queue = new MemoryQueue('throttled-window');
+    queue.visibility = 2;
+    const stale: string[] = [];
+    const inv = new RecordingInvoker((records) => {
+      for (const r of records as Array<Rec & { receiptHandle: string }>) {
+        const m = queue.messages.find((x) => x.id === r.messageId);
+        if (!m || m.handle !== r.receiptHandle || m.visibleAt <= Date.now()) stale.push(r.messageId);
+      }
+      return 'throttle';
+    });
+    start(queue, inv, { batchSize: 20, maximumBatchingWindowInSeconds: 1 }, createSqsPollerFactory({ functionTimeoutSeconds: () => 0.5 }));
+    await queue.send({ body: 'a' });
+    await waitFor(() => (queue.messages[0]?.receives ?? 0) >= 3, 20_000);
+    expect(inv.calls.length).toBeGreaterThan(2);
+    expect(stale).toEqual([]);
+  });
   it('a throttled batch is retried while its messages are still invisible', async () => {
     const queue = new MemoryQueue('throttled');
     await queue.send({ body: 'a' });
