@@ -70,7 +70,13 @@ export class EmbeddedQueues implements QueueDirectory {
   /** A queue from a queue URL of any host (`http(s)://<host>/<account>/<name>`); throws QueueDoesNotExist. */
   byUrl(url: string): EmbeddedQueue {
     const m = /^(?:[a-z]+:\/\/[^/]*)?\/(\d{12})\/([^/?#]+)\/?$/i.exec(url ?? '');
-    const q = m && m[1] === this.accountId ? this.queues.get(decodeURIComponent(m[2])) : undefined;
+    let name: string | undefined;
+    try {
+      name = m && m[1] === this.accountId ? decodeURIComponent(m[2]) : undefined;
+    } catch {
+      // a malformed %-escape names no queue
+    }
+    const q = name === undefined ? undefined : this.queues.get(name);
     if (!q) throw queueDoesNotExist();
     return q;
   }

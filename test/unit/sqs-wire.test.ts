@@ -73,6 +73,7 @@ describe('malformed requests', () => {
       ['SendMessage', '{"MessageBody":"x"}', 'MissingRequiredParameterException'],
       ['SendMessage', `{"QueueUrl":"${URL_}"}`, 'MissingRequiredParameterException'],
       ['SendMessage', '{"QueueUrl":"http://h/1/x","MessageBody":"x"}', 'QueueDoesNotExist'],
+      ['SendMessage', '{"QueueUrl":"http://h/000000000000/%E0%A4%A","MessageBody":"x"}', 'QueueDoesNotExist'],
       ['SendMessage', `{"QueueUrl":"${URL_}","MessageBody":"x","MessageAttributes":[1]}`, 'InvalidParameterValueException'],
       ['SendMessage', `{"QueueUrl":"${URL_}","MessageBody":"x","MessageAttributes":{"a":null}}`, 'InvalidParameterValueException'],
       ['SendMessage', `{"QueueUrl":"${URL_}","MessageBody":"x","DelaySeconds":"soon"}`, 'InvalidParameterValueException'],
@@ -110,6 +111,7 @@ describe('malformed requests', () => {
     for (const body of ['', 'Action=', 'Action=SendMessage', 'Action=SendMessageBatch&QueueUrl=' + encodeURIComponent(URL_), 'Action=ReceiveMessage&QueueUrl=' + encodeURIComponent(URL_) + '&WaitTimeSeconds=x']) {
       const a = await query(queryReq(body));
       expect(a.status).toBe(400);
+      expect((await query(queryReq('Action=SendMessage&MessageBody=x', '/000000000000/%ZZ'))).body).toContain('<Code>AWS.SimpleQueueService.NonExistentQueue</Code>');
       expect(a.body).toMatch(/^<\?xml version="1.0"\?><ErrorResponse xmlns="http:\/\/queue.amazonaws.com\/doc\/2012-11-05\/"><Error><Type>Sender<\/Type><Code>[\w.]+<\/Code><Message>[^<]+<\/Message><Detail\/><\/Error><RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>$/);
     }
     expect(internal).toEqual([]);
