@@ -47,13 +47,15 @@ export async function gatherBatch(queue: Queue, spec: BatchSpec): Promise<Batch>
       wait = Math.min(LONG_POLL_SECONDS, Math.ceil(left / 1000));
       signal = AbortSignal.any([spec.signal, AbortSignal.timeout(left)]);
     }
+    const polledAt = Date.now();
     const got = await receive(queue, {
       maxMessages: Math.min(10, spec.batchSize - batch.messages.length), waitTimeSeconds: wait, visibilityTimeout: spec.visibilityTimeout, signal,
     });
     batch.receives++;
     if (got.length > 0) batch.firstReceivedAt ??= Date.now();
     if (got.length === 0) {
-      if (batch.messages.length === 0) return batch;
+      // Empty before its wait was over (window closed, stop, or the queue was deleted): deliver what we have.
+      if (batch.messages.length === 0 || Date.now() - polledAt < wait * 1000) return batch;
       continue;
     }
     const over: ReceivedMessage[] = [];

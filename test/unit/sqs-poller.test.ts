@@ -6,6 +6,7 @@ import type { EsmConfig, Poller, PollerDeps } from '../../pollers/esm/mapping.ts
 import { InvokeFailure, type InvokeOutcome, type Invoker } from '../../pollers/invoker.ts';
 import { gatherBatch } from '../../pollers/sqs-batch.ts';
 import { createSqsPollerFactory, sqsPollerFactory } from '../../pollers/sqs-poller.ts';
+import { EmbeddedQueues } from '../../pollers/sources/embedded-queues.ts';
 import { MemoryQueue } from '../helpers/memory-queue.ts';
 import { waitFor } from '../helpers/emulator.ts';
 
@@ -111,6 +112,18 @@ describe('batching', () => {
     expect(batch.returned).toBe(3);
     const again = await gatherBatch(queue, { batchSize: 10, windowSeconds: 0, eventSourceArn: queue.arn, region: 'us-east-1', signal: new AbortController().signal });
     expect(again.messages.length).toBe(3);
+  });
+  it('a queue deleted during the batching window ends the batch (no busy loop of empty receives)', async () => {
+    const queues = new EmbeddedQueues({ region: 'us-east-1', accountId: '000000000000' });
+    const q = queues.create('deleted-mid-window');
+    await q.send({ body: 'a' });
+    const gathering = gatherBatch(q, { batchSize: 20, windowSeconds: 3, eventSourceArn: q.arn, region: 'us-east-1', signal: new AbortController().signal });
+    await new Promise((r) => setTimeout(r, 100));
+    queues.delete(q);
+    const batch = await gathering;
+    expect(batch.messages.map((m) => m.body)).toEqual(['a']);
+    expect(batch.receives).toBeLessThan(5);
+    queues.close();
   });
   it('uses window + timeout + 30 s as visibility when they exceed the queue\'s', async () => {
     const queue = new MemoryQueue('visibility');
