@@ -87,7 +87,8 @@ export class EmbeddedQueues implements QueueDirectory {
   }
 
   list(prefix = ''): EmbeddedQueue[] {
-    return [...this.queues.values()].filter((q) => q.name.startsWith(prefix)).sort((a, b) => a.name.localeCompare(b.name));
+    // Code-unit order: ListQueues' NextToken resumes after a name with `>` (localeCompare would disagree).
+    return [...this.queues.values()].filter((q) => q.name.startsWith(prefix)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /** CreateQueue: returns the existing queue when the given attributes match it. */

@@ -55,7 +55,7 @@ describe('template queues', () => {
     const queues = new EmbeddedQueues(ctx);
     const warnings = createTemplateQueues(t, queues);
     expect(warnings.map((w) => `${w.resource}: ${w.message}`)).toEqual(['Main: AWS::SQS::Queue property Weird is not used locally (ignored)']);
-    expect(queues.list().map((q) => [q.name, q.fifo])).toEqual([['Dlq.fifo', true], ['main.fifo', true], ['Plain', false]]);
+    expect(queues.list().map((q) => [q.name, q.fifo])).toEqual([['Dlq.fifo', true], ['Plain', false], ['main.fifo', true]]);
     const env = t.functions[0].environment;
     expect(env).toMatchObject({
       DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/Dlq.fifo', DLQ_NAME: 'Dlq.fifo',

@@ -63,6 +63,23 @@ describe('query protocol parameters', () => {
   });
 });
 
+describe('ListQueues pages', () => {
+  it('visit every queue exactly once, whatever the case and punctuation of the names', async () => {
+    const { queues, json } = setup();
+    const names = ['b', 'B', 'a_b', 'a-b', 'aB', 'ab', 'Ab', 'Z', 'z1'];
+    for (const n of names) queues.create(n);
+    const seen: string[] = [];
+    let token: string | undefined;
+    for (let i = 0; i < 20; i++) {
+      const page = JSON.parse((await json(jsonReq('ListQueues', JSON.stringify({ MaxResults: 2, NextToken: token })))).body);
+      seen.push(...(page.QueueUrls ?? []).map((u: string) => u.split('/').pop()));
+      token = page.NextToken;
+      if (!token) break;
+    }
+    expect([...seen].sort()).toEqual([...names, 'w'].sort());
+  });
+});
+
 describe('malformed requests', () => {
   it('get 4xx AWS errors on the JSON protocol', async () => {
     const { json } = setup();
