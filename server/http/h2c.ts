@@ -2,7 +2,7 @@
 // Kinesis client always speaks HTTP/2. A connection that opens with the HTTP/2 preface goes to an
 // http2 server whose compat request/response objects reach the same handler as HTTP/1.1 requests.
 import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
@@ -18,10 +18,19 @@ export function acceptH2c(server: Server, handler: (req: IncomingMessage, res: S
   // Connections that have not sent enough to decide belong to neither server yet: closing closes
   // them too (else server.close() waits for an idle preconnect forever), and one that ends first goes.
   const undecided = new Set<Socket>();
+  // HTTP/2 sessions are not in the HTTP/1.1 server's connection list: an idle one (the SDK keeps its
+  // session open) would keep server.close() waiting as long as the client lives. Closing ends them too.
+  const sessions = new Set<ServerHttp2Session>();
+  h2.on('session', (session: ServerHttp2Session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
   const closeAll = server.closeAllConnections.bind(server);
   server.closeAllConnections = () => {
     for (const socket of undecided) socket.destroy();
     undecided.clear();
+    for (const session of sessions) session.destroy();
+    sessions.clear();
     closeAll();
   };
   server.on('connection', (socket: Socket) => {

@@ -1,5 +1,6 @@
 // The main port (HTTP/1.1 and h2c on one listener) closes even when clients hold connections that
 // never sent a byte (a browser's preconnect) or that a client abandoned mid-stream (an aborted SSE).
+import { connect as connectHttp2 } from 'node:http2';
 import { connect } from 'node:net';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -40,5 +41,26 @@ describe('closing the API server', () => {
     abort.abort();
     await new Promise((r) => setTimeout(r, 100));
     expect(await closesWithin(app, 3000)).toBe(true);
+  });
+
+  it('does not wait for an idle HTTP/2 session (the SDK v3 Kinesis client keeps one open)', async () => {
+    const app = createHttpApp(pino({ level: 'silent' }));
+    app.get('/ping', async () => ({ ok: true }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as { port: number };
+    const session = connectHttp2(`http://127.0.0.1:${port}`);
+    session.on('error', () => {});
+    try {
+      const req = session.request({ ':path': '/ping' });
+      let body = '';
+      req.setEncoding('utf8').on('data', (c: string) => (body += c));
+      await new Promise((r) => req.once('end', r));
+      expect(JSON.parse(body)).toEqual({ ok: true });
+      const ended = new Promise((r) => session.once('close', r));
+      expect(await closesWithin(app, 3000)).toBe(true);
+      await ended;
+    } finally {
+      session.destroy();
+    }
   });
 });
