@@ -91,8 +91,9 @@ function reviveBinary(r: JournalRecord): JournalRecord {
 }
 
 function serialise(r: JournalRecord): string {
-  return JSON.stringify(r, (key, value: unknown) => {
-    if (key === 'receipt') return undefined;
+  // The message's receipt handle is not kept (only that key: a message attribute may be named `receipt`).
+  const record = r.op === 'send' ? { ...r, m: { ...r.m, receipt: undefined } } : r;
+  return JSON.stringify(record, (key, value: unknown) => {
     if (key === 'BinaryValue' && value && typeof value === 'object') {
       const v = value as { type?: string; data?: number[] };
       if (v.type === 'Buffer' && Array.isArray(v.data)) return Buffer.from(v.data).toString('base64');

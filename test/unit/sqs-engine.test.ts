@@ -277,6 +277,19 @@ describe('journal', () => {
     c.close();
   });
 
+  it('keeps a message attribute named like an internal field (receipt) across a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sqs-journal-'));
+    dirs.push(dir);
+    const a = make(dir);
+    const sent = await a.create('named').send({ body: 'x', messageAttributes: { receipt: { DataType: 'String', StringValue: 'r-1' } } });
+    a.close();
+    const b = make(dir);
+    const [got] = await b.byName('named')!.receive(one);
+    expect(got.messageAttributes.receipt).toEqual({ DataType: 'String', StringValue: 'r-1' });
+    expect(got.md5OfMessageAttributes).toBe(sent.md5OfMessageAttributes);
+    b.close();
+  });
+
   it('is used by one emulator at a time; a lock left by a dead process is taken over', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sqs-journal-'));
     dirs.push(dir);
