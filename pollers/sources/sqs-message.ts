@@ -1,5 +1,5 @@
 // A message as the embedded queue stores it, the checks AWS makes on a message before accepting it
-// (body characters, attributes, size), receipt handles, and the message's journal (JSON) form.
+// (body characters, attributes, size), and receipt handles.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { MessageAttributeValue, ReceivedMessage, SendInput } from './queue.ts';
 import { SqsError, invalidParameter, invalidValue, missingParameter } from './sqs-error.ts';
@@ -138,25 +138,4 @@ export function parseReceiptHandle(handle: string): { queueName: string; message
   const parts = Buffer.from(handle, 'base64').toString('utf8').split(' ');
   if (parts.length !== 3 || parts[2].length !== 32) return undefined;
   return { queueName: parts[0], messageId: parts[1] };
-}
-
-export type JournalMessage = Omit<StoredMessage, 'receipt' | 'messageAttributes'> & {
-  messageAttributes: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;
-};
-
-export function toJournal(m: StoredMessage): JournalMessage {
-  const { receipt: _receipt, messageAttributes, ...rest } = m;
-  const attrs: JournalMessage['messageAttributes'] = {};
-  for (const [k, v] of Object.entries(messageAttributes)) {
-    attrs[k] = { DataType: v.DataType, StringValue: v.StringValue, BinaryValue: v.BinaryValue?.toString('base64') };
-  }
-  return { ...rest, messageAttributes: attrs };
-}
-
-export function fromJournal(j: JournalMessage): StoredMessage {
-  const attrs: Record<string, MessageAttributeValue> = {};
-  for (const [k, v] of Object.entries(j.messageAttributes ?? {})) {
-    attrs[k] = { DataType: v.DataType, StringValue: v.StringValue, BinaryValue: v.BinaryValue === undefined ? undefined : Buffer.from(v.BinaryValue, 'base64') };
-  }
-  return { ...j, messageAttributes: attrs };
 }
