@@ -15,6 +15,8 @@ interface Queued extends Item {
 export class StreamLane {
   private readonly ctx: BatchContext;
   private readonly items: Queued[] = [];
+  /** Sum of `size` over `items`. */
+  private bytes = 0;
   /** When the reader last saw the shard's end (no backlog), epoch ms. */
   private readonly caughtUpAt: () => number;
   private readonly onDrain: () => void;
@@ -29,7 +31,10 @@ export class StreamLane {
 
   push(items: Item[]): void {
     const now = Date.now();
-    for (const i of items) this.items.push({ ...i, queuedAt: now });
+    for (const i of items) {
+      this.items.push({ ...i, queuedAt: now });
+      this.bytes += i.size;
+    }
     this.wake();
   }
 
@@ -41,6 +46,11 @@ export class StreamLane {
 
   pending(): number {
     return this.items.length;
+  }
+
+  /** Event bytes of the records not yet resolved. */
+  pendingBytes(): number {
+    return this.bytes;
   }
 
   /** The sequence number of the oldest record not yet resolved (in flight counts as pending). */
@@ -91,7 +101,7 @@ export class StreamLane {
         state: current.state,
         envelope: (state) => windowEnvelope(current.w, state, shardId, this.ctx.streamArn, false, false),
       } : undefined);
-      this.items.splice(0, result.resolved);
+      for (const done of this.items.splice(0, result.resolved)) this.bytes -= done.size;
       this.onDrain();
       if (current && result.state) {
         current.state = result.state;

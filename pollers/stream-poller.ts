@@ -6,7 +6,7 @@ import { compileFilters, type RecordFilter } from './filter-criteria.ts';
 import { type IteratorRequest, type Stream, StreamError, partitionKeyHash } from './sources/stream.ts';
 import type { BatchContext, Item } from './stream-batch.ts';
 import { type EventContext, eventRecord, filterSubject } from './stream-events.ts';
-import { StreamLane } from './stream-lane.ts';
+import { MAX_BATCH_BYTES, StreamLane } from './stream-lane.ts';
 
 /** Last resolved sequence number per `<mapping uuid>/<shardId>`. */
 const checkpoints = new Map<string, string>();
@@ -22,30 +22,32 @@ class StreamPoller implements Poller {
   private readonly counters: Record<string, number> = { shards: 0, invocations: 0, records: 0, batches: 0, iteratorAgeMs: 0 };
   private result = 'No records processed';
   private stopped = false;
-  private readonly stopping: Promise<void>;
-  private signalStop!: () => void;
+  /** Aborted by stop(): ends every sleep at once. */
+  private readonly abort = new AbortController();
   private readonly done: Promise<unknown>;
 
   constructor(config: EsmConfig, deps: PollerDeps) {
     this.config = config;
     this.deps = deps;
-    this.stopping = new Promise((r) => {
-      this.signalStop = r;
-    });
     this.done = this.start().catch((err: unknown) => {
       this.result = 'PROBLEM: Function call failed';
       deps.logger.error(`stream mapping ${config.uuid}: ${(err as Error).message}`);
     });
   }
 
-  private sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const t = setTimeout(resolve, Math.max(0, ms));
-      void this.stopping.then(() => {
+  /** Resolves after `ms` or at stop(); leaves nothing behind either way (it runs several times a second). */
+  private sleep = (ms: number): Promise<void> => {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
         clearTimeout(t);
+        this.abort.signal.removeEventListener('abort', done);
         resolve();
-      });
+      };
+      const t = setTimeout(done, Math.max(0, ms));
+      this.abort.signal.addEventListener('abort', done, { once: true });
     });
+  };
 
   private async start(): Promise<void> {
     const stream = this.deps.streams?.byArn(this.config.eventSourceArn);
@@ -96,13 +98,15 @@ class StreamPoller implements Poller {
       roleArn: `arn:aws:iam::${deps.accountId}:role/${config.functionArn.split(':')[6] ?? 'function'}-role`,
     };
     const poll = POLL_MS[stream.kind] * deps.timeScale;
+    // Read ahead of the lanes: two batches each, by count and by bytes (records are up to 1 MiB).
     const maxBuffered = Math.max(config.batchSize * config.parallelizationFactor * 2, 1000);
+    const maxBufferedBytes = 2 * MAX_BATCH_BYTES * config.parallelizationFactor;
     const position = (): IteratorRequest => (lastRead !== undefined ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastRead } : startingPosition(config));
     let iterator: string | undefined;
     while (!this.stopped) {
       try {
         iterator ??= await stream.iterator(shardId, position());
-        if (lanes.reduce((n, l) => n + l.pending(), 0) >= maxBuffered) {
+        if (lanes.reduce((n, l) => n + l.pending(), 0) >= maxBuffered || lanes.reduce((n, l) => n + l.pendingBytes(), 0) >= maxBufferedBytes) {
           await Promise.race([new Promise<void>((r) => { drained = r; }), this.sleep(poll)]);
           continue;
         }
@@ -142,7 +146,7 @@ class StreamPoller implements Poller {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.signalStop();
+    this.abort.abort();
     await this.done;
   }
 

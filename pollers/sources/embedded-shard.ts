@@ -3,6 +3,8 @@
 import { type IteratorRequest, type RecordsPage, type StreamRecord, StreamError } from './stream.ts';
 
 export const ITERATOR_TTL_MS = 300_000;
+/** GetRecords answers at most this much data (at least one record), as on AWS. */
+export const MAX_PAGE_BYTES = 10 * 1024 * 1024;
 
 interface IteratorToken {
   /** Stream ARN. */
@@ -105,10 +107,16 @@ export class EmbeddedShard {
       if (this.records[mid].seq <= after) lo = mid + 1;
       else hi = mid;
     }
-    const page = this.records.slice(lo, lo + limit);
+    let end = lo;
+    for (let bytes = 0; end < this.records.length && end - lo < limit; end++) {
+      bytes += this.records[end].data.length + (this.records[end].dynamodb?.SizeBytes ?? 0);
+      if (bytes > MAX_PAGE_BYTES && end > lo) break;
+    }
+    const page = this.records.slice(lo, end);
     const last = page.at(-1)?.sequenceNumber ?? token.p;
-    const remaining = this.records.length - lo - page.length;
-    const behind = remaining > 0 ? Math.max(0, this.now() - this.records[lo + page.length].arrival) : 0;
+    const remaining = this.records.length - end;
+    // 0 means caught up: with records left it is at least 1, even when they arrived this millisecond.
+    const behind = remaining > 0 ? Math.max(1, this.now() - this.records[end].arrival) : 0;
     return {
       records: page.map(strip),
       nextIterator: encodeIterator({ a: this.streamArn, s: this.shardId, p: last, t: this.now() }),
