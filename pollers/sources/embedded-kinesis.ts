@@ -69,15 +69,7 @@ export class EmbeddedKinesisStream implements Stream {
 
   /** Route and append one record. `arrival` (epoch ms) is for tests that need an old record. */
   put(partitionKey: string, data: Buffer, explicitHashKey?: string, arrival?: number): { shardId: string; sequenceNumber: string } {
-    let hash: bigint;
-    if (explicitHashKey !== undefined) {
-      if (!/^\d{1,39}$/.test(explicitHashKey) || BigInt(explicitHashKey) > MAX_HASH_KEY) {
-        throw new StreamError('InvalidArgumentException', `Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${explicitHashKey}`);
-      }
-      hash = BigInt(explicitHashKey);
-    } else {
-      hash = partitionKeyHash(partitionKey);
-    }
+    const hash = explicitHashKey !== undefined ? explicitHash(explicitHashKey) : partitionKeyHash(partitionKey);
     const shard = this.shardList.find((s) => hash >= s.start && hash <= s.end)!;
     const r = shard.log.append({ partitionKey, data }, arrival);
     return { shardId: shard.log.shardId, sequenceNumber: r.sequenceNumber };
@@ -110,4 +102,12 @@ export class EmbeddedKinesisStream implements Stream {
   recordCount(): number {
     return this.shardList.reduce((n, s) => n + s.log.count(), 0);
   }
+}
+
+/** An ExplicitHashKey as a hash; InvalidArgumentException outside 0 … 2^128−1 (PutRecords checks all first). */
+export function explicitHash(explicitHashKey: string): bigint {
+  if (!/^\d{1,39}$/.test(explicitHashKey) || BigInt(explicitHashKey) > MAX_HASH_KEY) {
+    throw new StreamError('InvalidArgumentException', `Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${explicitHashKey}`);
+  }
+  return BigInt(explicitHashKey);
 }

@@ -74,7 +74,13 @@ export function dynamoDbStreamsHandler(streams: StreamRegistry): (req: JsonWireR
       if ((type === 'AT_SEQUENCE_NUMBER' || type === 'AFTER_SEQUENCE_NUMBER') && typeof seq !== 'string') {
         throw new StreamError('ValidationException', 'Must provide a sequence number for iterator type AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER');
       }
-      return { ShardIterator: s.iteratorSync(shardId, { type, sequenceNumber: seq as string | undefined }) };
+      try {
+        return { ShardIterator: s.iteratorSync(shardId, { type, sequenceNumber: seq as string | undefined }) };
+      } catch (err) {
+        // The shared shard speaks Kinesis; DynamoDB Streams has no InvalidArgumentException.
+        if (err instanceof StreamError && err.type === 'InvalidArgumentException') throw new StreamError('ValidationException', `Invalid SequenceNumber: ${String(seq)}`);
+        throw err;
+      }
     },
     GetRecords(input) {
       const iterator = requireString(input, 'ShardIterator', 'shardIterator', 1, 2048);

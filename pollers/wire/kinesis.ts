@@ -1,7 +1,7 @@
 // The Kinesis Data Streams JSON 1.1 API (X-Amz-Target: Kinesis_20131202.*) over the embedded streams:
 // CreateStream, DeleteStream, DescribeStream(Summary), ListStreams, ListShards, PutRecord(s),
 // GetShardIterator, GetRecords. Errors as AWS renders them (`{__type, message}`, 400).
-import type { EmbeddedKinesisStream } from '../sources/embedded-kinesis.ts';
+import { type EmbeddedKinesisStream, explicitHash } from '../sources/embedded-kinesis.ts';
 import type { StreamRegistry } from '../sources/stream-registry.ts';
 import { type IteratorType, StreamError } from '../sources/stream.ts';
 import { type Json, type JsonWireAnswer, type JsonWireRequest, epochSeconds, handleJson, optionalInt, requireString, validation } from './json-wire.ts';
@@ -98,6 +98,8 @@ export function kinesisHandler(streams: StreamRegistry): (req: JsonWireRequest) 
       if (records.length < 1) throw validation('records', records, 'Member must have length greater than or equal to 1');
       if (records.length > 500) throw validation('records', '[...]', 'Member must have length less than or equal to 500');
       const parsed = records.map((r, i) => recordInput((r ?? {}) as Json, `records.${i + 1}.member.`));
+      // Every record is checked before any is appended: a failed request leaves the stream as it was.
+      for (const { hash } of parsed) if (hash !== undefined) explicitHash(hash);
       const out = parsed.map(({ data, key, hash }) => {
         const r = s.put(key, data, hash);
         return { SequenceNumber: r.sequenceNumber, ShardId: r.shardId };
@@ -179,9 +181,12 @@ function encodeToken(t: Record<string, string>): string {
 }
 
 function decodeToken(token: string): { stream?: string; after?: string } {
+  let t: unknown;
   try {
-    return JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { stream?: string; after?: string };
+    t = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
   } catch {
-    throw new StreamError('InvalidArgumentException', 'NextToken is invalid.');
+    t = undefined;
   }
+  if (typeof t !== 'object' || t === null || Array.isArray(t)) throw new StreamError('InvalidArgumentException', 'NextToken is invalid.');
+  return t as { stream?: string; after?: string };
 }

@@ -11,6 +11,9 @@ import { StreamRegistry } from '../../pollers/sources/stream-registry.ts';
 import { MAX_HASH_KEY, StreamError, compareSequenceNumbers, hashKeyRange, partitionKeyHash } from '../../pollers/sources/stream.ts';
 import { eventRecord, failureRecord, filterSubject, readResponse, unqualified } from '../../pollers/stream-events.ts';
 import { isoSeconds, windowEnvelope, windowOf } from '../../pollers/tumbling-window.ts';
+import { dynamoDbStreamsHandler } from '../../pollers/wire/dynamodb-streams.ts';
+import type { JsonWireRequest } from '../../pollers/wire/json-wire.ts';
+import { kinesisHandler } from '../../pollers/wire/kinesis.ts';
 import { loadTemplate } from '../../server/template/load-template.ts';
 import { createTemplateStreams } from '../../server/template/stream-resources.ts';
 
@@ -262,5 +265,43 @@ describe('template stream resources', () => {
     expect(() => load('  S: { Type: AWS::Kinesis::Stream, Properties: { ShardCount: 0 } }\n')).toThrow(/Resources\.S\.Properties\.ShardCount: ShardCount must be an integer from 1 to 500; got 0/);
     expect(() => load('  S: { Type: AWS::Kinesis::Stream, Properties: { RetentionPeriodHours: 2 } }\n')).toThrow(/RetentionPeriodHours must be an integer from 24 to 8760/);
     expect(() => load('  T: { Type: AWS::DynamoDB::Table, Properties: { StreamSpecification: { StreamViewType: ALL } } }\n')).toThrow(/StreamViewType must be one of KEYS_ONLY, NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES; got "ALL"/);
+  });
+});
+
+describe('the wire endpoints (bad input)', () => {
+  const registry = () => {
+    const reg = new StreamRegistry({ region: 'us-east-1', accountId: '000000000000' });
+    reg.createKinesis({ name: 's', shardCount: 2 });
+    reg.createTableStream('T', 'KEYS_ONLY', 'L');
+    return reg;
+  };
+  const call = async (handler: (r: JsonWireRequest) => Promise<{ status: number; body: string }>, target: string, input: unknown) => {
+    const a = await handler({ method: 'POST', url: '/', headers: { 'x-amz-target': target }, body: Buffer.from(JSON.stringify(input)) });
+    return { status: a.status, body: JSON.parse(a.body) as Record<string, any> };
+  };
+  it('PutRecords with one bad ExplicitHashKey appends none of the request (a retry would duplicate the rest)', async () => {
+    const reg = registry();
+    const kinesisApi = kinesisHandler(reg);
+    const a = await call(kinesisApi, 'Kinesis_20131202.PutRecords', {
+      StreamName: 's', Records: [{ PartitionKey: 'a', Data: 'eA==' }, { PartitionKey: 'b', Data: 'eA==', ExplicitHashKey: '-1' }],
+    });
+    expect(a).toMatchObject({ status: 400, body: { __type: 'InvalidArgumentException' } });
+    expect(reg.kinesisByName('s')!.recordCount()).toBe(0);
+  });
+  it('a NextToken that decodes to JSON but not to a token is InvalidArgumentException, not a 500', async () => {
+    const kinesisApi = kinesisHandler(registry());
+    for (const token of ['null', '5', '"x"', '[]']) {
+      const NextToken = Buffer.from(token).toString('base64');
+      expect(await call(kinesisApi, 'Kinesis_20131202.ListShards', { NextToken })).toMatchObject({ status: 400, body: { __type: 'InvalidArgumentException' } });
+      expect(await call(kinesisApi, 'Kinesis_20131202.ListStreams', { NextToken })).toMatchObject({ status: 400, body: { __type: 'InvalidArgumentException' } });
+    }
+  });
+  it('DynamoDB Streams answers a bad SequenceNumber with its own ValidationException (it has no InvalidArgumentException)', async () => {
+    const reg = registry();
+    const t = reg.tableStream('T')!;
+    const a = await call(dynamoDbStreamsHandler(reg), 'DynamoDBStreams_20120810.GetShardIterator', {
+      StreamArn: t.arn, ShardId: t.shardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER', SequenceNumber: 'abc',
+    });
+    expect(a).toMatchObject({ status: 400, body: { __type: 'com.amazonaws.dynamodb.v20120810#ValidationException' } });
   });
 });
