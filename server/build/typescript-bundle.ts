@@ -33,17 +33,34 @@ export function defaultCacheDir(): string {
   return join(tmpdir(), `ephemera-cache-${user}`);
 }
 
-const inFlight = new Map<string, Promise<BundleResult>>();
+/** A build's result, and whether an input was saved while it ran (its content may be older). */
+type Built = { dir: string; cached: boolean; stale: boolean } | { errors: string[] };
+
+const inFlight = new Map<string, Promise<Built>>();
+
+/** An input whose mtime is this close to (or after) the build's start may have been saved during it (coarse file clocks). */
+const MTIME_SLACK_MS = 20;
 
 /** The bundle of `plan` for the code in `codeDir`: a cached one if its inputs are unchanged. */
-export function bundle(codeDir: string, plan: BundlePlan, cacheDir: string): Promise<BundleResult> {
+export async function bundle(codeDir: string, plan: BundlePlan, cacheDir: string): Promise<BundleResult> {
   const key = sha256(JSON.stringify({ esbuild: esbuild.version, codeDir, plan })).slice(0, 24);
+  const running = inFlight.get(key);
+  if (running) {
+    // That build started before this call: it holds only if no input was saved while it ran
+    // (--watch starts the new environment right after a save), else build what is there now.
+    const r = await running;
+    if (!('dir' in r) || !r.stale) return result(r);
+  }
   let p = inFlight.get(key);
   if (!p) {
     p = bundleOnce(codeDir, plan, join(cacheDir, 'bundles', key)).finally(() => inFlight.delete(key));
     inFlight.set(key, p);
   }
-  return p;
+  return result(await p);
+}
+
+function result(r: Built): BundleResult {
+  return 'dir' in r ? { dir: r.dir, cached: r.cached } : r;
 }
 
 /**
@@ -54,14 +71,15 @@ export async function stopBundler(): Promise<void> {
   if (inFlight.size === 0) await esbuild.stop();
 }
 
-async function bundleOnce(codeDir: string, plan: BundlePlan, entryDir: string): Promise<BundleResult> {
+async function bundleOnce(codeDir: string, plan: BundlePlan, entryDir: string): Promise<Built> {
   const manifestPath = join(entryDir, 'manifest.json');
   const previous = readManifest(manifestPath);
   if (previous && unchanged(previous.inputs) && isDir(join(entryDir, previous.out))) {
-    return { dir: join(entryDir, previous.out), cached: true };
+    return { dir: join(entryDir, previous.out), cached: true, stale: false };
   }
   mkdirSync(entryDir, { recursive: true, mode: 0o700 });
   const work = join(entryDir, `tmp-${randomBytes(6).toString('hex')}`);
+  const startedAt = Date.now();
   let result: esbuild.BuildResult<{ metafile: true }>;
   try {
     result = await esbuild.build({
@@ -88,12 +106,20 @@ async function bundleOnce(codeDir: string, plan: BundlePlan, entryDir: string): 
     rmSync(work, { recursive: true, force: true });
     return { errors: describeFailure(err, codeDir) };
   }
+  // An input saved while esbuild ran is recorded as unknown (''): its hash now may not be the content
+  // bundled, so the next cold start builds again instead of reusing this bundle.
   const inputs: Record<string, string> = {};
+  let stale = false;
   for (const input of Object.keys(result.metafile.inputs)) {
     const path = resolve(codeDir, input);
-    if (isAbsolute(path) && !input.includes(':')) inputs[path] = fileHash(path) ?? '';
+    if (!isAbsolute(path) || input.includes(':')) continue;
+    const saved = statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Infinity;
+    const changed = saved >= startedAt - MTIME_SLACK_MS;
+    stale ||= changed;
+    inputs[path] = changed ? '' : (fileHash(path) ?? '');
   }
-  const out = `b-${sha256(JSON.stringify(Object.entries(inputs).sort())).slice(0, 16)}`;
+  // Named by its inputs' content, unless that content is not known for sure (then a name of its own).
+  const out = `b-${stale ? randomBytes(8).toString('hex') : sha256(JSON.stringify(Object.entries(inputs).sort())).slice(0, 16)}`;
   // External packages resolve from the function's own node_modules, as next to the sources.
   if (isDir(join(codeDir, 'node_modules'))) symlinkSync(join(codeDir, 'node_modules'), join(work, 'node_modules'));
   try {
@@ -105,7 +131,7 @@ async function bundleOnce(codeDir: string, plan: BundlePlan, entryDir: string): 
   writeFileSync(manifestTmp, JSON.stringify({ inputs, out } satisfies Manifest));
   renameSync(manifestTmp, manifestPath);
   prune(entryDir, out);
-  return { dir: join(entryDir, out), cached: false };
+  return { dir: join(entryDir, out), cached: false, stale };
 }
 
 /** esbuild's errors as `file:line:col: message` lines (paths relative to the code dir), source line under each. */

@@ -1,10 +1,12 @@
 // TypeScript handlers with no build step, with real worker processes under each isolation level:
 // bundled by esbuild at cold start, errors traced to .ts lines (source maps), bundle failures are
 // INIT errors, SAM's esbuild Metadata is honoured, and bundles are cached by content hash.
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BundlePlan } from '../../server/build/bundle-plan.ts';
+import { type BundleResult, bundle, stopBundler } from '../../server/build/typescript-bundle.ts';
 import { fixture, startEmulator, type TestEmulator, isolationLevels } from '../helpers/emulator.ts';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'ephemera-ts-cache-'));
@@ -107,5 +109,34 @@ describe('TypeScript bundle cache', () => {
     await em.eph.pool.recycle('ts-copy');
     expect(await greeting('c')).toEqual({ message: 'howdy, c', runtime: 'typescript' });
     expect(bundles().filter((b) => !first.includes(b))).toHaveLength(1);
+  });
+});
+
+describe('TypeScript bundle cache: a source saved while it is being bundled', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ephemera-ts-race-'));
+  afterAll(async () => {
+    await stopBundler();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const plan: BundlePlan = { entryPoints: ['app.ts'], format: 'cjs', outbase: dir, external: [], minify: false, target: 'node24', sourcemap: false };
+  const source = (word: string): string => `export const handler = async () => '${word}';\n`;
+  const built = (r: BundleResult): string => {
+    if (!('dir' in r)) throw new Error(r.errors.join('\n'));
+    return readFileSync(join(r.dir, 'app.js'), 'utf8');
+  };
+
+  it('is bundled again for a caller that came after the save, and the old build is not reused later', async () => {
+    writeFileSync(join(dir, 'app.ts'), source('first'));
+    const cache = join(dir, 'cache');
+    await bundle(dir, plan, cache); // esbuild's service is running from here on
+    writeFileSync(join(dir, 'app.ts'), source('second'));
+    const during = bundle(dir, plan, cache);
+    // Block this thread while esbuild (its own process) reads and bundles 'second'; then save again.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+    writeFileSync(join(dir, 'app.ts'), source('third'));
+    const after = bundle(dir, plan, cache); // e.g. the environment started by --watch after the save
+    expect(built(await during)).toContain('"second"'); // the race really happened
+    expect(built(await after)).toContain('"third"');
+    expect(built(await bundle(dir, plan, cache))).toContain('"third"');
   });
 });
