@@ -108,8 +108,10 @@ export class EmbeddedQueue implements Queue {
     const max = Math.min(10, Math.max(1, opts.maxMessages));
     const deadline = this.host.now() + 1000 * opts.waitTimeSeconds;
     for (;;) {
+      // Aborted (the client went away, the poller stopped): take nothing, or it would stay hidden unseen.
+      if (opts.signal?.aborted) return [];
       const got = this.receiveNow(max, opts.visibilityTimeout);
-      if (got.length > 0 || this.closed || opts.signal?.aborted || this.host.now() >= deadline) return got;
+      if (got.length > 0 || this.closed || this.host.now() >= deadline) return got;
       await this.waitForChange(deadline, opts.signal);
     }
   }

@@ -47,7 +47,7 @@ export interface ReceiveOptions {
   waitTimeSeconds: number;
   /** Overrides the queue's VisibilityTimeout for these messages. */
   visibilityTimeout?: number;
-  /** Ends a long poll early (resolves with what is there, possibly nothing). */
+  /** Ends a long poll early: once aborted, the receive resolves with nothing (it takes no message). */
   signal?: AbortSignal;
 }
 

@@ -13,6 +13,8 @@ export interface SqsContext {
   host: string;
   /** The queue URL the request was sent to (query protocol on `/<account>/<queue>`), if any. */
   pathQueueUrl?: string;
+  /** Aborted when the client has gone away: a long poll ends without taking messages. */
+  signal?: AbortSignal;
 }
 
 export function str(input: Input, name: string): string | undefined {

@@ -37,7 +37,7 @@ export function sqsJsonHandler(queues: EmbeddedQueues, onInternalError: (err: un
       if (typeof input !== 'object' || input === null || Array.isArray(input)) {
         throw new SqsError('InvalidParameterValueException', 'The request body must be a JSON object.');
       }
-      const result = await runAction({ queues, host }, action, input as Input);
+      const result = await runAction({ queues, host, signal: req.signal }, action, input as Input);
       return { status: 200, headers: { 'Content-Type': CONTENT_TYPE, 'x-amzn-RequestId': requestId }, body: JSON.stringify(result) };
     } catch (err) {
       if (err instanceof SqsError) return renderJsonError(err, requestId);

@@ -114,7 +114,7 @@ export const messageActions: Record<string, (ctx: SqsContext, input: Input) => P
     const wait = int(input, 'WaitTimeSeconds', 0, 20, 'Must be >= 0 and <= 20, if provided.') ?? Number(q.attributes.ReceiveMessageWaitTimeSeconds);
     const systemNames = [...list(input, 'MessageSystemAttributeNames'), ...list(input, 'AttributeNames')].map(String);
     const attrNames = list(input, 'MessageAttributeNames').map(String);
-    const got = await q.receive({ maxMessages: max, waitTimeSeconds: wait, visibilityTimeout: vt });
+    const got = await q.receive({ maxMessages: max, waitTimeSeconds: wait, visibilityTimeout: vt, signal: ctx.signal });
     return got.length ? { Messages: got.map((m) => receivedShape(m, systemNames, attrNames)) } : {};
   },
 

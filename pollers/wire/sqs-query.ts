@@ -13,6 +13,8 @@ export interface WireLikeRequest {
   url: string;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+  /** Aborted when the client has gone away. */
+  signal?: AbortSignal;
 }
 
 export interface WireLikeAnswer {
@@ -95,7 +97,7 @@ export function sqsQueryHandler(queues: EmbeddedQueues, onInternalError: (err: u
     const pathQueueUrl = /^\/\d{12}\/[^/]+\/?$/.test(path) ? `http://${host}${path}` : undefined;
     const headers = { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId };
     try {
-      const result = await runAction({ queues, host, pathQueueUrl }, action, toJsonShape(unflatten(params)));
+      const result = await runAction({ queues, host, pathQueueUrl, signal: req.signal }, action, toJsonShape(unflatten(params)));
       return { status: 200, headers, body: renderResult(action, result, requestId) };
     } catch (e) {
       let err = e;

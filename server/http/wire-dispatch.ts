@@ -11,6 +11,8 @@ export interface WireRequest {
   url: string;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** Aborted when the client goes away before the answer (a long poll then takes nothing). */
+  signal?: AbortSignal;
 }
 
 export type WireHandler = (req: WireRequest) => Promise<HttpAnswer> | HttpAnswer;
@@ -40,11 +42,17 @@ export class WireDispatcher {
   /** Mount on `/` and `/:account/:queue` (GET and POST). Static Lambda routes keep precedence. */
   register(app: FastifyInstance): void {
     const route = async (request: FastifyRequest, reply: FastifyReply) => {
+      const gone = new AbortController();
+      // The response closes before it finished only when the connection went away.
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) gone.abort();
+      });
       const req: WireRequest = {
         method: request.method,
         url: request.url,
         headers: request.headers,
         body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+        signal: gone.signal,
       };
       const handler = this.find(req);
       if (!handler) return reply.callNotFound();
