@@ -21,6 +21,11 @@ const TYPES: Record<string, string> = {
 
 /** Comment lines keep idle proxies and browsers from dropping the stream. */
 const HEARTBEAT_MS = 15_000;
+/**
+ * A client that stops reading (a suspended tab, a paused pipe) would make the server buffer every
+ * event for it: past this many unsent bytes its stream is ended (EventSource reconnects and reloads).
+ */
+const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 
 interface Deps {
   events: EventBus;
@@ -55,6 +60,7 @@ export function registerWebViewRoutes(app: FastifyInstance, deps: Deps): void {
     });
     res.write('retry: 2000\n: ephemera events\n\n');
     const send = (event: EphemeraEvent): void => {
+      if (res.writableLength > MAX_UNSENT_BYTES) return void res.destroy();
       res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     };
     const unsubscribe = deps.events.subscribe(send);

@@ -1,6 +1,7 @@
 // The web view's data side without worker processes: the event bus (nothing built while nobody
 // listens), the bounded invocation history, the phase names for every environment state, and the
 // routes (/_ephemera/invocations, /_ephemera/events over a real socket, the static page).
+import { connect } from 'node:net';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { LogBuffer } from '../../server/environment/function-log.ts';
@@ -124,5 +125,33 @@ describe('web view routes', () => {
     for (let i = 0; i < 100 && bus.active; i++) await new Promise((r) => setTimeout(r, 10));
     expect(bus.active).toBe(false);
     await app.close();
+  });
+
+  it('GET /_ephemera/events ends the stream of a client that stops reading (the server does not buffer without bound)', async () => {
+    const app = createHttpApp(pino({ level: 'silent' }));
+    const bus = new EventBus();
+    registerWebViewRoutes(app, { events: bus, history: new InvocationHistory(10, bus) });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as { port: number };
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    try {
+      await new Promise((r) => socket.once('connect', r));
+      socket.write('GET /_ephemera/events HTTP/1.1\r\nHost: x\r\n\r\n');
+      for (let i = 0; i < 100 && !bus.active; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(bus.active).toBe(true);
+      socket.pause(); // never reads again
+      const big = { ...env('Idle'), fn: { config: { name: 'f'.repeat(64 * 1024) }, version: '$LATEST' } };
+      // 64 MB of events: far more than the socket buffers hold.
+      for (let i = 0; i < 1024 && bus.active; i++) {
+        bus.environment(big);
+        if (i % 64 === 0) await new Promise((r) => setImmediate(r));
+      }
+      for (let i = 0; i < 100 && bus.active; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(bus.active).toBe(false);
+    } finally {
+      socket.destroy();
+      await app.close();
+    }
   });
 });
