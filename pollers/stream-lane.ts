@@ -22,6 +22,7 @@ export class StreamLane {
   private readonly onDrain: () => void;
   private wakeUp?: () => void;
   private window?: { w: Window; state: Record<string, unknown> };
+  private ending = false;
 
   constructor(ctx: BatchContext, caughtUpAt: () => number, onDrain: () => void) {
     this.ctx = ctx;
@@ -35,6 +36,12 @@ export class StreamLane {
       this.items.push({ ...i, queuedAt: now });
       this.bytes += i.size;
     }
+    this.wake();
+  }
+
+  /** No more records will come (the shard ended, or the poller stops): return once the queue is empty. */
+  end(): void {
+    this.ending = true;
     this.wake();
   }
 
@@ -82,6 +89,10 @@ export class StreamLane {
         continue;
       }
       if (this.items.length === 0) {
+        if (this.ending) {
+          if (this.window) await this.finalInvoke(false);
+          return;
+        }
         await this.idle(this.window ? this.window.w.end - Date.now() + 1 : 60_000);
         continue;
       }

@@ -25,6 +25,8 @@ class StreamPoller implements Poller {
   /** Aborted by stop(): ends every sleep at once. */
   private readonly abort = new AbortController();
   private readonly done: Promise<unknown>;
+  /** Every running lane, woken at stop(). */
+  private readonly lanes = new Set<StreamLane>();
 
   constructor(config: EsmConfig, deps: PollerDeps) {
     this.config = config;
@@ -53,21 +55,36 @@ class StreamPoller implements Poller {
     const stream = this.deps.streams?.byArn(this.config.eventSourceArn);
     if (!stream) throw new Error(`Stream not found: ${this.config.eventSourceArn}`);
     const filter = compileFilters(this.config.filterCriteria, this.config.kind);
-    let shards: { shardId: string }[] = [];
+    // Shards are listed again now and then: a resharded stream (or a DynamoDB stream, whose shards roll
+    // over every few hours on AWS) gets new shards; a child starts once its parent was read to its end.
+    const running = new Map<string, Promise<void>>();
+    let listed = false;
     while (!this.stopped) {
       try {
-        shards = await stream.shards();
-        break;
+        let fresh = (await stream.shards()).filter((s) => !running.has(s.shardId));
+        while (fresh.length > 0) {
+          const waiting = new Set(fresh.map((s) => s.shardId));
+          const ready = fresh.filter((s) => s.parentShardId === undefined || !waiting.has(s.parentShardId));
+          if (ready.length === 0) break;
+          for (const s of ready) {
+            const parent = s.parentShardId !== undefined ? running.get(s.parentShardId) : undefined;
+            // Shards that appear later are read from their start (TRIM_HORIZON), whatever StartingPosition says.
+            const from = listed ? { type: 'TRIM_HORIZON' as const } : startingPosition(this.config);
+            running.set(s.shardId, (parent ?? Promise.resolve()).then(() => (this.stopped ? undefined : this.runShard(stream, s.shardId, filter, from))));
+          }
+          fresh = fresh.filter((s) => !ready.includes(s));
+        }
+        this.counters.shards = running.size;
+        listed = true;
       } catch (err) {
         this.deps.logger.warn(`stream mapping ${this.config.uuid}: cannot list shards: ${(err as Error).message}`);
-        await this.sleep(POLL_MS[stream.kind] * 5 * this.deps.timeScale);
       }
+      await this.sleep(POLL_MS[stream.kind] * 10 * this.deps.timeScale);
     }
-    this.counters.shards = shards.length;
-    await Promise.all(shards.map((s) => this.runShard(stream, s.shardId, filter)));
+    await Promise.all(running.values());
   }
 
-  private async runShard(stream: Stream, shardId: string, filter: RecordFilter | undefined): Promise<void> {
+  private async runShard(stream: Stream, shardId: string, filter: RecordFilter | undefined, from: IteratorRequest): Promise<void> {
     const { config, deps } = this;
     const key = `${config.uuid}/${shardId}`;
     let caughtUpAt = 0;
@@ -92,6 +109,7 @@ class StreamPoller implements Poller {
       d?.();
     };
     const lanes = Array.from({ length: config.parallelizationFactor }, () => new StreamLane(ctx, () => caughtUpAt, onDrain));
+    for (const l of lanes) this.lanes.add(l);
     const laneRuns = lanes.map((l) => l.run());
     const events: EventContext = {
       kind: stream.kind, streamArn: stream.arn, shardId, region: deps.region,
@@ -101,7 +119,7 @@ class StreamPoller implements Poller {
     // Read ahead of the lanes: two batches each, by count and by bytes (records are up to 1 MiB).
     const maxBuffered = Math.max(config.batchSize * config.parallelizationFactor * 2, 1000);
     const maxBufferedBytes = 2 * MAX_BATCH_BYTES * config.parallelizationFactor;
-    const position = (): IteratorRequest => (lastRead !== undefined ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastRead } : startingPosition(config));
+    const position = (): IteratorRequest => (lastRead !== undefined ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastRead } : from);
     let iterator: string | undefined;
     while (!this.stopped) {
       try {
@@ -140,13 +158,16 @@ class StreamPoller implements Poller {
         await this.sleep(poll * 5);
       }
     }
-    for (const l of lanes) l.wake();
+    // The shard ended (closed and read to its end) or the poller stops: lanes finish what they hold.
+    for (const l of lanes) l.end();
     await Promise.all(laneRuns);
+    for (const l of lanes) this.lanes.delete(l);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.abort.abort();
+    for (const l of this.lanes) l.wake();
     await this.done;
   }
 

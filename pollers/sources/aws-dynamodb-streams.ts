@@ -38,8 +38,10 @@ class AwsDynamoDbStream implements Stream {
       do {
         const d = (await this.client.send(new DescribeStreamCommand({ StreamArn: this.arn, ExclusiveStartShardId: after }))).StreamDescription;
         for (const s of d?.Shards ?? []) {
-          if (s.SequenceNumberRange?.EndingSequenceNumber) continue;
-          out.push({ shardId: s.ShardId!, parentShardId: s.ParentShardId, startingSequenceNumber: s.SequenceNumberRange?.StartingSequenceNumber ?? '0' });
+          out.push({
+            shardId: s.ShardId!, parentShardId: s.ParentShardId, startingSequenceNumber: s.SequenceNumberRange?.StartingSequenceNumber ?? '0',
+            endingSequenceNumber: s.SequenceNumberRange?.EndingSequenceNumber,
+          });
         }
         after = d?.LastEvaluatedShardId;
       } while (after);

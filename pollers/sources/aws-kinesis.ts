@@ -45,9 +45,10 @@ export class AwsKinesisStream implements Stream {
       do {
         const page = await this.client.send(new ListShardsCommand(token ? { NextToken: token } : { StreamARN: this.arn }));
         for (const s of page.Shards ?? []) {
-          // Closed shards (an ending sequence number) have nothing new to read.
-          if (s.SequenceNumberRange?.EndingSequenceNumber) continue;
-          out.push({ shardId: s.ShardId!, parentShardId: s.ParentShardId, startingSequenceNumber: s.SequenceNumberRange?.StartingSequenceNumber ?? '0' });
+          out.push({
+            shardId: s.ShardId!, parentShardId: s.ParentShardId, startingSequenceNumber: s.SequenceNumberRange?.StartingSequenceNumber ?? '0',
+            endingSequenceNumber: s.SequenceNumberRange?.EndingSequenceNumber,
+          });
         }
         token = page.NextToken;
       } while (token);

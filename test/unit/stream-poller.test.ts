@@ -7,7 +7,7 @@ import type { EsmConfig, Poller, PollerDeps } from '../../pollers/esm/mapping.ts
 import type { InvokeOutcome, Invoker } from '../../pollers/invoker.ts';
 import { EmbeddedDynamoDbStream } from '../../pollers/sources/embedded-dynamodb-stream.ts';
 import { EmbeddedKinesisStream } from '../../pollers/sources/embedded-kinesis.ts';
-import type { RecordsPage, Stream } from '../../pollers/sources/stream.ts';
+import type { RecordsPage, ShardInfo, Stream, StreamRecord } from '../../pollers/sources/stream.ts';
 import { dynamodbPollerFactory, kinesisPollerFactory } from '../../pollers/stream-poller.ts';
 import { waitFor } from '../helpers/emulator.ts';
 
@@ -98,5 +98,42 @@ describe('the stream poller', () => {
     invoker.release!();
     await waitFor(() => invoker.batches.reduce((n, b) => n + b, 0) >= 300, 20_000);
     expect(src.read.records).toBe(300);
+  });
+
+  it('follows resharding: a closed parent is read to its end before its child, and shards that appear later are read', async () => {
+    // A stream (like a DynamoDB stream on AWS, whose shards roll over every few hours) that gains a child shard.
+    const rec = (seq: number, text: string): StreamRecord => ({ sequenceNumber: String(seq), arrival: Date.now(), partitionKey: 'k', data: Buffer.from(text) });
+    const logs: Record<string, StreamRecord[]> = { parent: [rec(1, 'p1'), rec(2, 'p2')], child: [] };
+    const closed = new Set(['parent']);
+    let list: ShardInfo[] = [{ shardId: 'parent', startingSequenceNumber: '1', endingSequenceNumber: '2' }];
+    const stream: Stream = {
+      arn: 'arn:aws:kinesis:us-east-1:000000000000:stream/resharded', name: 'resharded', kind: 'kinesis', retentionMs: 86_400_000,
+      shards: async () => list,
+      iterator: async (shardId) => JSON.stringify({ shardId, at: 0 }),
+      async getRecords(iterator): Promise<RecordsPage> {
+        const { shardId, at } = JSON.parse(iterator) as { shardId: string; at: number };
+        const records = logs[shardId].slice(at);
+        const end = at + records.length;
+        const done = closed.has(shardId) && end === logs[shardId].length;
+        return { records, nextIterator: done ? undefined : JSON.stringify({ shardId, at: end }), millisBehindLatest: 0 };
+      },
+    };
+    const invoker = new RecordingInvoker();
+    const texts: string[] = [];
+    invoker.invoke = async (_fn, payload) => {
+      for (const r of (JSON.parse(payload.toString()) as { Records: { kinesis: { data: string } }[] }).Records) texts.push(Buffer.from(r.kinesis.data, 'base64').toString());
+      return { requestId: 'r', executedVersion: '$LATEST', payload: Buffer.from('null') };
+    };
+    list = [...list, { shardId: 'child', parentShardId: 'parent', startingSequenceNumber: '3' }];
+    logs.child.push(rec(3, 'c1'));
+    start(stream, invoker);
+    await waitFor(() => texts.length === 3, 5000);
+    expect(texts).toEqual(['p1', 'p2', 'c1']);
+    // The child closes too and a grandchild appears after the poller started.
+    closed.add('child');
+    logs.grandchild = [rec(4, 'g1')];
+    list = [...list, { shardId: 'grandchild', parentShardId: 'child', startingSequenceNumber: '4' }];
+    await waitFor(() => texts.length === 4, 5000);
+    expect(texts).toEqual(['p1', 'p2', 'c1', 'g1']);
   });
 });
