@@ -169,7 +169,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
       return pool.recycle(name, reason);
     },
   };
-  const watcher = options.watch ? new CodeWatcher(template.functions, recycler, logger) : undefined;
+  const watcher = options.watch ? new CodeWatcher(template.functions, recycler, logger, undefined, options.dataDir === undefined ? [] : [options.dataDir]) : undefined;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

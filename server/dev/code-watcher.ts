@@ -34,11 +34,13 @@ export class CodeWatcher {
   private readonly recycler: Recycler;
   private readonly logger: Logger;
   private readonly debounceMs: number;
-  private readonly cacheDir = defaultCacheDir();
+  /** The bundle cache and --data-dir may sit inside a code dir: their writes are the emulator's own. */
+  private readonly ownDirs: string[];
   /** Called after each reload (tests, the bench). */
   onReload: (r: Reload) => void = () => {};
 
-  constructor(functions: readonly FunctionConfig[], recycler: Recycler, logger: Logger, debounceMs = 50) {
+  constructor(functions: readonly FunctionConfig[], recycler: Recycler, logger: Logger, debounceMs = 50, ownDirs: readonly string[] = []) {
+    this.ownDirs = [defaultCacheDir(), ...ownDirs];
     this.recycler = recycler;
     this.logger = logger;
     this.debounceMs = debounceMs;
@@ -72,8 +74,8 @@ export class CodeWatcher {
   }
 
   private ignored(path: string): boolean {
-    // The TypeScript bundle cache may sit inside a code dir ($EPHEMERA_CACHE_DIR): its writes are ours.
-    if (path === this.cacheDir || path.startsWith(this.cacheDir + sep)) return true;
+    // The TypeScript bundle cache ($EPHEMERA_CACHE_DIR) or --data-dir may sit inside a code dir: their writes are ours.
+    if (this.ownDirs.some((d) => path === d || path.startsWith(d + sep))) return true;
     const roots = this.rootsOf(path);
     const inside = (re: RegExp): boolean => roots.some((r) => re.test(relative(r.dir, path)));
     if (inside(ALWAYS_IGNORED)) return true;

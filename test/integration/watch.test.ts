@@ -84,3 +84,44 @@ describe('--watch', () => {
     expect(reload.files).toEqual(['nodejs/node_modules/extra.js']);
   });
 });
+
+describe('--watch with --data-dir inside a code directory', () => {
+  const root = mkdtempSync(join(tmpdir(), 'ephemera-watch-data-'));
+  let em: TestEmulator;
+  const reloads: Reload[] = [];
+  beforeAll(async () => {
+    cpSync(fixture('functions/echo'), join(root, 'code'), { recursive: true });
+    writeFileSync(join(root, 'code', 'index.mjs'), handler('v1'));
+    writeFileSync(join(root, 'template.yaml'), [
+      'Resources:',
+      '  Watched:',
+      '    Type: AWS::Serverless::Function',
+      '    Properties: { FunctionName: watched, CodeUri: code, Handler: index.handler, Runtime: nodejs24.x }',
+      '  Jobs:',
+      '    Type: AWS::SQS::Queue',
+      '    Properties: { QueueName: jobs }',
+    ].join('\n'));
+    em = await startEmulator(join(root, 'template.yaml'), { watch: true, isolation: 'process', dataDir: join(root, 'code', '.state') });
+    em.eph.watcher!.onReload = (r) => reloads.push(r);
+    await em.eph.watcher!.ready;
+  });
+  afterAll(async () => {
+    expect(await em.stopChecked()).toEqual([]);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("the emulator's own state writes do not reload the function; code changes still do", async () => {
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${em.url}/`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'AmazonSQS.SendMessage' },
+        body: JSON.stringify({ QueueUrl: `${em.url}/000000000000/jobs`, MessageBody: `m${i}` }),
+      });
+      expect(res.status).toBe(200);
+    }
+    writeFileSync(join(root, 'code', 'index.mjs'), handler('v2'));
+    await waitFor(() => reloads.some((r) => r.files.includes('index.mjs')), 10_000);
+    expect(reloads.flatMap((r) => r.files)).toEqual(['index.mjs']);
+    expect((await em.invoke('watched', {})).json()).toMatchObject({ version: 'v2' });
+  });
+});
