@@ -78,9 +78,10 @@ export class EmbeddedShard {
       case 'AT_SEQUENCE_NUMBER':
       case 'AFTER_SEQUENCE_NUMBER': {
         const s = req.sequenceNumber ?? '';
-        if (!/^\d{1,129}$/.test(s)) {
-          throw new StreamError('InvalidArgumentException', `StartingSequenceNumber ${s} used in GetShardIterator on shard ${this.shardId} in stream ${this.streamName()} under account ${this.account()} is invalid.`);
-        }
+        const used = `StartingSequenceNumber ${s} used in GetShardIterator on shard ${this.shardId} in stream ${this.streamName()} under account ${this.account()} is invalid`;
+        if (!/^\d{1,129}$/.test(s)) throw new StreamError('InvalidArgumentException', `${used}.`);
+        // This shard's numbers all have its prefix and width: another shard's would point past its end forever.
+        if (s.length !== this.width || !s.startsWith(this.prefix)) throw new StreamError('InvalidArgumentException', `${used} because it did not come from this stream.`);
         after = req.type === 'AFTER_SEQUENCE_NUMBER' ? s : (BigInt(s) - 1n).toString();
         break;
       }

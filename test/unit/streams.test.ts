@@ -93,6 +93,16 @@ describe('iterators', () => {
     expect(() => s.getRecordsSync('nope', 1)).toThrow(expect.objectContaining({ type: 'InvalidArgumentException' }));
     expect(() => s.iteratorSync('shardId-000000000009', { type: 'LATEST' })).toThrow(StreamError);
   });
+  it('a sequence number of another shard is InvalidArgumentException, not an iterator that never returns anything', () => {
+    const s = kinesis(2);
+    const seq0 = s.put('a', Buffer.from('x'), '0').sequenceNumber;
+    const seq1 = s.put('a', Buffer.from('y'), MAX_HASH_KEY.toString()).sequenceNumber;
+    expect(() => s.iteratorSync('shardId-000000000000', { type: 'AT_SEQUENCE_NUMBER', sequenceNumber: seq1 }))
+      .toThrow(expect.objectContaining({ type: 'InvalidArgumentException', message: expect.stringMatching(/did not come from this stream/) }));
+    expect(() => s.iteratorSync('shardId-000000000001', { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: seq0 })).toThrow(StreamError);
+    expect(s.getRecordsSync(s.iteratorSync('shardId-000000000000', { type: 'AT_SEQUENCE_NUMBER', sequenceNumber: seq0 }), 10).records).toHaveLength(1);
+    expect(s.getRecordsSync(s.iteratorSync('shardId-000000000001', { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: seq1 }), 10).records).toHaveLength(0);
+  });
   it('records past retention are gone', () => {
     const c = clock();
     const s = kinesis(1, c.now, 24);
