@@ -37,8 +37,12 @@ export function acceptH2c(server: Server, handler: (req: IncomingMessage, res: S
     let seen = Buffer.alloc(0);
     undecided.add(socket);
     const forget = (): void => {
+      clearTimeout(silent);
       if (undecided.delete(socket)) socket.destroy();
     };
+    // One that sends nothing is closed as an idle HTTP/1.1 connection would be (else it stays forever).
+    const silent = setTimeout(forget, server.headersTimeout || 60_000);
+    silent.unref();
     const decide = (): void => {
       const chunk = socket.read() as Buffer | null;
       if (chunk) seen = Buffer.concat([seen, chunk]);
@@ -46,6 +50,7 @@ export function acceptH2c(server: Server, handler: (req: IncomingMessage, res: S
       const isH2 = seen.subarray(0, n).equals(PREFACE.subarray(0, n));
       if (isH2 && seen.length < PREFACE.length && !socket.readableEnded) return; // wait for more bytes
       undecided.delete(socket);
+      clearTimeout(silent);
       socket.removeListener('readable', decide);
       socket.removeListener('end', forget);
       socket.removeListener('close', forget);
