@@ -4,7 +4,7 @@
 import type { FunctionVersion } from '../model.ts';
 import type { RuntimeLaunch } from '../environment/runtimes.ts';
 import { bundlePlan } from './bundle-plan.ts';
-import { bundle, defaultCacheDir } from './typescript-bundle.ts';
+import { bundle, defaultCacheDir, holdBundle } from './typescript-bundle.ts';
 import { type DebugTarget, waitPortFree } from '../dev/debug.ts';
 
 export interface DevContext {
@@ -15,11 +15,12 @@ export interface DevContext {
 }
 
 export type Prepared =
-  | { fn: FunctionVersion; launch: RuntimeLaunch }
+  | { fn: FunctionVersion; launch: RuntimeLaunch; /** Call when the environment is gone (its bundle may be pruned). */ release?: () => void }
   | { errorType: string; message: string; trace: string[] };
 
 export async function prepareLaunch(fn: FunctionVersion, launch: RuntimeLaunch, dev: DevContext | undefined): Promise<Prepared> {
   let config = fn.config;
+  let release: (() => void) | undefined;
   const planned = bundlePlan(config);
   if ('error' in planned) return { errorType: 'Runtime.ImportModuleError', message: `Error: cannot bundle the handler: ${planned.error}`, trace: [] };
   if ('plan' in planned) {
@@ -30,6 +31,7 @@ export async function prepareLaunch(fn: FunctionVersion, launch: RuntimeLaunch, 
       const message = `SyntaxError: esbuild could not bundle ${planned.plan.entryPoints.join(', ')}: ${first}${more > 0 ? ` (and ${more} more)` : ''}`;
       return { errorType: 'Runtime.UserCodeSyntaxError', message, trace: built.errors };
     }
+    release = holdBundle(built.dir);
     const environment = { ...config.environment };
     if (planned.plan.sourcemap) environment.NODE_OPTIONS = [environment.NODE_OPTIONS, '--enable-source-maps'].filter(Boolean).join(' ');
     config = { ...config, codeDir: built.dir, environment };
@@ -47,5 +49,5 @@ export async function prepareLaunch(fn: FunctionVersion, launch: RuntimeLaunch, 
       },
     };
   }
-  return config === fn.config && run === launch ? { fn, launch } : { fn: { ...fn, config }, launch: run };
+  return config === fn.config && run === launch ? { fn, launch } : { fn: { ...fn, config }, launch: run, release };
 }

@@ -2,7 +2,7 @@
 // build options remembers the input files esbuild read and their sha256; the bundle is reused while
 // every input still hashes the same, else rebuilt into a new directory (running environments keep theirs).
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -63,6 +63,22 @@ function result(r: Built): BundleResult {
   return 'dir' in r ? { dir: r.dir, cached: r.cached } : r;
 }
 
+/** Bundle directories environments of this process were started from (and still run in): never pruned. */
+const inUse = new Map<string, number>();
+
+/** An environment runs from this bundle directory until the returned function is called. */
+export function holdBundle(dir: string): () => void {
+  inUse.set(dir, (inUse.get(dir) ?? 0) + 1);
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
+    const n = (inUse.get(dir) ?? 1) - 1;
+    if (n > 0) inUse.set(dir, n);
+    else inUse.delete(dir);
+  };
+}
+
 /**
  * Stop esbuild's helper process (the JS API keeps one running; a later bundle starts it again).
  * Called when an emulator closes, unless a bundle is being built.
@@ -75,7 +91,10 @@ async function bundleOnce(codeDir: string, plan: BundlePlan, entryDir: string): 
   const manifestPath = join(entryDir, 'manifest.json');
   const previous = readManifest(manifestPath);
   if (previous && unchanged(previous.inputs) && isDir(join(entryDir, previous.out))) {
-    return { dir: join(entryDir, previous.out), cached: true, stale: false };
+    const dir = join(entryDir, previous.out);
+    // Started from just now: another emulator sharing the cache does not prune it for a minute.
+    touch(dir);
+    return { dir, cached: true, stale: false };
   }
   mkdirSync(entryDir, { recursive: true, mode: 0o700 });
   const work = join(entryDir, `tmp-${randomBytes(6).toString('hex')}`);
@@ -165,17 +184,30 @@ function readManifest(path: string): Manifest | undefined {
   }
 }
 
-/** Older bundles of the entry that nothing started in the last minute can still be loading. */
+/**
+ * Remove older bundles of the entry: not those an environment of this process runs from (its task
+ * root and cwd), nor those built or started from in the last minute (another emulator may use them).
+ */
 function prune(entryDir: string, keep: string): void {
   const cutoff = Date.now() - 60_000;
   for (const name of readdirSync(entryDir)) {
     if (name === keep || name === 'manifest.json' || !/^(b|tmp)-/.test(name)) continue;
     const path = join(entryDir, name);
+    if (inUse.has(path)) continue;
     try {
       if (statSync(path).mtimeMs < cutoff) rmSync(path, { recursive: true, force: true });
     } catch {
       // gone meanwhile
     }
+  }
+}
+
+function touch(path: string): void {
+  try {
+    const now = new Date();
+    utimesSync(path, now, now);
+  } catch {
+    // not ours to touch (a shared cache): the in-process hold still protects it here
   }
 }
 

@@ -65,6 +65,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private readonly api: RuntimeApiServer;
   private worker: WorkerProcess | undefined;
   private tmpDir: string | undefined;
+  /** Lets go of the TypeScript bundle this environment runs from (prepareLaunch). */
+  private releaseCode: (() => void) | undefined;
   private running: Running | undefined;
   private initWaiter: ((r: { kind: 'next' } | { kind: 'error'; payload: Buffer; errorType: string }) => void) | undefined;
   private initLog: LogBuffer | undefined;
@@ -206,6 +208,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     this.telemetry.initStart(initRecord, launch.version, runtimeVersionArn);
     // TypeScript handlers are bundled here, before the worker starts; --debug adds the inspector.
     const prepared = await prepareLaunch(this.fn, launch, this.ctx.dev);
+    if ('release' in prepared) this.releaseCode = prepared.release;
     if ('errorType' in prepared) {
       const error = { errorType: prepared.errorType, errorMessage: prepared.message, trace: prepared.trace };
       this.platformLine(`${new Date().toISOString()}\tundefined\tERROR\tInit Error \t${JSON.stringify(error)}`, opts.log);
@@ -498,6 +501,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     await this.cgroup?.remove();
     await this.api.close();
     if (this.tmpDir) rmSync(this.tmpDir, { recursive: true, force: true });
+    this.releaseCode?.();
     this.machine.transition('Terminated', reason);
     this.onTerminated();
   }

@@ -1,13 +1,13 @@
 // TypeScript handlers with no build step, with real worker processes under each isolation level:
 // bundled by esbuild at cold start, errors traced to .ts lines (source maps), bundle failures are
 // INIT errors, SAM's esbuild Metadata is honoured, and bundles are cached by content hash.
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BundlePlan } from '../../server/build/bundle-plan.ts';
 import { type BundleResult, bundle, stopBundler } from '../../server/build/typescript-bundle.ts';
-import { fixture, startEmulator, type TestEmulator, isolationLevels } from '../helpers/emulator.ts';
+import { fixture, startEmulator, type TestEmulator, isolationLevels, waitFor } from '../helpers/emulator.ts';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'ephemera-ts-cache-'));
 process.env.EPHEMERA_CACHE_DIR = cacheDir;
@@ -138,5 +138,51 @@ describe('TypeScript bundle cache: a source saved while it is being bundled', ()
     expect(built(await during)).toContain('"second"'); // the race really happened
     expect(built(await after)).toContain('"third"');
     expect(built(await bundle(dir, plan, cache))).toContain('"third"');
+  });
+});
+
+describe('TypeScript bundle cache: a rebuild while an older bundle still runs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ephemera-ts-inuse-'));
+  const cache = join(dir, 'cache');
+  let em: TestEmulator;
+  const source = (version: string): string => [
+    'import { existsSync } from "node:fs";',
+    'export const handler = async (event: { waitMs?: number }) => {',
+    '  await new Promise((r) => setTimeout(r, event.waitMs ?? 0));',
+    `  return { version: '${version}', cwd: process.cwd(), taskRootExists: existsSync(process.env.LAMBDA_TASK_ROOT!) };`,
+    '};',
+    '',
+  ].join('\n');
+  beforeAll(async () => {
+    process.env.EPHEMERA_CACHE_DIR = cache;
+    mkdirSync(join(dir, 'code'));
+    writeFileSync(join(dir, 'code', 'app.ts'), source('v1'));
+    writeFileSync(join(dir, 'template.yaml'), [
+      'Resources:',
+      '  Fn:',
+      '    Type: AWS::Serverless::Function',
+      '    Properties: { FunctionName: ts-inuse, CodeUri: code, Handler: app.handler, Runtime: nodejs24.x, Timeout: 20 }',
+    ].join('\n'));
+    em = await startEmulator(join(dir, 'template.yaml'), { isolation: 'process' });
+  });
+  afterAll(async () => {
+    expect(await em.stopChecked()).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('does not delete the bundle directory a running environment was started from', async () => {
+    const first = (await em.invoke('ts-inuse', {})).json() as { version: string; cwd: string };
+    expect(first).toMatchObject({ version: 'v1', taskRootExists: true });
+    // The first bundle was made long ago (pruning looks at age), and the source changes.
+    const old = new Date(Date.now() - 10 * 60_000);
+    utimesSync(first.cwd, old, old);
+    writeFileSync(join(dir, 'code', 'app.ts'), source('v2'));
+    // The warm environment is busy with a long invoke while a second one cold-starts the new code.
+    const busy = em.invoke('ts-inuse', { waitMs: 1500 });
+    await waitFor(() => em.eph.pool.environments().some((e) => e.state === 'Invoking'), 5000);
+    expect((await em.invoke('ts-inuse', {})).json()).toMatchObject({ version: 'v2', taskRootExists: true });
+    const res = await busy;
+    expect(res.headers.get('x-amz-function-error'), JSON.stringify(res.json())).toBeNull();
+    expect(res.json()).toMatchObject({ version: 'v1', cwd: first.cwd, taskRootExists: true });
   });
 });
