@@ -25,6 +25,8 @@ class StreamPoller implements Poller {
   /** Aborted by stop(): ends every sleep at once. */
   private readonly abort = new AbortController();
   private readonly done: Promise<unknown>;
+  /** The stream object being read (another one once the stream is deleted and made again). */
+  private current?: Stream;
   /** Every running lane, woken at stop(). */
   private readonly lanes = new Set<StreamLane>();
 
@@ -52,16 +54,29 @@ class StreamPoller implements Poller {
   };
 
   private async start(): Promise<void> {
-    const stream = this.deps.streams?.byArn(this.config.eventSourceArn);
-    if (!stream) throw new Error(`Stream not found: ${this.config.eventSourceArn}`);
+    const arn = this.config.eventSourceArn;
+    let stream = this.deps.streams?.byArn(arn);
+    if (!stream) throw new Error(`Stream not found: ${arn}`);
+    this.current = stream;
     const filter = compileFilters(this.config.filterCriteria, this.config.kind);
     // Shards are listed again now and then: a resharded stream (or a DynamoDB stream, whose shards roll
     // over every few hours on AWS) gets new shards; a child starts once its parent was read to its end.
-    const running = new Map<string, Promise<void>>();
+    let running = new Map<string, Promise<void>>();
+    const retired: Promise<void>[] = [];
     let listed = false;
     while (!this.stopped) {
+      const now = this.deps.streams?.byArn(arn);
+      if (now && now !== stream) {
+        // The stream was deleted and made again under the same ARN: read the new one from its start.
+        retired.push(...running.values());
+        running = new Map();
+        for (const key of [...checkpoints.keys()]) if (key.startsWith(`${this.config.uuid}/`)) checkpoints.delete(key);
+        stream = now;
+        this.current = now;
+      }
+      const source = stream;
       try {
-        let fresh = (await stream.shards()).filter((s) => !running.has(s.shardId));
+        let fresh = (await source.shards()).filter((s) => !running.has(s.shardId));
         while (fresh.length > 0) {
           const waiting = new Set(fresh.map((s) => s.shardId));
           const ready = fresh.filter((s) => s.parentShardId === undefined || !waiting.has(s.parentShardId));
@@ -70,7 +85,7 @@ class StreamPoller implements Poller {
             const parent = s.parentShardId !== undefined ? running.get(s.parentShardId) : undefined;
             // Shards that appear later are read from their start (TRIM_HORIZON), whatever StartingPosition says.
             const from = listed ? { type: 'TRIM_HORIZON' as const } : startingPosition(this.config);
-            running.set(s.shardId, (parent ?? Promise.resolve()).then(() => (this.stopped ? undefined : this.runShard(stream, s.shardId, filter, from))));
+            running.set(s.shardId, (parent ?? Promise.resolve()).then(() => (this.stopped ? undefined : this.runShard(source, s.shardId, filter, from))));
           }
           fresh = fresh.filter((s) => !ready.includes(s));
         }
@@ -79,9 +94,9 @@ class StreamPoller implements Poller {
       } catch (err) {
         this.deps.logger.warn(`stream mapping ${this.config.uuid}: cannot list shards: ${(err as Error).message}`);
       }
-      await this.sleep(POLL_MS[stream.kind] * 10 * this.deps.timeScale);
+      await this.sleep(POLL_MS[source.kind] * 10 * this.deps.timeScale);
     }
-    await Promise.all(running.values());
+    await Promise.all([...running.values(), ...retired]);
   }
 
   private async runShard(stream: Stream, shardId: string, filter: RecordFilter | undefined, from: IteratorRequest): Promise<void> {
@@ -103,7 +118,7 @@ class StreamPoller implements Poller {
       const pending = lanes.map((l) => l.firstPending()).filter((s): s is string => s !== undefined);
       const low = pending.reduce<bigint | undefined>((m, s) => (m === undefined || BigInt(s) < m ? BigInt(s) : m), undefined);
       const cp = low !== undefined ? (low - 1n).toString() : lastRead;
-      if (cp !== undefined) checkpoints.set(key, cp);
+      if (cp !== undefined && this.current === stream) checkpoints.set(key, cp);
       const d = drained;
       drained = undefined;
       d?.();
@@ -153,6 +168,8 @@ class StreamPoller implements Poller {
           iterator = undefined;
           continue;
         }
+        // A deleted stream: this reader ends (start() picks up a stream made again under the ARN).
+        if (err instanceof StreamError && err.type === 'ResourceNotFoundException' && deps.streams?.byArn(config.eventSourceArn) !== stream) break;
         deps.logger.warn(`stream mapping ${config.uuid} ${shardId}: GetRecords failed: ${(err as Error).message}`);
         iterator = undefined;
         await this.sleep(poll * 5);

@@ -33,6 +33,8 @@ export class EmbeddedKinesisStream implements Stream {
   /** Epoch ms. */
   readonly createdAt: number;
   private readonly shardList: KinesisShard[];
+  /** Set by DeleteStream: readers holding this object get ResourceNotFoundException. */
+  deleted = false;
 
   constructor(opts: KinesisStreamOptions) {
     const now = opts.now ?? Date.now;
@@ -64,7 +66,12 @@ export class EmbeddedKinesisStream implements Stream {
   }
 
   async shards(): Promise<ShardInfo[]> {
+    this.checkExists();
     return this.shardInfos();
+  }
+
+  private checkExists(): void {
+    if (this.deleted) throw new StreamError('ResourceNotFoundException', `Stream ${this.name} under account ${this.accountId} not found.`);
   }
 
   /** Route and append one record. `arrival` (epoch ms) is for tests that need an old record. */
@@ -86,6 +93,7 @@ export class EmbeddedKinesisStream implements Stream {
   }
 
   iteratorSync(shardId: string, req: IteratorRequest): string {
+    this.checkExists();
     return this.shardFor(shardId).iterator(req);
   }
 
@@ -94,6 +102,7 @@ export class EmbeddedKinesisStream implements Stream {
   }
 
   getRecordsSync(iterator: string, limit: number): RecordsPage {
+    this.checkExists();
     const token = decodeIterator(iterator);
     if (token.a !== this.arn) throw new StreamError('InvalidArgumentException', 'Invalid ShardIterator.');
     return this.shardFor(token.s).read(token, limit);

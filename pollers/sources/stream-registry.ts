@@ -41,7 +41,10 @@ export class StreamRegistry implements StreamDirectory {
   }
 
   deleteKinesis(name: string): void {
-    if (!this.kinesis.delete(name)) throw this.kinesisNotFound(name);
+    const s = this.kinesis.get(name);
+    if (!s) throw this.kinesisNotFound(name);
+    this.kinesis.delete(name);
+    s.deleted = true;
   }
 
   kinesisByName(name: string): EmbeddedKinesisStream | undefined {

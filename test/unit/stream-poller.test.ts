@@ -7,6 +7,7 @@ import type { EsmConfig, Poller, PollerDeps } from '../../pollers/esm/mapping.ts
 import type { InvokeOutcome, Invoker } from '../../pollers/invoker.ts';
 import { EmbeddedDynamoDbStream } from '../../pollers/sources/embedded-dynamodb-stream.ts';
 import { EmbeddedKinesisStream } from '../../pollers/sources/embedded-kinesis.ts';
+import { StreamRegistry } from '../../pollers/sources/stream-registry.ts';
 import type { RecordsPage, ShardInfo, Stream, StreamRecord } from '../../pollers/sources/stream.ts';
 import { dynamodbPollerFactory, kinesisPollerFactory } from '../../pollers/stream-poller.ts';
 import { waitFor } from '../helpers/emulator.ts';
@@ -47,14 +48,14 @@ afterEach(async () => {
   await Promise.all(pollers.splice(0).map((p) => p.stop()));
 });
 
-function start(stream: Stream, invoker: Invoker, cfg: Partial<EsmConfig> = {}, timeScale = 0.01): Poller {
+function start(stream: Stream, invoker: Invoker, cfg: Partial<EsmConfig> = {}, timeScale = 0.01, registry?: StreamRegistry): Poller {
   const config: EsmConfig = {
     uuid: `u-${Math.random()}`, kind: stream.kind, eventSourceArn: stream.arn, functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f',
     enabled: true, batchSize: 100, maximumBatchingWindowInSeconds: 0, functionResponseTypes: [], startingPosition: 'TRIM_HORIZON',
     parallelizationFactor: 1, maximumRecordAgeInSeconds: -1, maximumRetryAttempts: -1, bisectBatchOnFunctionError: false, tumblingWindowInSeconds: 0, ...cfg,
   };
   const deps: PollerDeps = {
-    invoker, queues: { byArn: () => undefined }, streams: { byArn: (arn) => (arn === stream.arn ? stream : undefined) }, timeScale,
+    invoker, queues: { byArn: () => undefined }, streams: registry ?? { byArn: (arn) => (arn === stream.arn ? stream : undefined) }, timeScale,
     logger: pino({ level: 'silent' }), region: 'us-east-1', accountId: '000000000000',
   };
   const p = (stream.kind === 'kinesis' ? kinesisPollerFactory : dynamodbPollerFactory)(config, deps);
@@ -135,5 +136,24 @@ describe('the stream poller', () => {
     list = [...list, { shardId: 'grandchild', parentShardId: 'child', startingSequenceNumber: '4' }];
     await waitFor(() => texts.length === 4, 5000);
     expect(texts).toEqual(['p1', 'p2', 'c1', 'g1']);
+  });
+
+  it('a stream deleted and made again under the same ARN is read again (the mapping kept reading the deleted one)', async () => {
+    const reg = new StreamRegistry({ region: 'us-east-1', accountId: '000000000000' });
+    const first = reg.createKinesis({ name: 'again', shardCount: 1 });
+    const invoker = new RecordingInvoker();
+    const texts: string[] = [];
+    invoker.invoke = async (_fn, payload) => {
+      for (const r of (JSON.parse(payload.toString()) as { Records: { kinesis: { data: string } }[] }).Records) texts.push(Buffer.from(r.kinesis.data, 'base64').toString());
+      return { requestId: 'r', executedVersion: '$LATEST', payload: Buffer.from('null') };
+    };
+    start(first, invoker, {}, 0.01, reg);
+    first.put('k', Buffer.from('one'));
+    await waitFor(() => texts.length === 1, 5000);
+    reg.deleteKinesis('again');
+    const second = reg.createKinesis({ name: 'again', shardCount: 1 });
+    second.put('k', Buffer.from('two'));
+    await waitFor(() => texts.length === 2, 5000);
+    expect(texts).toEqual(['one', 'two']);
   });
 });
