@@ -1,8 +1,10 @@
 // `ephemera invoke <function> [--event file|-] [start flags]`: one invocation, its result on stdout
 // and its log (START..REPORT) on stderr. Through the emulator already listening on --port if there is
-// one, else in-process (buildApp, no listening socket), shut down afterwards with no process left.
+// one, else in-process (buildApp, listening on a free 127.0.0.1 port only so that the function's own AWS
+// SDK calls reach it, as --sdk-endpoints promises), shut down afterwards with no process left.
 // Exit code: 0 success, 1 the function failed (X-Amz-Function-Error), 2 the request was rejected.
 import { readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import pino from 'pino';
 import { buildApp } from '../app.ts';
 import type { OutputSink } from '../environment/function-log.ts';
@@ -100,11 +102,14 @@ async function invokeInProcess(options: Options, fn: string | undefined, payload
   };
   const level = options.logLevel === 'info' ? 'warn' : options.logLevel;
   const logger = pino({ level }, pino.destination({ fd: 2, sync: true }));
-  const eph = buildApp({ ...options, watch: false, debug: options.debug ?? (options.debugPort !== undefined ? fn : undefined) }, { logger, output });
+  // Nothing answers on --port: the functions' AWS_ENDPOINT_URL_* and template queue URLs name a free port this emulator opens.
+  const port = await freeLocalPort();
+  const eph = buildApp({ ...options, host: '127.0.0.1', port, watch: false, debug: options.debug ?? (options.debugPort !== undefined ? fn : undefined) }, { logger, output });
   try {
     const functions = eph.registry.list().map((f) => f.config.name);
     const name = fn ?? (functions.length === 1 ? functions[0] : undefined);
     if (!name) throw new OptionsError(`name the function to invoke (${functions.join(', ')})\n${INVOKE_USAGE}`);
+    await eph.app.listen({ port, host: '127.0.0.1' });
     await eph.ready;
     const res = await eph.app.inject({
       method: 'POST', url: `/2015-03-31/functions/${encodeURIComponent(name)}/invocations`, payload,
@@ -121,6 +126,18 @@ async function invokeInProcess(options: Options, fn: string | undefined, payload
   } finally {
     await eph.close();
   }
+}
+
+/** A port nothing listens on right now (127.0.0.1). */
+function freeLocalPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 function finish(status: number, functionError: boolean, body: Buffer, io: InvokeIo): number {

@@ -2,7 +2,7 @@
 // codes, --event from a file or stdin, --env-vars and --parameter-overrides applied, no process left
 // behind when it ran the function in-process; and through an emulator already listening on --port.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +83,40 @@ describe('ephemera invoke (in-process)', () => {
     expect(lines.some((l) => l === `END RequestId: ${result.requestId}`)).toBe(true);
     expect(lines.some((l) => l.startsWith(`REPORT RequestId: ${result.requestId}\tDuration: `))).toBe(true);
     expect(processesWith(`MY_MARKER=${marker}`)).toEqual([]);
+  });
+
+  it("the function's own AWS SDK calls reach the in-process emulator (--sdk-endpoints): a template queue takes a message", async () => {
+    const app = join(dir, 'calls-home');
+    mkdirSync(join(app, 'code'), { recursive: true });
+    writeFileSync(join(app, 'code', 'index.mjs'), [
+      'export const handler = async () => {',
+      '  // What the JS SDK does for SendMessage: a JSON-protocol POST to the queue URL\'s host.',
+      '  const res = await fetch(process.env.QUEUE_URL, {',
+      "    method: 'POST',",
+      "    headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'AmazonSQS.SendMessage' },",
+      "    body: JSON.stringify({ QueueUrl: process.env.QUEUE_URL, MessageBody: 'hello' }),",
+      '  });',
+      '  return { endpoint: process.env.AWS_ENDPOINT_URL_SQS, queueUrl: process.env.QUEUE_URL, status: res.status, body: await res.json() };',
+      '};',
+      '',
+    ].join('\n'));
+    writeFileSync(join(app, 'template.yaml'), [
+      'Resources:',
+      '  CallsHome:',
+      '    Type: AWS::Serverless::Function',
+      '    Properties:',
+      '      { FunctionName: calls-home, CodeUri: code, Handler: index.handler, Runtime: nodejs24.x, Timeout: 10,',
+      '        Environment: { Variables: { QUEUE_URL: !Ref Jobs } } }',
+      '  Jobs:',
+      '    Type: AWS::SQS::Queue',
+      '    Properties: { QueueName: jobs }',
+    ].join('\n'));
+    const run = await ephemera(['invoke', 'calls-home', '--template', join(app, 'template.yaml'), '--port', String(await freePort())]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { endpoint: string; queueUrl: string; status: number; body: { MessageId?: string } };
+    expect(result.queueUrl.startsWith(`${result.endpoint}/`)).toBe(true);
+    expect(result.status).toBe(200);
+    expect(result.body.MessageId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('reads the event from stdin with --event -', async () => {
