@@ -50,7 +50,8 @@ export class EsmManager {
         throw duplicate(cfg.kind, cfg.eventSourceArn, cfg.functionArn, other.config.uuid);
       }
     }
-    const uuid = typeof input.UUID === 'string' ? input.UUID : randomUUID();
+    // Always ours: a UUID in the body (not an API field) would replace an existing mapping and orphan its poller.
+    const uuid = randomUUID();
     const record: EsmRecord = {
       config: { ...cfg, uuid }, state: 'Creating', lastModified: Date.now() / 1000,
       stateTransitionReason: cfg.kind === 'sqs' ? 'USER_INITIATED' : 'User action', origin,

@@ -179,3 +179,19 @@ describe('Update, List, Delete', () => {
     expect(gone.body.Message).toBe('The resource you requested does not exist.');
   });
 });
+
+describe('UUID', () => {
+  it('is always chosen by the emulator: a UUID in the request body cannot replace an existing mapping', async () => {
+    const first = await create({ FunctionName: 'worker', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:uuid-a' });
+    expect(first.status).toBe(202);
+    const before = started.length;
+    const second = await create({ FunctionName: 'worker', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:uuid-b', UUID: first.body.UUID });
+    expect(second.status).toBe(202);
+    expect(second.body.UUID).not.toBe(first.body.UUID);
+    const kept = await call('GET', `/2015-03-31/event-source-mappings/${first.body.UUID}`);
+    expect(kept.body.EventSourceArn).toBe('arn:aws:sqs:us-east-1:000000000000:uuid-a');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(started.length).toBe(before + 1);
+    for (const uuid of [first.body.UUID, second.body.UUID]) expect((await call('DELETE', `/2015-03-31/event-source-mappings/${uuid}`)).status).toBe(202);
+  });
+});
