@@ -1,6 +1,6 @@
 // Where an asynchronous event ends (reference §7): the invocation record AWS writes, delivered to an
 // OnSuccess/OnFailure destination (SQS queue or function), and the original event to the dead-letter
-// queue with RequestID/ErrorCode/ErrorMessage attributes. SNS, EventBridge and S3 are not delivered.
+// queue with RequestID/ErrorCode/ErrorMessage attributes. SNS, EventBridge, S3, FIFO queues and the function itself receive nothing.
 import type { Logger } from 'pino';
 import type { QueueDirectory } from '../../pollers/sources/queue.ts';
 import type { FunctionConfig } from '../model.ts';
@@ -37,16 +37,20 @@ export function undeliverable(arn: string): string | undefined {
   return undefined;
 }
 
+/** Why `arn` receives nothing from the function `self` (its unqualified ARN), or undefined. */
+function refused(arn: string, self: string): string | undefined {
+  if (arn === self || arn.startsWith(`${self}:`)) return "You can't specify the function as a destination for itself.";
+  if (arn.endsWith('.fifo')) return 'FIFO queues are not supported as destinations';
+  return undeliverable(arn);
+}
+
 /** Start-up warnings for destinations and dead-letter targets that will not receive anything. */
 export function destinationWarnings(functions: FunctionConfig[], ctx: { region: string; accountId: string }): { resource: string; message: string }[] {
   const out: { resource: string; message: string }[] = [];
   for (const fn of functions) {
     const self = `arn:aws:lambda:${ctx.region}:${ctx.accountId}:function:${fn.name}`;
     for (const arn of [fn.eventInvokeConfig?.onSuccess, fn.eventInvokeConfig?.onFailure, fn.deadLetterTargetArn]) {
-      const why = !arn ? undefined
-        : arn === self || arn.startsWith(`${self}:`) ? "You can't specify the function as a destination for itself."
-        : arn.endsWith('.fifo') ? 'FIFO queues are not supported as destinations'
-        : undeliverable(arn);
+      const why = arn ? refused(arn, self) : undefined;
       if (why) out.push({ resource: fn.logicalId, message: `asynchronous results for ${arn} are not delivered: ${why}` });
     }
   }
@@ -76,7 +80,7 @@ export class Destinations {
   }
 
   private async send(arn: string, body: Buffer, ev: FinishedEvent, what: string): Promise<void> {
-    const skip = undeliverable(arn);
+    const skip = refused(arn, selfArn(ev));
     if (skip) {
       this.deps.logger.warn({ function: ev.config.name, requestId: ev.requestId, destination: arn }, `${what} not delivered: ${skip}`);
       return;
@@ -95,7 +99,7 @@ export class Destinations {
   }
 
   private async deadLetter(arn: string, ev: FinishedEvent): Promise<void> {
-    const skip = undeliverable(arn);
+    const skip = refused(arn, selfArn(ev));
     if (skip || !/^arn:aws[a-z-]*:sqs:/.test(arn)) {
       this.deps.logger.warn({ function: ev.config.name, requestId: ev.requestId, deadLetterQueue: arn }, `dead-letter message not delivered: ${skip ?? 'the target is not an SQS queue'}`);
       return;
@@ -118,6 +122,11 @@ export class Destinations {
       this.deps.logger.error({ function: ev.config.name, requestId: ev.requestId, deadLetterQueue: arn, err: (err as Error).message }, 'dead-letter delivery failed; the event is dropped');
     }
   }
+}
+
+/** The unqualified ARN of the function an event belongs to (its functionArn is qualified). */
+function selfArn(ev: FinishedEvent): string {
+  return ev.functionArn.split(':').slice(0, 7).join(':');
 }
 
 /** The record AWS writes to a destination (field order as AWS writes it). */

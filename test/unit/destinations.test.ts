@@ -100,3 +100,19 @@ describe('start-up warnings', () => {
     ]);
   });
 });
+
+describe('targets the start-up warnings say receive nothing', () => {
+  it('never invoke the function itself (an endless loop of async invocations) nor write to a FIFO queue', async () => {
+    const { d, sent, invoked } = harness();
+    const self = 'arn:aws:lambda:us-east-1:000000000000:function:fn';
+    const selfish = { ...config, eventInvokeConfig: { onSuccess: `${self}:live`, onFailure: self }, deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:dlq.fifo' };
+    await d.finish({ ...failure, config: selfish, condition: 'Success', last: { executedVersion: '$LATEST', payload: Buffer.from('1') } });
+    await d.finish({ ...failure, config: selfish });
+    await d.finish({ ...failure, config: { ...config, eventInvokeConfig: { onFailure: 'arn:aws:sqs:us-east-1:000000000000:out.fifo' }, deadLetterTargetArn: undefined } });
+    expect(invoked).toEqual([]);
+    expect(sent).toEqual([]);
+    // Another function is still a destination.
+    await d.finish({ ...failure, config: { ...config, eventInvokeConfig: { onFailure: 'arn:aws:lambda:us-east-1:000000000000:function:fn2' }, deadLetterTargetArn: undefined } });
+    expect(invoked.map((i) => i.ref)).toEqual(['arn:aws:lambda:us-east-1:000000000000:function:fn2']);
+  });
+});
