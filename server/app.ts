@@ -143,7 +143,10 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     invokeAsync: (ref, payload) => pollerInvoker.invokeAsync(ref, payload),
     logger,
   });
-  const asyncInvoker = new AsyncInvoker(invoker, { timeScale: options.timeScale, logger, destinations });
+  const asyncInvoker = new AsyncInvoker(invoker, {
+    timeScale: options.timeScale, logger, destinations,
+    current: (fn) => (fn.version === '$LATEST' ? registry.entry(fn.config.name)?.latest.fv : registry.entry(fn.config.name)?.versions.get(fn.version)?.fv),
+  });
   const invokeDeps = { registry, invoker, asyncInvoker };
   const app = createHttpApp(logger, invokeFastPath(invokeDeps, (err) => logger.error({ err }, 'unexpected error while invoking')));
   registerInvokeRoutes(app, invokeDeps);

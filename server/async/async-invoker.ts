@@ -31,28 +31,37 @@ interface AsyncEvent {
   last?: { executedVersion: string; functionError?: string; payload: Buffer };
   /** Status of the last failure: 200 (function error) or 429 (throttled) or 500. */
   errorCode: number;
+  /** Invoked through an alias: the alias's EventInvokeConfig (taken at acceptance) applies. */
+  viaAlias: boolean;
 }
+
+/** The version as the registry has it now ($LATEST after an update), or undefined once deleted. */
+export type CurrentVersion = (fn: FunctionVersion) => FunctionVersion | undefined;
 
 export class AsyncInvoker {
   private readonly invoker: InvocationService;
   private readonly timeScale: number;
   private readonly logger: Logger;
   private readonly destinations?: Destinations;
+  private readonly current?: CurrentVersion;
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
   /** Events accepted and not yet finished: for /_ephemera and for tests. */
   pending = 0;
 
-  constructor(invoker: InvocationService, opts: { timeScale: number; logger: Logger; destinations?: Destinations }) {
+  constructor(invoker: InvocationService, opts: { timeScale: number; logger: Logger; destinations?: Destinations; current?: CurrentVersion }) {
     this.invoker = invoker;
     this.timeScale = opts.timeScale;
     this.logger = opts.logger;
     this.destinations = opts.destinations;
+    this.current = opts.current;
   }
 
   /** Accept an event; returns the request id every attempt will carry. */
   enqueue(fn: FunctionVersion, invokedArn: string, payload: Buffer, traceId?: string): string {
-    const ev: AsyncEvent = { requestId: randomUUID(), fn, invokedArn, payload, traceId, acceptedAt: Date.now(), attempts: 0, throttles: 0, errorCode: 200 };
+    const qualifier = invokedArn.split(':')[7];
+    const viaAlias = qualifier !== undefined && qualifier !== '$LATEST' && !/^\d+$/.test(qualifier);
+    const ev: AsyncEvent = { requestId: randomUUID(), fn, invokedArn, payload, traceId, acceptedAt: Date.now(), attempts: 0, throttles: 0, errorCode: 200, viaAlias };
     this.pending++;
     if (fn.config.reservedConcurrency === 0) {
       ev.errorCode = 429;
@@ -80,6 +89,21 @@ export class AsyncInvoker {
   }
 
   private async attempt(ev: AsyncEvent): Promise<void> {
+    // Every attempt runs what the function is now: an updated $LATEST (the accepted FunctionVersion would
+    // start environments with the old code), reserved concurrency set to 0, or no function at all.
+    if (this.current) {
+      const now = this.current(ev.fn);
+      if (!now) {
+        this.pending--;
+        this.logger.warn({ function: ev.fn.config.name, version: ev.fn.version, requestId: ev.requestId }, 'asynchronous event dropped: the function or version was deleted');
+        return;
+      }
+      ev.fn = ev.viaAlias ? { ...now, config: { ...now.config, eventInvokeConfig: ev.fn.config.eventInvokeConfig } } : now;
+    }
+    if (ev.fn.config.reservedConcurrency === 0) {
+      ev.errorCode = 429;
+      return this.done(ev, 'ZeroReservedConcurrency');
+    }
     const maxAgeMs = (ev.fn.config.eventInvokeConfig?.maximumEventAgeInSeconds ?? DEFAULT_MAX_AGE_S) * 1000;
     if (Date.now() - ev.acceptedAt > maxAgeMs) return this.done(ev, 'EventAgeExceeded');
     try {
