@@ -26,6 +26,8 @@ export class EsmManager {
   private readonly ctx: EsmValidationContext;
   private readonly deps: PollerDeps;
   private closed = false;
+  /** Pollers being stopped (deleted, disabled, restarted): close() waits for them too. */
+  private readonly stopping = new Set<Promise<void>>();
 
   constructor(ctx: EsmValidationContext, deps: PollerDeps) {
     this.ctx = ctx;
@@ -113,6 +115,7 @@ export class EsmManager {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.records.values()].map((r) => this.stopPoller(r)));
+    await Promise.all([...this.stopping]);
   }
 
   /** Bring the poller in line with the configuration, and settle the state. */
@@ -136,13 +139,17 @@ export class EsmManager {
   private async stopPoller(record: EsmRecord): Promise<void> {
     const poller = record.poller;
     record.poller = undefined;
-    if (poller) {
+    if (!poller) return;
+    const stopped = (async () => {
       try {
         await poller.stop();
       } catch (err) {
         this.deps.logger.error({ err, uuid: record.config.uuid }, 'event source mapping: the poller did not stop cleanly');
       }
-    }
+    })();
+    this.stopping.add(stopped);
+    await stopped;
+    this.stopping.delete(stopped);
   }
 }
 

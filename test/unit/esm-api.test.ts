@@ -195,3 +195,27 @@ describe('UUID', () => {
     for (const uuid of [first.body.UUID, second.body.UUID]) expect((await call('DELETE', `/2015-03-31/event-source-mappings/${uuid}`)).status).toBe(202);
   });
 });
+
+describe('close', () => {
+  it('waits for the pollers of mappings deleted or disabled just before (their stop was still running)', async () => {
+    const logger = pino({ level: 'silent' });
+    const manager = new EsmManager({
+      resolveFunction: () => ({ functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:worker', timeoutSeconds: 3 }),
+      checkSource: async () => ({ exists: true, visibilityTimeoutSeconds: 30 }),
+    }, { logger, timeScale: 1, region: ctx.region, accountId: ctx.accountId } as unknown as PollerDeps);
+    const running = new Set<string>();
+    manager.registerFactory('sqs', (config) => {
+      running.add(config.uuid);
+      return { stop: async () => { await new Promise((r) => setTimeout(r, 50)); running.delete(config.uuid); }, status: () => ({}) };
+    });
+    const a = await manager.create({ FunctionName: 'worker', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:close-a' });
+    const b = await manager.create({ FunctionName: 'worker', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:close-b' });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(running.size).toBe(2);
+    await manager.delete(a.config.uuid);
+    await manager.update(b.config.uuid, { Enabled: false });
+    await new Promise((r) => setTimeout(r, 5));
+    await manager.close();
+    expect([...running]).toEqual([]);
+  });
+});
