@@ -12,7 +12,8 @@ type Eic = NonNullable<FunctionConfig['eventInvokeConfig']>;
 type FnRoute = { Params: { FunctionName: string }; Querystring: { Qualifier?: string; Marker?: string; MaxItems?: string } };
 
 const DESTINATION_PATTERN = '^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)';
-const DESTINATION_RE = new RegExp(DESTINATION_PATTERN);
+// The model pattern matches the whole value (Java matches()), so it is anchored here.
+const DESTINATION_RE = new RegExp(`^(?:${DESTINATION_PATTERN})$`);
 const startedAt = Math.floor(Date.now() / 1000);
 
 /** DestinationConfig → onSuccess/onFailure ARNs, or AWS's error. */

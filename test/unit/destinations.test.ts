@@ -4,6 +4,9 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Destinations, destinationWarnings, invocationRecord, undeliverable, type FinishedEvent } from '../../server/async/destinations.ts';
 import type { FunctionConfig } from '../../server/model.ts';
+import type { LambdaApiError } from '../../server/errors.ts';
+import { checkDestinations } from '../../server/http/event-invoke-config-routes.ts';
+import { Registry } from '../../server/registry/registry.ts';
 import type { Queue, SendInput } from '../../pollers/sources/queue.ts';
 
 const config: FunctionConfig = {
@@ -114,5 +117,28 @@ describe('targets the start-up warnings say receive nothing', () => {
     // Another function is still a destination.
     await d.finish({ ...failure, config: { ...config, eventInvokeConfig: { onFailure: 'arn:aws:lambda:us-east-1:000000000000:function:fn2' }, deadLetterTargetArn: undefined } });
     expect(invoked.map((i) => i.ref)).toEqual(['arn:aws:lambda:us-east-1:000000000000:function:fn2']);
+  });
+});
+
+describe('DestinationConfig of Put/UpdateFunctionEventInvokeConfig', () => {
+  const reg = new Registry([{ ...config, eventInvokeConfig: undefined }, { ...config, name: 'other', logicalId: 'Other', eventInvokeConfig: undefined }], { region: 'us-east-1', accountId: '000000000000' });
+  const check = (arn: string, key: 'OnSuccess' | 'OnFailure' = 'OnFailure') => {
+    try {
+      return checkDestinations(reg, 'fn', { [key]: { Destination: arn } });
+    } catch (err) {
+      return `${(err as LambdaApiError).wireType}: ${(err as Error).message}`;
+    }
+  };
+
+  it('matches the whole ARN against the model pattern (not a substring of it)', () => {
+    expect(check('garbage arn:aws:sqs:us-east-1:000000000000:q')).toMatch(/^ValidationException: 1 validation error detected: Value 'garbage arn:aws:sqs:us-east-1:000000000000:q' at 'destinationConfig.onFailure.destination'/);
+    expect(check('arn:aws:sqs:us-east-1:000000000000:q')).toEqual({ onFailure: 'arn:aws:sqs:us-east-1:000000000000:q', onSuccess: undefined });
+  });
+
+  it('refuses the function itself, FIFO queues and S3 on success', () => {
+    expect(check('arn:aws:lambda:us-east-1:000000000000:function:fn:live')).toBe("InvalidParameterValueException: You can't specify the function as a destination for itself.");
+    expect(check('arn:aws:sqs:us-east-1:000000000000:q.fifo')).toMatch(/^InvalidParameterValueException: The provided destination config DestinationConfig\(onSuccess=null, onFailure=OnFailure\(destination=arn:aws:sqs:us-east-1:000000000000:q\.fifo\)\) is invalid\.$/);
+    expect(check('arn:aws:s3:::bucket', 'OnSuccess')).toMatch(/^InvalidParameterValueException: The provided destination config/);
+    expect(check('arn:aws:lambda:us-east-1:000000000000:function:other')).toEqual({ onFailure: 'arn:aws:lambda:us-east-1:000000000000:function:other', onSuccess: undefined });
   });
 });
