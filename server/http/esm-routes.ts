@@ -34,7 +34,8 @@ export function registerEsmRoutes(app: FastifyInstance, esm: EsmManager, registr
     const { EventSourceArn, FunctionName, Marker, MaxItems } = request.query;
     const max = MaxItems === undefined ? 100 : Number(MaxItems);
     if (!Number.isInteger(max) || max < 1 || max > 10_000) {
-      throw new ValidationException(`1 validation error detected: Value '${MaxItems}' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 10000`);
+      const bound = max < 1 ? 'greater than or equal to 1' : 'less than or equal to 10000';
+      throw new ValidationException(`1 validation error detected: Value '${MaxItems}' at 'maxItems' failed to satisfy constraint: Member must have value ${bound}`);
     }
     let fnFilter: ((arn: string) => boolean) | undefined;
     if (FunctionName !== undefined) {

@@ -160,6 +160,9 @@ describe('Update, List, Delete', () => {
     const page2 = await call('GET', `/2015-03-31/event-source-mappings/?MaxItems=2&Marker=${page1.body.NextMarker}`);
     expect(page2.body.EventSourceMappings.length).toBe(1);
     expect(page2.body.NextMarker).toBeUndefined();
+    const zero = await call('GET', '/2015-03-31/event-source-mappings/?MaxItems=0');
+    expect(zero).toMatchObject({ status: 400, type: 'ValidationException' });
+    expect(zero.body.message).toMatch(/Member must have value greater than or equal to 1$/);
   });
 
   it('shows every mapping with its origin under /_ephemera/event-source-mappings', async () => {
