@@ -50,6 +50,8 @@ export interface AppOverrides {
   logger?: Logger;
   /** Where function output is relayed (default: stdout). */
   output?: OutputSink;
+  /** Create the template's event source mappings (default true; `ephemera invoke` runs none). */
+  templateMappings?: boolean;
 }
 
 export interface Ephemera {
@@ -162,7 +164,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   registerInternalRoutes(app, { registry, pool, isolation, metrics, version: VERSION });
   registerWebViewRoutes(app, { events, history });
   const pollerInvoker = new PollerInvoker(registry, invoker, asyncInvoker);
-  const sources = wireEventSources({ app, options, template, registry, pollerInvoker, logger, sqs });
+  const sources = wireEventSources({ app, options, template, registry, pollerInvoker, logger, sqs, templateMappings: overrides.templateMappings ?? true });
 
   // A code change redeploys like `sam sync`: functions with AutoPublishAlias get a new version and the alias moves.
   const recycler = {

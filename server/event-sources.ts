@@ -64,9 +64,11 @@ export interface EventSourceDeps {
   pollerInvoker: PollerInvoker;
   logger: Logger;
   sqs: EmbeddedQueues;
+  /** Create the template's mappings (false for a one-shot `ephemera invoke`: no poller may take messages). */
+  templateMappings: boolean;
 }
 
-export function wireEventSources({ app, options, template, registry, pollerInvoker, logger, sqs }: EventSourceDeps): EventSources {
+export function wireEventSources({ app, options, template, registry, pollerInvoker, logger, sqs, templateMappings }: EventSourceDeps): EventSources {
   const ctx = { region: options.region, accountId: options.accountId };
   const wire = new WireDispatcher();
   wire.register(app);
@@ -123,7 +125,8 @@ export function wireEventSources({ app, options, template, registry, pollerInvok
   esm.registerFactory('dynamodb', dynamodbPollerFactory);
 
   // Template mappings are created once every source above exists; a bad one is reported, not fatal.
-  const ready = Promise.resolve().then(() => Promise.all(templateEventSourceMappings(template).map(async (m) => {
+  const declared = templateMappings ? templateEventSourceMappings(template) : [];
+  const ready = Promise.resolve().then(() => Promise.all(declared.map(async (m) => {
     try {
       await esm.create(m.input, m.origin);
     } catch (err) {

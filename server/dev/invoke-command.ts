@@ -104,7 +104,7 @@ async function invokeInProcess(options: Options, fn: string | undefined, payload
   const logger = pino({ level }, pino.destination({ fd: 2, sync: true }));
   // Nothing answers on --port: the functions' AWS_ENDPOINT_URL_* and template queue URLs name a free port this emulator opens.
   const port = await freeLocalPort();
-  const eph = buildApp({ ...options, host: '127.0.0.1', port, watch: false, debug: options.debug ?? (options.debugPort !== undefined ? fn : undefined) }, { logger, output });
+  const eph = buildApp({ ...options, host: '127.0.0.1', port, watch: false, debug: options.debug ?? (options.debugPort !== undefined ? fn : undefined) }, { logger, output, templateMappings: false });
   try {
     const functions = eph.registry.list().map((f) => f.config.name);
     const name = fn ?? (functions.length === 1 ? functions[0] : undefined);

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTemplate } from '../../server/template/load-template.ts';
 import { templateEventSourceMappings } from '../../server/template/event-sources.ts';
+import pino from 'pino';
+import { buildApp } from '../../server/app.ts';
+import { DEFAULTS } from '../../server/options.ts';
 
 let dir: string;
 let n = 0;
@@ -102,5 +105,28 @@ describe('template event source mappings', () => {
     });
     expect(worker.deadLetterTargetArn).toBe('arn:aws:sqs:eu-west-1:111122223333:Dlq');
     expect(t.functions.find((f) => f.name === 'other')!.deadLetterTargetArn).toBe('arn:aws:sqs:eu-west-1:111122223333:Dlq');
+  });
+});
+
+describe('the app creates the template mappings', () => {
+  it('at start, unless told not to (a one-shot `ephemera invoke` must not consume queues)', async () => {
+    const file = join(dir, 'mapped.yaml');
+    writeFileSync(file, [
+      'Resources:',
+      '  Jobs: { Type: AWS::SQS::Queue }',
+      '  Worker:',
+      '    Type: AWS::Serverless::Function',
+      '    Properties:',
+      '      { FunctionName: worker, CodeUri: src, Handler: index.handler, Runtime: nodejs24.x,',
+      '        Events: { Jobs: { Type: SQS, Properties: { Queue: !GetAtt Jobs.Arn } } } }',
+    ].join('\n'));
+    const counts: number[] = [];
+    for (const templateMappings of [true, false]) {
+      const eph = buildApp({ ...DEFAULTS, template: file, port: 0, isolation: 'process' }, { logger: pino({ level: 'silent' }), templateMappings });
+      await eph.ready;
+      counts.push(eph.esm.list().length);
+      await eph.close();
+    }
+    expect(counts).toEqual([1, 0]);
   });
 });
