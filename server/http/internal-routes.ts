@@ -1,6 +1,7 @@
 // The emulator's own endpoints under /_ephemera/: health, the execution environments (state, frozen,
 // leaks, /tmp usage), metrics, and deterministic controls for tests: shut one environment down
 // (force a cold start) or recycle every environment of a function.
+import { phaseOf } from '../events/event-bus.ts';
 import { readdirSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -66,6 +67,8 @@ function describe(e: ExecutionEnvironment): Record<string, unknown> {
     function: e.fn.config.name,
     version: e.fn.version,
     state: e.state,
+    /** The web view's name for the state: initializing, invoking, idle, frozen, failed, shutting-down. */
+    phase: phaseOf(e.state, e.frozen),
     frozen: e.frozen,
     pid: e.pid ?? null,
     invocations: e.invocations,

@@ -1,7 +1,7 @@
 // The web view's page logic: loads functions, metrics, environments and recent invocations from the
 // emulator's endpoints, then follows GET /_ephemera/events (SSE) for environment state changes and
 // finished invocations; polls queue and stream depths (shown as "none" where those endpoints 404).
-import { clock, fill, getJson, h, ms, phaseOf, short } from './dom.js';
+import { clock, fill, getJson, h, ms, short } from './dom.js';
 import { Timeline } from './timeline.js';
 
 const MAX_INVOCATIONS = 50;
@@ -52,7 +52,7 @@ function renderFunctions() {
 function renderEnvironments() {
   const envs = [...state.envs.values()].sort((a, b) => a.function.localeCompare(b.function) || a.id.localeCompare(b.id));
   fill($('environments').tBodies[0], envs.map((e) => {
-    const phase = phaseOf(e.state, e.frozen);
+    const { phase } = e;
     const leaks = leakText(e.leaks?.lastInvocation);
     return h('tr', { dataset: { envId: e.id, phase } },
       h('td', { class: 'mono', title: e.id }, short(e.id)), h('td', { class: 'mono' }, e.function),
@@ -148,7 +148,7 @@ async function refreshFunctions() {
 function onEnvironment(ev) {
   timeline.record(ev);
   if (ev.phase === 'terminated') state.envs.delete(ev.id);
-  else state.envs.set(ev.id, { ...(state.envs.get(ev.id) ?? {}), id: ev.id, function: ev.function, state: ev.state, frozen: ev.frozen, pid: ev.pid, invocations: ev.invocations });
+  else state.envs.set(ev.id, { ...(state.envs.get(ev.id) ?? {}), id: ev.id, function: ev.function, state: ev.state, phase: ev.phase, frozen: ev.frozen, pid: ev.pid, invocations: ev.invocations });
   renderEnvironments();
 }
 
@@ -198,7 +198,7 @@ async function load() {
   state.functions = functions;
   state.metrics = metrics;
   state.envs = new Map(environments.map((e) => [e.id, e]));
-  for (const e of environments) timeline.record({ id: e.id, function: e.function, phase: phaseOf(e.state, e.frozen), at: Date.now() - (timeline.skew ?? 0) });
+  for (const e of environments) timeline.record({ id: e.id, function: e.function, phase: e.phase, at: Date.now() - (timeline.skew ?? 0) });
   state.invocations = invocations;
   renderEnvironments();
   renderInvocations();

@@ -33,20 +33,6 @@ export function clock(epochMs) {
   return new Date(epochMs).toISOString().slice(11, 23);
 }
 
-/** The web view's name for an environment's state (same mapping as server/events/event-bus.ts). */
-export function phaseOf(state, frozen) {
-  switch (state) {
-    case 'Created':
-    case 'Initializing': return 'initializing';
-    case 'Invoking': return 'invoking';
-    case 'Idle': return frozen ? 'frozen' : 'idle';
-    case 'InitFailed':
-    case 'Failed': return 'failed';
-    case 'ShuttingDown': return 'shutting-down';
-    default: return 'terminated';
-  }
-}
-
 export async function getJson(path) {
   const res = await fetch(path, { headers: { accept: 'application/json' } });
   if (!res.ok) {

@@ -42,7 +42,10 @@ describe('/_ephemera controls', () => {
 
   it('recycles every environment of a function', async () => {
     await Promise.all([1, 2].map((i) => em.invoke('concurrent', { sleepMs: 200, name: `r${i}` })));
-    expect((await get('/_ephemera/environments?function=concurrent')).environments.length).toBeGreaterThanOrEqual(2);
+    const { environments } = await get('/_ephemera/environments?function=concurrent');
+    expect(environments.length).toBeGreaterThanOrEqual(2);
+    // The web view's name for each state comes with it (answered: invoking until /next, then idle, frozen).
+    for (const e of environments) expect(['invoking', 'idle', 'frozen']).toContain(e.phase);
     const res = await fetch(`${em.url}/_ephemera/functions/concurrent/recycle`, { method: 'POST' });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { recycled: number }).recycled).toBeGreaterThanOrEqual(2);
