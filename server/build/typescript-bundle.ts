@@ -38,9 +38,6 @@ type Built = { dir: string; cached: boolean; stale: boolean } | { errors: string
 
 const inFlight = new Map<string, Promise<Built>>();
 
-/** An input whose mtime is this close to (or after) the build's start may have been saved during it (coarse file clocks). */
-const MTIME_SLACK_MS = 20;
-
 /** The bundle of `plan` for the code in `codeDir`: a cached one if its inputs are unchanged. */
 export async function bundle(codeDir: string, plan: BundlePlan, cacheDir: string): Promise<BundleResult> {
   const key = sha256(JSON.stringify({ esbuild: esbuild.version, codeDir, plan })).slice(0, 24);
@@ -98,7 +95,11 @@ async function bundleOnce(codeDir: string, plan: BundlePlan, entryDir: string): 
   }
   mkdirSync(entryDir, { recursive: true, mode: 0o700 });
   const work = join(entryDir, `tmp-${randomBytes(6).toString('hex')}`);
-  const startedAt = Date.now();
+  // The build's start on the file system's own (coarse) clock, which stamps the inputs' mtimes: an input
+  // stamped later was saved while esbuild ran. One saved before the build, even a moment before, is not.
+  const marker = join(entryDir, '.build-started');
+  writeFileSync(marker, '');
+  const startedAt = statSync(marker).mtimeMs;
   let result: esbuild.BuildResult<{ metafile: true }>;
   try {
     result = await esbuild.build({
@@ -133,7 +134,7 @@ async function bundleOnce(codeDir: string, plan: BundlePlan, entryDir: string): 
     const path = resolve(codeDir, input);
     if (!isAbsolute(path) || input.includes(':')) continue;
     const saved = statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Infinity;
-    const changed = saved >= startedAt - MTIME_SLACK_MS;
+    const changed = saved > startedAt;
     stale ||= changed;
     inputs[path] = changed ? '' : (fileHash(path) ?? '');
   }
