@@ -352,6 +352,8 @@ describe('console output', () => {
     const rt = await start(fixture('logger'), 'index.handler');
     const o = await rt.api.invoke({ payload: {}, requestId: '22222222-2222-4222-8222-222222222222' });
     expect(o.kind).toBe('response');
+    // stdout is a pipe the test reads on its own: the response can come first.
+    await waitFor(() => rt.lines.length >= 11, 5000);
     const re = new RegExp(`^${ISO}\\t22222222-2222-4222-8222-222222222222\\t([A-Z]+)\\t(.*)$`, 's');
     const parsed = rt.lines.map((l) => re.exec(l)).map((m) => m && [m[1], m[2]]);
     expect(parsed.every(Boolean)).toBe(true);
@@ -374,6 +376,7 @@ describe('console output', () => {
   it('JSON format: one object per line, level filter, Error fields', async () => {
     const rt = await start(fixture('logger'), 'index.handler', { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: 'WARN' });
     await rt.api.invoke({ payload: {}, requestId: '33333333-3333-4333-8333-333333333333' });
+    await waitFor(() => rt.lines.length >= 5, 5000);
     const entries = rt.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(entries.map((e) => e.level)).toEqual(['WARN', 'ERROR', 'FATAL', 'ERROR', 'ERROR']);
     for (const e of entries) {
@@ -392,6 +395,7 @@ describe('console output', () => {
   it('JSON format: Invoke Error is the error object as the message', async () => {
     const rt = await start(fixture('throws'), 'index.handler', { AWS_LAMBDA_LOG_FORMAT: 'JSON' });
     await rt.api.invoke({ payload: {} });
+    await waitFor(() => rt.lines.length >= 1, 5000);
     const e = JSON.parse(rt.lines.at(-1)!) as { level: string; message: Record<string, unknown> };
     expect(e.level).toBe('ERROR');
     expect(e.message).toMatchObject({ errorType: 'MyError', errorMessage: 'boom: no reason', extra: 'only-in-the-log' });
