@@ -25,7 +25,6 @@ import { EnvironmentMeter } from './environment-meter.ts';
 import { type ExitInfo, type OutputSource, WorkerProcess } from './worker-process.ts';
 import { PlatformTelemetry, type ReportMetrics } from './platform-telemetry.ts';
 
-
 export type {
   EnvironmentContext, InitOptions, InitOutcome, Invocation, InvokeOutcome, InvokeReport, InvokeStatus,
 } from './environment-types.ts';
@@ -75,7 +74,6 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private readonly namespaced: boolean;
   /** cgroup isolation: the environment's cgroup, from INIT until it is removed at shutdown. */
   private cgroup: EnvironmentCgroup | undefined;
-  /** The cgroup's OOM-kill count when last looked at while no invocation ran. */
 
   constructor(fn: FunctionVersion, ctx: EnvironmentContext) {
     this.fn = fn;
