@@ -97,7 +97,9 @@ export class CodeWatcher {
     }
     if (this.pending.size === 0) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.flush(), this.debounceMs);
+    this.timer = setTimeout(() => {
+      this.flush().catch((err: unknown) => this.logger.error({ err }, 'reload failed; the next change tries again'));
+    }, this.debounceMs);
   }
 
   private async flush(): Promise<void> {

@@ -9,6 +9,7 @@ import {
   ResourceInUseException, ResourceNotFoundException, ValidationException,
 } from '../errors.ts';
 import type { Registry } from '../registry/registry.ts';
+import { markerOffset } from './management-routes.ts';
 
 const BASE = '/2015-03-31/event-source-mappings';
 
@@ -44,7 +45,7 @@ export function registerEsmRoutes(app: FastifyInstance, esm: EsmManager, registr
       fnFilter = (arn) => (qualified ? arn === invokedArn : arn === fn.arn || arn.startsWith(`${fn.arn}:`));
     }
     const all = esm.list({ eventSourceArn: EventSourceArn, functionArn: fnFilter });
-    const start = Marker ? Number(Buffer.from(Marker, 'base64').toString()) || 0 : 0;
+    const start = markerOffset(Marker);
     const page = all.slice(start, start + max);
     const next = start + page.length;
     return {

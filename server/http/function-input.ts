@@ -153,6 +153,9 @@ export function configChanges(reg: Registry, body: Body): ConfigChanges {
   if (body.DeadLetterConfig !== undefined && body.DeadLetterConfig !== null) {
     const target = (body.DeadLetterConfig as Body).TargetArn;
     if (target !== undefined && typeof target !== 'string') throw invalid('deadLetterConfig.targetArn', target, 'Member must be a string');
+    if (typeof target === 'string' && target !== '' && !/^arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*$/.test(target)) {
+      throw invalid('deadLetterConfig.targetArn', target, 'Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()');
+    }
     changes.deadLetterTargetArn = target ? target : undefined;
   }
   if (body.LoggingConfig !== undefined && body.LoggingConfig !== null) {

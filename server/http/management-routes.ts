@@ -12,12 +12,18 @@ const PAGE = 50;
 type FnRoute = { Params: { FunctionName: string }; Querystring: { Qualifier?: string } };
 
 /** Marker/MaxItems paging as the list operations do it (opaque marker = base64 offset). */
+/** Our markers are a base64 offset; anything else (or a negative offset) starts from the beginning. */
+export function markerOffset(marker: string | undefined): number {
+  const n = marker ? Number(Buffer.from(marker, 'base64').toString()) : 0;
+  return Number.isSafeInteger(n) && n > 0 ? n : 0;
+}
+
 export function page<T>(all: T[], query: { Marker?: string; MaxItems?: string }, limit = PAGE): { items: T[]; NextMarker?: string } {
   const max = query.MaxItems === undefined ? limit : Number(query.MaxItems);
   if (!Number.isInteger(max) || max < 1 || max > 10_000) {
     throw new InvalidParameterValueException('MaxItems must be an integer from 1 to 10000');
   }
-  const start = query.Marker ? Number(Buffer.from(query.Marker, 'base64').toString()) || 0 : 0;
+  const start = markerOffset(query.Marker);
   const items = all.slice(start, start + Math.min(max, limit));
   const next = start + items.length;
   return { items, ...(next < all.length ? { NextMarker: Buffer.from(String(next)).toString('base64') } : {}) };

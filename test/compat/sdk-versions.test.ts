@@ -78,6 +78,9 @@ describe('versions, aliases and the management API (write side) with @aws-sdk/cl
     expect(reserved.message).toMatch(/reserved keys .* Reserved keys used in this request: AWS_REGION$/);
     const role = await fail(client.send(new CreateFunctionCommand({ ...base, Role: 'nope', Code: { ZipFile: taggedHandler('x') } })));
     expect(role.name).toBe('ValidationException');
+    const dlq = await fail(client.send(new CreateFunctionCommand({ ...base, DeadLetterConfig: { TargetArn: 'not-an-arn' }, Code: { ZipFile: taggedHandler('x') } })));
+    expect([dlq.name, dlq.$metadata.httpStatusCode]).toEqual(['ValidationException', 400]);
+    expect(dlq.message).toContain("at 'deadLetterConfig.targetArn' failed to satisfy constraint: Member must satisfy regular expression pattern");
     expect((await client.send(new ListFunctionsCommand({}))).Functions!.map((f) => f.FunctionName)).not.toContain('bad-fn');
   });
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundlePlan, buildWarnings, functionBuild, handlerModule } from '../../server/build/bundle-plan.ts';
+import { CodeWatcher } from '../../server/dev/code-watcher.ts';
 import { debugTarget } from '../../server/dev/debug.ts';
 import { applyEnvVarsFile, loadEnvVarsFile, overriddenEnvironment } from '../../server/dev/env-vars-file.ts';
 import { splitInvokeArgs } from '../../server/dev/invoke-command.ts';
@@ -162,3 +163,37 @@ describe('ephemera invoke arguments', () => {
     expect(() => splitInvokeArgs(['echo', '--event'])).toThrow('--event needs a file name (or - for stdin)');
   });
 });
+
+describe('CodeWatcher', () => {
+  it('logs a failed reload instead of crashing, and reloads again on the next change', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ephemera-watch-unit-'));
+    writeFileSync(join(dir, 'index.mjs'), 'export const handler = async () => 1;\n');
+    const errors: string[] = [];
+    const logger = { info: () => {}, warn: () => {}, debug: () => {}, error: (_o: unknown, msg: string) => errors.push(msg) };
+    let calls = 0;
+    const recycler = { recycle: async () => { calls++; if (calls === 1) throw new Error('pool gone'); return 0; } };
+    const fn = { name: 'f', logicalId: 'F', codeDir: dir, handler: 'index.handler', runtime: 'nodejs24.x', memorySize: 128, timeout: 3, environment: {}, ephemeralStorage: 512, description: '', architecture: 'x86_64', logFormat: 'Text' as const };
+    const watcher = new CodeWatcher([fn], recycler, logger as never, 10);
+    try {
+      await watcher.ready;
+      writeFileSync(join(dir, 'index.mjs'), 'export const handler = async () => 2;\n');
+      await waitUntil(() => errors.length === 1);
+      expect(errors).toEqual(['reload failed; the next change tries again']);
+      const reloaded = new Promise((r) => { watcher.onReload = r; });
+      writeFileSync(join(dir, 'index.mjs'), 'export const handler = async () => 3;\n');
+      await reloaded;
+      expect(calls).toBe(2);
+    } finally {
+      await watcher.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+async function waitUntil(ok: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

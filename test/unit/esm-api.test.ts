@@ -160,6 +160,9 @@ describe('Update, List, Delete', () => {
     const page2 = await call('GET', `/2015-03-31/event-source-mappings/?MaxItems=2&Marker=${page1.body.NextMarker}`);
     expect(page2.body.EventSourceMappings.length).toBe(1);
     expect(page2.body.NextMarker).toBeUndefined();
+    // A marker that is not ours (or a negative offset) starts from the beginning.
+    const odd = await call('GET', `/2015-03-31/event-source-mappings/?MaxItems=2&Marker=${Buffer.from('-5').toString('base64')}`);
+    expect(odd.body.EventSourceMappings.map((m: { UUID: string }) => m.UUID)).toEqual(page1.body.EventSourceMappings.map((m: { UUID: string }) => m.UUID));
     const zero = await call('GET', '/2015-03-31/event-source-mappings/?MaxItems=0');
     expect(zero).toMatchObject({ status: 400, type: 'ValidationException' });
     expect(zero.body.message).toMatch(/Member must have value greater than or equal to 1$/);
