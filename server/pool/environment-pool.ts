@@ -65,7 +65,8 @@ export class EnvironmentPool {
       }
       this.limiter.take(fn.config.name, fn.config.reservedConcurrency);
       if (pool.provisionedRequested > 0) pool.spillover++;
-      return { env: this.create(fn, pool), cold: true, fn };
+      // The pool's configuration, not the caller's: an update may have come while this call waited.
+      return { env: this.create(pool.fn, pool), cold: true, fn };
     }
   }
 
@@ -73,7 +74,8 @@ export class EnvironmentPool {
   async replace(lease: Lease, reason: string): Promise<void> {
     const old = lease.env;
     await old.shutdown(reason);
-    lease.env = this.create(lease.fn, this.poolOf(lease.fn));
+    const pool = this.poolOf(lease.fn);
+    lease.env = this.create(pool.fn, pool);
     lease.cold = true;
   }
 
