@@ -1,6 +1,7 @@
 // The SQS event source mapping's poller: concurrent workers that gather a batch, drop filter misses,
 // invoke the function and delete what succeeded; scaling with queue depth up to MaximumConcurrency,
 // backing off on errors and throttles (AWS's waits, time-scaled), and a prompt, clean stop().
+import { abortableSleep } from './abortable-sleep.ts';
 import type { Logger } from 'pino';
 import type { EsmConfig, Poller, PollerDeps, PollerFactory, PollerStatus } from './esm/mapping.ts';
 import { compileFilters, type RecordFilter } from './filter-criteria.ts';
@@ -220,16 +221,7 @@ export class SqsPoller implements Poller {
   }
 
   private sleep(ms: number): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.abort.signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.abort.signal.addEventListener('abort', done, { once: true });
-    });
+    return abortableSleep(ms, this.abort.signal);
   }
 
   /** Log a problem once until it changes or clears. */

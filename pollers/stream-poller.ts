@@ -1,6 +1,7 @@
 // The Kinesis and DynamoDB Streams pollers (PollerFactory): one reader per shard polling GetRecords
 // (1/s Kinesis, 4/s DynamoDB, × timeScale when idle; at once while behind), FilterCriteria, and
 // ParallelizationFactor ordered lanes per shard; checkpoints survive a disable/enable in this process.
+import { abortableSleep } from './abortable-sleep.ts';
 import type { EsmConfig, Poller, PollerDeps, PollerFactory, PollerStatus } from './esm/mapping.ts';
 import { compileFilters, type RecordFilter } from './filter-criteria.ts';
 import { type IteratorRequest, type Stream, StreamError, partitionKeyHash } from './sources/stream.ts';
@@ -39,19 +40,8 @@ class StreamPoller implements Poller {
     });
   }
 
-  /** Resolves after `ms` or at stop(); leaves nothing behind either way (it runs several times a second). */
-  private sleep = (ms: number): Promise<void> => {
-    if (this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(t);
-        this.abort.signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const t = setTimeout(done, Math.max(0, ms));
-      this.abort.signal.addEventListener('abort', done, { once: true });
-    });
-  };
+  /** Resolves after `ms` or at stop(). */
+  private sleep = (ms: number): Promise<void> => abortableSleep(ms, this.abort.signal);
 
   private async start(): Promise<void> {
     const arn = this.config.eventSourceArn;
