@@ -5,7 +5,8 @@ import type { QueueDirectory } from './queue.ts';
 import { EmbeddedQueue, type QueueHost } from './embedded-queue.ts';
 import { FIFO_DEFAULTS, STANDARD_DEFAULTS, knownAttribute, validateAttributes } from './sqs-attributes.ts';
 import { SqsError, invalidParameter, queueDoesNotExist, unknownAttribute } from './sqs-error.ts';
-import { FileJournal, type JournalRecord, type JournalSink, NO_JOURNAL, lockDataDir, readJournal } from './sqs-journal.ts';
+import { lockDataDir } from './data-dir-lock.ts';
+import { FileJournal, type JournalRecord, type JournalSink, NO_JOURNAL, readJournal } from './sqs-journal.ts';
 
 export interface EmbeddedQueuesOptions {
   region: string;

@@ -2,7 +2,7 @@
 // every change (queue created/changed/deleted, message sent/received/deleted, purge, dedup ids).
 // Sends, deletes and queue changes are fsynced before the call returns; receive counts are not.
 // At start-up the journal is replayed, then rewritten compactly (temp file + rename).
-import { closeSync, existsSync, fdatasyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StoredMessage } from './sqs-message.ts';
 
@@ -29,38 +29,6 @@ export interface JournalSink {
 }
 
 export const NO_JOURNAL: JournalSink = { append: () => {}, batch: (fn) => fn(), close: () => {} };
-
-/**
- * Takes `<dir>/sqs/lock` (our PID) so two emulators never append to one journal; a lock left by a
- * process that no longer exists (killed) is taken over. Returns the release function.
- */
-export function lockDataDir(dataDir: string): () => void {
-  const dir = join(dataDir, 'sqs');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'lock');
-  for (let attempt = 0; ; attempt++) {
-    try {
-      writeFileSync(file, String(process.pid), { flag: 'wx' });
-      return () => rmSync(file, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
-    }
-    const holder = Number(readFileSync(file, 'utf8'));
-    if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
-      throw new Error(`it is in use by another emulator (PID ${holder}); if that is wrong, delete ${file}`);
-    }
-    rmSync(file, { force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Reads every complete record of `<dir>/sqs/journal.jsonl` (a torn last line, from a kill mid-write, is skipped). */
 export function readJournal(dataDir: string): JournalRecord[] {
