@@ -7,6 +7,7 @@ import { SqsError } from '../sources/sqs-error.ts';
 import type { Input } from './sqs-input.ts';
 import type { WireLikeAnswer, WireLikeRequest } from './sqs-query.ts';
 import { runAction } from './sqs-queue-actions.ts';
+import { decodeUtf8 } from './wire-text.ts';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
 
@@ -26,7 +27,7 @@ export function sqsJsonHandler(queues: EmbeddedQueues, onInternalError: (err: un
     const host = String(req.headers.host ?? 'localhost');
     try {
       let input: unknown = {};
-      const text = req.body.toString('utf8');
+      const text = decodeUtf8(req.body);
       if (text.trim() !== '') {
         try {
           input = JSON.parse(text);

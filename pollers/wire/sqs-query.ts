@@ -7,6 +7,7 @@ import { SqsError } from '../sources/sqs-error.ts';
 import type { Input } from './sqs-input.ts';
 import { runAction } from './sqs-queue-actions.ts';
 import { renderError, renderResult } from './sqs-xml.ts';
+import { parseForm } from './wire-text.ts';
 
 export interface WireLikeRequest {
   method: string;
@@ -27,7 +28,7 @@ export interface WireLikeAnswer {
  * `A.1.B=x` → {A:[{B:'x'}]}: a node whose keys are all numeric becomes a list in index order (gaps
  * closed), so a huge index costs nothing. Null-prototype nodes, and `__proto__` segments dropped.
  */
-export function unflatten(params: URLSearchParams): Record<string, unknown> {
+export function unflatten(params: Iterable<[string, string]>): Record<string, unknown> {
   const root: Record<string, unknown> = Object.create(null);
   for (const [key, value] of params) {
     const parts = key.split('.');
@@ -88,11 +89,10 @@ export function sqsQueryHandler(queues: EmbeddedQueues, onInternalError: (err: u
     const requestId = randomUUID();
     const q = req.url.indexOf('?');
     const path = q < 0 ? req.url : req.url.slice(0, q);
-    const params = new URLSearchParams(q < 0 ? '' : req.url.slice(q + 1));
-    for (const [k, v] of new URLSearchParams(req.body.toString('utf8'))) params.append(k, v);
-    const action = params.get('Action') ?? '';
-    params.delete('Action');
-    params.delete('Version');
+    // The query string (bytes Node hands over as latin1) and then the form body, decoded byte-wise.
+    const all = [...parseForm(Buffer.from(q < 0 ? '' : req.url.slice(q + 1), 'latin1')), ...parseForm(req.body)];
+    const action = all.find(([k]) => k === 'Action')?.[1] ?? '';
+    const params = all.filter(([k]) => k !== 'Action' && k !== 'Version');
     const host = String(req.headers.host ?? 'localhost');
     const pathQueueUrl = /^\/\d{12}\/[^/]+\/?$/.test(path) ? `http://${host}${path}` : undefined;
     const headers = { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId };

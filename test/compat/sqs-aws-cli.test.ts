@@ -1,7 +1,7 @@
 // Debian's aws CLI 2.9 (/usr/bin/aws: SQS over the query protocol, XML answers) against the embedded
 // queues of a real emulator: the queue and message actions, FIFO, redrive, and AWS's error codes.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,5 +112,19 @@ describe.skipIf(missing)('aws sqs (query protocol)', { timeout: 120_000 }, () =>
     const dead = (await aws('receive-message', '--queue-url', url('tpl-dlq'), '--attribute-names', 'All')).json().Messages;
     expect(dead[0].MessageId).toBe(sent.MessageId);
     expect(dead[0].Attributes.DeadLetterQueueSourceArn).toBe('arn:aws:sqs:us-east-1:000000000000:tpl-work');
+  });
+
+  it('a message body that is not UTF-8 (fileb://) is refused with InvalidMessageContents, not stored altered', async () => {
+    const q = (await aws('create-queue', '--queue-name', 'cli-bytes')).json().QueueUrl as string;
+    writeFileSync(join(dir, 'latin1.bin'), Buffer.from('caf\xe9', 'latin1'));
+    // The CLI checks that MessageBody is text unless told not to; a program sending raw bytes does not.
+    writeFileSync(join(dir, 'config-raw'), '[default]\nparameter_validation = false\n');
+    const config = env.AWS_CONFIG_FILE;
+    env.AWS_CONFIG_FILE = join(dir, 'config-raw');
+    const sent = await aws('send-message', '--queue-url', q, '--message-body', 'fileb://latin1.bin').finally(() => { env.AWS_CONFIG_FILE = config; });
+    expect(sent.code).not.toBe(0);
+    expect(sent.stderr).toMatch(cliError('InvalidMessageContents', 'SendMessage', "Invalid binary character '#xDCE9' was found in the message body, "
+      + 'the set of allowed characters is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].'));
+    expect((await aws('receive-message', '--queue-url', q)).stdout.trim()).toBe('');
   });
 });

@@ -134,3 +134,54 @@ describe('malformed requests', () => {
     expect(internal).toEqual([]);
   });
 });
+
+describe('bytes that are not UTF-8', () => {
+  // AWS's wording (e.g. aws/aws-sdk-go#339-era reports, NServiceBus.AmazonSQS#2630, 2024).
+  const ALLOWED = 'the set of allowed characters is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].';
+  const bytes = (...parts: Array<string | number[]>): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+  const form = (body: Buffer, url = '/000000000000/w') => ({
+    method: 'POST', url, headers: { host: 'localhost:3001', 'content-type': 'application/x-www-form-urlencoded' }, body,
+  });
+
+  it('in a query-protocol message body are refused with InvalidMessageContents, never stored as U+FFFD', async () => {
+    const { queues, query } = setup();
+    const cases: [Buffer, string][] = [
+      [bytes('Action=SendMessage&MessageBody=a%FFb'), '#xDCFF'], // percent-encoded lone byte
+      [bytes('Action=SendMessage&MessageBody=a', [0xff], 'b'), '#xDCFF'], // the raw byte in the form body
+      [bytes('Action=SendMessage&MessageBody=%C3%28'), '#xDCC3'], // a lead byte without its continuation
+      [bytes('Action=SendMessage&MessageBody=%ED%A0%80'), '#xDCED'], // an encoded surrogate (CESU-8)
+      [bytes('Action=SendMessage&MessageBody=%C0%AF'), '#xDCC0'], // an overlong encoding
+    ];
+    for (const [body, hex] of cases) {
+      const a = await query(form(body));
+      expect([a.status, a.body]).toEqual([400, expect.stringContaining(
+        `<Error><Type>Sender</Type><Code>InvalidMessageContents</Code><Message>Invalid binary character '${hex}' was found in the message body, ${ALLOWED}</Message>`)]);
+    }
+    const attr = await query(form(bytes('Action=SendMessage&MessageBody=ok&MessageAttribute.1.Name=a&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=%FE')));
+    expect(attr.body).toContain('<Code>InvalidMessageContents</Code>');
+    const batch = await query(form(bytes('Action=SendMessageBatch&SendMessageBatchRequestEntry.1.Id=a&SendMessageBatchRequestEntry.1.MessageBody=%FF&SendMessageBatchRequestEntry.2.Id=b&SendMessageBatchRequestEntry.2.MessageBody=fine')));
+    expect(batch.body).toContain('<BatchResultErrorEntry><Id>a</Id><SenderFault>true</SenderFault><Code>InvalidMessageContents</Code>');
+    const got = await query(form(bytes('Action=ReceiveMessage&MaxNumberOfMessages=10')));
+    expect(got.body.match(/<Body>[^<]*<\/Body>/g)).toEqual(['<Body>fine</Body>']);
+    expect(internal).toEqual([]);
+  });
+
+  it('valid UTF-8, percent-encoded or raw, and `+` for a space still arrive exactly', async () => {
+    const { query } = setup();
+    const sent = await query(form(bytes('Action=SendMessage&MessageBody=h%C3%A9llo+', Buffer.from('wörld ✓ 𝄞').toJSON().data, '%2B')));
+    expect(sent.status).toBe(200);
+    const got = await query(form(bytes('Action=ReceiveMessage')));
+    expect(got.body).toContain('<Body>héllo wörld ✓ 𝄞+</Body>');
+  });
+
+  it('in a JSON-protocol body are refused the same way', async () => {
+    const { json } = setup();
+    for (const body of [bytes(`{"QueueUrl":"${URL_}","MessageBody":"a`, [0xff], '"}'), bytes(`{"QueueUrl":"${URL_}","MessageBody":"a\\udcff"}`)]) {
+      const a = await json({ ...jsonReq('SendMessage', ''), body });
+      expect([a.status, JSON.parse(a.body)]).toEqual([400, {
+        __type: 'com.amazonaws.sqs#InvalidMessageContents', message: `Invalid binary character '#xDCFF' was found in the message body, ${ALLOWED}`,
+      }]);
+      expect(a.headers['x-amzn-query-error']).toBe('InvalidMessageContents;Sender');
+    }
+  });
+});
