@@ -55,6 +55,13 @@ export class StreamRegistry implements StreamDirectory {
     return new StreamError('ResourceNotFoundException', `Stream ${name} under account ${this.accountId} not found.`);
   }
 
+  /** Open shards of every embedded Kinesis stream (what the account's shard quota counts). */
+  kinesisShardCount(): number {
+    let n = 0;
+    for (const s of this.kinesis.values()) n += s.shardInfos().length;
+    return n;
+  }
+
   kinesisStreams(): EmbeddedKinesisStream[] {
     return [...this.kinesis.values()];
   }

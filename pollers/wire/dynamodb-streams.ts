@@ -4,12 +4,29 @@
 import type { EmbeddedDynamoDbStream } from '../sources/embedded-dynamodb-stream.ts';
 import type { StreamRegistry } from '../sources/stream-registry.ts';
 import { type IteratorType, type StreamRecord, StreamError } from '../sources/stream.ts';
-import { type Json, type JsonWireAnswer, type JsonWireRequest, epochSeconds, handleJson, optionalInt, requireString, validation } from './json-wire.ts';
+import type { Members, Shape } from './coral-validate.ts';
+import { type Json, type JsonWireAnswer, type JsonWireRequest, epochSeconds, handleJson } from './json-wire.ts';
 
 export const DYNAMODB_STREAMS_TARGET = 'DynamoDBStreams_20120810.';
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
 const TYPE_PREFIX = 'com.amazonaws.dynamodb.v20120810#';
-const ITERATOR_TYPES: IteratorType[] = ['TRIM_HORIZON', 'LATEST', 'AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER'];
+
+// Input shapes (botocore dynamodbstreams 2012-08-10); the Limit maxima are the documented service limits.
+const STREAM_ARN: Shape = { type: 'string', min: 37, max: 1024 };
+const SHARD_ID: Shape = { type: 'string', min: 28, max: 65 };
+const SHAPES: Readonly<Record<string, Members>> = {
+  ListStreams: { TableName: { type: 'string', min: 3, max: 255, pattern: '[a-zA-Z0-9_.-]+' }, Limit: { type: 'integer', min: 1, max: 100 }, ExclusiveStartStreamArn: STREAM_ARN },
+  DescribeStream: {
+    StreamArn: { ...STREAM_ARN, required: true }, Limit: { type: 'integer', min: 1, max: 100 }, ExclusiveStartShardId: SHARD_ID,
+    ShardFilter: { type: 'structure', members: { Type: { type: 'string', enum: ['CHILD_SHARDS'] }, ShardId: SHARD_ID } },
+  },
+  GetShardIterator: {
+    StreamArn: { ...STREAM_ARN, required: true }, ShardId: { ...SHARD_ID, required: true },
+    ShardIteratorType: { type: 'string', required: true, enum: ['TRIM_HORIZON', 'LATEST', 'AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER'] },
+    SequenceNumber: { type: 'string', min: 21, max: 40 },
+  },
+  GetRecords: { ShardIterator: { type: 'string', required: true, min: 1, max: 2048 }, Limit: { type: 'integer', min: 1, max: 1000 } },
+};
 
 /** A DynamoDB stream record as GetRecords and the Lambda event carry it (the event adds eventSourceARN). */
 export function ddbRecord(r: StreamRecord, region: string): Json {
@@ -35,14 +52,14 @@ export function ddbRecord(r: StreamRecord, region: string): Json {
 
 export function dynamoDbStreamsHandler(streams: StreamRegistry): (req: JsonWireRequest) => Promise<JsonWireAnswer> {
   const find = (input: Json): EmbeddedDynamoDbStream => {
-    const arn = requireString(input, 'StreamArn', 'streamArn', 37, 1024);
+    const arn = input.StreamArn as string;
     const s = streams.embedded(arn);
     if (!s || s.kind !== 'dynamodb') throw new StreamError('ResourceNotFoundException', `Requested resource not found: Stream: ${arn} not found`);
     return s;
   };
   const ops: Record<string, (input: Json) => Json> = {
     ListStreams(input) {
-      const limit = optionalInt(input, 'Limit', 'limit', 1, 100) ?? 100;
+      const limit = (input.Limit as number | undefined) ?? 100;
       let all = streams.tableStreams().filter((s) => input.TableName === undefined || s.name === input.TableName)
         .sort((a, b) => (a.arn < b.arn ? -1 : 1));
       const after = input.ExclusiveStartStreamArn;
@@ -67,9 +84,8 @@ export function dynamoDbStreamsHandler(streams: StreamRegistry): (req: JsonWireR
     },
     GetShardIterator(input) {
       const s = find(input);
-      const shardId = requireString(input, 'ShardId', 'shardId', 28, 65);
-      const type = requireString(input, 'ShardIteratorType', 'shardIteratorType') as IteratorType;
-      if (!ITERATOR_TYPES.includes(type)) throw validation('shardIteratorType', type, `Member must satisfy enum value set: [${ITERATOR_TYPES.join(', ')}]`);
+      const shardId = input.ShardId as string;
+      const type = input.ShardIteratorType as IteratorType;
       const seq = input.SequenceNumber;
       if ((type === 'AT_SEQUENCE_NUMBER' || type === 'AFTER_SEQUENCE_NUMBER') && typeof seq !== 'string') {
         throw new StreamError('ValidationException', 'Must provide a sequence number for iterator type AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER');
@@ -83,8 +99,8 @@ export function dynamoDbStreamsHandler(streams: StreamRegistry): (req: JsonWireR
       }
     },
     GetRecords(input) {
-      const iterator = requireString(input, 'ShardIterator', 'shardIterator', 1, 2048);
-      const limit = optionalInt(input, 'Limit', 'limit', 1, 1000) ?? 1000;
+      const iterator = input.ShardIterator as string;
+      const limit = (input.Limit as number | undefined) ?? 1000;
       let arn: unknown;
       try {
         arn = (JSON.parse(Buffer.from(iterator, 'base64').toString('utf8')) as { a?: unknown }).a;
@@ -98,5 +114,5 @@ export function dynamoDbStreamsHandler(streams: StreamRegistry): (req: JsonWireR
       return { Records: page.records.map((r) => ddbRecord(r, region)), NextShardIterator: page.nextIterator };
     },
   };
-  return (req) => handleJson(req, DYNAMODB_STREAMS_TARGET, CONTENT_TYPE, ops, TYPE_PREFIX);
+  return (req) => handleJson(req, DYNAMODB_STREAMS_TARGET, CONTENT_TYPE, SHAPES, ops, (type) => `${TYPE_PREFIX}${type}`);
 }

@@ -4,13 +4,28 @@
 import { type EmbeddedKinesisStream, explicitHash } from '../sources/embedded-kinesis.ts';
 import type { StreamRegistry } from '../sources/stream-registry.ts';
 import { type IteratorType, StreamError } from '../sources/stream.ts';
-import { type Json, type JsonWireAnswer, type JsonWireRequest, epochSeconds, handleJson, optionalInt, requireString, validation } from './json-wire.ts';
+import { type Json, type JsonWireAnswer, type JsonWireRequest, epochSeconds, handleJson } from './json-wire.ts';
+import { KINESIS_SHAPES } from './kinesis-shapes.ts';
 
 export const KINESIS_TARGET = 'Kinesis_20131202.';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
-const NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
-const ITERATOR_TYPES: IteratorType[] = ['AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER', 'TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'];
-const MAX_RECORD = 1024 * 1024;
+/** PutRecords: the records' data and partition keys together (10 MiB since 2025; 5 MiB before). */
+const MAX_PUT_RECORDS_BYTES = 10 * 1024 * 1024;
+
+/** The default shard quota of an account in a region (Kinesis quotas: 500 in these three regions, else 200). */
+export function accountShardLimit(region: string): number {
+  return ['us-east-1', 'us-west-2', 'eu-west-1'].includes(region) ? 500 : 200;
+}
+
+/** CreateStream beyond the quota: LimitExceededException in Kinesis's words (kinesalite's AWS-run test). */
+function overShardLimit(streams: StreamRegistry, adding: number): StreamError | undefined {
+  const current = streams.kinesisShardCount();
+  const limit = accountShardLimit(streams.region);
+  if (current + adding <= limit) return undefined;
+  return new StreamError('LimitExceededException', `This request would exceed the shard limit for the account ${streams.accountId} in ${streams.region}. `
+    + `Current shard count for the account: ${current}. Limit: ${limit}. Number of additional shards that would have resulted from this request: ${adding}. `
+    + 'Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.');
+}
 
 export function kinesisHandler(streams: StreamRegistry): (req: JsonWireRequest) => Promise<JsonWireAnswer> {
   const find = (input: Json): EmbeddedKinesisStream => {
@@ -30,12 +45,13 @@ export function kinesisHandler(streams: StreamRegistry): (req: JsonWireRequest) 
 
   const ops: Record<string, (input: Json) => Json> = {
     CreateStream(input) {
-      const name = requireString(input, 'StreamName', 'streamName', 1, 128);
-      if (!NAME.test(name)) throw validation('streamName', name, 'Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+');
-      const modeDetails = input.StreamModeDetails as { StreamMode?: unknown } | undefined;
-      const mode = modeDetails?.StreamMode === 'ON_DEMAND' ? 'ON_DEMAND' : 'PROVISIONED';
-      const count = optionalInt(input, 'ShardCount', 'shardCount', 1, 100_000);
+      const name = input.StreamName as string;
+      const mode = (input.StreamModeDetails as { StreamMode?: string } | undefined)?.StreamMode === 'ON_DEMAND' ? 'ON_DEMAND' : 'PROVISIONED';
+      const count = input.ShardCount as number | undefined;
       if (mode === 'ON_DEMAND' && count !== undefined) throw new StreamError('ValidationException', 'ShardCount is not supported for ON_DEMAND stream mode.');
+      // An existing name is ResourceInUseException (createKinesis) before any quota is counted.
+      const over = streams.kinesisByName(name) ? undefined : overShardLimit(streams, count ?? 4);
+      if (over) throw over;
       streams.createKinesis({ name, shardCount: count ?? 4, mode: count === undefined ? 'ON_DEMAND' : mode });
       return {};
     },
@@ -45,8 +61,7 @@ export function kinesisHandler(streams: StreamRegistry): (req: JsonWireRequest) 
     },
     DescribeStream(input) {
       const s = find(input);
-      const limit = optionalInt(input, 'Limit', 'limit', 1, 10_000) ?? 100;
-      const { shards, more } = shardsPage(s, input.ExclusiveStartShardId, limit);
+      const { shards, more } = shardsPage(s, input.ExclusiveStartShardId, (input.Limit as number | undefined) ?? 100);
       return { StreamDescription: { ...summary(s), Shards: shards, HasMoreShards: more } };
     },
     DescribeStreamSummary(input) {
@@ -54,7 +69,7 @@ export function kinesisHandler(streams: StreamRegistry): (req: JsonWireRequest) 
       return { StreamDescriptionSummary: { ...summary(s), OpenShardCount: s.shardInfos().length, ConsumerCount: 0 } };
     },
     ListStreams(input) {
-      const limit = optionalInt(input, 'Limit', 'limit', 1, 10_000) ?? 100;
+      const limit = (input.Limit as number | undefined) ?? 100;
       let all = streams.kinesisStreams().sort((a, b) => (a.name < b.name ? -1 : 1));
       const after = typeof input.NextToken === 'string' ? decodeToken(input.NextToken).after : input.ExclusiveStartStreamName;
       if (typeof after === 'string') all = all.filter((s) => s.name > after);
@@ -81,36 +96,32 @@ export function kinesisHandler(streams: StreamRegistry): (req: JsonWireRequest) 
       } else {
         stream = find(input);
       }
-      const limit = optionalInt(input, 'MaxResults', 'maxResults', 1, 10_000) ?? 1000;
-      const { shards, more } = shardsPage(stream, after, limit);
+      const { shards, more } = shardsPage(stream, after, (input.MaxResults as number | undefined) ?? 1000);
       return { Shards: shards, ...(more ? { NextToken: encodeToken({ stream: stream.name, after: shards.at(-1)!.ShardId }) } : {}) };
     },
     PutRecord(input) {
       const s = find(input);
-      const { data, key, hash } = recordInput(input, '');
-      const r = s.put(key, data, hash);
+      const r = s.put(input.PartitionKey as string, input.Data as Buffer, input.ExplicitHashKey as string | undefined);
       return { ShardId: r.shardId, SequenceNumber: r.sequenceNumber, EncryptionType: 'NONE' };
     },
     PutRecords(input) {
       const s = find(input);
-      const records = input.Records;
-      if (!Array.isArray(records)) throw validation('records', records, 'Member must not be null');
-      if (records.length < 1) throw validation('records', records, 'Member must have length greater than or equal to 1');
-      if (records.length > 500) throw validation('records', '[...]', 'Member must have length less than or equal to 500');
-      const parsed = records.map((r, i) => recordInput((r ?? {}) as Json, `records.${i + 1}.member.`));
+      const records = (input.Records as Array<{ Data: Buffer; PartitionKey: string; ExplicitHashKey?: string } | undefined>)
+        .map((r) => r ?? { Data: Buffer.alloc(0), PartitionKey: '' });
       // Every record is checked before any is appended: a failed request leaves the stream as it was.
-      for (const { hash } of parsed) if (hash !== undefined) explicitHash(hash);
-      const out = parsed.map(({ data, key, hash }) => {
-        const r = s.put(key, data, hash);
-        return { SequenceNumber: r.sequenceNumber, ShardId: r.shardId };
+      const size = records.reduce((n, r) => n + r.Data.length + Buffer.byteLength(r.PartitionKey), 0);
+      if (size > MAX_PUT_RECORDS_BYTES) throw new StreamError('InvalidArgumentException', `Records size exceeds ${MAX_PUT_RECORDS_BYTES / 1024 / 1024} MB limit`);
+      for (const r of records) if (r.ExplicitHashKey !== undefined) explicitHash(r.ExplicitHashKey);
+      const out = records.map((r) => {
+        const put = s.put(r.PartitionKey, r.Data, r.ExplicitHashKey);
+        return { SequenceNumber: put.sequenceNumber, ShardId: put.shardId };
       });
       return { FailedRecordCount: 0, Records: out, EncryptionType: 'NONE' };
     },
     GetShardIterator(input) {
       const s = find(input);
-      const shardId = requireString(input, 'ShardId', 'shardId', 1, 128);
-      const type = requireString(input, 'ShardIteratorType', 'shardIteratorType') as IteratorType;
-      if (!ITERATOR_TYPES.includes(type)) throw validation('shardIteratorType', type, `Member must satisfy enum value set: [${ITERATOR_TYPES.join(', ')}]`);
+      const shardId = input.ShardId as string;
+      const type = input.ShardIteratorType as IteratorType;
       const seq = input.StartingSequenceNumber;
       if ((type === 'AT_SEQUENCE_NUMBER' || type === 'AFTER_SEQUENCE_NUMBER') && typeof seq !== 'string') {
         throw new StreamError('InvalidArgumentException', `The StartingSequenceNumber must be specified for ShardIteratorType ${type}.`);
@@ -122,8 +133,8 @@ export function kinesisHandler(streams: StreamRegistry): (req: JsonWireRequest) 
       return { ShardIterator: s.iteratorSync(shardId, { type, sequenceNumber: seq as string | undefined, timestamp: typeof ts === 'number' ? ts * 1000 : undefined }) };
     },
     GetRecords(input) {
-      const iterator = requireString(input, 'ShardIterator', 'shardIterator', 1, 512);
-      const limit = optionalInt(input, 'Limit', 'limit', 1, 10_000) ?? 10_000;
+      const iterator = input.ShardIterator as string;
+      const limit = (input.Limit as number | undefined) ?? 10_000;
       const token = JSON.parse(Buffer.from(iterator, 'base64').toString('utf8') || 'null') as { a?: string } | null;
       const s = typeof token?.a === 'string' ? streams.embedded(token.a) : undefined;
       if (!s || s.kind !== 'kinesis') throw new StreamError('InvalidArgumentException', 'Invalid ShardIterator.');
@@ -138,7 +149,7 @@ export function kinesisHandler(streams: StreamRegistry): (req: JsonWireRequest) 
       };
     },
   };
-  return (req) => handleJson(req, KINESIS_TARGET, CONTENT_TYPE, Object.fromEntries(Object.entries(ops).map(([k, f]) => [k, (i: Json) => {
+  return (req) => handleJson(req, KINESIS_TARGET, CONTENT_TYPE, KINESIS_SHAPES, Object.fromEntries(Object.entries(ops).map(([k, f]) => [k, (i: Json) => {
     try {
       return f(i);
     } catch (err) {
@@ -162,18 +173,6 @@ function toWireShard(sh: { shardId: string; hashKeyRange?: { startingHashKey: st
     HashKeyRange: { StartingHashKey: sh.hashKeyRange!.startingHashKey, EndingHashKey: sh.hashKeyRange!.endingHashKey },
     SequenceNumberRange: { StartingSequenceNumber: sh.startingSequenceNumber },
   };
-}
-
-function recordInput(input: Json, prefix: string): { data: Buffer; key: string; hash?: string } {
-  const key = requireString(input, 'PartitionKey', `${prefix}partitionKey`, 1, 256);
-  const raw = input.Data;
-  if (raw === undefined || raw === null) throw validation(`${prefix}data`, raw, 'Member must not be null');
-  if (typeof raw !== 'string') throw new StreamError('SerializationException', 'Unexpected value type for Data');
-  const data = Buffer.from(raw, 'base64');
-  if (data.length > MAX_RECORD) throw validation(`${prefix}data`, 'java.nio.HeapByteBuffer', `Member must have length less than or equal to ${MAX_RECORD}`);
-  const hash = input.ExplicitHashKey;
-  if (hash !== undefined && typeof hash !== 'string') throw new StreamError('SerializationException', 'Unexpected value type for ExplicitHashKey');
-  return { data, key, hash };
 }
 
 function encodeToken(t: Record<string, string>): string {

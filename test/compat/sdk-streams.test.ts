@@ -75,6 +75,46 @@ describe('@aws-sdk/client-kinesis', () => {
     await expect(kinesis.send(new GetShardIteratorCommand({ StreamName: 'clicks', ShardId: 'shardId-000000000009', ShardIteratorType: 'LATEST' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 
+  it('validates input as Kinesis does: the exact error type, status and message (SDK over HTTP/2, and raw HTTP)', async () => {
+    await expect(kinesis.send(new CreateStreamCommand({ StreamName: 'too-many', ShardCount: 100000 }))).rejects.toMatchObject({
+      name: 'LimitExceededException', $metadata: { httpStatusCode: 400 },
+      message: expect.stringMatching(new RegExp('^This request would exceed the shard limit for the account 000000000000 in us-east-1\\. Current shard count for the account: \\d+\\. Limit: 500\\. '
+        + 'Number of additional shards that would have resulted from this request: 100000\\. Refer to the AWS Service Limits page '
+        + '\\(http://docs\\.aws\\.amazon\\.com/general/latest/gr/aws_service_limits\\.html\\) for current limits and how to request higher limits\\.$')),
+    });
+    await expect(kinesis.send(new CreateStreamCommand({ StreamName: 'bogus', StreamModeDetails: { StreamMode: 'BOGUS' as 'ON_DEMAND' } }))).rejects.toMatchObject({
+      name: 'ValidationException', $metadata: { httpStatusCode: 400 },
+      message: "1 validation error detected: Value 'BOGUS' at 'streamModeDetails.streamMode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, ON_DEMAND]",
+    });
+    await expect(kinesis.send(new CreateStreamCommand({ StreamName: 'bad name!', ShardCount: 0 }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: "2 validation errors detected: Value '0' at 'shardCount' failed to satisfy constraint: Member must have value greater than or equal to 1; "
+        + "Value 'bad name!' at 'streamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+    });
+    await expect(kinesis.send(new GetShardIteratorCommand({ StreamName: 'clicks', ShardId: 'shardId-000000000000', ShardIteratorType: 'NEWEST' as 'LATEST' }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: "1 validation error detected: Value 'NEWEST' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, LATEST, AT_TIMESTAMP, AT_SEQUENCE_NUMBER, TRIM_HORIZON]",
+    });
+    await expect(kinesis.send(new PutRecordCommand({ StreamName: 'clicks', PartitionKey: 'k', Data: Buffer.alloc(1048577) }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: "1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=1048577 cap=1048577]' at 'data' failed to satisfy constraint: Member must have length less than or equal to 1048576",
+    });
+    // Data that is not base64 cannot come from an SDK (it encodes bytes itself): raw HTTP.
+    const raw = async (action: string, input: unknown) => {
+      const res = await fetch(em.url, { method: 'POST', headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `Kinesis_20131202.${action}` }, body: JSON.stringify(input) });
+      return { status: res.status, type: res.headers.get('x-amzn-errortype'), body: (await res.json()) as Record<string, unknown> };
+    };
+    expect(await raw('PutRecord', { StreamName: 'clicks', PartitionKey: 'k', Data: 'not base64!' })).toEqual({
+      status: 400, type: 'SerializationException',
+      body: { __type: 'SerializationException', Message: "'not base64!' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: 11" },
+    });
+    expect((await raw('PutRecords', { StreamName: 'clicks', Records: [{ PartitionKey: 'k', Data: 'a$b=' }] })).body.Message)
+      .toBe("'a$b=' can not be converted to a Blob: Invalid Base64 character: '$'");
+    expect((await raw('PutRecord', { StreamName: 'clicks', PartitionKey: 7, Data: 'eA==' })).body).toEqual({
+      __type: 'SerializationException', Message: 'class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an String',
+    });
+  });
+
   it('records put with the SDK reach the template mapping in order per shard', async () => {
     const sent: Record<string, string[]> = {};
     for (let i = 0; i < 20; i++) {
@@ -110,5 +150,13 @@ describe('@aws-sdk/client-dynamodb-streams', () => {
     expect(rec.dynamodb!.ApproximateCreationDateTime).toBeInstanceOf(Date);
     expect(got.NextShardIterator).toBeTruthy();
     await expect(streams.send(new DdbDescribeStream({ StreamArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/nope/stream/x' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(streams.send(new DdbGetRecords({ ShardIterator: it, Limit: 0 }))).rejects.toMatchObject({
+      name: 'ValidationException', $metadata: { httpStatusCode: 400 },
+      message: "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1",
+    });
+    await expect(streams.send(new DdbGetShardIterator({ StreamArn: d.StreamArn, ShardId: 'short', ShardIteratorType: 'TRIM_HORIZON' }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: "1 validation error detected: Value 'short' at 'shardId' failed to satisfy constraint: Member must have length greater than or equal to 28",
+    });
   });
 });

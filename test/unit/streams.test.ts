@@ -293,9 +293,14 @@ describe('the wire endpoints (bad input)', () => {
     const reg = registry();
     const kinesisApi = kinesisHandler(reg);
     const a = await call(kinesisApi, 'Kinesis_20131202.PutRecords', {
-      StreamName: 's', Records: [{ PartitionKey: 'a', Data: 'eA==' }, { PartitionKey: 'b', Data: 'eA==', ExplicitHashKey: '-1' }],
+      // 2^128: within the model's pattern, outside the hash-key space.
+      StreamName: 's', Records: [{ PartitionKey: 'a', Data: 'eA==' }, { PartitionKey: 'b', Data: 'eA==', ExplicitHashKey: '340282366920938463463374607431768211456' }],
     });
     expect(a).toMatchObject({ status: 400, body: { __type: 'InvalidArgumentException' } });
+    const b = await call(kinesisApi, 'Kinesis_20131202.PutRecords', {
+      StreamName: 's', Records: [{ PartitionKey: 'a', Data: 'eA==' }, { PartitionKey: 'b', Data: 'eA==', ExplicitHashKey: '-1' }],
+    });
+    expect(b).toMatchObject({ status: 400, body: { __type: 'ValidationException' } });
     expect(reg.kinesisByName('s')!.recordCount()).toBe(0);
   });
   it('a NextToken that decodes to JSON but not to a token is InvalidArgumentException, not a 500', async () => {
