@@ -16,8 +16,8 @@ import { createSqsPollerFactory } from '../pollers/sqs-poller.ts';
 import { dynamodbPollerFactory, kinesisPollerFactory } from '../pollers/stream-poller.ts';
 import { DYNAMODB_STREAMS_TARGET, dynamoDbStreamsHandler } from '../pollers/wire/dynamodb-streams.ts';
 import { KINESIS_TARGET, kinesisHandler } from '../pollers/wire/kinesis.ts';
-import { sqsJsonHandler } from '../pollers/wire/sqs-json.ts';
-import { sqsQueryHandler } from '../pollers/wire/sqs-query.ts';
+import { sqsJsonHandler, sqsJsonTooLarge } from '../pollers/wire/sqs-json.ts';
+import { sqsQueryHandler, sqsQueryTooLarge } from '../pollers/wire/sqs-query.ts';
 import { registerEsmRoutes } from './http/esm-routes.ts';
 import { registerQueueRoutes } from './http/queue-routes.ts';
 import { registerStreamRoutes } from './http/stream-routes.ts';
@@ -85,8 +85,8 @@ export function wireEventSources({ app, options, template, registry, pollerInvok
 
   const queueSources: QueueDirectory[] = [sqs];
   const onSqsError = (err: unknown): void => logger.error({ err }, 'unexpected error in the SQS API');
-  wire.byTarget('AmazonSQS.', sqsJsonHandler(sqs, onSqsError));
-  wire.onQuery(sqsQueryHandler(sqs, onSqsError));
+  wire.byTarget('AmazonSQS.', sqsJsonHandler(sqs, onSqsError), sqsJsonTooLarge);
+  wire.onQuery(sqsQueryHandler(sqs, onSqsError), sqsQueryTooLarge);
   registerQueueRoutes(app, sqs);
   const externalQueues = options.sqsEndpoint ? new ExternalQueues({ endpoint: options.sqsEndpoint }) : undefined;
   const queues = new CompositeQueueDirectory(queueSources, externalQueues);

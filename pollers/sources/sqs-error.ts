@@ -68,3 +68,10 @@ export const unknownAttribute = (name: string): SqsError => new SqsError('Invali
 
 export const invalidAttributeValue = (name: string, detail = ''): SqsError =>
   new SqsError('InvalidAttributeValue', `Invalid value for the parameter ${name}.${detail ? ` Reason: ${detail}` : ''}`);
+
+/** The largest message any queue takes (MaximumMessageSize's upper bound, and its default since 2025). */
+export const MAX_MESSAGE_BYTES = 1_048_576;
+
+/** "One or more parameters are invalid. Reason: Message must be shorter than <max> bytes." (AWS-recorded) */
+export const messageTooLong = (maximum: number = MAX_MESSAGE_BYTES): SqsError =>
+  invalidParameter(`One or more parameters are invalid. Reason: Message must be shorter than ${maximum} bytes.`);

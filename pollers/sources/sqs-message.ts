@@ -2,7 +2,7 @@
 // (body characters, attributes, size), and receipt handles.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { MessageAttributeValue, ReceivedMessage, SendInput } from './queue.ts';
-import { SqsError, invalidParameter, invalidValue, missingParameter } from './sqs-error.ts';
+import { SqsError, invalidParameter, invalidValue, messageTooLong, missingParameter } from './sqs-error.ts';
 import { md5OfAttributes, md5OfBody } from './sqs-md5.ts';
 
 export interface StoredMessage {
@@ -80,7 +80,7 @@ export function checkMessageAttributes(attrs: Record<string, MessageAttributeVal
 /** Body + attribute size against the queue's MaximumMessageSize. */
 export function checkSize(input: SendInput, maximum: number): void {
   const size = Buffer.byteLength(input.body, 'utf8') + checkMessageAttributes(input.messageAttributes);
-  if (size > maximum) throw invalidParameter(`One or more parameters are invalid. Reason: Message must be shorter than ${maximum} bytes.`);
+  if (size > maximum) throw messageTooLong(maximum);
 }
 
 /** Validates a send (body, attributes, size, DelaySeconds) and builds the message; FIFO fields are the caller's. */

@@ -3,7 +3,7 @@
 // query-compatible clients map back to the old error codes.
 import { randomUUID } from 'node:crypto';
 import type { EmbeddedQueues } from '../sources/embedded-queues.ts';
-import { SqsError } from '../sources/sqs-error.ts';
+import { SqsError, messageTooLong } from '../sources/sqs-error.ts';
 import type { Input } from './sqs-input.ts';
 import type { WireLikeAnswer, WireLikeRequest } from './sqs-query.ts';
 import { runAction } from './sqs-queue-actions.ts';
@@ -18,6 +18,9 @@ export function renderJsonError(err: SqsError, requestId: string): WireLikeAnswe
     body: JSON.stringify({ __type: `com.amazonaws.sqs#${err.type}`, message: err.message }),
   };
 }
+
+/** A request over the wire body limit: what SQS answers for a message over the maximum size. */
+export const sqsJsonTooLarge = (): WireLikeAnswer => renderJsonError(messageTooLong(), randomUUID());
 
 export function sqsJsonHandler(queues: EmbeddedQueues, onInternalError: (err: unknown) => void) {
   return async (req: WireLikeRequest): Promise<WireLikeAnswer> => {

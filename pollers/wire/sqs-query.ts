@@ -3,7 +3,7 @@
 // shapes, and XML answers.
 import { randomUUID } from 'node:crypto';
 import type { EmbeddedQueues } from '../sources/embedded-queues.ts';
-import { SqsError } from '../sources/sqs-error.ts';
+import { SqsError, messageTooLong } from '../sources/sqs-error.ts';
 import type { Input } from './sqs-input.ts';
 import { runAction } from './sqs-queue-actions.ts';
 import { renderError, renderResult } from './sqs-xml.ts';
@@ -82,6 +82,13 @@ export function toJsonShape(node: Record<string, unknown>): Input {
     }
   }
   return out;
+}
+
+/** A request over the wire body limit: what SQS answers for a message over the maximum size, in XML. */
+export function sqsQueryTooLarge(): WireLikeAnswer {
+  const requestId = randomUUID();
+  const err = messageTooLong();
+  return { status: err.status, headers: { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId }, body: renderError(err, requestId) };
 }
 
 export function sqsQueryHandler(queues: EmbeddedQueues, onInternalError: (err: unknown) => void) {

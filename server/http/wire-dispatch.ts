@@ -1,8 +1,9 @@
 // The other AWS wire protocols on the main port: JSON protocols chosen by X-Amz-Target prefix
 // (AmazonSQS., Kinesis_20131202., DynamoDBStreams_20120810.) and form-encoded query requests
 // (`Action=...`, SQS's query protocol) on `/` and `/<account>/<queue>`. Handlers are framework-free.
+// Each protocol answers a request over the body limit in its own shape, never with Lambda's 413.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpAnswer } from './error-handler.ts';
 
 export interface WireRequest {
@@ -17,25 +18,49 @@ export interface WireRequest {
 
 export type WireHandler = (req: WireRequest) => Promise<HttpAnswer> | HttpAnswer;
 
+/** The answer to a request whose body is over WIRE_BODY_LIMIT (it is not read: only its headers are known). */
+export type TooLarge = (headers: IncomingHttpHeaders) => HttpAnswer;
+
+/**
+ * Bodies up to 16 MiB reach the handlers, which apply their service's own limits and errors: a PutRecords
+ * of 10 MiB of records is about 13.4 MiB of base64, and an SQS message of 1 MiB percent- or
+ * \u-escaped up to 3 times its size. Beyond, Coral's JSON services answer a bare 413 (kinesalite and
+ * dynalite, whose tests run against AWS, use the same bound for DynamoDB).
+ */
+export const WIRE_BODY_LIMIT = 16 * 1024 * 1024;
+const CORAL_TOO_LARGE: TooLarge = () => ({ status: 413, headers: {}, body: '' });
+
+interface Protocol {
+  handler: WireHandler;
+  tooLarge: TooLarge;
+}
+
 export class WireDispatcher {
-  private readonly targets: { prefix: string; handler: WireHandler }[] = [];
-  private queryHandler?: WireHandler;
+  private readonly targets: (Protocol & { prefix: string })[] = [];
+  private query?: Protocol;
 
   /** Requests whose X-Amz-Target starts with `prefix` (e.g. `AmazonSQS.`). */
-  byTarget(prefix: string, handler: WireHandler): void {
-    this.targets.push({ prefix, handler });
+  byTarget(prefix: string, handler: WireHandler, tooLarge: TooLarge = CORAL_TOO_LARGE): void {
+    this.targets.push({ prefix, handler, tooLarge });
   }
 
   /** Query-protocol requests: an `Action` parameter in the form body or the query string. */
-  onQuery(handler: WireHandler): void {
-    this.queryHandler = handler;
+  onQuery(handler: WireHandler, tooLarge: TooLarge = CORAL_TOO_LARGE): void {
+    this.query = { handler, tooLarge };
+  }
+
+  /** The protocol of a request from its headers alone (a body too large to read was never parsed). */
+  private protocolOf(headers: IncomingHttpHeaders): Protocol | undefined {
+    const target = headers['x-amz-target'];
+    if (typeof target === 'string') return this.targets.find((t) => target.startsWith(t.prefix));
+    return (headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') ? this.query : undefined;
   }
 
   /** The handler for a request, or undefined (the caller answers 404 UnknownOperationException). */
   find(req: WireRequest): WireHandler | undefined {
     const target = req.headers['x-amz-target'];
     if (typeof target === 'string') return this.targets.find((t) => target.startsWith(t.prefix))?.handler;
-    if (this.queryHandler && hasAction(req)) return this.queryHandler;
+    if (this.query && hasAction(req)) return this.query.handler;
     return undefined;
   }
 
@@ -59,8 +84,14 @@ export class WireDispatcher {
       const answer = await handler(req);
       return reply.code(answer.status).headers(answer.headers).send(answer.body);
     };
+    const errorHandler = (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const protocol = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? this.protocolOf(request.headers) : undefined;
+      if (!protocol) throw err; // the app's error handler renders the rest
+      const answer = protocol.tooLarge(request.headers);
+      return reply.code(answer.status).headers(answer.headers).send(answer.body);
+    };
     for (const url of ['/', '/:account/:queue']) {
-      app.post(url, route);
+      app.post(url, { bodyLimit: WIRE_BODY_LIMIT, errorHandler }, route);
       app.get(url, route);
     }
   }

@@ -9,6 +9,7 @@ import {
   DescribeStreamCommand as DdbDescribeStream, DynamoDBStreamsClient, GetRecordsCommand as DdbGetRecords,
   GetShardIteratorCommand as DdbGetShardIterator, ListStreamsCommand as DdbListStreams,
 } from '@aws-sdk/client-dynamodb-streams';
+import { connect } from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
 
@@ -113,6 +114,39 @@ describe('@aws-sdk/client-kinesis', () => {
     expect((await raw('PutRecord', { StreamName: 'clicks', PartitionKey: 7, Data: 'eA==' })).body).toEqual({
       __type: 'SerializationException', Message: 'class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an String',
     });
+  });
+
+  it('applies Kinesis\'s own request limits: 10 MiB of records per PutRecords, and a bare 413 past the wire limit', async () => {
+    await kinesis.send(new CreateStreamCommand({ StreamName: 'big', ShardCount: 1 }));
+    const mib = Buffer.alloc(1024 * 1024 - 8, 1); // with its partition key, just under 1 MiB
+    const records = (n: number) => Array.from({ length: n }, (_, i) => ({ PartitionKey: `k${i}`, Data: mib }));
+    // 11 MiB of records (about 14.7 MiB of JSON): Kinesis's own check, not a body-limit error.
+    await expect(kinesis.send(new PutRecordsCommand({ StreamName: 'big', Records: records(11) }))).rejects.toMatchObject({
+      name: 'InvalidArgumentException', message: 'Records size exceeds 10 MB limit', $metadata: { httpStatusCode: 400 },
+    });
+    // 10 MiB fits (the limit was 5 MiB before 2025).
+    expect((await kinesis.send(new PutRecordsCommand({ StreamName: 'big', Records: records(10) }))).FailedRecordCount).toBe(0);
+    // Over 16 MiB of body: the bare 413 of Kinesis's front end, over HTTP/1.1 and HTTP/2. (The SDK's own
+    // HTTP/2 session resets a stream with more than 10 MB of it still queued once the server stops reading.)
+    const body = Buffer.alloc(17 * 1024 * 1024, 0x20);
+    const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.PutRecords' };
+    const h1 = await fetch(em.url, { method: 'POST', headers, body });
+    expect([h1.status, await h1.text()]).toEqual([413, '']);
+    const session = connect(em.url, { maxSessionMemory: 64 });
+    const h2 = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = session.request({ ':method': 'POST', ':path': '/', ...headers });
+      let status = 0;
+      let text = '';
+      req.on('response', (h) => { status = Number(h[':status']); });
+      req.on('data', (d: Buffer) => { text += d.toString(); });
+      req.on('end', () => resolve({ status, body: text }));
+      req.on('error', reject);
+      req.end(body);
+    }).finally(() => session.close());
+    expect(h2).toEqual({ status: 413, body: '' });
+    await expect(kinesis.send(new PutRecordsCommand({ StreamName: 'big', Records: records(17) }))).rejects.toThrow();
+    expect(em.eph.streams.kinesisByName('big')!.recordCount()).toBe(10); // the refused requests appended nothing
+    await kinesis.send(new DeleteStreamCommand({ StreamName: 'big' }));
   });
 
   it('records put with the SDK reach the template mapping in order per shard', async () => {

@@ -185,6 +185,34 @@ describe('messages', () => {
     expect(wait.message).toBe('Value 21 for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.');
   });
 
+  it('answers requests past any size limit with SQS errors in the request\'s protocol, never Lambda\'s 413', async () => {
+    const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'big-1' }))).QueueUrl!;
+    const expected = 'One or more parameters are invalid. Reason: Message must be shorter than 1048576 bytes.';
+    // 7 MiB (over the 6 MiB Invoke limit) reaches SQS's own size check; 17 MiB is over every wire limit.
+    for (const size of [7 * 1024 * 1024, 17 * 1024 * 1024]) {
+      const err = await failure(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x'.repeat(size) })));
+      expect([err.name, err.message, err.$metadata.httpStatusCode]).toEqual(['InvalidParameterValue', expected, 400]);
+    }
+    const batch = await failure(sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: 'a', MessageBody: 'x'.repeat(7 * 1024 * 1024) }] })));
+    expect([batch.name, batch.message]).toEqual(['BatchRequestTooLong', `Batch requests cannot be longer than 1048576 bytes. You have sent ${7 * 1024 * 1024} bytes.`]);
+    // The query protocol (form body), raw: an XML <ErrorResponse>.
+    const form = await fetch(em.url, {
+      method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `Action=SendMessage&QueueUrl=${encodeURIComponent(QueueUrl)}&MessageBody=${'x'.repeat(17 * 1024 * 1024)}`,
+    });
+    expect([form.status, form.headers.get('content-type')]).toEqual([400, 'text/xml']);
+    expect(await form.text()).toMatch(new RegExp(`^<\\?xml version="1.0"\\?><ErrorResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/"><Error><Type>Sender</Type><Code>InvalidParameterValue</Code><Message>${expected.replace(/[.]/g, '\\.')}</Message><Detail/></Error><RequestId>[0-9a-f-]{36}</RequestId></ErrorResponse>$`));
+    // The JSON protocol, raw: __type, message and the query-compatible error header.
+    const json = await fetch(em.url, {
+      method: 'POST', headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'AmazonSQS.SendMessage' },
+      body: JSON.stringify({ QueueUrl, MessageBody: 'x'.repeat(17 * 1024 * 1024) }),
+    });
+    expect([json.status, json.headers.get('x-amzn-query-error'), await json.json()]).toEqual([400, 'InvalidParameterValue;Sender', {
+      __type: 'com.amazonaws.sqs#InvalidParameterValueException', message: expected,
+    }]);
+    expect((await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes).toEqual({ ApproximateNumberOfMessages: '0' });
+  });
+
   it('changes visibility (single and batch) and purges', async () => {
     const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'vis-1' }))).QueueUrl!;
     await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: '1', MessageBody: 'a' }, { Id: '2', MessageBody: 'b' }] }));
