@@ -7,6 +7,7 @@ import { type OutputSink, StreamOutputSink } from './environment/function-log.ts
 import { type IsolationInfo, detectIsolation } from './environment/isolation.ts';
 import { SUPPORTED_RUNTIMES, hostPython } from './environment/runtimes.ts';
 import { createHttpApp } from './http/http-app.ts';
+import { guardPolicy } from './http/bind-address.ts';
 import { registerInternalRoutes } from './http/internal-routes.ts';
 import { registerWebViewRoutes } from './http/web-view-routes.ts';
 import { EventBus } from './events/event-bus.ts';
@@ -150,7 +151,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     current: (fn) => (fn.version === '$LATEST' ? registry.entry(fn.config.name)?.latest.fv : registry.entry(fn.config.name)?.versions.get(fn.version)?.fv),
   });
   const invokeDeps = { registry, invoker, asyncInvoker };
-  const app = createHttpApp(logger, invokeFastPath(invokeDeps, (err) => logger.error({ err }, 'unexpected error while invoking')));
+  const app = createHttpApp(logger, invokeFastPath(invokeDeps, (err) => logger.error({ err }, 'unexpected error while invoking')), guardPolicy(options));
   registerInvokeRoutes(app, invokeDeps);
   registerManagementRoutes(app, registry);
   registerFunctionWriteRoutes(app, registry, logger);

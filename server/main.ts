@@ -3,6 +3,7 @@
 import { emulatorUrl } from './environment/sdk-endpoints.ts';
 import { IsolationUnavailableError } from './environment/isolation.ts';
 import { buildApp } from './app.ts';
+import { exposureWarning } from './http/bind-address.ts';
 import { OptionsError, parseOptions } from './options.ts';
 import { TemplateError } from './template/load-template.ts';
 import { invokeCommand } from './dev/invoke-command.ts';
@@ -21,6 +22,7 @@ const USAGE = `usage: ephemera start [--template template.yaml] [--port 3001] [-
                      [--debug <function>] [--debug-port 9229] [--data-dir dir]
                      [--sqs-endpoint aws|URL] [--kinesis-endpoint aws|URL] [--dynamodbstreams-endpoint aws|URL]
                      [--leaks off|warn|error] [--time-scale 1] [--sdk-endpoints=false]
+                     [--allowed-hosts name,.domain,...]
        ephemera invoke <function> [--event file.json | --event -] [start flags]
 Every flag can also be set as EPHEMERA_<FLAG> (e.g. EPHEMERA_PORT=3001).`;
 
@@ -43,6 +45,8 @@ async function start(argv: string[]): Promise<void> {
   await eph.app.listen({ port: options.port, host: options.host });
   const address = eph.app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  const exposed = exposureWarning(options.host, port);
+  if (exposed) log.warn(exposed);
   eph.listening(emulatorUrl(options.host, port));
   await eph.ready;
   log.info({

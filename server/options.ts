@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IsolationRequest } from './environment/isolation.ts';
 import { parseParameterOverrides } from './dev/parameter-overrides.ts';
+import { allowedHostProblem } from './http/request-guard.ts';
 
 export const DEFAULT_TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/templates/example.yaml');
 
@@ -44,6 +45,8 @@ export interface Options {
   dataDir?: string;
   /** `--sdk-endpoints`: point functions' AWS SDKs at the emulator for Lambda, SQS, Kinesis and DynamoDB Streams. */
   sdkEndpoints: boolean;
+  /** `--allowed-hosts`: names (lower case) besides localhost and IP addresses that requests may address; `.name` = with subdomains, `*` = any. */
+  allowedHosts: string[];
 }
 
 export type LeakMode = 'off' | 'warn' | 'error';
@@ -64,11 +67,12 @@ export const DEFAULTS: Options = {
   watch: false,
   parameterOverrides: {},
   sdkEndpoints: true,
+  allowedHosts: [],
 };
 
 export class OptionsError extends Error {}
 
-type Kind = 'string' | 'int' | 'isolation' | 'leaks' | 'number' | 'bool' | 'overrides' | 'endpoint';
+type Kind = 'string' | 'int' | 'isolation' | 'leaks' | 'number' | 'bool' | 'overrides' | 'endpoint' | 'hosts';
 const FLAGS: Record<string, { key: keyof Options; kind: Kind }> = {
   template: { key: 'template', kind: 'string' },
   port: { key: 'port', kind: 'int' },
@@ -92,9 +96,16 @@ const FLAGS: Record<string, { key: keyof Options; kind: Kind }> = {
   'dynamodbstreams-endpoint': { key: 'dynamodbstreamsEndpoint', kind: 'endpoint' },
   'data-dir': { key: 'dataDir', kind: 'string' },
   'sdk-endpoints': { key: 'sdkEndpoints', kind: 'bool' },
+  'allowed-hosts': { key: 'allowedHosts', kind: 'hosts' },
 };
 
-function convert(flag: string, kind: Kind, raw: string): string | number | boolean | Record<string, string> {
+function convert(flag: string, kind: Kind, raw: string): string | number | boolean | string[] | Record<string, string> {
+  if (kind === 'hosts') {
+    const hosts = raw.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
+    const problem = hosts.map(allowedHostProblem).find((p) => p !== undefined);
+    if (problem) throw new OptionsError(`--${flag}: ${problem}`);
+    return hosts;
+  }
   if (kind === 'bool') {
     if (['true', '1', 'yes', 'on', ''].includes(raw.toLowerCase())) return true;
     if (['false', '0', 'no', 'off'].includes(raw.toLowerCase())) return false;

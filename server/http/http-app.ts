@@ -1,26 +1,31 @@
-// The fastify instance every route is mounted on: raw bodies for every content type (the Invoke API
-// passes bytes through; later wire protocols parse their own) and Lambda-shaped error rendering.
+// The fastify instance every route is mounted on: every request (HTTP/1.1, h2c, the Invoke fast path)
+// passes the request guard first (Host/Origin checks); raw bodies for every content type (the Invoke
+// API passes bytes through; wire protocols parse their own) and Lambda-shaped error rendering.
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { INVOKE_LIMIT_BYTES, registerErrorHandling } from './error-handler.ts';
 import { acceptH2c } from './h2c.ts';
+import { type GuardPolicy, RequestGuard } from './request-guard.ts';
 
 /** A raw handler that may take a request before fastify sees it (returns true when it did). */
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
 
-export function createHttpApp(logger: Logger, fastPath?: FastPath): FastifyInstance {
+const DEFAULT_POLICY: GuardPolicy = { allowedHosts: [], checkOrigin: true };
+
+export function createHttpApp(logger: Logger, fastPath?: FastPath, policy: GuardPolicy = DEFAULT_POLICY): FastifyInstance {
+  const guard = new RequestGuard(policy, logger);
   const app: FastifyInstance = fastify({
     serverFactory: (handler) => {
       const server = createServer({ noDelay: true }, (req, res) => {
-        if (!fastPath?.(req, res)) handler(req, res);
+        if (!guard.refuse(req, res) && !fastPath?.(req, res)) handler(req, res);
       });
       // A synchronous invoke may run for the function's whole timeout (up to 900 s) plus INIT: no
       // request timeout (Node's default is 300 s). fastify applies none to a factory-made server.
       server.requestTimeout = 0;
       server.keepAliveTimeout = 72_000;
       // The AWS SDK v3 Kinesis client speaks HTTP/2 only (h2c on an http:// endpoint).
-      acceptH2c(server, handler);
+      acceptH2c(server, guard.wrap(handler));
       return server;
     },
     loggerInstance: logger as FastifyBaseLogger,

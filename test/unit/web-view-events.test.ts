@@ -137,7 +137,7 @@ describe('web view routes', () => {
     socket.on('error', () => {});
     try {
       await new Promise((r) => socket.once('connect', r));
-      socket.write('GET /_ephemera/events HTTP/1.1\r\nHost: x\r\n\r\n');
+      socket.write('GET /_ephemera/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
       for (let i = 0; i < 100 && !bus.active; i++) await new Promise((r) => setTimeout(r, 10));
       expect(bus.active).toBe(true);
       socket.pause(); // never reads again
