@@ -24,6 +24,7 @@ export class RuntimeApiServer {
   private readonly server: Server;
   private readonly extraRoutes: RouteHandler[] = [];
   private addr = '';
+  private localhostAddr = '';
 
   private readonly host: RuntimeApiHost;
 
@@ -57,6 +58,7 @@ export class RuntimeApiServer {
       this.server.listen(0, host, () => {
         const a = this.server.address() as AddressInfo;
         this.addr = `${a.address}:${a.port}`;
+        this.localhostAddr = `localhost:${a.port}`;
         resolve(this.addr);
       });
     });
@@ -110,7 +112,19 @@ export class RuntimeApiServer {
     if (leaks.length > 0) this.host.leakReport?.(id, leaks);
   }
 
+  /**
+   * Only the environment's own processes talk to this listener, through AWS_LAMBDA_RUNTIME_API: a
+   * request from a browser (Origin or Sec-Fetch-Site) or addressed to another Host (a DNS-rebinding
+   * page posting fake responses) is refused. A missing Host (a bare HTTP/1.0 client) is no browser.
+   */
+  private fromWorker(req: IncomingMessage): boolean {
+    const { host, origin } = req.headers;
+    if (origin !== undefined || req.headers['sec-fetch-site'] !== undefined) return false;
+    return host === undefined || host === this.addr || host === this.localhostAddr;
+  }
+
   private route(req: IncomingMessage, res: ServerResponse): void {
+    if (!this.fromWorker(req)) return sendError(res, 403, 'Forbidden', 'Only the execution environment\'s own processes may call the Runtime API');
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
