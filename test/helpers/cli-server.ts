@@ -12,6 +12,8 @@ export interface CliServer {
   local: string;
   exit: Promise<number | null>;
   stderr: string[];
+  /** Everything it wrote to stdout so far (its log lines), from the start. */
+  stdout: string[];
 }
 
 const started: ChildProcess[] = [];
@@ -29,7 +31,9 @@ export async function startCli(command: string, args: string[], opts: { cwd: str
   const child = spawn(command, args, { cwd: opts.cwd, env: cleanEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);
   const stderr: string[] = [];
+  const stdout: string[] = [];
   child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
+  child.stdout!.on('data', (d: Buffer) => stdout.push(d.toString()));
   const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const url = await new Promise<string>((resolve, reject) => {
     let buf = '';
@@ -42,7 +46,7 @@ export async function startCli(command: string, args: string[], opts: { cwd: str
     setTimeout(() => reject(new Error(`not ready within 15 s: ${stderr.join('')}`)), 15_000).unref();
   });
   const local = `http://127.0.0.1:${new URL(url).port}`;
-  return { child, url, local, exit, stderr };
+  return { child, url, local, exit, stderr, stdout };
 }
 
 /** SIGTERM; resolves with the exit code and the PIDs (of its environments, seen now) still alive after 5 s. */
