@@ -18,7 +18,7 @@
 //   check). `Origin: null` is refused.
 // - Without Origin, `Sec-Fetch-Site: same-site|cross-site` (a browser's no-cors request from
 //   another origin, e.g. `<img src>` or a link) is refused, except a top-level GET of the web view
-//   page itself (`/_ephemera/`: a link to it has no side effect).
+//   page itself (`/_ephemera/`: a link to it has no side effect; a frame of it is refused).
 import { isIP } from 'node:net';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -139,7 +139,9 @@ export function refusal(req: GuardRequest, policy: GuardPolicy, allowed: Allowed
   }
   const site = headers['sec-fetch-site'];
   if (site === undefined || site === 'same-origin' || site === 'none') return undefined;
-  if ((req.method === 'GET' || req.method === 'HEAD') && headers['sec-fetch-mode'] === 'navigate' && WEB_VIEW_PAGES.has(pathOf(req.url))) {
+  // A link to the web view (top-level only: a frame could be clickjacked).
+  if ((req.method === 'GET' || req.method === 'HEAD') && headers['sec-fetch-mode'] === 'navigate' && headers['sec-fetch-dest'] === 'document'
+    && WEB_VIEW_PAGES.has(pathOf(req.url))) {
     return undefined;
   }
   return `Refused a request a web page on another site made (Sec-Fetch-Site: ${site}): web pages on other origins may not `
@@ -170,7 +172,7 @@ export class RequestGuard {
   /** Why `req` is refused, or undefined. Costs a Set lookup for a request from an SDK or CLI. */
   check(req: GuardRequest): string | undefined {
     const { headers } = req;
-    const host = headers.host;
+    const host = headers.host ?? (headers[':authority'] as string | undefined);
     if (host !== undefined && headers.origin === undefined && headers['sec-fetch-site'] === undefined && this.admittedHosts.has(host)) return undefined;
     const why = refusal(req, this.policy, this.allowed);
     if (why === undefined && host !== undefined && this.admittedHosts.size < ADMITTED_CAPACITY) this.admittedHosts.add(host);

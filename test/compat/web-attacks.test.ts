@@ -23,7 +23,10 @@ const WAIT = { timeout: 10_000 };
 const ZIP = zipOf({ 'index.mjs': 'export const handler = async () => ({ pwned: process.getuid() });' }).toString('base64');
 
 // Page-side code runs in Chromium; the project compiles without the DOM library: what it touches.
-interface PageElement { name: string; value: string; method: string; action: string; src: string; append(child: PageElement): void; submit(): void }
+interface PageElement {
+  name: string; value: string; method: string; action: string; src: string; href: string; textContent: string;
+  append(child: PageElement): void; submit(): void; click(): void;
+}
 declare const document: { createElement(tag: string): PageElement; body: PageElement };
 
 /** Runs in the page: CreateFunction then Invoke as plain text/plain POSTs (no preflight); what the page can see. */
@@ -149,8 +152,30 @@ describe.skipIf(missing)('web pages cannot drive ephemera', () => {
     expect(read[1]).not.toContain(secret);
   });
 
-  it('keeps the web view working, and the same requests from its own origin succeed', async () => {
-    await page.goto(`${em.url}/_ephemera/`, WAIT);
+  it('refuses the web view in a frame of another site (clickjacking)', async () => {
+    await page.goto(evil, WAIT);
+    const framed = page.waitForResponse((r) => r.url() === `${em.url}/_ephemera/`, WAIT);
+    await page.evaluate((src) => {
+      const frame = document.createElement('iframe');
+      frame.src = src;
+      document.body.append(frame);
+    }, `${em.url}/_ephemera/`);
+    expect((await framed).status()).toBe(403);
+  });
+
+  it('keeps the web view working (also reached by a link from another site), and the same requests from its own origin succeed', async () => {
+    await page.goto(evil, WAIT);
+    const [opened] = await Promise.all([
+      page.waitForNavigation(WAIT),
+      page.evaluate((href) => {
+        const a = document.createElement('a');
+        a.href = href;
+        a.textContent = 'web view';
+        document.body.append(a);
+        a.click();
+      }, `${em.url}/_ephemera/`),
+    ]);
+    expect(opened?.status()).toBe(200);
     await page.waitForSelector('#live[data-state="live"]', WAIT);
     const res = await em.invoke('counter', {});
     const rid = res.headers.get('x-amzn-requestid')!;

@@ -103,9 +103,10 @@ describe('refusal', () => {
     ['a form post from anywhere', req({ ...H, origin: 'https://evil.test', 'content-type': 'application/x-www-form-urlencoded' }, 'POST', '/'), /evil\.test.*CSRF/],
     ['a sandboxed frame', req({ ...H, origin: 'null' }), /Origin: null/],
     ['an <img> GET of a query action', req({ ...H, 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' }, 'GET', '/?Action=CreateQueue&QueueName=x'), /Sec-Fetch-Site: cross-site/],
-    ['a link to a query action', req({ ...H, 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' }, 'GET', '/?Action=CreateQueue&QueueName=x'), /Sec-Fetch-Site: cross-site/],
-    ['a link to the web view', req({ ...H, 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' }, 'GET', '/_ephemera/'), undefined],
-    ['a link to the web view\'s data', req({ ...H, 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' }, 'GET', '/_ephemera/invocations'), /Sec-Fetch-Site/],
+    ['a link to a query action', req({ ...H, 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }, 'GET', '/?Action=CreateQueue&QueueName=x'), /Sec-Fetch-Site: cross-site/],
+    ['a link to the web view', req({ ...H, 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }, 'GET', '/_ephemera/'), undefined],
+    ['a frame of the web view (clickjacking)', req({ ...H, 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'iframe' }, 'GET', '/_ephemera/'), /Sec-Fetch-Site: cross-site/],
+    ['a link to the web view\'s data', req({ ...H, 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }, 'GET', '/_ephemera/invocations'), /Sec-Fetch-Site/],
     ['a typed address', req({ ...H, 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate' }, 'GET', '/_ephemera/invocations'), undefined],
   ];
   it.each(cases)('%s', (_name, request, expected) => {
