@@ -44,6 +44,7 @@ import { registerEventInvokeConfigRoutes } from './http/event-invoke-config-rout
 import { registerFunctionWriteRoutes } from './http/function-write-routes.ts';
 import { registerTagRoutes } from './http/tag-routes.ts';
 import { formatWarnings, loadTemplate } from './template/load-template.ts';
+import { type FrontDoorModule, wireFrontDoor } from './front-door/wire-front-door.ts';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -80,6 +81,8 @@ export interface Ephemera {
   streams: StreamRegistry;
   /** --watch: the code watcher (its `ready` settles once the initial scan is done). */
   watcher?: CodeWatcher;
+  /** The HTTP front door (API Gateway APIs, function URLs): main.ts calls `frontDoor.frontDoor.listen`. */
+  frontDoor: FrontDoorModule;
   /** --debug / --debug-port: the function whose runtime listens for a debugger, and the port. */
   debugTarget?: DebugTarget;
   /** Stop accepting requests and shut every environment down. */
@@ -95,7 +98,8 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   // With --sdk-endpoints and a known port, `!Ref Queue` gives the emulator's queue URL: the AWS SDK for
   // JavaScript sends to a QueueUrl's own host, so an AWS URL would bypass AWS_ENDPOINT_URL_SQS.
   const localUrl = options.sdkEndpoints && options.port !== 0 ? emulatorUrl(options.host, options.port) : undefined;
-  const template = loadTemplate(options.template, { ...ctx, parameterOverrides: options.parameterOverrides, queueUrlBase: localUrl });
+  const templateOptions = { ...ctx, parameterOverrides: options.parameterOverrides, queueUrlBase: localUrl };
+  const template = loadTemplate(options.template, templateOptions);
   const warnings = [...template.warnings];
   // Embedded SQS queues (kept under <data-dir>/sqs/ with --data-dir), the template's created at once.
   const sqs = openQueues(options);
@@ -162,7 +166,13 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     registry, accountLimit: options.maxConcurrency,
     ready: (name, version) => pool.provisioned().find((p) => p.function === name && p.version === version)?.ready ?? 0,
   });
-  registerInternalRoutes(app, { registry, pool, isolation, metrics, version: VERSION });
+  // The HTTP front door (server/front-door/): APIs and function URLs on --api-port, the URL config API here.
+  const frontDoor = wireFrontDoor({
+    app, registry, invoker, events, logger, region: options.region, accountId: options.accountId, template, watch: options.watch,
+    reloadTemplate: () => loadTemplate(options.template, templateOptions),
+  });
+  if (frontDoor.warnings.length) logger.warn(formatWarnings(frontDoor.warnings));
+  registerInternalRoutes(app, { registry, pool, isolation, metrics, version: VERSION, frontDoor: () => frontDoor.frontDoor.describe() });
   registerWebViewRoutes(app, { events, history });
   const pollerInvoker = new PollerInvoker(registry, invoker, asyncInvoker);
   const sources = wireEventSources({ app, options, template, registry, pollerInvoker, logger, sqs, templateMappings: overrides.templateMappings ?? true });
@@ -181,6 +191,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   const close = (): Promise<void> => {
     closing ??= (async () => {
       await watcher?.close();
+      await frontDoor.close();
       asyncInvoker.close();
       await sources.stop();
       await pool.close();
@@ -197,6 +208,6 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   const { wire, esm, queues, queueSources, streams } = sources;
   return {
     app, registry, pool, isolation, template, ready: Promise.all([ready, sources.ready]).then(() => undefined), asyncInvoker,
-    pollerInvoker, wire, esm, queues, queueSources, sqs, streams, watcher, debugTarget: dev.context.debug, close, listening,
+    pollerInvoker, wire, esm, queues, queueSources, sqs, streams, watcher, frontDoor, debugTarget: dev.context.debug, close, listening,
   };
 }

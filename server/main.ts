@@ -14,7 +14,7 @@ async function buffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-const USAGE = `usage: ephemera start [--template template.yaml] [--port 3001] [--host 127.0.0.1]
+const USAGE = `usage: ephemera start [--template template.yaml] [--port 3001] [--api-port 3000] [--host 127.0.0.1]
                      [--isolation auto|process|namespace|cgroup] [--keep-alive 300] [--init-timeout 10]
                      [--max-concurrency 1000]
                      [--region us-east-1] [--account-id 000000000000] [--log-level info]
@@ -48,12 +48,14 @@ async function start(argv: string[]): Promise<void> {
   const exposed = exposureWarning(options.host, port);
   if (exposed) log.warn(exposed);
   eph.listening(emulatorUrl(options.host, port));
+  await eph.frontDoor.frontDoor.listen(options.host, options.apiPort);
   await eph.ready;
   log.info({
     url: `http://${options.host}:${port}`,
     template: options.template,
     functions: eph.registry.list().map((f) => f.config.name),
     isolation: eph.isolation.level,
+    frontDoor: eph.frontDoor.frontDoor.describe(),
   }, `ephemera ready (isolation: ${eph.isolation.reason})`);
   if (eph.watcher) {
     await eph.watcher.ready;

@@ -91,6 +91,8 @@ export interface LoadedTemplate {
    * Resources of types ephemera ignores are not included.
    */
   resources?: Record<string, TemplateResource>;
+  /** Globals.Api and Globals.HttpApi, resolved: SAM applies them to implicit APIs too. */
+  apiGlobals?: Record<string, Record<string, unknown>>;
 }
 
 /** Where the platform (not the function) produced the error, e.g. Sandbox.Timedout. */

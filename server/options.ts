@@ -11,6 +11,8 @@ export const DEFAULT_TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), '.
 export interface Options {
   template: string;
   port: number;
+  /** `--api-port`: where API Gateway APIs (and, by Host, function URLs) are served; 0 picks a free port. */
+  apiPort: number;
   host: string;
   isolation: IsolationRequest;
   /** Seconds an idle environment is kept. */
@@ -54,6 +56,7 @@ export type LeakMode = 'off' | 'warn' | 'error';
 export const DEFAULTS: Options = {
   template: DEFAULT_TEMPLATE,
   port: 3001,
+  apiPort: 3000,
   host: '127.0.0.1',
   isolation: 'auto',
   keepAlive: 300,
@@ -76,6 +79,7 @@ type Kind = 'string' | 'int' | 'isolation' | 'leaks' | 'number' | 'bool' | 'over
 const FLAGS: Record<string, { key: keyof Options; kind: Kind }> = {
   template: { key: 'template', kind: 'string' },
   port: { key: 'port', kind: 'int' },
+  'api-port': { key: 'apiPort', kind: 'int' },
   host: { key: 'host', kind: 'string' },
   isolation: { key: 'isolation', kind: 'isolation' },
   'keep-alive': { key: 'keepAlive', kind: 'int' },
@@ -166,6 +170,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (options.envVars !== undefined) options.envVars = resolve(options.envVars);
   if (options.initTimeout < 1) throw new OptionsError('--init-timeout must be at least 1 second');
   if (options.port > 65535) throw new OptionsError(`--port must be at most 65535, got ${options.port}`);
+  if (options.apiPort > 65535) throw new OptionsError(`--api-port must be at most 65535, got ${options.apiPort}`);
   if (!/^\d{12}$/.test(options.accountId)) throw new OptionsError(`--account-id must be 12 digits, got '${options.accountId}'`);
   return options;
 }

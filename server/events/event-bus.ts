@@ -45,7 +45,29 @@ export interface InvocationRecord {
   log: string;
 }
 
-export type EphemeraEvent = EnvironmentEvent | InvocationRecord;
+/** One request through the HTTP front door (API Gateway APIs and function URLs, server/front-door/). */
+export interface HttpRequestRecord {
+  type: 'http';
+  /** Epoch milliseconds the request arrived. */
+  at: number;
+  /** REST API, HTTP API or function URL. */
+  door: 'REST' | 'HTTP' | 'URL';
+  /** The API's logical id, or the function of a function URL. */
+  target: string;
+  method: string;
+  /** Path and query as sent. */
+  path: string;
+  status: number;
+  /** The matched route key (`GET /pets/{id}`, `$default`). */
+  route?: string;
+  /** The invocation the request ran (its request id), if any. */
+  invocationId?: string;
+  durationMs: number;
+  /** Why the front door answered itself (no route, authorizer denied, malformed response...). */
+  detail?: string;
+}
+
+export type EphemeraEvent = EnvironmentEvent | InvocationRecord | HttpRequestRecord;
 export type Listener = (event: EphemeraEvent) => void;
 
 /** The part of an execution environment an EnvironmentEvent is made of. */

@@ -18,6 +18,8 @@ interface Deps {
   isolation: IsolationInfo;
   metrics: Metrics;
   version: string;
+  /** Where the HTTP front door serves each API and function URL. */
+  frontDoor?: () => unknown;
 }
 
 export function registerInternalRoutes(app: FastifyInstance, deps: Deps): void {
@@ -29,6 +31,7 @@ export function registerInternalRoutes(app: FastifyInstance, deps: Deps): void {
     functions: deps.registry.list().length,
     environments: deps.pool.environments().length,
     provisionedConcurrency: deps.pool.provisioned(),
+    ...(deps.frontDoor ? { frontDoor: deps.frontDoor() } : {}),
   }));
 
   app.get('/_ephemera/metrics', async () => deps.metrics.snapshot());

@@ -17,9 +17,9 @@ const SERVERLESS: Record<string, PropertyUse> = {
   ...COMMON,
   CodeUri: 'used', InlineCode: 'used', ImageUri: 'used',
   Events: 'later', AutoPublishAlias: 'used', ProvisionedConcurrencyConfig: 'used',
-  EventInvokeConfig: 'used', DeadLetterQueue: 'used',
+  EventInvokeConfig: 'used', DeadLetterQueue: 'used', FunctionUrlConfig: 'used',
   Policies: 'ignored', Tracing: 'ignored', PermissionsBoundary: 'ignored', DeploymentPreference: 'ignored',
-  FunctionUrlConfig: 'ignored', AssumeRolePolicyDocument: 'ignored', RolePath: 'ignored',
+  AssumeRolePolicyDocument: 'ignored', RolePath: 'ignored',
   AutoPublishCodeSha256: 'ignored', AutoPublishAliasAllProperties: 'ignored', VersionDescription: 'ignored',
   VersionDeletionPolicy: 'ignored', SourceKMSKeyArn: 'ignored', PropagateTags: 'ignored',
 };
@@ -39,6 +39,9 @@ export function functionPropertyUse(type: string, prop: string): PropertyUse | u
 
 /** Event source types of AWS::Serverless::Function Events that become event source mappings. */
 export const ESM_EVENT_TYPES: ReadonlySet<string> = new Set(['SQS', 'Kinesis', 'DynamoDB']);
+
+/** Event source types of AWS::Serverless::Function Events that the HTTP front door serves (template/apis.ts). */
+export const API_EVENT_TYPES: ReadonlySet<string> = new Set(['Api', 'HttpApi']);
 
 /** Keys of LoggingConfig that ephemera uses. */
 export const USED_LOGGING_KEYS: ReadonlySet<string> = new Set(['LogFormat']);

@@ -4,7 +4,7 @@
 import type { FunctionConfig } from '../model.ts';
 import { functionEnvironment } from './function-environment.ts';
 import { codeLocation } from './code-location.ts';
-import { ESM_EVENT_TYPES, functionPropertyUse, SUPPORTED_RUNTIME_PREFIXES, USED_LOGGING_KEYS } from './function-properties.ts';
+import { API_EVENT_TYPES, ESM_EVENT_TYPES, functionPropertyUse, SUPPORTED_RUNTIME_PREFIXES, USED_LOGGING_KEYS } from './function-properties.ts';
 import type { Resolver } from './intrinsics.ts';
 import { functionLayers, type LayerInfo } from './layers.ts';
 import { isRecord, type NodePath } from './node-path.ts';
@@ -194,6 +194,8 @@ export function buildFunction(input: FunctionInput, ctx: FunctionContext): Built
     }
     config.provisionedConcurrency = n;
   }
+  // FunctionUrlConfig: kept in the stored properties; template/function-urls.ts reads it.
+  get('FunctionUrlConfig');
   // AutoPublishAlias: kept in the stored properties; registry/template-versions.ts publishes and aliases.
   const alias = get('AutoPublishAlias');
   if (alias !== undefined && (typeof alias !== 'string' || !/^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/.test(alias))) {
@@ -218,6 +220,8 @@ function warnEvents(id: string, events: unknown, path: NodePath, ctx: FunctionCo
     const type = isRecord(ev) ? String(ev.Type) : '?';
     // SQS, Kinesis and DynamoDB events become event source mappings (template/event-sources.ts).
     if (ESM_EVENT_TYPES.has(type)) continue;
+    // Api and HttpApi events are routes of the HTTP front door (template/apis.ts).
+    if (API_EVENT_TYPES.has(type)) continue;
     ctx.warnings.add(id, [...path, name], `event source of type ${type} is not supported locally (ignored)`);
   }
 }

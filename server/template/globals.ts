@@ -19,10 +19,25 @@ export const GLOBAL_LAYER_PROPERTIES: ReadonlySet<string> = new Set([
   'PublishLambdaVersion', 'RetentionPolicy', 'CompatibleRuntimes', 'CompatibleArchitectures', 'LicenseInfo',
 ]);
 
+/** Properties SAM accepts in Globals.Api. */
+export const GLOBAL_API_PROPERTIES: ReadonlySet<string> = new Set([
+  'Auth', 'Name', 'DefinitionUri', 'CacheClusterEnabled', 'CacheClusterSize', 'MergeDefinitions', 'Variables',
+  'EndpointConfiguration', 'MethodSettings', 'BinaryMediaTypes', 'MinimumCompressionSize', 'Cors', 'GatewayResponses',
+  'AccessLogSetting', 'CanarySetting', 'TracingEnabled', 'OpenApiVersion', 'Domain', 'AlwaysDeploy', 'PropagateTags',
+]);
+
+/** Properties SAM accepts in Globals.HttpApi. */
+export const GLOBAL_HTTP_API_PROPERTIES: ReadonlySet<string> = new Set([
+  'Auth', 'AccessLogSettings', 'StageVariables', 'Tags', 'CorsConfiguration', 'DefaultRouteSettings', 'Domain',
+  'RouteSettings', 'FailOnWarnings', 'PropagateTags',
+]);
+
 /** Resource type each Globals section applies to. */
 export const GLOBAL_SECTIONS: Readonly<Record<string, { type: string; properties: ReadonlySet<string> }>> = {
   Function: { type: 'AWS::Serverless::Function', properties: GLOBAL_FUNCTION_PROPERTIES },
   LayerVersion: { type: 'AWS::Serverless::LayerVersion', properties: GLOBAL_LAYER_PROPERTIES },
+  Api: { type: 'AWS::Serverless::Api', properties: GLOBAL_API_PROPERTIES },
+  HttpApi: { type: 'AWS::Serverless::HttpApi', properties: GLOBAL_HTTP_API_PROPERTIES },
 };
 
 /** SAM treats a single-key map whose key is an intrinsic function as a scalar. */

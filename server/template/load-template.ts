@@ -16,6 +16,7 @@ import { parseTemplateSource } from './parse-source.ts';
 import type { RawResource } from './references.ts';
 import { TemplateError } from './template-error.ts';
 import { WarningCollector } from './warnings.ts';
+import { API_RESOURCE_TYPES } from './api-resource-types.ts';
 
 export { TemplateError } from './template-error.ts';
 export { formatWarnings } from './warnings.ts';
@@ -32,7 +33,10 @@ const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Funct
 /** Resource types a coming feature will use: stored (resolved) and warned about as not yet supported. */
 const LATER_TYPES = new Set<string>([]);
 /** Resource types consumed after loading (stored resolved, no warning): move a type here once it is supported. */
-const STORED_TYPES = new Set(['AWS::SQS::Queue', 'AWS::Lambda::EventSourceMapping', 'AWS::Lambda::Version', 'AWS::Lambda::Alias']);
+const STORED_TYPES = new Set([
+  'AWS::SQS::Queue', 'AWS::Lambda::EventSourceMapping', 'AWS::Lambda::Version', 'AWS::Lambda::Alias', 'AWS::Lambda::Url',
+  ...API_RESOURCE_TYPES,
+]);
 const SECTIONS = new Set([
   'AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions',
   'Transform', 'Resources', 'Outputs', 'Globals',
@@ -161,7 +165,12 @@ export function loadTemplate(file: string, opts: LoadTemplateOptions): LoadedTem
       warnings.add(id, path, `${res.Type} is not supported locally (ignored)`);
     }
   }
-  return { path: absPath, functions, warnings: warnings.list, resources };
+  // Globals.Api / Globals.HttpApi also apply to SAM's implicit APIs (template/apis.ts).
+  const apiGlobals: Record<string, Record<string, unknown>> = {};
+  for (const section of ['Api', 'HttpApi']) {
+    if (globals[section]) apiGlobals[section] = resolver.resolve(globals[section], { resource: '', path: ['Globals', section] }) as Record<string, unknown>;
+  }
+  return { path: absPath, functions, warnings: warnings.list, resources, apiGlobals };
 }
 
 /** Globals sections ephemera merges (Function, LayerVersion), with SAM's allowed properties only. */
@@ -177,7 +186,7 @@ function readGlobals(
     const path = ['Globals', section];
     const known = GLOBAL_SECTIONS[section];
     if (!known) {
-      warnings.add('', path, 'ignored locally (ephemera applies Globals.Function and Globals.LayerVersion only)');
+      warnings.add('', path, 'ignored locally (ephemera applies Globals.Function, LayerVersion, Api and HttpApi only)');
       continue;
     }
     if (!isRecord(props)) fail(path, `Globals.${section} must be a mapping`);

@@ -2,6 +2,12 @@
 // URLs and ARNs of the resources ephemera knows (functions, their versions and aliases, queues, streams,
 // tables, layers).
 
+import { apiIdOf, rootResourceIdOf } from './api-model.ts';
+import { API_ID_TYPES } from './api-resource-types.ts';
+
+/** SAM's implicit APIs (from Api and HttpApi events): `!Ref ServerlessRestApi` is their id. */
+const IMPLICIT_APIS = new Set(['ServerlessRestApi', 'ServerlessHttpApi']);
+
 export const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
 export type NoValue = typeof NO_VALUE;
 
@@ -70,6 +76,8 @@ export class References {
       return { ok: true, value };
     }
     const res = this.ctx.resources[name];
+    if (!res && IMPLICIT_APIS.has(name)) return { ok: true, value: apiIdOf(name) };
+    if (res && API_ID_TYPES.has(res.Type)) return { ok: true, value: apiIdOf(name) };
     if (!res) {
       // SAM: `!Ref MyFunction.Alias` / `!Ref MyFunction.Version` of a function with AutoPublishAlias.
       const dot = name.lastIndexOf('.');
@@ -106,6 +114,9 @@ export class References {
       case 'AWS::Lambda::Version.Version': return { ok: true, value: PUBLISHED_VERSION };
       case 'AWS::Lambda::Version.FunctionArn': return { ok: true, value: this.targetArn(logicalId) };
       case 'AWS::Lambda::Alias.AliasArn': return this.ref(logicalId);
+      case 'AWS::ApiGateway::RestApi.RootResourceId': return { ok: true, value: rootResourceIdOf(logicalId) };
+      case 'AWS::ApiGateway::RestApi.RestApiId':
+      case 'AWS::ApiGatewayV2::Api.ApiId': return { ok: true, value: apiIdOf(logicalId) };
       case 'Function.Alias':
       case 'Function.Version': return this.autoPublished(logicalId, attribute) ?? { ok: false, reason: `${logicalId} has no AutoPublishAlias` };
     }

@@ -70,7 +70,7 @@ describe('InvocationHistory', () => {
     const got: EphemeraEvent[] = [];
     bus.subscribe((e) => got.push(e));
     h.add(record(2));
-    expect(got.map((e) => (e.type === 'invocation' ? e.requestId : e.id))).toEqual(['r2']);
+    expect(got.map((e) => (e.type === 'invocation' ? e.requestId : e.type === 'environment' ? e.id : e.path))).toEqual(['r2']);
   });
 });
 
