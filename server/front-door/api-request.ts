@@ -56,12 +56,13 @@ export async function handleApiRequest(deps: ApiRequestDeps, api: ServedApi, vie
   const withCors = (o: RequestOutcome): RequestOutcome => (door === 'HTTP' && cors ? { ...o, reply: withCorsHeaders(cors, view, o.reply) } : o);
   if (door === 'HTTP' && cors && isPreflight(view)) return { reply: preflightReply(cors, view, 204), detail: 'CORS preflight' };
 
+  // SAM's REST Cors adds a mock OPTIONS method to every resource without one (it beats ANY).
+  if (door === 'REST' && cors && view.method === 'OPTIONS') {
+    const methods = api.table.methodsAt(path);
+    if (methods.length && !methods.includes('OPTIONS')) return { reply: restMockOptions(cors, methods), detail: 'CORS mock OPTIONS' };
+  }
   const selected = api.table.select(view.method, path);
   if (selected.kind === 'none') {
-    if (door === 'REST' && cors && view.method === 'OPTIONS') {
-      const methods = api.table.methodsAt(path);
-      if (methods.length) return { reply: restMockOptions(cors, methods), detail: 'CORS mock OPTIONS' };
-    }
     return withCors({ reply: failureReply(door, 'no-route'), detail: 'no route' });
   }
   const route = selected.route;
