@@ -13,6 +13,8 @@ const state = {
   /** id -> environment as /_ephemera/environments describes it (events update state/frozen/pid). */
   envs: new Map(),
   invocations: [],
+  /** Front door requests, newest first. */
+  http: [],
 };
 const timeline = new Timeline($('timeline'));
 // The timeline's window: the select, or ?window=<seconds> in the address.
@@ -66,7 +68,7 @@ function renderEnvironments() {
 
 function invocationRow(inv) {
   const leaks = leakText(inv.leaks);
-  return h('details', { class: 'invocation', dataset: { requestId: inv.requestId, status: inv.status } },
+  return h('details', { class: 'invocation', id: `inv-${inv.requestId}`, dataset: { requestId: inv.requestId, status: inv.status } },
     h('summary', {},
       h('span', { class: 'mono muted' }, clock(inv.endedAt)),
       h('span', { class: 'mono' }, inv.function),
@@ -83,6 +85,37 @@ function invocationRow(inv) {
 function renderInvocations() {
   fill($('invocations'), state.invocations.map(invocationRow));
   $('no-invocations').hidden = state.invocations.length > 0;
+}
+
+function httpRow(r) {
+  const failed = r.status >= 400;
+  // The invocation id links to its row in "Recent invocations" (log, leaks).
+  const link = r.invocationId
+    ? h('a', { href: `#inv-${r.invocationId}`, class: 'mono', title: r.invocationId, onclick: () => openInvocation(r.invocationId) }, short(r.invocationId))
+    : h('span', { class: 'muted', title: r.detail ?? '' }, r.detail ?? '');
+  return h('tr', { dataset: { invocationId: r.invocationId ?? '', status: String(r.status) } },
+    h('td', { class: 'mono muted' }, clock(r.at)), h('td', { class: 'mono' }, r.target), h('td', {}, r.method),
+    h('td', { class: 'mono', title: r.path }, r.path.length > 60 ? `${r.path.slice(0, 60)}…` : r.path),
+    h('td', { class: failed ? 'status-error' : 'status-success', title: r.detail ?? '' }, r.status), h('td', { class: 'mono' }, r.route ?? ''),
+    h('td', {}, ms(r.durationMs)), h('td', {}, link));
+}
+
+function openInvocation(id) {
+  const row = document.querySelector(`details.invocation[data-request-id="${id}"]`);
+  if (row) {
+    row.open = true;
+    row.scrollIntoView({ block: 'center' });
+  }
+}
+
+function renderHttp() {
+  fill($('http-requests').tBodies[0], state.http.map(httpRow));
+  $('no-http-requests').hidden = state.http.length > 0;
+}
+
+function onHttp(r) {
+  state.http = [r, ...state.http].slice(0, MAX_INVOCATIONS);
+  renderHttp();
 }
 
 function table(columns, rows) {
@@ -165,8 +198,8 @@ function connect(onReady) {
   const source = new EventSource('/_ephemera/events');
   const buffered = [];
   let loaded = false;
-  const handle = (type, data) => (type === 'environment' ? onEnvironment(data) : onInvocation(data));
-  for (const type of ['environment', 'invocation']) {
+  const handle = (type, data) => (type === 'environment' ? onEnvironment(data) : type === 'http' ? onHttp(data) : onInvocation(data));
+  for (const type of ['environment', 'invocation', 'http']) {
     source.addEventListener(type, (e) => {
       const data = JSON.parse(e.data);
       if (loaded) handle(type, data);
@@ -190,10 +223,12 @@ function connect(onReady) {
 }
 
 async function load() {
-  const [health, functions, metrics, { environments }, { invocations }] = await Promise.all([
+  const [health, functions, metrics, { environments }, { invocations }, { requests }] = await Promise.all([
     getJson('/_ephemera/health'), listFunctions(), getJson('/_ephemera/metrics'),
     getJson('/_ephemera/environments'), getJson('/_ephemera/invocations?limit=50'),
+    getJson('/_ephemera/http-requests?limit=50').catch(() => ({ requests: [] })),
   ]);
+  state.http = requests;
   $('server').textContent = `v${health.version} · isolation ${health.isolation}`;
   state.functions = functions;
   state.metrics = metrics;
@@ -202,6 +237,7 @@ async function load() {
   state.invocations = invocations;
   renderEnvironments();
   renderInvocations();
+  renderHttp();
 }
 
 connect(() => load().catch((err) => {

@@ -74,4 +74,23 @@ describe.skipIf(missing)('CORS in Chromium', () => {
     const refused = await from(`http://evil.localhost:${pagePort}`, `${created.FunctionUrl}orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(refused.ok).toBe(false);
   });
+
+  it('the web view lists HTTP requests with method, path, status and the invocation they ran', async () => {
+    const tab = await browser.newPage();
+    try {
+      await tab.goto(`${em.url}/_ephemera/`);
+      await tab.waitForSelector('#live[data-state="live"]', { timeout: 10_000 });
+      // One request made while the page is open arrives live.
+      const res = await fetch(`${em.api('WebApi')}users/99?live=1`);
+      const invocation = (await res.json()).requestId as string;
+      const row = await tab.waitForSelector(`#http-requests tr[data-invocation-id="${invocation}"]`, { timeout: 10_000 });
+      expect((await row.textContent())!).toMatch(/WebApi.*GET.*\/iu2ds3oj4v\/users\/99\?live=1.*200.*GET \/users\/\{id\}/);
+      await tab.click(`#http-requests tr[data-invocation-id="${invocation}"] a`);
+      await tab.waitForSelector(`details.invocation[data-request-id="${invocation}"][open]`, { timeout: 10_000 });
+      // Earlier requests (loaded with the page) include the refused-by-authorizer kind, without an invocation.
+      expect(await tab.$$eval('#http-requests tbody tr', (rows) => rows.length)).toBeGreaterThan(2);
+    } finally {
+      await tab.close();
+    }
+  });
 });
