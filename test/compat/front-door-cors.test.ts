@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../helpers/emulator.ts';
 import { type FrontDoorEmulator, startFrontDoor } from '../helpers/front-door.ts';
 
+/** A response's JSON body, untyped (the tests read events field by field). */
+const json = async (r: Response | Promise<Response>): Promise<any> => (await r).json();
+
 const CHROMIUM = '/usr/bin/chromium';
 const missing = existsSync(CHROMIUM) ? '' : `${CHROMIUM} is not installed (apt-get install chromium)`;
 if (missing) console.warn(`front door CORS test skipped: ${missing}`);
@@ -48,7 +51,7 @@ describe.skipIf(missing)('CORS in Chromium', () => {
     const tab = await browser.newPage();
     try {
       await tab.goto(`${pageOrigin}/`);
-      return await tab.evaluate(call, [url, init] as [string, RequestInit]);
+      return await tab.evaluate(call as never, [url, init]) as Awaited<ReturnType<typeof call>>;
     } finally {
       await tab.close();
     }
@@ -82,7 +85,7 @@ describe.skipIf(missing)('CORS in Chromium', () => {
       await tab.waitForSelector('#live[data-state="live"]', { timeout: 10_000 });
       // One request made while the page is open arrives live.
       const res = await fetch(`${em.api('WebApi')}users/99?live=1`);
-      const invocation = (await res.json()).requestId as string;
+      const invocation = (await json(res)).requestId as string;
       const row = await tab.waitForSelector(`#http-requests tr[data-invocation-id="${invocation}"]`, { timeout: 10_000 });
       expect((await row.textContent())!).toMatch(/WebApi.*GET.*\/iu2ds3oj4v\/users\/99\?live=1.*200.*GET \/users\/\{id\}/);
       await tab.click(`#http-requests tr[data-invocation-id="${invocation}"] a`);

@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { curl, type FrontDoorEmulator, startFrontDoor } from '../helpers/front-door.ts';
 import { fixture } from '../helpers/emulator.ts';
 
+/** A response's JSON body, untyped (the tests read events field by field). */
+const json = async (r: Response | Promise<Response>): Promise<any> => (await r).json();
+
 let em: FrontDoorEmulator;
 let lambda: LambdaClient;
 beforeAll(async () => {
@@ -55,7 +58,7 @@ describe('function URL configuration API', () => {
     });
     const res = await fetch(`${got.FunctionUrl}some/path?x=1`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(200);
-    const { event, requestId } = await res.json();
+    const { event, requestId } = await json(res);
     expect(res.headers.get('x-amzn-requestid')).toBe(requestId);
     expect(event).toMatchObject({
       version: '2.0', routeKey: '$default', rawPath: '/some/path', rawQueryString: 'x=1', body: '{"a":1}', isBase64Encoded: false,
@@ -120,12 +123,12 @@ describe('function URL requests', () => {
     expect(unsigned.status).toBe(403);
     expect(unsigned.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
     expect(await unsigned.text()).toBe('{"Message":"Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"}');
-    const signer = new SignatureV4({ service: 'lambda', region: 'us-east-1', credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'y' }, sha256: Sha256 });
+    const signer = new SignatureV4({ service: 'lambda', region: 'us-east-1', credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'y' }, sha256: Sha256 as never });
     const target = new URL(url);
     const signed = await signer.sign({ method: 'GET', protocol: 'http:', hostname: target.hostname, port: Number(target.port), path: '/', headers: { host: target.host } });
     const res = await fetch(url, { headers: signed.headers });
     expect(res.status).toBe(200);
-    const { event } = await res.json();
+    const { event } = await json(res);
     expect(event.requestContext.authorizer.iam).toMatchObject({ accessKey: 'AKIDLOCAL', accountId: '000000000000' });
   });
 

@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { curl, type FrontDoorEmulator, startFrontDoor } from '../helpers/front-door.ts';
 import { fixture } from '../helpers/emulator.ts';
 
+/** A response's JSON body, untyped (the tests read events field by field). */
+const json = async (r: Response | Promise<Response>): Promise<any> => (await r).json();
+
 let em: FrontDoorEmulator;
 let base: string;
 beforeAll(async () => {
@@ -37,9 +40,9 @@ describe('HTTP API', () => {
   });
 
   it('$default catches the rest; a 1.0 route gets the 1.0 event', async () => {
-    const any = await (await fetch(`${base}no/such/route`, { method: 'DELETE' })).json();
+    const any = await json(fetch(`${base}no/such/route`, { method: 'DELETE' }));
     expect(any.event.routeKey).toBe('$default');
-    const v1 = await (await fetch(`${base}v1/a/b?k=v`)).json();
+    const v1 = await json(fetch(`${base}v1/a/b?k=v`));
     expect(v1.event).toMatchObject({ version: '1.0', resource: '/v1/{proxy+}', path: '/v1/a/b', pathParameters: { proxy: 'a/b' }, queryStringParameters: { k: 'v' } });
     expect(v1.event.headers['user-agent']).toBeDefined();
   });
@@ -50,7 +53,7 @@ describe('HTTP API', () => {
       const res = await fetch(`${base}hello?${q(value)}`);
       expect([res.status, await res.text()]).toEqual([status, body]);
     }
-    const form = await (await fetch(`${base}anything`, { method: 'POST', body: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).json();
+    const form = await json(fetch(`${base}anything`, { method: 'POST', body: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
     expect(form.event).toMatchObject({ body: Buffer.from('a=1').toString('base64'), isBase64Encoded: true });
   });
 
@@ -73,15 +76,15 @@ describe('HTTP API', () => {
     expect((await fetch(`${base}simple`)).status).toBe(401);
     const denied = await fetch(`${base}simple`, { headers: { 'x-token': 'nope' } });
     expect([denied.status, await denied.text()]).toEqual([403, '{"message":"Forbidden"}']);
-    const ok = await (await fetch(`${base}simple`, { headers: { 'x-token': 'allow' } })).json();
+    const ok = await json(fetch(`${base}simple`, { headers: { 'x-token': 'allow' } }));
     expect(ok.event.requestContext.authorizer).toEqual({ lambda: { user: 'alice', calls: expect.any(Number), tags: ['a', 'b'] } });
-    const again = await (await fetch(`${base}simple`, { headers: { 'x-token': 'allow' } })).json();
+    const again = await json(fetch(`${base}simple`, { headers: { 'x-token': 'allow' } }));
     expect(again.event.requestContext.authorizer.lambda.calls).toBe(ok.event.requestContext.authorizer.lambda.calls);
   });
 
   it('JWT authorizer: claims and scopes for the integration; bad issuer 401, missing scope 403', async () => {
     const claims = { iss: 'https://issuer.example.com', aud: 'my-app', sub: 'u1', exp: Math.floor(Date.now() / 1000) + 600, scope: 'read' };
-    const ok = await (await fetch(`${base}jwt`, { headers: { authorization: `Bearer ${jwt(claims)}` } })).json();
+    const ok = await json(fetch(`${base}jwt`, { headers: { authorization: `Bearer ${jwt(claims)}` } }));
     expect(ok.event.requestContext.authorizer.jwt).toEqual({ claims: { ...claims, exp: String(claims.exp) }, scopes: ['read'] });
     const badIssuer = await fetch(`${base}jwt`, { headers: { authorization: `Bearer ${jwt({ ...claims, iss: 'x' })}` } });
     expect(badIssuer.status).toBe(401);
@@ -105,6 +108,6 @@ describe('HTTP API', () => {
   it('a Python handler', async () => {
     const res = await fetch(`${base}py`);
     expect([res.status, res.headers.get('x-runtime')]).toEqual([201, 'python']);
-    expect((await res.json()).event.routeKey).toBe('GET /py');
+    expect((await json(res)).event.routeKey).toBe('GET /py');
   });
 });

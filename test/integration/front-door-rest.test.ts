@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { curl, type FrontDoorEmulator, startFrontDoor } from '../helpers/front-door.ts';
 import { fixture } from '../helpers/emulator.ts';
 
+/** A response's JSON body, untyped (the tests read events field by field). */
+const json = async (r: Response | Promise<Response>): Promise<any> => (await r).json();
+
 let em: FrontDoorEmulator;
 let base: string;
 beforeAll(async () => {
@@ -37,13 +40,13 @@ describe('REST API', () => {
 
     const byPath = await fetch(`${base}items/7`);
     expect(byPath.status).toBe(200);
-    expect((await byPath.json()).event.pathParameters).toEqual({ id: '7' });
+    expect((await json(byPath)).event.pathParameters).toEqual({ id: '7' });
   });
 
   it('chooses routes as AWS does and answers AWS\'s 403 where none matches', async () => {
-    const proxied = await (await fetch(`${base}items`)).json();
+    const proxied = await json(fetch(`${base}items`));
     expect(proxied.event.resource).toBe('/{proxy+}');
-    const posted = await (await fetch(`${base}items`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } })).json();
+    const posted = await json(fetch(`${base}items`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } }));
     expect(posted.event).toMatchObject({ resource: '/items', httpMethod: 'POST', body: '{"a":1}', isBase64Encoded: false });
     const none = await fetch(base);
     expect(none.status).toBe(403);
@@ -68,7 +71,7 @@ describe('REST API', () => {
 
   it('binary media types: base64 request bodies, responses decoded only for a binary Accept', async () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255]);
-    const sent = await (await fetch(`${base}items`, { method: 'POST', body: png, headers: { 'content-type': 'image/png' } })).json();
+    const sent = await json(fetch(`${base}items`, { method: 'POST', body: png, headers: { 'content-type': 'image/png' } }));
     expect(sent.event).toMatchObject({ isBase64Encoded: true, body: png.toString('base64') });
     const asBinary = await fetch(`${base}items/1?png=1`, { headers: { accept: 'image/png' } });
     expect(Buffer.from(await asBinary.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
@@ -80,9 +83,9 @@ describe('REST API', () => {
     expect((await fetch(`${base}private`)).status).toBe(401);
     const regex = await fetch(`${base}private`, { headers: { authorization: 'NOT-lower' } });
     expect([regex.status, await regex.text()]).toEqual([401, '{"message":"Unauthorized"}']);
-    const first = await (await fetch(`${base}private`, { headers: { authorization: 'allow' } })).json();
+    const first = await json(fetch(`${base}private`, { headers: { authorization: 'allow' } }));
     expect(first.event.requestContext.authorizer).toMatchObject({ principalId: 'user-123', user: 'alice', admin: true });
-    const second = await (await fetch(`${base}private`, { headers: { authorization: 'allow' } })).json();
+    const second = await json(fetch(`${base}private`, { headers: { authorization: 'allow' } }));
     // Cached for 300 s: the authorizer ran once.
     expect(second.event.requestContext.authorizer.calls).toBe(first.event.requestContext.authorizer.calls);
     const denied = await fetch(`${base}private`, { headers: { authorization: 'deny' } });
@@ -94,7 +97,7 @@ describe('REST API', () => {
 
   it('REQUEST authorizer: identity header required, the REQUEST event reaches the authorizer', async () => {
     expect((await fetch(`${base}request-auth`)).status).toBe(401);
-    const ok = await (await fetch(`${base}request-auth`, { headers: { 'x-token': 'allow' } })).json();
+    const ok = await json(fetch(`${base}request-auth`, { headers: { 'x-token': 'allow' } }));
     expect(ok.event.requestContext.authorizer.principalId).toBe('user-123');
     expect((await fetch(`${base}request-auth`, { headers: { 'x-token': 'deny' } })).status).toBe(403);
   });
@@ -103,7 +106,7 @@ describe('REST API', () => {
     const unsigned = await fetch(`${base}iam`);
     expect([unsigned.status, await unsigned.text()]).toEqual([403, '{"message":"Missing Authentication Token"}']);
     const auth = `AWS4-HMAC-SHA256 Credential=AKIDLOCAL/20240101/us-east-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`;
-    const signed = await (await fetch(`${base}iam`, { headers: { authorization: auth } })).json();
+    const signed = await json(fetch(`${base}iam`, { headers: { authorization: auth } }));
     expect(signed.event.requestContext.identity).toMatchObject({ accessKey: 'AKIDLOCAL', accountId: '000000000000', userArn: 'arn:aws:iam::000000000000:user/AKIDLOCAL' });
   });
 
@@ -119,15 +122,15 @@ describe('REST API', () => {
   it('a Python handler behind the same API', async () => {
     const res = await fetch(`${base}py?x=1`);
     expect([res.status, res.headers.get('x-runtime')]).toEqual([201, 'python']);
-    expect((await res.json()).event.queryStringParameters).toEqual({ x: '1' });
+    expect((await json(res)).event.queryStringParameters).toEqual({ x: '1' });
   });
 
   it('logs each request with the invocation it ran (web view)', async () => {
-    const res = await (await fetch(`${em.url}/_ephemera/http-requests?limit=50`)).json();
+    const res = await json(fetch(`${em.url}/_ephemera/http-requests?limit=50`));
     const row = res.requests.find((r: { route?: string }) => r.route === 'GET /items/{id}');
     expect(row).toMatchObject({ type: 'http', door: 'REST', target: 'ShopApi', method: 'GET', status: 200 });
     expect(row.invocationId).toMatch(/^[0-9a-f-]{36}$/);
-    const health = await (await fetch(`${em.url}/_ephemera/health`)).json();
+    const health = await json(fetch(`${em.url}/_ephemera/health`));
     expect(health.frontDoor.apis.map((a: { logicalId: string }) => a.logicalId).sort()).toEqual(['ShopApi', 'WebApi']);
   });
 });

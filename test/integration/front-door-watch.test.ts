@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../helpers/emulator.ts';
 import { type FrontDoorEmulator, startFrontDoor } from '../helpers/front-door.ts';
 
+/** A response's JSON body, untyped (the tests read events field by field). */
+const json = async (r: Response | Promise<Response>): Promise<any> => (await r).json();
+
 const dir = mkdtempSync(join(tmpdir(), 'ephemera-watch-'));
 const template = join(dir, 'template.yaml');
 const write = (paths: string[]): void => writeFileSync(template, [
@@ -38,7 +41,7 @@ describe('front door dev loop', () => {
     const root = `http://127.0.0.1:${em.doors.apiPort}`;
     const res = await fetch(`${root}/a`);
     expect(res.status).toBe(200);
-    const { event } = await res.json();
+    const { event } = await json(res);
     expect(event.requestContext).toMatchObject({ stage: 'Prod', path: '/Prod/a' });
     expect((await fetch(`${em.api('ServerlessRestApi')}a`)).status).toBe(200);
     expect((await fetch(`${root}/b`)).status).toBe(403);
