@@ -19,6 +19,8 @@ export interface ServedApi {
   def: ApiDefinition;
   table: RouteTable<RouteDefinition>;
   deploymentId: string;
+  /** REST resource ids by resource path (6 characters, stable). */
+  resourceIds: Map<string, string>;
 }
 
 export interface RequestOutcome {
@@ -42,7 +44,8 @@ export interface ApiRequestDeps {
 const shortId = (seed: string): string => createHash('sha256').update(seed).digest('hex').slice(0, 6);
 
 export function serveApi(def: ApiDefinition): ServedApi {
-  return { def, table: new RouteTable(def.routes), deploymentId: shortId(`deployment:${def.id}`) };
+  const resourceIds = new Map(def.routes.map((r) => [r.path, shortId(`${def.id}:${r.path}`)]));
+  return { def, table: new RouteTable(def.routes), deploymentId: shortId(`deployment:${def.id}`), resourceIds };
 }
 
 /**
@@ -82,7 +85,7 @@ export async function handleApiRequest(deps: ApiRequestDeps, api: ServedApi, vie
     })
     : buildV1Event(view, {
       kind: door, accountId: deps.accountId, apiId: def.id, stage: def.stage, stageVariables: def.stageVariables,
-      binaryMediaTypes: def.binaryMediaTypes, resource, resourceId: door === 'REST' ? shortId(`${def.id}:${route.path}`) : null,
+      binaryMediaTypes: def.binaryMediaTypes, resource, resourceId: door === 'REST' ? (api.resourceIds.get(route.path) ?? null) : null,
       deploymentId: api.deploymentId, path: door === 'HTTP' ? stagePrefix + path : path, requestPath: stagePrefix + path,
       pathParameters: selected.pathParameters, requestId, extendedRequestId, domainName, traceId, port, authorizer, identity,
     }));

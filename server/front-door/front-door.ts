@@ -43,6 +43,7 @@ export class FrontDoor {
   private readonly bridge: InvokeBridge;
   private readonly authorizer: Authorizer;
   private apis = new Map<string, ServedApi>();
+  private apiIds: ReadonlySet<string> = new Set();
   private templateUrls: FunctionUrlRecord[] = [];
   private apiServer: Server | undefined;
   private apiPort: number | undefined;
@@ -77,6 +78,7 @@ export class FrontDoor {
 
   private apply(definition: FrontDoorDefinition): void {
     this.apis = new Map(definition.apis.map((a) => [a.id, serveApi(a)]));
+    this.apiIds = new Set(this.apis.keys());
     this.authorizer.reset();
     for (const old of this.templateUrls) this.urls.remove(old);
     this.templateUrls = [];
@@ -139,7 +141,7 @@ export class FrontDoor {
   }
 
   private doorOf(req: IncomingMessage): Door {
-    const address = resolveAddress(req.headers.host, req.url ?? '/', new Set(this.apis.keys()), this.singleApi());
+    const address = resolveAddress(req.headers.host, req.url ?? '/', this.apiIds, this.singleApi());
     return address.kind === 'url' ? 'URL' : address.kind === 'api' ? this.apis.get(address.apiId)!.def.kind : 'HTTP';
   }
 
@@ -158,7 +160,7 @@ export class FrontDoor {
     if (!(this.deps.hostAllowed ?? defaultHostAllowed)(host)) {
       outcome = { reply: json(403, { message: `Host ${JSON.stringify(host ?? '')} is not allowed (DNS rebinding protection)` }), detail: 'Host check' };
     } else {
-      const address = ownUrl !== undefined ? { kind: 'url' as const, urlId: ownUrl } : resolveAddress(host, view.rawPath, new Set(this.apis.keys()), this.singleApi());
+      const address = ownUrl !== undefined ? { kind: 'url' as const, urlId: ownUrl } : resolveAddress(host, view.rawPath, this.apiIds, this.singleApi());
       if (address.kind === 'url') {
         door = 'URL';
         const url = this.urls.byUrlId(address.urlId);
