@@ -7,6 +7,7 @@ import { exposureWarning } from './http/bind-address.ts';
 import { OptionsError, parseOptions } from './options.ts';
 import { TemplateError } from './template/load-template.ts';
 import { invokeCommand } from './dev/invoke-command.ts';
+import { describeLines } from './front-door/describe.ts';
 
 async function buffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -57,6 +58,7 @@ async function start(argv: string[]): Promise<void> {
     isolation: eph.isolation.level,
     frontDoor: eph.frontDoor.frontDoor.describe(),
   }, `ephemera ready (isolation: ${eph.isolation.reason})`);
+  for (const line of describeLines(eph.frontDoor.frontDoor.describe())) log.info(line);
   if (eph.watcher) {
     await eph.watcher.ready;
     log.info(`watching ${eph.watcher.directories} code and layer director${eph.watcher.directories === 1 ? 'y' : 'ies'}: a change reloads the functions that use it`);

@@ -41,3 +41,15 @@ export function describeFrontDoor(input: {
     }),
   };
 }
+
+/** Human-readable lines for the start-up log: where each API and function URL answers. */
+export function describeLines(d: FrontDoorDescription): string[] {
+  const lines: string[] = [];
+  for (const a of d.apis) {
+    lines.push(`${a.kind === 'REST' ? 'REST API' : 'HTTP API'} ${a.logicalId} (${a.routes.length} route${a.routes.length === 1 ? '' : 's'}): ${a.urls.join('  ')}`);
+  }
+  for (const u of d.functionUrls) {
+    lines.push(`function URL ${u.function}${u.qualifier ? `:${u.qualifier}` : ''} (${u.authType}): ${[u.url, u.hostUrl].filter(Boolean).join('  ')}`);
+  }
+  return lines;
+}
