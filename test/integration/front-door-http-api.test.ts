@@ -62,6 +62,9 @@ describe('HTTP API', () => {
     expect([failed.status, await failed.text()]).toEqual([500, '{"message":"Internal Server Error"}']);
     const slow = await fetch(`${base}slow?sleep=1000`);
     expect([slow.status, await slow.text()]).toEqual([503, '{"message":"Service Unavailable"}']);
+    // The function's own timeout (1 s) comes before API Gateway's (30 s): a function error.
+    const lambdaTimeout = await fetch(`${base}short?sleep=1500`);
+    expect([lambdaTimeout.status, await lambdaTimeout.text()]).toEqual([500, '{"message":"Internal Server Error"}']);
     const limited = await fetch(`${base}limited`);
     expect(limited.status).toBe(500);
     const bigEvent = await fetch(`${base}anything`, { method: 'POST', body: Buffer.alloc(7 * 1024 * 1024, 'a'), headers: { 'content-type': 'text/plain' } });
