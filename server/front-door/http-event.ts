@@ -2,6 +2,7 @@
 // repeated values comma-joined, cookies in their own list, empty parts left out, base64 bodies for
 // everything but text types.
 import { httpIsBinary } from './body-encoding.ts';
+import { forwardedHeaders } from './forwarded-headers.ts';
 import { gatewayTime } from './gateway-ids.ts';
 import { cookieList, joined, queryPairs, type RequestView } from './request-view.ts';
 
@@ -29,22 +30,7 @@ const DROPPED = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', '
 
 /** The header pairs a 2.0 integration sees (lower-cased), API Gateway's forwarding headers added. */
 export function v2Headers(view: RequestView, ctx: Pick<V2Context, 'traceId' | 'port'>): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  let forwardedFor: string | undefined;
-  for (const [k, v] of view.headers) {
-    const lower = k.toLowerCase();
-    if (DROPPED.has(lower) || lower === 'x-amzn-trace-id' || lower === 'x-forwarded-port' || lower === 'x-forwarded-proto') continue;
-    if (lower === 'x-forwarded-for') {
-      forwardedFor = forwardedFor === undefined ? v : `${forwardedFor}, ${v}`;
-      continue;
-    }
-    out.push([lower, v]);
-  }
-  out.push(['x-amzn-trace-id', ctx.traceId]);
-  out.push(['x-forwarded-for', forwardedFor === undefined ? view.sourceIp : `${forwardedFor}, ${view.sourceIp}`]);
-  out.push(['x-forwarded-port', ctx.port]);
-  out.push(['x-forwarded-proto', 'http']);
-  return out;
+  return forwardedHeaders(view, { dropped: DROPPED, traceId: ctx.traceId, port: ctx.port, name: (_k, lower) => lower });
 }
 
 export function buildV2Event(view: RequestView, ctx: V2Context): Record<string, unknown> {

@@ -1,6 +1,7 @@
 // Payload format 1.0 events (pure): what a REST API's Lambda proxy integration sends, and the same
 // shape with `version: "1.0"` for HTTP API routes configured for 1.0 (header names lower-cased there).
 import { restIsBinary, httpIsBinary } from './body-encoding.ts';
+import { forwardedHeaders } from './forwarded-headers.ts';
 import { gatewayTime } from './gateway-ids.ts';
 import { lastAndAll, queryPairs, type RequestView } from './request-view.ts';
 
@@ -41,25 +42,12 @@ const REST_DROPPED = new Set([
 ]);
 const REST_RECASED: Record<string, string> = { authorization: 'Authorization', 'user-agent': 'User-Agent' };
 
-/** The header pairs a 1.0 integration sees: the client's (minus dropped), then API Gateway's own. */
+/** The header pairs a 1.0 integration sees: REST keeps the client's casing (but two), HTTP APIs lower-case. */
 export function v1Headers(view: RequestView, ctx: Pick<V1Context, 'kind' | 'traceId' | 'port'>): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  let forwardedFor: string | undefined;
-  for (const [k, v] of view.headers) {
-    const lower = k.toLowerCase();
-    if (REST_DROPPED.has(lower) || lower === 'x-amzn-trace-id' || lower === 'x-forwarded-port' || lower === 'x-forwarded-proto') continue;
-    if (lower === 'x-forwarded-for') {
-      forwardedFor = forwardedFor === undefined ? v : `${forwardedFor}, ${v}`;
-      continue;
-    }
-    out.push([ctx.kind === 'HTTP' ? lower : (REST_RECASED[lower] ?? k), v]);
-  }
-  const name = (n: string): string => (ctx.kind === 'HTTP' ? n.toLowerCase() : n);
-  out.push([name('X-Amzn-Trace-Id'), ctx.traceId]);
-  out.push([name('X-Forwarded-For'), forwardedFor === undefined ? view.sourceIp : `${forwardedFor}, ${view.sourceIp}`]);
-  out.push([name('X-Forwarded-Port'), ctx.port]);
-  out.push([name('X-Forwarded-Proto'), 'http']);
-  return out;
+  return forwardedHeaders(view, {
+    dropped: REST_DROPPED, traceId: ctx.traceId, port: ctx.port,
+    name: ctx.kind === 'HTTP' ? (_k, lower) => lower : (k, lower) => REST_RECASED[lower] ?? k,
+  });
 }
 
 const NULL_IDENTITY = {

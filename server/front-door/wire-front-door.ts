@@ -2,12 +2,8 @@
 // function URL configuration API and /_ephemera/http-requests on the main app, and (with --watch)
 // reloads routes when the template changes. app.ts calls wireFrontDoor and closes what it returns.
 import type { FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
-import type { EventBus } from '../events/event-bus.ts';
-import type { InvocationService } from '../invoke/invocation-service.ts';
 import type { LoadedTemplate, TemplateWarning } from '../model.ts';
-import type { Registry } from '../registry/registry.ts';
-import { FrontDoor } from './front-door.ts';
+import { FrontDoor, type FrontDoorDeps } from './front-door.ts';
 import { registerFunctionUrlRoutes } from './function-url-routes.ts';
 import { TemplateWatcher } from './template-watcher.ts';
 
@@ -20,14 +16,8 @@ export interface FrontDoorModule {
   close(): Promise<void>;
 }
 
-export function wireFrontDoor(deps: {
+export function wireFrontDoor(deps: FrontDoorDeps & {
   app: FastifyInstance;
-  registry: Registry;
-  invoker: InvocationService;
-  events: EventBus;
-  logger: Logger;
-  region: string;
-  accountId: string;
   template: LoadedTemplate;
   /** Loads the template again (--watch). */
   reloadTemplate: () => LoadedTemplate;
