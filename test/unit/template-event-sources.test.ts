@@ -91,7 +91,8 @@ describe('template event source mappings', () => {
       { origin: 'Mapping', input: { FunctionName: 'other', EventSourceArn: 'arn:aws:sqs:eu-west-1:111122223333:Dlq', BatchSize: 3 } },
     ]);
     const warnings = t.warnings.map((w) => `${w.resource}: ${w.message}`);
-    expect(warnings.join('\n')).toContain('event source of type Api is not supported locally (ignored)');
+    // Api events are the HTTP front door's routes now (template/apis.ts): no warning.
+    expect(warnings.join('\n')).not.toContain('event source of type Api');
     expect(warnings.filter((w) => /SQS is not|Kinesis is not|EventSourceMapping is not|DeadLetter/.test(w))).toEqual([]);
   });
 

@@ -2,6 +2,7 @@
 // warnings; every intrinsic, Globals merge, parameters, defaults, and each fatal error with its line.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { apiIdOf } from '../../server/template/api-model.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -322,7 +323,8 @@ Resources:
       IMPORTED: '<unresolved Fn::ImportValue shared-queue-url>',
       ROLE: '<unresolved Fn::GetAtt FnRole.Arn>',
       PARAM: '<unresolved Ref NoDefault>',
-      SUB: 'https://\${ServerlessRestApi}.execute-api/\${Stage}',
+      // The implicit API's id (front door), the stage a placeholder.
+      SUB: `https://${apiIdOf('ServerlessRestApi')}.execute-api/\${Stage}`,
       CIDR: '<unresolved Fn::Cidr>',
     });
     const w = t.warnings.find((x) => x.message.includes('IMPORTED'));
@@ -334,7 +336,6 @@ Resources:
     expect(messages(t)).toEqual(expect.arrayContaining([
       expect.stringContaining('Fn: Properties.Environment.Variables.ROLE: Fn::GetAtt FnRole.Arn cannot be resolved locally (FnRole is not defined in this template)'),
       expect.stringContaining('Ref NoDefault cannot be resolved locally (parameter NoDefault has no Default and no override)'),
-      expect.stringContaining('${ServerlessRestApi} in Fn::Sub cannot be resolved locally'),
       expect.stringContaining('${Stage} in Fn::Sub cannot be resolved locally'),
       expect.stringContaining('Fn::Cidr cannot be resolved locally (not supported by ephemera)'),
     ]));
@@ -718,13 +719,11 @@ Outputs:
     expect(t.functions.map((f) => f.logicalId)).toEqual(['Fn', 'Java']);
     expect(fn(t, 'Fn').layers).toEqual([join(dir, 'src')]);
     expect(messages(t).sort()).toEqual([
-      ': Globals.Api: ignored locally (ephemera applies Globals.Function and Globals.LayerVersion only)',
       ': Globals.Function.NotAGlobal: SAM does not accept this property in Globals.Function; ignored',
       ': Globals.Function.Tracing: ignored locally',
       'FromS3: function skipped: CodeUri is an S3 location (s3://bucket/key.zip); only local directories can run',
       'FromS3Object: function skipped: CodeUri is an S3 location; only local directories can run',
       'Fn: Properties.Environment.Variables: AWS would reject this function: "Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: AWS_REGION"',
-      'Fn: Properties.Events.Http: event source of type Api is not supported locally (ignored)',
       'Fn: Properties.LoggingConfig.ApplicationLogLevel: ignored locally',
       'Fn: Properties.MemorySise: not a property of AWS::Serverless::Function known to ephemera; ignored',
       'Fn: Properties.Policies: ignored locally',
