@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { buildApp } from '../server/app.ts';
 import { DEFAULTS } from '../server/options.ts';
+import type { Pool } from 'undici';
 import { type Stats, client, concurrent, discard, ms, post, runStandalone, sequential, stats, table } from './lib.ts';
 import { startOffline } from './serverless-offline.ts';
 import { RouteTable } from '../server/front-door/route-match.ts';
@@ -38,6 +39,16 @@ interface Case {
   name: string;
   origin: string;
   path: string;
+  /** Request body (default `{}`). */
+  body?: string;
+}
+
+/** One POST that must answer 200; the body read in full. */
+async function send(pool: Pool, c: Case): Promise<void> {
+  if (c.body === undefined) return post(pool, c.path);
+  const res = await pool.request({ path: c.path, method: 'POST', body: c.body, headers: { 'content-type': 'application/json' } });
+  const text = await res.body.text();
+  if (res.statusCode !== 200 || res.headers['x-amz-function-error']) throw new Error(`POST ${c.path} answered ${res.statusCode}: ${text.slice(0, 200)}`);
 }
 
 /**
@@ -48,22 +59,22 @@ async function measure(cases: Case[], cfg: FrontDoorBenchConfig): Promise<Row[]>
   const ones = cases.map((c) => client(c.origin, 1));
   const samples = cases.map(() => [] as number[]);
   try {
-    for (let i = 0; i < cfg.warmup; i++) for (const [k, c] of cases.entries()) await post(ones[k], c.path);
+    for (let i = 0; i < cfg.warmup; i++) for (const [k, c] of cases.entries()) await send(ones[k], c);
     for (let i = 0; i < cfg.sequential; i++) {
       for (const [k, c] of cases.entries()) {
         const t0 = performance.now();
-        await post(ones[k], c.path);
+        await send(ones[k], c);
         samples[k].push(performance.now() - t0);
       }
     }
     const rows: Row[] = [];
     for (const [k, c] of cases.entries()) {
       const t0 = performance.now();
-      await sequential(() => post(ones[k], c.path), cfg.sequential / 2, 0);
+      await sequential(() => send(ones[k], c), cfg.sequential / 2, 0);
       const rps1 = cfg.sequential / 2 / ((performance.now() - t0) / 1000);
       const many = client(c.origin, cfg.concurrency);
       try {
-        const thr = await concurrent(() => post(many, c.path), cfg.throughput, cfg.concurrency, cfg.warmup);
+        const thr = await concurrent(() => send(many, c), cfg.throughput, cfg.concurrency, cfg.warmup);
         rows.push({ name: c.name, seq: stats(samples[k]), rps1, rps8: thr.perSecond, c8: thr.latency });
       } finally {
         await many.close();
@@ -112,6 +123,15 @@ function ownWorkUs(n = 50_000): { v2: number; v1: number } {
   return { v2, v1 };
 }
 
+/** An HTTP API 2.0 event like the ones the door sends in this benchmark. */
+function sampleEvent(origin: string, prefix: string): Record<string, unknown> {
+  return buildV2Event({
+    method: 'POST', rawPath: '/bench', rawQuery: '', body: Buffer.from('{}'), sourceIp: '127.0.0.1', receivedAt: Date.now(),
+    headers: [['host', new URL(origin).host], ['content-type', 'application/json'], ['content-length', '2'], ['connection', 'keep-alive']],
+  }, { accountId: '000000000000', apiId: prefix.slice(1, 11), routeKey: 'POST /bench', stage: '$default', stageVariables: {}, rawPath: '/bench',
+    pathParameters: {}, requestId: shortRequestId(), domainName: new URL(origin).host, traceId: newTraceId(), port: new URL(origin).port });
+}
+
 export async function frontDoorBench(cfg: FrontDoorBenchConfig = FRONT_DOOR_DEFAULTS): Promise<string> {
   const rows: Row[] = [];
   const notes: string[] = [];
@@ -126,8 +146,11 @@ export async function frontDoorBench(cfg: FrontDoorBenchConfig = FRONT_DOOR_DEFA
     const http = api('ServerlessHttpApi');
     const rest = api('Rest');
     const url = new URL(d.functionUrls[0].url!);
+    // The HTTP API's own event for this request, to invoke directly: the door's cost apart from a bigger event's.
+    const event = JSON.stringify(sampleEvent(http.origin, http.pathname));
     rows.push(...await measure([
-      { name: 'direct Invoke (POST /2015-03-31/functions/http-noop/invocations)', origin: main, path: '/2015-03-31/functions/http-noop/invocations' },
+      { name: 'direct Invoke (POST /2015-03-31/functions/http-noop/invocations), event {}', origin: main, path: '/2015-03-31/functions/http-noop/invocations' },
+      { name: `direct Invoke with an HTTP API event (${event.length} B) as payload`, origin: main, path: '/2015-03-31/functions/http-noop/invocations', body: event },
       { name: 'HTTP API, payload 2.0 (POST /<api-id>/bench)', origin: http.origin, path: `${http.pathname}bench` },
       { name: 'REST API, payload 1.0 (POST /<api-id>/dev/bench)', origin: rest.origin, path: `${rest.pathname}bench` },
       { name: 'function URL (POST /)', origin: url.origin, path: '/' },
@@ -161,7 +184,7 @@ export async function frontDoorBench(cfg: FrontDoorBenchConfig = FRONT_DOOR_DEFA
     out,
     '',
     ...notes,
-    `- Sequential samples of the four ephemera cases are interleaved request by request; Δ p50 is against the direct Invoke's (${directP50.toFixed(3)} ms). `
+    `- Sequential samples of the ephemera cases are interleaved request by request; Δ p50 is against the direct Invoke's (${directP50.toFixed(3)} ms). `
       + `Load average during the run: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}. The client (undici Pool) shares the bench process with ephemera; serverless-offline runs in its own process (an advantage to it).`,
     '- Target: the front door adds < 0.1 ms to the direct Invoke p50, and serves at least serverless-offline\'s requests/s at concurrency 8.',
   ].join('\n');
