@@ -169,6 +169,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   // The HTTP front door (server/front-door/): APIs and function URLs on --api-port, the URL config API here.
   const frontDoor = wireFrontDoor({
     app, registry, invoker, events, logger, region: options.region, accountId: options.accountId, template, watch: options.watch,
+    guardPolicy: guardPolicy(options),
     reloadTemplate: () => loadTemplate(options.template, templateOptions),
   });
   if (frontDoor.warnings.length) logger.warn(formatWarnings(frontDoor.warnings));

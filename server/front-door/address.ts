@@ -44,15 +44,3 @@ export function stripStage(path: string, stage: string): string | undefined {
   if (path === prefix) return '/';
   return path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : undefined;
 }
-
-/**
- * The Host check (DNS rebinding): loopback names, `*.localhost` and IP literals pass.
- * HOST-CHECK HOOK: replaced by server/http/request-guard.ts (sec-web, --allowed-hosts) once it lands on main.
- */
-export function defaultHostAllowed(host: string | undefined): boolean {
-  const name = hostnameOf(host);
-  if (name === '' ) return false;
-  if (name === 'localhost' || name.endsWith('.localhost') || name.endsWith('.localhost.')) return true;
-  if (name.startsWith('[')) return true;
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(name);
-}

@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import type { RequestGuard } from '../http/request-guard.ts';
 import type { Door, GatewayReply } from './gateway-reply.ts';
 import { failureReply } from './gateway-reply.ts';
 import { headerPairs, plainIp, type RequestView, splitTarget } from './request-view.ts';
@@ -36,8 +37,10 @@ export function closeServer(server: Server): Promise<void> {
   });
 }
 
-export function createFrontDoorServer(dispatch: Dispatch, onError: (err: unknown) => void): Server {
+/** `guard` answers (403) and returns true for a request it refuses: the Host check, in Host-only mode. */
+export function createFrontDoorServer(dispatch: Dispatch, onError: (err: unknown) => void, guard: RequestGuard): Server {
   const server = createServer({ noDelay: true, keepAlive: true }, (req, res) => {
+    if (guard.refuse(req, res)) return;
     const receivedAt = Date.now();
     const door = dispatch.door(req);
     const limit = door === 'URL' ? URL_BODY_LIMIT : API_BODY_LIMIT;

@@ -9,7 +9,8 @@ import type { LoadedTemplate, TemplateWarning } from '../model.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { FrontDoorDefinition } from '../template/api-model.ts';
 import { frontDoorDefinition } from '../template/apis.ts';
-import { defaultHostAllowed, resolveAddress, stripStage } from './address.ts';
+import { resolveAddress, stripStage } from './address.ts';
+import { type GuardPolicy, RequestGuard } from '../http/request-guard.ts';
 import { handleApiRequest, type RequestOutcome, serveApi, type ServedApi } from './api-request.ts';
 import { Authorizer } from './auth/authorize.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -30,8 +31,8 @@ export interface FrontDoorDeps {
   region: string;
   accountId: string;
   clock?: Clock;
-  /** The Host check; default: loopback names, *.localhost and IP literals. */
-  hostAllowed?: (host: string | undefined) => boolean;
+  /** The main port's guard policy (--allowed-hosts): the front door applies its Host check, not its Origin check. */
+  guardPolicy: GuardPolicy;
 }
 
 const json = (status: number, body: unknown): GatewayReply => ({ status, headers: [['Content-Type', 'application/json']], body: Buffer.from(JSON.stringify(body)) });
@@ -42,6 +43,7 @@ export class FrontDoor {
   private readonly deps: FrontDoorDeps;
   private readonly bridge: InvokeBridge;
   private readonly authorizer: Authorizer;
+  private readonly guard: RequestGuard;
   private apis = new Map<string, ServedApi>();
   private apiIds: ReadonlySet<string> = new Set();
   private templateUrls: FunctionUrlRecord[] = [];
@@ -55,6 +57,8 @@ export class FrontDoor {
     this.deps = deps;
     const clock = deps.clock ?? systemClock;
     this.requests = new RequestLog(100, deps.events);
+    // Browsers of other origins call a user's API by design: its CORS configuration decides, as on AWS.
+    this.guard = new RequestGuard({ ...deps.guardPolicy, checkOrigin: false }, deps.logger);
     this.bridge = new InvokeBridge({ registry: deps.registry, invoker: deps.invoker, clock, logger: deps.logger });
     this.authorizer = new Authorizer({ bridge: this.bridge, clock, accountId: deps.accountId, logger: deps.logger });
     this.urls.onChange((change) => {
@@ -96,7 +100,7 @@ export class FrontDoor {
     this.host = host;
     this.listening = true;
     if (this.hasApis) {
-      this.apiServer = createFrontDoorServer({ door: (req) => this.doorOf(req), handle: (view, req) => this.dispatch(view, req, undefined) }, (err) => this.deps.logger.error({ err }, 'front door: unexpected error'));
+      this.apiServer = createFrontDoorServer({ door: (req) => this.doorOf(req), handle: (view, req) => this.dispatch(view, req, undefined) }, (err) => this.deps.logger.error({ err }, 'front door: unexpected error'), this.guard);
       this.apiPort = await listen(this.apiServer, host, apiPort);
     }
     for (const record of this.urls.all()) await this.openUrl(record);
@@ -128,7 +132,7 @@ export class FrontDoor {
 
   private async openUrl(record: FunctionUrlRecord): Promise<void> {
     if (this.urlServers.has(record.urlId)) return;
-    const server = createFrontDoorServer({ door: () => 'URL', handle: (view, req) => this.dispatch(view, req, record.urlId) }, (err) => this.deps.logger.error({ err }, 'function URL: unexpected error'));
+    const server = createFrontDoorServer({ door: () => 'URL', handle: (view, req) => this.dispatch(view, req, record.urlId) }, (err) => this.deps.logger.error({ err }, 'function URL: unexpected error'), this.guard);
     const entry = { server, port: 0, ready: listen(server, this.host, 0).then((port) => void (entry.port = port)) };
     this.urlServers.set(record.urlId, entry);
     await entry.ready;
@@ -153,39 +157,37 @@ export class FrontDoor {
     const started = performance.now();
     const host = headerValue(view, 'host');
     const port = String(req.socket.localPort ?? '');
-    const domainName = host ?? `127.0.0.1:${port}`;
-    let outcome: RequestOutcome;
-    let door: Door = 'HTTP';
-    let target = '';
-    if (!(this.deps.hostAllowed ?? defaultHostAllowed)(host)) {
-      outcome = { reply: json(403, { message: `Host ${JSON.stringify(host ?? '')} is not allowed (DNS rebinding protection)` }), detail: 'Host check' };
-    } else {
-      const address = ownUrl !== undefined ? { kind: 'url' as const, urlId: ownUrl } : resolveAddress(host, view.rawPath, this.apiIds, this.singleApi());
-      if (address.kind === 'url') {
-        door = 'URL';
-        const url = this.urls.byUrlId(address.urlId);
-        target = url?.functionName ?? address.urlId;
-        outcome = url
-          ? await handleUrlRequest({ bridge: this.bridge, accountId: this.deps.accountId, logger: this.deps.logger }, url, view, domainName, port)
-          : { reply: failureReply('URL', 'no-route'), detail: `no function URL ${address.urlId}` };
-      } else if (address.kind === 'api') {
-        const api = this.apis.get(address.apiId)!;
-        door = api.def.kind;
-        target = api.def.logicalId;
-        const path = address.staged ? stripStage(address.path, api.def.stage) : address.path;
-        outcome = path === undefined
-          ? { reply: door === 'REST' ? json(403, { message: 'Forbidden' }) : failureReply('HTTP', 'no-route'), detail: `stage is not ${api.def.stage}` }
-          : await handleApiRequest({ bridge: this.bridge, authorizer: this.authorizer, accountId: this.deps.accountId, region: this.deps.region, logger: this.deps.logger },
-            api, view, path, domainName, port);
-      } else {
-        outcome = { reply: json(404, { message: 'Not Found', ephemera: this.notFoundHint(address.kind === 'unknown-host-api' ? address.apiId : undefined) }), detail: 'no API at this address' };
-      }
-    }
+    const { outcome, door, target } = await this.serve(view, host, port, ownUrl);
     this.requests.add({
       type: 'http', at: view.receivedAt, door, target, method: view.method, path: view.rawQuery ? `${view.rawPath}?${view.rawQuery}` : view.rawPath,
       status: outcome.reply.status, route: outcome.route, invocationId: outcome.invocationId, durationMs: performance.now() - started, detail: outcome.detail,
     });
     return outcome.reply;
+  }
+
+  /** The API or function URL a request addresses, served. */
+  private async serve(view: RequestView, host: string | undefined, port: string, ownUrl: string | undefined): Promise<{ outcome: RequestOutcome; door: Door; target: string }> {
+    const domainName = host ?? `127.0.0.1:${port}`;
+    const address = ownUrl !== undefined ? { kind: 'url' as const, urlId: ownUrl } : resolveAddress(host, view.rawPath, this.apiIds, this.singleApi());
+    if (address.kind === 'url') {
+      const url = this.urls.byUrlId(address.urlId);
+      const outcome = url
+        ? await handleUrlRequest({ bridge: this.bridge, accountId: this.deps.accountId, logger: this.deps.logger }, url, view, domainName, port)
+        : { reply: failureReply('URL', 'no-route'), detail: `no function URL ${address.urlId}` };
+      return { outcome, door: 'URL', target: url?.functionName ?? address.urlId };
+    }
+    if (address.kind === 'api') {
+      const api = this.apis.get(address.apiId)!;
+      const door = api.def.kind;
+      const path = address.staged ? stripStage(address.path, api.def.stage) : address.path;
+      const outcome = path === undefined
+        ? { reply: door === 'REST' ? json(403, { message: 'Forbidden' }) : failureReply('HTTP', 'no-route'), detail: `stage is not ${api.def.stage}` }
+        : await handleApiRequest({ bridge: this.bridge, authorizer: this.authorizer, accountId: this.deps.accountId, region: this.deps.region, logger: this.deps.logger },
+          api, view, path, domainName, port);
+      return { outcome, door, target: api.def.logicalId };
+    }
+    const hint = this.notFoundHint(address.kind === 'unknown-host-api' ? address.apiId : undefined);
+    return { outcome: { reply: json(404, { message: 'Not Found', ephemera: hint }), detail: 'no API at this address' }, door: 'HTTP', target: '' };
   }
 
   private notFoundHint(apiId: string | undefined): Record<string, unknown> {

@@ -119,6 +119,14 @@ describe('REST API', () => {
     expect(res.headers['access-control-max-age']).toEqual(['600']);
   });
 
+  it('the Host check applies (DNS rebinding), the Origin check does not (CORS decides)', async () => {
+    const rebound = await curl([`${base}items/1`, '-H', 'Host: evil.example']);
+    expect(rebound.status).toBe(403);
+    expect(rebound.body).toContain('DNS-rebinding');
+    const crossSite = await fetch(`${base}items/1`, { headers: { origin: 'https://elsewhere.example', 'sec-fetch-site': 'cross-site' } });
+    expect(crossSite.status).toBe(200);
+  });
+
   it('a Python handler behind the same API', async () => {
     const res = await fetch(`${base}py?x=1`);
     expect([res.status, res.headers.get('x-runtime')]).toEqual([201, 'python']);
