@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { type OutputSink, StreamOutputSink } from './environment/function-log.ts';
 import { type IsolationInfo, detectIsolation } from './environment/isolation.ts';
-import { SUPPORTED_RUNTIMES, hostPython } from './environment/runtimes.ts';
+import { SUPPORTED_RUNTIMES, pythonRuntimeProblem } from './environment/runtimes.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { guardPolicy } from './http/bind-address.ts';
 import { registerInternalRoutes } from './http/internal-routes.ts';
@@ -108,8 +108,8 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     if (!SUPPORTED_RUNTIMES.test(fn.runtime)) {
       warnings.push({ resource: fn.logicalId, message: `Runtime ${fn.runtime} is not supported yet: invoking it returns Runtime.InvalidRuntime` });
     } else if (fn.runtime.startsWith('python')) {
-      const python = hostPython();
-      if ('error' in python) warnings.push({ resource: fn.logicalId, message: `${python.error}: invoking it returns ${python.errorType}` });
+      const problem = pythonRuntimeProblem(fn.runtime);
+      if (problem) warnings.push({ resource: fn.logicalId, message: problem });
     }
   }
   warnings.push(...destinationWarnings(template.functions, ctx));

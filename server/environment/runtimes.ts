@@ -58,7 +58,26 @@ export function runtimeLaunch(fn: FunctionConfig): RuntimeLaunch | LaunchError {
   return { errorType: 'Runtime.InvalidRuntime', error: `Runtime ${fn.runtime} is not supported by this version of ephemera` };
 }
 
-type HostPython = { path: string; version: string };
+/**
+ * What a python3.x function gets told at start-up: why it cannot run (no interpreter), or that it runs
+ * on another minor version than its runtime names (the container image has Debian's Python 3.11).
+ */
+export function pythonRuntimeProblem(runtime: string): string | undefined {
+  const python = hostPython();
+  if ('error' in python) return `${python.error}: invoking it returns ${python.errorType}`;
+  return pythonVersionMismatch(runtime, python);
+}
+
+/** `python3.12` on Python 3.11.2: a warning naming both, or undefined when the minor versions match. */
+export function pythonVersionMismatch(runtime: string, python: HostPython): string | undefined {
+  const wanted = /^python(3\.\d+)$/.exec(runtime)?.[1];
+  const running = /^3\.\d+/.exec(python.version)?.[0];
+  if (!wanted || wanted === running) return undefined;
+  return `${runtime} runs on Python ${python.version} (${python.path}), not Python ${wanted}: ` +
+    `code that needs ${wanted}'s language or standard library fails here; set EPHEMERA_PYTHON to a Python ${wanted} interpreter`;
+}
+
+export type HostPython = { path: string; version: string };
 let python: HostPython | LaunchError | undefined;
 
 /**
