@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/emulator.ts';
 import { cleanEnv, killStarted, startCli, stopCli } from '../helpers/cli-server.ts';
-import { execForm, imageEnv } from '../helpers/dockerfile.ts';
+import { entrypoint, execForm, imageEnv } from '../helpers/dockerfile.ts';
 
 interface Service { command?: string[]; environment?: Record<string, string>; volumes?: string[] }
 const compose = parse(readFileSync(join(ROOT, 'examples/docker-compose.yml'), 'utf8')) as { services: Record<string, Service> };
@@ -30,7 +30,7 @@ describe('the docker compose example', () => {
   it("runs the app's integration tests against ephemera started as the compose service", async () => {
     const service = compose.services.ephemera;
     const tests = compose.services.tests;
-    const [command, ...args] = [...execForm('ENTRYPOINT'), ...service.command!].map((a) => (a.startsWith('/opt/ephemera/') ? join(ROOT, a.slice('/opt/ephemera/'.length)) : hostPath(service, a)));
+    const [command, ...args] = [...entrypoint(), ...service.command!].map((a) => (a.startsWith('/opt/ephemera/') ? join(ROOT, a.slice('/opt/ephemera/'.length)) : hostPath(service, a)));
     expect(args).toContain(join(EXAMPLES, 'compose/template.yaml'));
 
     const server = await startCli(command, args, { cwd: ROOT, env: { ...imageEnv(), ...service.environment, EPHEMERA_PORT: '0' } });

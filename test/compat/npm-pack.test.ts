@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/emulator.ts';
 import { type CliServer, cleanEnv, killStarted, startCli, stopCli } from '../helpers/cli-server.ts';
-import { execForm, imageEnv } from '../helpers/dockerfile.ts';
+import { entrypoint, execForm, imageEnv } from '../helpers/dockerfile.ts';
 
 /** The npm next to the node running the tests (else the one on PATH). */
 const NPM = existsSync(join(process.execPath, '..', 'npm')) ? join(process.execPath, '..', 'npm') : 'npm';
@@ -83,7 +83,7 @@ describe("the Docker image's start command", () => {
     const env = imageEnv();
     expect(env).toMatchObject({ EPHEMERA_HOST: '0.0.0.0', EPHEMERA_PORT: '3001' });
     // ENTRYPOINT + CMD as the image runs them, with /opt/ephemera being the installed package; a free port.
-    const [command, ...args] = [...execForm('ENTRYPOINT'), ...execForm('CMD')]
+    const [command, ...args] = [...entrypoint(), ...execForm('CMD')]
       .map((a) => a.replace('/opt/ephemera', join(project, 'node_modules/ephemera')));
     const server = await startCli(command, args, { cwd: project, env: { ...env, EPHEMERA_PORT: '0' } });
     expect(server.url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
