@@ -8,10 +8,25 @@ import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@
 import { awsClients, destroyClients, notify, placeOrder, quote, trackClick } from '../src/shop.mjs';
 
 let aws;
-before(() => {
+before(async () => {
   aws = awsClients();
+  await emulatorReady();
 });
 after(() => destroyClients(aws));
+
+/**
+ * Waits (bounded) until ephemera answers its health check: docker compose starts this service once the
+ * image's HEALTHCHECK passes, but podman-compose 1.0 ignores `condition: service_healthy`.
+ */
+async function emulatorReady(timeoutMs = 60_000) {
+  const url = `${process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:3001'}/_ephemera/health`;
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`ephemera did not answer ${url} within ${timeoutMs} ms`);
+}
 
 /** Long-poll a queue until a message satisfies `match` (bounded). */
 async function receive(queue, match, timeoutMs = 20_000) {
