@@ -3,7 +3,7 @@
 // it with the example's template, and the `tests` service runs the example app's own tests against it.
 // A small override file adds only what this host needs (the image tag, the CA bundle npm needs behind
 // a TLS-inspecting proxy); the host's podman quirks go in as podman-compose's podman arguments.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -27,6 +27,8 @@ function override(): object {
 describe.skipIf(notPrepared || composeMissing || hostNetwork)('the docker compose example through podman-compose', () => {
   it("builds the ephemera service and passes the example app's tests against it", async () => {
     const p = podman();
+    const app = join(ROOT, 'examples/compose');
+    const before = readdirSync(app, { recursive: true });
     const dir = mkdtempSync(join(tmpdir(), 'ephemera-compose-'));
     const file = join(dir, 'host-override.yml');
     writeFileSync(file, stringify(override()));
@@ -61,5 +63,7 @@ describe.skipIf(notPrepared || composeMissing || hostNetwork)('the docker compos
     }
     const left = await p.must(['ps', '-a', '--filter', `label=io.podman.compose.project=${PROJECT}`, '--format', '{{.Names}}']);
     expect(left).toBe('');
+    // The tests service installed the app's dependencies without writing into the checkout.
+    expect(readdirSync(app, { recursive: true })).toEqual(before);
   }, 900_000);
 });
