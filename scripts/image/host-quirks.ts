@@ -41,7 +41,9 @@ export async function detectQuirks(baseImage: string, image: string): Promise<De
     const fix = fixFor(error);
     if (!fix || applied.has(fix)) return { skip: `podman cannot run a container here: ${error}` };
     applied.add(fix);
-    quirks.notes.push(`${error.slice(0, 160)} → ${await apply(fix, quirks)}`);
+    // The cause is at the end of runc's and crun's messages.
+    const cause = error.length > 160 ? `…${error.slice(-150)}` : error;
+    quirks.notes.push(`${cause} → ${await apply(fix, quirks)}`);
   }
   const reach = await reachesRegistries(new Podman(quirks, image), baseImage);
   if ('error' in reach) return { skip: `containers cannot reach the Debian mirror and the npm registry the build needs: ${reach.error}` };
