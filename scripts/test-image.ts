@@ -26,6 +26,9 @@ function skip(reason: string): never {
 }
 
 async function main(): Promise<number> {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) {
+    skip('they need Linux and root (rootful podman, debootstrap and chroot for the base image); CI runs them as root');
+  }
   step('host packages');
   const packages = await installMissing();
   if (packages.missing.length) skip(`${packages.missing.join(', ')} missing (${packages.why})`);

@@ -2,6 +2,7 @@
 // indent (installs, builds); every run is bounded by a timeout and a failure names the command and the
 // tail of what it printed.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 
 export interface RunResult {
   code: number | null;
@@ -76,4 +77,13 @@ export async function must(argv: readonly string[], opts: RunOptions = {}): Prom
 /** Is `command` on PATH? */
 export async function onPath(command: string): Promise<boolean> {
   return (await run(['sh', '-c', `command -v ${command}`], { timeoutMs: 5000 })).code === 0;
+}
+
+/** A loopback port free right now (for a container on the host's network, which cannot publish one). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
 }

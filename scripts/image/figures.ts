@@ -1,6 +1,7 @@
 // What docs/container.md records, measured here: the image's size (and the base's), the time from
 // `podman run` to the first healthy answer (five starts), and which namespaces can be made inside a
 // container with which flags, tried for real with util-linux's unshare as the image's user.
+import { freePort } from './exec.ts';
 import { LABEL, type Podman } from './podman.ts';
 
 export interface Figures {
@@ -38,11 +39,12 @@ export async function measure(podman: Podman, baseImage: string): Promise<Figure
 }
 
 async function startToHealthy(podman: Podman): Promise<number> {
+  const hostPort = podman.quirks.network === 'host' ? await freePort() : undefined;
+  const publish = hostPort ? ['-e', `EPHEMERA_PORT=${hostPort}`, '-e', 'EPHEMERA_HOST=127.0.0.1'] : ['-p', '127.0.0.1::3001'];
   const started = performance.now();
-  const publish = podman.quirks.network === 'host' ? ['-e', 'EPHEMERA_PORT=39131'] : ['-p', '127.0.0.1::3001'];
   const id = await podman.must(['run', '-d', '--label', LABEL, ...podman.containerFlags(), ...publish, podman.image]);
   try {
-    const port = podman.quirks.network === 'host' ? 39131 : Number((await podman.must(['port', id, '3001/tcp'])).split(':').pop());
+    const port = hostPort ?? Number((await podman.must(['port', id, '3001/tcp'])).split(':').pop());
     for (let i = 0; i < 3000; i++) {
       if (await fetch(`http://127.0.0.1:${port}/_ephemera/health`).then((r) => r.ok, () => false)) return Math.round(performance.now() - started);
       await new Promise((r) => setTimeout(r, 10));

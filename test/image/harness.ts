@@ -1,10 +1,10 @@
 // Containers of the image under test for test/image: started with the host's quirks (from
 // scripts/test-image.ts, through the environment), labelled so the script's clean-up finds any a
 // failed test leaves, the fixtures mounted at /fixtures, the port published on 127.0.0.1 only.
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { freePort } from '../../scripts/image/exec.ts';
 import { LABEL, Podman } from '../../scripts/image/podman.ts';
 import { ROOT } from '../helpers/emulator.ts';
 
@@ -66,13 +66,6 @@ export async function removeStarted(): Promise<void> {
   if (ids.length) await podman().run(['rm', '-f', '-t', '0', ...ids]);
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** Every process in the container (pid, name, state R/S/Z..., uid), read from its /proc by a `node` exec'd in it. */
 export async function processes(id: string): Promise<Array<{ pid: number; name: string; state: string; uid: number }>> {
