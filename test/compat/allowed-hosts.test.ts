@@ -17,7 +17,7 @@ import { parse } from 'yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, fixture, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
 import { killStarted, startCli, stopCli } from '../helpers/cli-server.ts';
-import { execForm, imageEnv } from '../helpers/dockerfile.ts';
+import { entrypoint, imageEnv } from '../helpers/dockerfile.ts';
 
 const run = promisify(execFile);
 const INVOKE = '/2015-03-31/functions/echo/invocations';
@@ -157,7 +157,7 @@ describe('the docker compose example\'s ephemera service', () => {
     const service = compose.services.ephemera;
     expect(service.ports).toEqual(['127.0.0.1:3001:3001']);
     expect(service.environment.EPHEMERA_ALLOWED_HOSTS).toBe('ephemera');
-    const [command, ...args] = execForm('ENTRYPOINT').map((a) => (a.startsWith('/opt/ephemera/') ? join(ROOT, a.slice('/opt/ephemera/'.length)) : a));
+    const [command, ...args] = entrypoint().map((a) => (a.startsWith('/opt/ephemera/') ? join(ROOT, a.slice('/opt/ephemera/'.length)) : a));
     const server = await startCli(command, [...args, 'start', '--template', fixture('templates/compat.yaml')], {
       cwd: ROOT, env: { ...imageEnv(), ...service.environment, EPHEMERA_PORT: '0' },
     });
