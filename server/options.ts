@@ -49,6 +49,10 @@ export interface Options {
   sdkEndpoints: boolean;
   /** `--allowed-hosts`: names (lower case) besides localhost and IP addresses that requests may address; `.name` = with subdomains, `*` = any. */
   allowedHosts: string[];
+  /** `--config-file`: the SAM configuration file to read (samconfig.toml, .yaml or .yml), as given. */
+  configFile?: string;
+  /** `--config-env`: the environment read in it (SAM's `default`). */
+  configEnv: string;
 }
 
 export type LeakMode = 'off' | 'warn' | 'error';
@@ -71,12 +75,13 @@ export const DEFAULTS: Options = {
   parameterOverrides: {},
   sdkEndpoints: true,
   allowedHosts: [],
+  configEnv: 'default',
 };
 
 export class OptionsError extends Error {}
 
-type Kind = 'string' | 'int' | 'isolation' | 'leaks' | 'number' | 'bool' | 'overrides' | 'endpoint' | 'hosts';
-const FLAGS: Record<string, { key: keyof Options; kind: Kind }> = {
+type Kind = 'string' | 'int' | 'isolation' | 'leaks' | 'number' | 'bool' | 'overrides' | 'endpoint' | 'hosts' | 'example';
+export const FLAGS: Readonly<Record<string, { key: keyof Options; kind: Kind }>> = {
   template: { key: 'template', kind: 'string' },
   port: { key: 'port', kind: 'int' },
   'api-port': { key: 'apiPort', kind: 'int' },
@@ -101,9 +106,22 @@ const FLAGS: Record<string, { key: keyof Options; kind: Kind }> = {
   'data-dir': { key: 'dataDir', kind: 'string' },
   'sdk-endpoints': { key: 'sdkEndpoints', kind: 'bool' },
   'allowed-hosts': { key: 'allowedHosts', kind: 'hosts' },
+  // SAM project conventions (server/cli/project-options.ts): --example is --template <the bundled example>.
+  example: { key: 'template', kind: 'example' },
+  'config-file': { key: 'configFile', kind: 'string' },
+  'config-env': { key: 'configEnv', kind: 'string' },
 };
 
-function convert(flag: string, kind: Kind, raw: string): string | number | boolean | string[] | Record<string, string> {
+/** Every flag `start` (and `invoke`) takes, without the leading `--`. */
+export const FLAG_NAMES: readonly string[] = Object.keys(FLAGS);
+
+/** Flags that take no value unless written `--flag=value`. */
+export function isSwitch(flag: string): boolean {
+  return FLAGS[flag]?.kind === 'bool' || FLAGS[flag]?.kind === 'example';
+}
+
+function convert(flag: string, kind: Kind, raw: string): string | number | boolean | string[] | Record<string, string> | undefined {
+  if (kind === 'example') return convert(flag, 'bool', raw) ? DEFAULT_TEMPLATE : undefined;
   if (kind === 'hosts') {
     const hosts = raw.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
     const problem = hosts.map(allowedHostProblem).find((p) => p !== undefined);
@@ -143,26 +161,61 @@ function convert(flag: string, kind: Kind, raw: string): string | number | boole
   return raw;
 }
 
-/** Parse `--flag value` / `--flag=value` arguments on top of EPHEMERA_<FLAG> variables and defaults. */
-export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): Options {
-  const out: Record<string, unknown> = { ...DEFAULTS };
-  for (const [flag, { key, kind }] of Object.entries(FLAGS)) {
-    const v = env[`EPHEMERA_${flag.toUpperCase().replaceAll('-', '_')}`];
-    if (v !== undefined && v !== '') out[key] = convert(flag, kind, v);
-  }
+/** One flag value from one source, as given; `from` names a source other than the command line. */
+export interface FlagValue {
+  flag: string;
+  value: string;
+  from?: string;
+}
+
+/** `--flag value` / `--flag=value` arguments, in order (unknown flags and missing values are errors). */
+export function argvValues(argv: string[]): FlagValue[] {
+  const out: FlagValue[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) throw new OptionsError(`unexpected argument '${arg}'`);
     const eq = arg.indexOf('=');
     const flag = arg.slice(2, eq < 0 ? undefined : eq);
-    const spec = FLAGS[flag];
-    if (!spec) throw new OptionsError(`unknown option --${flag} (known: ${Object.keys(FLAGS).map((f) => `--${f}`).join(', ')})`);
+    if (!FLAGS[flag]) throw new OptionsError(`unknown option --${flag} (known: ${FLAG_NAMES.map((f) => `--${f}`).join(', ')})`);
     // A boolean flag takes no value unless written --flag=value.
-    const value = eq < 0 ? (spec.kind === 'bool' ? 'true' : argv[++i]) : arg.slice(eq + 1);
+    const value = eq < 0 ? (isSwitch(flag) ? 'true' : argv[++i]) : arg.slice(eq + 1);
     if (value === undefined) throw new OptionsError(`--${flag} needs a value`);
-    const converted = convert(flag, spec.kind, value);
+    out.push({ flag, value });
+  }
+  return out;
+}
+
+/** The EPHEMERA_<FLAG> variables that are set. */
+export function envValues(env: NodeJS.ProcessEnv): FlagValue[] {
+  const out: FlagValue[] = [];
+  for (const flag of FLAG_NAMES) {
+    const name = `EPHEMERA_${flag.toUpperCase().replaceAll('-', '_')}`;
+    const v = env[name];
+    if (v !== undefined && v !== '') out.push({ flag, value: v, from: name });
+  }
+  return out;
+}
+
+/**
+ * Parse `--flag value` / `--flag=value` arguments on top of EPHEMERA_<FLAG> variables, on top of
+ * `config` (values from a SAM configuration file), on top of the defaults.
+ */
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env, config: FlagValue[] = []): Options {
+  const out: Record<string, unknown> = { ...DEFAULTS };
+  const given = [...envValues(env), ...argvValues(argv)];
+  // --parameter-overrides on the command line or in the environment replaces the file's (as with SAM).
+  const fromConfig = given.some((v) => FLAGS[v.flag].kind === 'overrides') ? config.filter((v) => FLAGS[v.flag].kind !== 'overrides') : config;
+  for (const { flag, value, from } of [...fromConfig, ...given]) {
+    const { key, kind } = FLAGS[flag];
+    let converted: ReturnType<typeof convert>;
+    try {
+      converted = convert(flag, kind, value);
+    } catch (err) {
+      throw from && err instanceof OptionsError ? new OptionsError(`${from}: ${err.message}`) : err;
+    }
+    if (converted === undefined) continue;
     // --parameter-overrides may be given several times: the pairs add up.
-    out[spec.key] = spec.kind === 'overrides' ? { ...(out[spec.key] as Record<string, string>), ...(converted as Record<string, string>) } : converted;
+    out[key] = kind === 'overrides' ? { ...(out[key] as Record<string, string>), ...(converted as Record<string, string>) } : converted;
   }
   const options = out as unknown as Options;
   options.template = resolve(options.template);

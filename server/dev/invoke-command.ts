@@ -1,5 +1,5 @@
 // `ephemera invoke <function> [--event file|-] [start flags]`: one invocation, its result on stdout
-// and its log (START..REPORT) on stderr. Through the emulator already listening on --port if there is
+// and its log (START..REPORT) on stderr; in a SAM project folder the template and samconfig as sam local reads them. Through the emulator already listening on --port if there is
 // one, else in-process (buildApp, listening on a free 127.0.0.1 port only so that the function's own AWS
 // SDK calls reach it, as --sdk-endpoints promises), shut down afterwards with no process left.
 // Exit code: 0 success, 1 the function failed (X-Amz-Function-Error), 2 the request was rejected.
@@ -8,11 +8,8 @@ import { type AddressInfo, createServer } from 'node:net';
 import pino from 'pino';
 import { buildApp } from '../app.ts';
 import type { OutputSink } from '../environment/function-log.ts';
-import { OptionsError, type Options, parseOptions } from '../options.ts';
-
-export const INVOKE_USAGE = `usage: ephemera invoke <function> [--event file.json | --event -] [--template template.yaml] [--port 3001]
-                      [--env-vars env.json] [--parameter-overrides "Key=Value ..."] [--debug-port 9229] [start flags]
-Prints the function's result on stdout and its log on stderr; exit code 1 when the function failed.`;
+import { resolveProject } from '../cli/project-options.ts';
+import { OptionsError, type Options } from '../options.ts';
 
 export interface InvokeIo {
   stdout: NodeJS.WritableStream;
@@ -47,20 +44,23 @@ export function splitInvokeArgs(argv: string[]): InvokeArgs {
   return { functionName, event, rest };
 }
 
-export async function invokeCommand(argv: string[], io: InvokeIo): Promise<number> {
+export async function invokeCommand(argv: string[], io: InvokeIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const args = splitInvokeArgs(argv);
-  const options = parseOptions(args.rest);
-  const payload = args.event === undefined ? Buffer.from('{}')
-    : args.event === '-' ? await io.readStdin()
-    : readEvent(args.event);
+  const project = resolveProject('invoke', args.rest, env);
+  const { options } = project;
+  // The event: --event, else samconfig's [*.local_invoke.parameters] event, else {}.
+  const event = args.event ?? project.event;
+  const payload = event === undefined ? Buffer.from('{}')
+    : event === '-' ? await io.readStdin()
+    : readEvent(event);
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   const base = `http://${host.includes(':') ? `[${host}]` : host}:${options.port}`;
   if (await isEphemera(base)) {
-    if (!args.functionName) throw new OptionsError(`name the function to invoke\n${INVOKE_USAGE}`);
+    if (!args.functionName) throw new OptionsError('name the function to invoke (ephemera invoke <function>; see ephemera invoke --help)');
     io.stderr.write(`ephemera: invoking ${args.functionName} through the emulator at ${base}\n`);
     return invokeRemote(base, args.functionName, payload, io);
   }
-  return invokeInProcess(options, args.functionName, payload, io);
+  return invokeInProcess(options, project.templateSource, args.functionName, payload, io);
 }
 
 function readEvent(file: string): Buffer {
@@ -89,10 +89,24 @@ async function invokeRemote(base: string, fn: string, payload: Buffer, io: Invok
   const log = res.headers.get('x-amz-log-result');
   // Through a running emulator the log is Lambda's Tail: its last 4 KB.
   if (log) io.stderr.write(Buffer.from(log, 'base64'));
+  if (res.status === 404 && res.headers.get('x-amzn-errortype')?.startsWith('ResourceNotFoundException')) {
+    const names = await remoteFunctionNames(base);
+    io.stderr.write(`ephemera: Function not found: ${fn} is not served by the emulator at ${base}; its functions: ${names.join(', ') || 'none'}\n`);
+    return 2;
+  }
   return finish(res.status, res.headers.get('x-amz-function-error') !== null, body, io);
 }
 
-async function invokeInProcess(options: Options, fn: string | undefined, payload: Buffer, io: InvokeIo): Promise<number> {
+async function remoteFunctionNames(base: string): Promise<string[]> {
+  try {
+    const res = await fetch(`${base}/2015-03-31/functions/`, { signal: AbortSignal.timeout(2000) });
+    return ((await res.json()) as { Functions?: Array<{ FunctionName: string }> }).Functions?.map((f) => f.FunctionName) ?? [];
+  } catch {
+    return [];
+  }
+}
+
+async function invokeInProcess(options: Options, templateSource: string, fn: string | undefined, payload: Buffer, io: InvokeIo): Promise<number> {
   const lines: string[] = [];
   const output: OutputSink = {
     line: (_fn, _env, text) => {
@@ -106,9 +120,16 @@ async function invokeInProcess(options: Options, fn: string | undefined, payload
   const port = await freeLocalPort();
   const eph = buildApp({ ...options, host: '127.0.0.1', port, watch: false, debug: options.debug ?? (options.debugPort !== undefined ? fn : undefined) }, { logger, output, templateMappings: false });
   try {
-    const functions = eph.registry.list().map((f) => f.config.name);
-    const name = fn ?? (functions.length === 1 ? functions[0] : undefined);
-    if (!name) throw new OptionsError(`name the function to invoke (${functions.join(', ')})\n${INVOKE_USAGE}`);
+    const functions = eph.registry.list().map((f) => f.config);
+    const names = functions.map((f) => f.name);
+    if (!fn && functions.length !== 1) throw new OptionsError(`name the function to invoke: ${templateSource} has ${names.join(', ') || 'none'} (see ephemera invoke --help)`);
+    // A function is named by its name or, as with sam local invoke, its logical id; a qualified name or ARN goes as it is.
+    const name = fn === undefined ? names[0] : functions.find((f) => f.name === fn || f.logicalId === fn)?.name ?? fn;
+    if (!fn?.includes(':') && !names.includes(name)) {
+      const listed = functions.map((f) => (f.logicalId === f.name ? f.name : `${f.name} (${f.logicalId})`));
+      io.stderr.write(`ephemera: Function not found: ${fn} is not in ${templateSource}; its functions: ${listed.join(', ') || 'none'}\n`);
+      return 2;
+    }
     await eph.app.listen({ port, host: '127.0.0.1' });
     await eph.ready;
     const res = await eph.app.inject({
