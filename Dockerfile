@@ -57,4 +57,5 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.EPHEMERA_PORT||3001)+'/_ephemera/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # tini (PID 1) forwards SIGTERM to ephemera and reaps the orphans a function's processes leave.
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "/opt/ephemera/bin/ephemera.mjs"]
-CMD ["start"]
+# With no template in the working directory, start refuses: the image's default serves the bundled example.
+CMD ["start", "--example"]
