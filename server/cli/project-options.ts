@@ -15,6 +15,11 @@ export interface ProjectOptions {
   event?: string;
   /** What else is worth a line at start-up: the samconfig values read and those ignored, a shadowed template. */
   notes: string[];
+  /**
+   * invoke only: why there is no template (start throws it). Through a running emulator invoke needs none;
+   * running the function in-process does.
+   */
+  noTemplate?: string;
 }
 
 /** Flags whose values are paths: relative ones are taken from the current folder, as SAM does. */
@@ -30,6 +35,7 @@ export function resolveProject(command: ConfigCommand, argv: string[], env: Node
   const config = configPath ? fromConfig(readConfig(configPath), command, last('config-env'), cwd) : { values: [], notes: [] };
   const notes = [...config.notes];
   let templateSource: string;
+  let noTemplate: string | undefined;
   if (named) {
     templateSource = named.how;
   } else {
@@ -38,10 +44,11 @@ export function resolveProject(command: ConfigCommand, argv: string[], env: Node
       templateSource = `${show(configured.value, cwd)} (${configured.from})`;
     } else {
       const found = discoverTemplate(cwd);
-      if (!found.template) throw new OptionsError(noTemplateMessage(cwd));
-      templateSource = `${show(found.template, cwd)} (found in ${cwd}, as sam local does)`;
-      config.values.unshift({ flag: 'template', value: found.template });
-      if (found.shadowed.length && found.template.includes('.aws-sam')) {
+      if (!found.template && command === 'start') throw new OptionsError(noTemplateMessage(cwd));
+      noTemplate = found.template ? undefined : noTemplateMessage(cwd);
+      templateSource = found.template ? `${show(found.template, cwd)} (found in ${cwd}, as sam local does)` : 'no template';
+      if (found.template) config.values.unshift({ flag: 'template', value: found.template });
+      if (found.template && found.shadowed.length && found.template.includes('.aws-sam')) {
         notes.push(`serving sam build's output ${show(found.template, cwd)} rather than ${found.shadowed.join(', ')}, as sam local does; run sam build again after changing the sources, or pass --template ${found.shadowed[0]}`);
       }
     }
@@ -52,6 +59,7 @@ export function resolveProject(command: ConfigCommand, argv: string[], env: Node
     templateSource,
     event: config.values.filter((v) => v.flag === 'event').at(-1)?.value,
     notes,
+    noTemplate,
   };
 }
 

@@ -33,3 +33,8 @@ export function firstLine(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   return message.split('\n')[0].trim() || (err instanceof Error ? err.name : 'unknown error');
 }
+
+/** A start-up failure already worded for the user (a listen failure, a template or isolation error): printed as it is. */
+export class StartupError extends Error {
+  readonly code = 'EPH_ERR_STARTUP';
+}

@@ -5,10 +5,11 @@
 // Exit code: 0 success, 1 the function failed (X-Amz-Function-Error), 2 the request was rejected.
 import { readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
-import pino from 'pino';
-import { buildApp } from '../app.ts';
 import type { OutputSink } from '../environment/function-log.ts';
+import { IsolationUnavailableError } from '../environment/isolation.ts';
+import { TemplateError } from '../template/template-error.ts';
 import { resolveProject } from '../cli/project-options.ts';
+import { StartupError } from '../cli/startup-error.ts';
 import { OptionsError, type Options } from '../options.ts';
 
 export interface InvokeIo {
@@ -60,7 +61,14 @@ export async function invokeCommand(argv: string[], io: InvokeIo, env: NodeJS.Pr
     io.stderr.write(`ephemera: invoking ${args.functionName} through the emulator at ${base}\n`);
     return invokeRemote(base, args.functionName, payload, io);
   }
-  return invokeInProcess(options, project.templateSource, args.functionName, payload, io);
+  if (project.noTemplate) throw new OptionsError(`${project.noTemplate} (no emulator answers on ${base} to invoke through)`);
+  try {
+    return await invokeInProcess(options, project.templateSource, args.functionName, payload, io);
+  } catch (err) {
+    // The template's or the isolation's problem is the user's to fix: its message is the whole story.
+    if (err instanceof TemplateError || err instanceof IsolationUnavailableError) throw new StartupError(err.message);
+    throw err;
+  }
 }
 
 function readEvent(file: string): Buffer {
@@ -114,6 +122,8 @@ async function invokeInProcess(options: Options, templateSource: string, fn: str
       io.stderr.write(`${text}\n`);
     },
   };
+  // The server's modules load only here: through a running emulator, invoke needs none of them.
+  const [{ default: pino }, { buildApp }] = await Promise.all([import('pino'), import('../app.ts')]);
   const level = options.logLevel === 'info' ? 'warn' : options.logLevel;
   const logger = pino({ level }, pino.destination({ fd: 2, sync: true }));
   // Nothing answers on --port: the functions' AWS_ENDPOINT_URL_* and template queue URLs name a free port this emulator opens.

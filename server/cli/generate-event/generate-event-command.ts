@@ -19,13 +19,13 @@ const ENV_DEFAULTS: Readonly<Record<string, string>> = { region: 'EPHEMERA_REGIO
 
 export function generateEvent(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), ctx: SampleContext = realContext()): Generated {
   const [serviceName, eventName, ...rest] = argv;
-  if (serviceName === undefined || HELP.has(serviceName)) return { text: servicesHelp() };
+  if (serviceName === undefined || HELP.has(serviceName)) return { text: `${servicesHelp()}\n` };
   const service = SERVICES[serviceName];
   if (!service) throw new OptionsError(`generate-event: unknown service '${serviceName}' (known: ${Object.keys(SERVICES).join(', ')})`);
-  if (eventName === undefined || HELP.has(eventName)) return { text: serviceHelp(serviceName) };
+  if (eventName === undefined || HELP.has(eventName)) return { text: `${serviceHelp(serviceName)}\n` };
   const sample = service.events[eventName];
   if (!sample) throw new OptionsError(`generate-event ${serviceName}: unknown event '${eventName}' (known: ${Object.keys(service.events).join(', ')})`);
-  if (rest.some((a) => a === '--help' || a === '-h')) return { text: eventHelp(serviceName, eventName, sample) };
+  if (rest.some((a) => a === '--help' || a === '-h')) return { text: `${eventHelp(serviceName, eventName, sample)}\n` };
   const given = parseFlags(rest, sample, `${serviceName} ${eventName}`);
   const config = configValues(given, sample, `local_generate_event_${serviceName}_${eventName}`.replaceAll('-', '_'), cwd);
   const fromEnv = Object.fromEntries(Object.entries(ENV_DEFAULTS).filter(([flag, name]) => flag in sample.flags && env[name]).map(([flag, name]) => [flag, env[name]!]));
