@@ -198,13 +198,15 @@ export function envValues(env: NodeJS.ProcessEnv): FlagValue[] {
 
 /**
  * Parse `--flag value` / `--flag=value` arguments on top of EPHEMERA_<FLAG> variables, on top of
- * `config` (values from a SAM configuration file), on top of the defaults.
+ * `config` (values from a SAM configuration file), on top of the defaults; relative paths from `cwd`.
  */
-export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env, config: FlagValue[] = []): Options {
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env, config: FlagValue[] = [], cwd = process.cwd()): Options {
   const out: Record<string, unknown> = { ...DEFAULTS };
   const given = [...envValues(env), ...argvValues(argv)];
-  // --parameter-overrides on the command line or in the environment replaces the file's (as with SAM).
-  const fromConfig = given.some((v) => FLAGS[v.flag].kind === 'overrides') ? config.filter((v) => FLAGS[v.flag].kind !== 'overrides') : config;
+  // A value given on the command line or in the environment replaces the file's, which is then not read
+  // at all (as with SAM, where the file only supplies defaults): --parameter-overrides too.
+  const givenKeys = new Set(given.map((v) => FLAGS[v.flag].key));
+  const fromConfig = config.filter((v) => !givenKeys.has(FLAGS[v.flag].key));
   for (const { flag, value, from } of [...fromConfig, ...given]) {
     const { key, kind } = FLAGS[flag];
     let converted: ReturnType<typeof convert>;
@@ -218,9 +220,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     out[key] = kind === 'overrides' ? { ...(out[key] as Record<string, string>), ...(converted as Record<string, string>) } : converted;
   }
   const options = out as unknown as Options;
-  options.template = resolve(options.template);
-  if (options.dataDir !== undefined) options.dataDir = resolve(options.dataDir);
-  if (options.envVars !== undefined) options.envVars = resolve(options.envVars);
+  options.template = resolve(cwd, options.template);
+  if (options.dataDir !== undefined) options.dataDir = resolve(cwd, options.dataDir);
+  if (options.envVars !== undefined) options.envVars = resolve(cwd, options.envVars);
   if (options.initTimeout < 1) throw new OptionsError('--init-timeout must be at least 1 second');
   if (options.port > 65535) throw new OptionsError(`--port must be at most 65535, got ${options.port}`);
   if (options.apiPort > 65535) throw new OptionsError(`--api-port must be at most 65535, got ${options.apiPort}`);

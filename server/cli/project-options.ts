@@ -55,7 +55,7 @@ export function resolveProject(command: ConfigCommand, argv: string[], env: Node
   }
   const values = config.values.filter((v) => v.flag !== 'event');
   return {
-    options: parseOptions(argv, env, values),
+    options: parseOptions(argv, env, values, cwd),
     templateSource,
     event: config.values.filter((v) => v.flag === 'event').at(-1)?.value,
     notes,
@@ -89,12 +89,13 @@ function fromConfig(config: SamConfig, command: ConfigCommand, envFlag: FlagValu
   }
   const values: FlagValue[] = [];
   const used: string[] = [];
-  const unused = new Set<string>();
+  const unused = new Map<string, string | undefined>();
   for (const { section, keys, partial } of CONFIG_SECTIONS[command]) {
     for (const { key, value, table } of commandParameters(config, envName, section)) {
       const flag = keys[key];
       if (!flag || !(flag === 'event' || FLAG_NAMES.includes(flag))) {
-        if (!partial) unused.add(key);
+        // A key ephemera would map to a flag it does not have (yet): say which.
+        if (!partial) unused.set(key, flag ? `${section}: no --${flag} here` : UNUSED_REASONS[key]);
         continue;
       }
       const from = `${file} [${table}] ${key}`;
@@ -107,7 +108,7 @@ function fromConfig(config: SamConfig, command: ConfigCommand, envFlag: FlagValu
   const notes: string[] = [];
   if (used.length) notes.push(`read ${file} [${envName}]: ${used.join(', ')}`);
   if (unused.size) {
-    const listed = [...unused].map((k) => (UNUSED_REASONS[k] ? `${k} (${UNUSED_REASONS[k]})` : k));
+    const listed = [...unused].map(([k, why]) => (why ? `${k} (${why})` : k));
     notes.push(`${file}: not used by ephemera: ${listed.join(', ')}`);
   }
   return { values, notes };
