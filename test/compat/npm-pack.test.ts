@@ -63,8 +63,12 @@ describe('the npm package', () => {
     expect(files.some((f) => f.startsWith('package/test/') || f.startsWith('package/bench/'))).toBe(false);
   });
 
-  it('runs `ephemera start` through the installed bin link (as npx does), serves the example and stops clean', async () => {
-    const server = await startCli(join(project, 'node_modules/.bin/ephemera'), ['start', '--port', '0'], { cwd: project });
+  it('runs `ephemera start --example` through the installed bin link (as npx does), serves the example and stops clean', async () => {
+    // The project has no template.yaml: plain `start` says so in one line; --example serves the bundled one.
+    const bare = spawnSync(join(project, 'node_modules/.bin/ephemera'), ['start', '--port', '0'], { cwd: project, env: cleanEnv(), encoding: 'utf8', timeout: 20_000 });
+    expect(bare.status).toBe(1);
+    expect(bare.stderr).toMatch(/^ephemera: no SAM template here: .*--example\n$/);
+    const server = await startCli(join(project, 'node_modules/.bin/ephemera'), ['start', '--example', '--port', '0'], { cwd: project });
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const health = (await (await fetch(`${server.url}/_ephemera/health`)).json()) as { status: string; functions: number; version: string };
     expect(health).toMatchObject({ status: 'ok', functions: 4 });
