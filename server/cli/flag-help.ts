@@ -30,6 +30,7 @@ export const FLAG_HELP: Readonly<Record<string, FlagHelp>> = {
   region: { group: 'project', value: 'region', text: 'the region in ARNs and AWS_REGION' },
   'account-id': { group: 'project', value: '12 digits', text: 'the account id in ARNs' },
   port: { group: 'listen', value: 'port', text: 'where the Lambda API, the SQS/Kinesis/DynamoDB Streams APIs and /_ephemera listen (0: a free port)' },
+  'api-port': { group: 'listen', value: 'port', text: 'where the template\'s API Gateway APIs (and function URLs, by Host) answer (0: a free port)' },
   host: { group: 'listen', value: 'address', text: 'the address to listen on (loopback unless you mean otherwise)' },
   'allowed-hosts': { group: 'listen', value: 'hosts', text: 'Host names besides localhost and IP addresses that requests may address (* any)' },
   'log-level': { group: 'listen', value: 'level', text: 'the emulator\'s own logs: trace, debug, info, warn, error' },

@@ -1,6 +1,9 @@
 // Sample API Gateway events: the REST proxy event (payload 1.0), the HTTP API event (payload 2.0) and
 // the three Lambda authorizer events (REST TOKEN and REQUEST, HTTP API 2.0), in the shapes of
-// /work/shared/reference/http-front-door.md §1.2–1.5, §2.3–2.4 and §4.2, §4.4; flags as SAM CLI names them.
+// /work/shared/reference/http-front-door.md §1.2–1.5, §2.3–2.4 and §4.2, §4.4 (the front door's own
+// helpers for times and repeated values); flags as SAM CLI names them.
+import { gatewayTime } from '../../front-door/gateway-ids.ts';
+import { joined, lastAndAll } from '../../front-door/request-view.ts';
 import { OptionsError } from '../../options.ts';
 import { ACCOUNT_ID, PARTITION, REGION, type SampleContext, type SampleEvent, type Values, alnum, hex, isOn } from './sample-event.ts';
 
@@ -18,14 +21,6 @@ const SOURCE_IP = '198.51.100.10';
 /** `/path` from `path`, `/path` or an empty path. */
 function slash(path: string): string {
   return path.startsWith('/') ? path : `/${path}`;
-}
-
-/** `09/Apr/2015:12:34:56 +0000`, API Gateway's request time. */
-function gatewayTime(ms: number): string {
-  const d = new Date(ms);
-  const month = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${p(d.getUTCDate())}/${month}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
 }
 
 function traceId(ctx: SampleContext): string {
@@ -93,10 +88,10 @@ function restRequest(v: Values, ctx: SampleContext, apiId: string): Record<strin
     resource: slash(v.resource),
     path,
     httpMethod: v.method,
-    headers: Object.fromEntries(headerPairs),
-    multiValueHeaders: Object.fromEntries(headerPairs.map(([k, x]) => [k, [x]])),
-    queryStringParameters: query.length ? Object.fromEntries(query) : null,
-    multiValueQueryStringParameters: query.length ? groupPairs(query) : null,
+    headers: lastAndAll(headerPairs).last,
+    multiValueHeaders: lastAndAll(headerPairs).all,
+    queryStringParameters: query.length ? lastAndAll(query).last : null,
+    multiValueQueryStringParameters: query.length ? lastAndAll(query).all : null,
     pathParameters: pathParameters(v.resource, path),
     stageVariables: null,
     requestContext: {
@@ -113,12 +108,6 @@ function restRequest(v: Values, ctx: SampleContext, apiId: string): Record<strin
   };
 }
 
-function groupPairs(pairs: Array<[string, string]>): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [k, x] of pairs) (out[k] ??= []).push(x);
-  return out;
-}
-
 /** The payload 2.0 request both the HTTP API event and its authorizer event start from. */
 function v2Request(v: Values, ctx: SampleContext, apiId: string, extraHeaders: Array<[string, string]>): Record<string, unknown> {
   const host = `${apiId}.execute-api.${v['dns-suffix'] ?? `${v.region}.amazonaws.com`}`;
@@ -128,15 +117,13 @@ function v2Request(v: Values, ctx: SampleContext, apiId: string, extraHeaders: A
     accept: '*/*', ...Object.fromEntries(extraHeaders), host, 'user-agent': USER_AGENT, 'x-amzn-trace-id': traceId(ctx),
     'x-forwarded-for': SOURCE_IP, 'x-forwarded-port': '443', 'x-forwarded-proto': 'https',
   };
-  const joined: Record<string, string> = {};
-  for (const [k, x] of query) joined[k] = k in joined ? `${joined[k]},${x}` : x;
   return {
     version: '2.0',
     routeKey: '$default',
     rawPath,
     rawQueryString: query.map(([k, x]) => `${encodeURIComponent(k)}=${encodeURIComponent(x)}`).join('&'),
     headers,
-    ...(query.length ? { queryStringParameters: joined } : {}),
+    ...(query.length ? { queryStringParameters: joined(query) } : {}),
     requestContext: {
       accountId: v['account-id'], apiId, domainName: host, domainPrefix: apiId,
       http: { method: v.method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: SOURCE_IP, userAgent: USER_AGENT },
