@@ -3,7 +3,8 @@
 // runtime client's own spawn → first /next, all in the same run. Prints a Markdown table.
 // Run alone: `node bench/cold-start.ts`.
 import { spawn } from 'node:child_process';
-import { IsolationUnavailableError, detectIsolation, namespaceArgs } from '../server/environment/isolation.ts';
+import { IsolationUnavailableError, detectIsolation, sandboxBoundingSet } from '../server/environment/isolation.ts';
+import { namespaceArgs } from '../server/environment/namespace-sandbox.ts';
 import { NODE_RUNTIME_DIR } from '../server/environment/runtimes.ts';
 import { MiniEnvironment } from './baselines.ts';
 import {
@@ -57,8 +58,10 @@ export async function coldStart(cfg: ColdConfig = COLD_DEFAULTS): Promise<string
     notes.push(`- namespace sandbox skipped: ${err.message}`);
   }
   if (namespaceOk) {
-    sandboxBare = await repeat(cfg.runs, () => timeSpawn('unshare', namespaceArgs(NOOP_DIR, NODE_RUNTIME_DIR, 512, [process.execPath, '-e', ''])));
-    rows.push({ name: "bare `node -e ''` in the namespace sandbox (unshare + mounts)", s: sandboxBare });
+    sandboxBare = await repeat(cfg.runs, () => timeSpawn('unshare', namespaceArgs({
+      codeDir: NOOP_DIR, runtimeDir: NODE_RUNTIME_DIR, tmpMB: 512, command: [process.execPath, '-e', ''], boundingSet: sandboxBoundingSet(),
+    })));
+    rows.push({ name: "bare `node -e ''` in the namespace sandbox (unshare + mounts + init)", s: sandboxBare });
   }
   const runtimeAlone = await repeat(cfg.runs, async () => {
     const env = new MiniEnvironment(false, () => {});

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { type OutputSink, StreamOutputSink } from './environment/function-log.ts';
 import { type IsolationInfo, detectIsolation } from './environment/isolation.ts';
+import { sweepDeadOwners } from './temp-dirs.ts';
 import { SUPPORTED_RUNTIMES, pythonRuntimeProblem } from './environment/runtimes.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { guardPolicy } from './http/bind-address.ts';
@@ -94,6 +95,9 @@ export interface Ephemera {
 export function buildApp(options: Options, overrides: AppOverrides = {}): Ephemera {
   const logger = overrides.logger ?? createLogger(options.logLevel);
   const isolation = detectIsolation(options.isolation);
+  // Temp dirs left by emulators that could not clean up (killed with SIGKILL): see temp-dirs.ts.
+  const swept = sweepDeadOwners(undefined, (dir, err) => logger.warn({ dir, err: err.message }, 'cannot remove a dead emulator\'s temp dir'));
+  if (swept.length > 0) logger.info({ dirs: swept }, 'removed temp dirs of emulators that are gone');
   const ctx = { region: options.region, accountId: options.accountId };
   // With --sdk-endpoints and a known port, `!Ref Queue` gives the emulator's queue URL: the AWS SDK for
   // JavaScript sends to a QueueUrl's own host, so an AWS URL would bypass AWS_ENDPOINT_URL_SQS.

@@ -4,7 +4,7 @@
 // go on NODE_PATH, PYTHONPATH, PATH and LD_LIBRARY_PATH, later layers first (later layers win).
 import { dirname } from 'node:path';
 import type { FunctionConfig } from '../model.ts';
-import { RUNTIME_DIR, TASK_ROOT, sandboxNode } from './isolation.ts';
+import { RUNTIME_DIR, TASK_ROOT, sandboxNode } from './namespace-sandbox.ts';
 
 /** Variables Lambda reserves: a function may not set them (the template loader warns). */
 export const RESERVED_VARS = new Set([

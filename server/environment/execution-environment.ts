@@ -3,8 +3,6 @@
 // data arrives in an Invocation.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { HandleLeak, InvokeEvent, RuntimeApiHost } from '../../runtime-api/host.ts';
 import { RuntimeApiServer } from '../../runtime-api/server.ts';
 import type { FunctionVersion } from '../model.ts';
@@ -18,6 +16,7 @@ import { prepareLaunch } from '../build/prepare-launch.ts';
 import { inspectorAttached } from '../dev/debug.ts';
 import { type ExternalExtension, findExtensions } from './extension-launch.ts';
 import { spawnPlan } from './spawn-plan.ts';
+import { tmpDirPrefix } from '../temp-dirs.ts';
 import { EnvironmentStateMachine, type EnvState } from './state.ts';
 import { shutdownExtensions } from './graceful-shutdown.ts';
 import type { ProcessLedger } from './process-ledger.ts';
@@ -131,7 +130,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   /** Where the server can look at the environment's /tmp: its TMPDIR, or the namespace's /tmp. */
   get tmpView(): string | undefined {
     if (this.tmpDir) return this.tmpDir;
-    const pid = this.worker?.runtimePid(this.namespaced);
+    const pid = this.worker?.rootPid();
     return pid ? `/proc/${pid}/root/tmp` : undefined;
   }
 
@@ -220,7 +219,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
         return failed('error', 'Sandbox.Failure', platformPayload('Sandbox.Failure', `cannot create the environment's cgroup: ${(err as Error).message}`));
       }
     }
-    if (!this.namespaced) this.tmpDir = mkdtempSync(join(tmpdir(), `ephemera-${this.fn.config.name}-`));
+    if (!this.namespaced) this.tmpDir = mkdtempSync(`${tmpDirPrefix('tmp')}-${this.fn.config.name}-`);
     const plan = spawnPlan({
       fn: prepared.fn, envId: this.id, isolation: this.ctx.isolation, parentDeathGuard: this.ctx.parentDeathGuard,
       region: this.ctx.region, runtimeApi: address, launch: prepared.launch, initType: opts.type, tmpDir: this.tmpDir, extraEnv: this.ctx.extraEnv,
@@ -460,12 +459,12 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   }
 
   private shutdownExtensions(reason: string): Promise<void> {
-    return this.worker ? shutdownExtensions(this.worker, this.api, this.namespaced, reason) : Promise.resolve();
+    return this.worker ? shutdownExtensions(this.worker, this.api, reason) : Promise.resolve();
   }
 
+  /** Kill every process of the environment, also when the runtime itself has already exited. */
   private async stopWorker(): Promise<void> {
-    const worker = this.worker;
-    if (worker?.alive) await worker.kill();
+    await this.worker?.kill();
   }
 
   /** Stop everything the environment owns. Idempotent; resolves once Terminated. */

@@ -1,9 +1,11 @@
 // How one environment's runtime is started under the chosen isolation: the argv (parent-death
-// guard, entering its cgroup, the mount-namespace sandbox or not), its cwd, the task root and
-// runtime dir it sees, and its Lambda environment variables.
+// guard, entering its cgroup, the namespace sandbox or the child subreaper), its cwd, the task root
+// and runtime dir it sees, and its Lambda environment variables.
 import type { FunctionVersion } from '../model.ts';
 import { type InitializationType, buildEnv, logStreamName } from './env-vars.ts';
-import { type IsolationLevel, RUNTIME_DIR, TASK_ROOT, namespaceArgs } from './isolation.ts';
+import { type IsolationLevel, sandboxBoundingSet } from './isolation.ts';
+import { RUNTIME_DIR, TASK_ROOT, namespaceArgs } from './namespace-sandbox.ts';
+import { subreaperPrefix, withSubreaper } from './subreaper.ts';
 import type { RuntimeLaunch } from './runtimes.ts';
 import type { SpawnPlan } from './worker-process.ts';
 import { type ExternalExtension, launcherArgv } from './extension-launch.ts';
@@ -54,10 +56,14 @@ export function spawnPlan(i: SpawnInput): SpawnPlan {
   const runtime = exts.length === 0 ? i.launch.command(runtimeDir, taskRoot) : launcherArgv(
     exts.map((e) => (namespaced ? `/opt/extensions/${e.name}` : e.hostPath)), env, i.launch.command(runtimeDir, taskRoot),
   );
-  const argv = [
-    ...i.parentDeathGuard,
-    ...(i.cgroupProcs?.length ? cgroupEnterArgs(i.cgroupProcs) : []),
-    ...(namespaced ? ['unshare', ...namespaceArgs(config.codeDir, i.launch.runtimeDir, config.ephemeralStorage, runtime, config.layers)] : runtime),
-  ];
-  return { command: argv[0], args: argv.slice(1), cwd: config.codeDir, env, extensionPipes: exts.length > 0 };
+  const sandboxed = namespaced
+    ? ['unshare', ...namespaceArgs({
+      codeDir: config.codeDir, runtimeDir: i.launch.runtimeDir, tmpMB: config.ephemeralStorage, command: runtime, layers: config.layers,
+      boundingSet: sandboxBoundingSet(),
+    })]
+    : withSubreaper(subreaperPrefix(), env, runtime);
+  const argv = [...i.parentDeathGuard, ...(i.cgroupProcs?.length ? cgroupEnterArgs(i.cgroupProcs) : []), ...sandboxed];
+  return {
+    command: argv[0], args: argv.slice(1), cwd: config.codeDir, env, extensionPipes: exts.length > 0, sandbox: namespaced ? 'namespace' : 'process',
+  };
 }

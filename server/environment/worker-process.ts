@@ -1,8 +1,10 @@
-// One environment's runtime process: spawned detached so it leads its own process group, its
-// output split into lines, signals sent to the whole group, and its tree's peak memory read from /proc.
-// Under cgroup isolation the cgroup does the freezing, the killing and the measuring instead.
+// One environment's worker: spawned detached so it leads its own process group, its output split
+// into lines, how its runtime ended (the leader's exit, or in the namespace sandbox the status its
+// init reports), and freeze, thaw and kill of every process of the environment (see
+// environment-processes.ts). Under cgroup isolation the cgroup freezes, kills and measures instead.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { EnvironmentProcesses, type SandboxKind } from './environment-processes.ts';
+import { STATUS_FD, decodeSandboxStatus } from './namespace-sandbox.ts';
 
 export interface SpawnPlan {
   command: string;
@@ -14,6 +16,8 @@ export interface SpawnPlan {
    * registered, start the runtime" signal, fd 4 the extensions' output.
    */
   extensionPipes?: boolean;
+  /** 'namespace': the argv runs the namespace sandbox, whose init reports on fd 5 (STATUS_FD). */
+  sandbox: SandboxKind;
 }
 
 export type OutputSource = 'stdout' | 'stderr' | 'extension';
@@ -29,33 +33,55 @@ export interface WorkerCgroup {
 }
 
 export class WorkerProcess {
+  /** The process group leader: the runtime, or in the namespace sandbox unshare. */
   readonly pid: number;
+  /** How the runtime ended (it may end before the environment's other processes). */
   readonly exited: Promise<ExitInfo>;
   private readonly child: ChildProcess;
   private exitInfo: ExitInfo | undefined;
+  /** The leader has been reaped. */
+  private readonly leaderExited: Promise<void>;
   private stopped = false;
   private readonly cgroup: WorkerCgroup | undefined;
+  private readonly processes: EnvironmentProcesses;
 
   /** With a cgroup, the plan must make the worker enter it before it runs anything. */
   constructor(plan: SpawnPlan, onLine: (line: string, stream: OutputSource) => void, cgroup?: WorkerCgroup) {
     this.cgroup = cgroup;
-    this.child = spawn(plan.command, plan.args, {
-      cwd: plan.cwd,
-      env: plan.env,
-      detached: true,
-      stdio: plan.extensionPipes ? ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
-    });
+    const stdio: Array<'ignore' | 'pipe'> = plan.extensionPipes ? ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'];
+    if (plan.sandbox === 'namespace') {
+      while (stdio.length < STATUS_FD) stdio.push('ignore');
+      stdio.push('pipe');
+    }
+    this.child = spawn(plan.command, plan.args, { cwd: plan.cwd, env: plan.env, detached: true, stdio });
     // spawn() reports ENOENT and friends asynchronously; pid is undefined in that case.
     this.pid = this.child.pid ?? -1;
+    this.processes = new EnvironmentProcesses(this.pid, plan.sandbox);
+    let settle!: (info: ExitInfo) => void;
     this.exited = new Promise((resolve) => {
-      this.child.once('error', () => {
-        this.exitInfo ??= { code: 127, signal: null };
-        resolve(this.exitInfo);
-      });
-      this.child.once('exit', (code, signal) => {
-        this.exitInfo = { code, signal };
-        resolve(this.exitInfo);
-      });
+      settle = (info) => {
+        if (this.exitInfo) return;
+        this.exitInfo = info;
+        this.processes.runtimeEnded();
+        resolve(info);
+      };
+    });
+    const status = plan.sandbox === 'namespace' ? (this.child.stdio as unknown[])[STATUS_FD] as NodeJS.ReadableStream : undefined;
+    // A status line from the sandbox's init may still be in its pipe when the leader's exit is seen.
+    const statusDone = status ? new Promise<void>((r) => status.once('close', r)) : Promise.resolve();
+    status?.on('error', () => {});
+    if (status) splitLines(status, (line) => /^\d+$/.test(line) && settle(decodeSandboxStatus(Number(line))));
+    this.leaderExited = new Promise((resolve) => {
+      const gone = (info: ExitInfo): void => {
+        this.processes.leaderEnded();
+        void statusDone.then(() => {
+          // The sandbox passes its init's exit status on (the runtime's, in the shell's words).
+          settle(status && info.code !== null ? decodeSandboxStatus(info.code) : info);
+          resolve();
+        });
+      };
+      this.child.once('error', () => gone({ code: 127, signal: null }));
+      this.child.once('exit', (code, signal) => gone({ code, signal }));
     });
     this.partials.push(splitLines(this.child.stdout!, (l) => onLine(l, 'stdout')));
     this.partials.push(splitLines(this.child.stderr!, (l) => onLine(l, 'stderr')));
@@ -79,14 +105,17 @@ export class WorkerProcess {
     go?.end('go\n');
   }
 
-  /** The runtime's own pid: the leader, or in namespace mode the leader's (unshare's) child. */
-  runtimePid(namespaced: boolean): number | undefined {
-    if (!this.alive) return undefined;
-    if (!namespaced) return this.pid;
-    const kids = this.proc.read(`/proc/${this.pid}/task/${this.pid}/children`)?.trim().split(' ').filter(Boolean);
-    return kids?.length ? Number(kids[0]) : undefined;
+  /** The runtime's own pid while it runs (in the namespace sandbox: the init's child). */
+  runtimePid(): number | undefined {
+    return this.alive ? this.processes.runtimePid() : undefined;
   }
 
+  /** Where the host sees the environment's root (its /tmp below): a process that lives as long as it. */
+  rootPid(): number | undefined {
+    return this.processes.initPid() ?? this.runtimePid();
+  }
+
+  /** The runtime is running. */
   get alive(): boolean {
     return this.exitInfo === undefined && this.pid > 0;
   }
@@ -96,22 +125,22 @@ export class WorkerProcess {
   }
 
   /**
-   * SIGSTOP the whole group (with a cgroup: freeze the cgroup, escaped processes included): the
-   * environment costs no CPU until thawed.
+   * Stop every process of the environment (with a cgroup: freeze the cgroup, escaped processes
+   * included): it costs no CPU until thawed.
    */
   freeze(): void {
     if (this.stopped) return;
     if (this.cgroup) {
       void this.cgroup.freeze();
       this.stopped = true;
-    } else if (this.signalGroup('SIGSTOP')) this.stopped = true;
+    } else if (this.processes.freeze()) this.stopped = true;
   }
 
   thaw(): void {
     if (this.stopped) {
       this.stopped = false;
       if (this.cgroup) this.cgroup.thaw();
-      else this.signalGroup('SIGCONT');
+      else this.processes.thaw();
     }
   }
 
@@ -120,121 +149,42 @@ export class WorkerProcess {
   }
 
   /**
-   * SIGKILL the group (a stopped process dies too) and wait for the leader to be reaped. With a
-   * cgroup, every task in it is killed (and thawed so that it can die).
+   * SIGKILL every process of the environment (a stopped one dies too), whether or not the runtime
+   * is still there, and wait for the leader to be reaped. With a cgroup, every task in it is killed
+   * (and thawed so that it can die).
    */
   async kill(): Promise<ExitInfo> {
-    this.signalGroup('SIGKILL');
+    if (this.pid > 0) this.processes.killAll();
     if (this.cgroup) await this.cgroup.killAll();
     this.stopped = false;
+    await this.leaderExited;
     return this.exited;
   }
 
-  /** Send a signal to every process of the group (0: only check that one is still there). */
-  signalGroup(signal: NodeJS.Signals | 0): boolean {
-    if (this.pid <= 0) return false;
-    try {
-      process.kill(-this.pid, signal);
-      return true;
-    } catch {
-      return false;
-    }
+  /** Is any process of the environment (ephemera's own helpers aside) still there? */
+  anyProcess(): boolean {
+    return this.pid > 0 && this.processes.anyMember();
   }
 
-  /** PIDs of the process tree rooted at the leader (main-thread children, recursively). */
-  treePids(): number[] {
-    const out: number[] = [];
-    const walk = (pid: number): void => {
-      out.push(pid);
-      const text = this.proc.read(`/proc/${pid}/task/${pid}/children`);
-      if (text) for (const c of text.split(' ')) if (c) walk(Number(c));
-    };
-    if (this.alive) walk(this.pid);
-    return out;
+  /** The environment's processes, ephemera's helpers aside (see EnvironmentProcesses.members). */
+  treePids(allThreads = false): number[] {
+    return this.pid > 0 ? this.processes.members(allThreads) : [];
   }
 
-  /** Sum of each live process's peak RSS (VmHWM) in the tree, in MB (rounded up); or the cgroup's peak. */
+  /** Sum of each live process's peak RSS (VmHWM) in MB (rounded up); or the cgroup's peak. */
   peakMemoryMB(pids: number[] = this.cgroup ? [] : this.treePids()): number {
     if (this.cgroup) return Math.max(0, this.cgroup.peakMemoryMB());
-    let kb = 0;
-    this.proc.keepOnly(pids);
-    for (const pid of pids) {
-      const text = this.proc.read(`/proc/${pid}/status`);
-      const i = text ? text.indexOf('VmHWM:') : -1;
-      if (i >= 0) kb += Number.parseInt(text!.slice(i + 6).trimStart(), 10) || 0;
-    }
-    return Math.ceil(kb / 1024);
+    return this.processes.peakMemoryMB(pids);
   }
 
   /** `sleep 30`: a process's command line, for leak reports. */
   commandLine(pid: number): string {
-    const text = this.proc.read(`/proc/${pid}/cmdline`) ?? '';
-    return text.replaceAll('\0', ' ').trim().slice(0, 200);
+    return this.processes.commandLine(pid);
   }
 
   /** Close the kept-open /proc files (the environment is gone). */
   release(): void {
-    this.proc.closeAll();
-  }
-
-  private readonly proc = new ProcFiles();
-}
-
-/**
- * /proc files read on every invoke, kept open and re-read with pread at offset 0 (procfs regenerates
- * the content): about half the cost of open+read+close. A file of a process that died reads as gone.
- */
-class ProcFiles {
-  private readonly fds = new Map<string, number>();
-  private readonly buf = Buffer.alloc(4096);
-
-  read(path: string): string | undefined {
-    let fd = this.fds.get(path);
-    try {
-      if (fd === undefined) {
-        fd = openSync(path, 'r');
-        this.fds.set(path, fd);
-      }
-      const n = readSync(fd, this.buf, 0, this.buf.length, 0);
-      return this.buf.toString('latin1', 0, n);
-    } catch {
-      if (fd !== undefined) {
-        this.fds.delete(path);
-        try {
-          closeSync(fd);
-        } catch {
-          // already closed
-        }
-      }
-      return undefined;
-    }
-  }
-
-  /** Close the files of processes no longer in the tree. */
-  keepOnly(pids: number[]): void {
-    if (this.fds.size <= pids.length * 2) return;
-    const keep = new Set(pids.flatMap((p) => [`/proc/${p}/status`, `/proc/${p}/task/${p}/children`]));
-    for (const [path, fd] of this.fds) {
-      if (!keep.has(path)) {
-        this.fds.delete(path);
-        try {
-          closeSync(fd);
-        } catch {
-          // already closed
-        }
-      }
-    }
-  }
-
-  closeAll(): void {
-    for (const fd of this.fds.values()) {
-      try {
-        closeSync(fd);
-      } catch {
-        // already closed
-      }
-    }
-    this.fds.clear();
+    this.processes.release();
   }
 }
 

@@ -1,12 +1,13 @@
-// The code folders ephemera manages (under <tmpdir>/ephemera-<pid>-<id>/functions/<name>/<sha>, removed on
-// close): ZipFile uploads unpacked there, and copies of local folders taken when a version is
-// published, so later edits to $LATEST never reach it. Also CodeSha256/CodeSize of a folder's content.
+// The code folders ephemera manages (under <tmpdir>/ephemera-<owner>-code-<id>/functions/<name>/<sha>,
+// removed on close, or by a later start-up's sweep: see temp-dirs.ts): ZipFile uploads unpacked there, and
+// copies of local folders taken when a version is published, so later edits to $LATEST never reach it.
+// Also CodeSha256/CodeSize of a folder's content.
 import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { InvalidParameterValueException } from '../errors.ts';
 import { BadZipError, unzipTo } from './unzip.ts';
+import { tmpDirPrefix } from '../temp-dirs.ts';
 
 export interface CodeFacts {
   /** Base64 SHA-256: of the zip for uploads (as AWS), of the folder's content otherwise. */
@@ -23,7 +24,7 @@ export class CodeStore {
   readonly root: string;
   private readonly cache = new Map<string, { fingerprint: string; facts: CodeFacts }>();
 
-  constructor(root = join(tmpdir(), `ephemera-${process.pid}-${randomBytes(4).toString('hex')}`)) {
+  constructor(root = `${tmpDirPrefix('code')}-${randomBytes(4).toString('hex')}`) {
     this.root = root;
   }
 

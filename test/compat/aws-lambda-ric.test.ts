@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, isAlive, startEmulator, type TestEmulator, isolationLevels } from '../helpers/emulator.ts';
+import { fixture, hostPid, isAlive, startEmulator, type TestEmulator, isolationLevels } from '../helpers/emulator.ts';
 import { arn, stopAndCheckOrphans } from './helpers.ts';
 
 const RIC_VERSION = '4.0.2';
@@ -71,6 +71,7 @@ interface RicEcho {
   handler: string;
   taskRoot: string;
   pid: number;
+  logStream: string;
   count: number;
 }
 
@@ -118,7 +119,7 @@ describe.skipIf(skipReason !== undefined).each(levels)(`aws-lambda-ric ${RIC_VER
     for (let i = 0; i < 4; i++) results.push((await em.invoke('ric-echo', { i })).json() as RicEcho);
     const first = results[0].count;
     expect(results.map((r) => r.count)).toEqual([first, first + 1, first + 2, first + 3]);
-    expect(new Set(results.map((r) => r.pid)).size).toBe(1);
+    expect(new Set(results.map((r) => r.logStream)).size).toBe(1);
     expect(await em.report(results[3].requestId)).not.toContain('Init Duration');
   });
 
@@ -141,15 +142,16 @@ describe.skipIf(skipReason !== undefined).each(levels)(`aws-lambda-ric ${RIC_VER
 
   it('times out: Sandbox.Timedout, the client is killed, the next invoke is cold', async () => {
     const warm = (await em.invoke('ric-timeout', { action: 'sleep', ms: 1 })).json() as RicEcho;
+    const warmPid = hostPid(em, 'ric-timeout', warm.pid);
     const res = await em.invoke('ric-timeout', { action: 'sleep', ms: 10_000 });
     const rid = res.headers.get('x-amzn-requestid');
     expect(res.status).toBe(200);
     expect(res.headers.get('x-amz-function-error')).toBe('Unhandled');
     expect(res.json()).toEqual({ errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${rid} Error: Task timed out after 2.00 seconds` });
     expect(await em.report(rid)).toMatch(/Status: timeout$/);
-    expect(isAlive(warm.pid)).toBe(false);
+    expect(isAlive(warmPid)).toBe(false);
     const next = (await em.invoke('ric-timeout', { action: 'sleep', ms: 1 })).json() as RicEcho;
-    expect(next.pid).not.toBe(warm.pid);
+    expect(next.logStream).not.toBe(warm.logStream);
     expect(next.count).toBe(1);
     expect(await em.report(next.requestId)).toContain('Init Duration');
   });
@@ -166,7 +168,7 @@ describe.skipIf(skipReason !== undefined).each(levels)(`aws-lambda-ric ${RIC_VER
     expect(await em.report(rid)).toMatch(/Status: error\tError Type: Runtime\.ExitError$/);
     const next = (await em.invoke('ric-echo', { after: 'exit' })).json() as RicEcho;
     expect(next.event).toEqual({ after: 'exit' });
-    expect(next.pid).not.toBe(warm.pid);
+    expect(next.logStream).not.toBe(warm.logStream);
     expect(next.count).toBe(1);
   });
 

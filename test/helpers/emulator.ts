@@ -101,6 +101,32 @@ export function descendants(pid: number): number[] {
   return out;
 }
 
+/** A process's pid in its own (innermost) PID namespace: what it sees as process.pid. */
+function innerPid(pid: number): number | undefined {
+  try {
+    const line = /^NSpid:\s*(.*)$/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))?.[1];
+    return line ? Number(line.trim().split(/\s+/).at(-1)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The host pid of the process under `root` that sees itself as `inside` (a function's own
+ * process.pid: under namespace isolation, its PID namespace's number).
+ */
+export function hostPidUnder(root: number, inside: number): number | undefined {
+  return [root, ...descendants(root)].find((pid) => innerPid(pid) === inside);
+}
+
+/** The host pid of the process that is `inside` in the (only) environment of `fn` that has one. */
+export function hostPid(em: TestEmulator, fn: string, inside: number): number {
+  const found = em.eph.pool.environments().filter((e) => e.fn.config.name === fn && e.pid)
+    .map((e) => hostPidUnder(e.pid!, inside)).filter((p) => p !== undefined);
+  if (found.length !== 1) throw new Error(`${found.length} processes of ${fn} see themselves as pid ${inside}`);
+  return found[0];
+}
+
 /** A PID still running (zombies awaiting their reaper do not count). */
 export function isAlive(pid: number): boolean {
   try {

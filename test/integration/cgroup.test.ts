@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cgroupDirs } from '../../server/environment/cgroup.ts';
 import { detectIsolation } from '../../server/environment/isolation.ts';
-import { ROOT, descendants, fixture, isAlive, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
+import { ROOT, descendants, fixture, hostPid, hostPidUnder, isAlive, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
 
 let skip = '';
 try {
@@ -102,7 +102,9 @@ describe.skipIf(skip !== '')(`cgroup isolation${skip ? ` (skipped: ${skip})` : '
   });
 
   it('freezes a process that left the process group while the environment is idle', async () => {
-    const first = (await em.invoke('escaper')).json() as { runtimePid: number; childPid: number; file: string };
+    const inside = (await em.invoke('escaper')).json() as { runtimePid: number; childPid: number; file: string };
+    // The pids the function sees are its PID namespace's (where the namespace sandbox is used).
+    const first = { ...inside, runtimePid: hostPid(em, 'escaper', inside.runtimePid), childPid: hostPid(em, 'escaper', inside.childPid) };
     extraPids.push(first.childPid);
     // The child has its own session and group: SIGSTOP of the worker's group would miss it.
     const child = sessionOf(first.childPid);
@@ -117,7 +119,7 @@ describe.skipIf(skip !== '')(`cgroup isolation${skip ? ` (skipped: ${skip})` : '
 
     // Thawed for the next invoke (which waits 300 ms): the child ticks again, then stops again.
     const second = (await em.invoke('escaper', { waitMs: 300 })).json() as { childPid: number };
-    expect(second.childPid).toBe(first.childPid);
+    expect(second.childPid).toBe(inside.childPid);
     expect(ticks()).toBeGreaterThanOrEqual(frozenAt + 3);
     await waitFor(() => frozenCgroup(first.childPid), 3000);
     const again = ticks();
@@ -143,7 +145,10 @@ describe.skipIf(skip !== '')('cgroup isolation, emulator killed with SIGKILL', (
         cli.once('exit', () => reject(new Error('the CLI exited before it was ready')));
       });
       const res = await fetch(`${url}/2015-03-31/functions/escaper/invocations`, { method: 'POST', body: '{}' });
-      const { runtimePid, childPid } = (await res.json()) as { runtimePid: number; childPid: number };
+      const inside = (await res.json()) as { runtimePid: number; childPid: number };
+      const { environments } = (await (await fetch(`${url}/_ephemera/environments`)).json()) as { environments: Array<{ pid: number }> };
+      const runtimePid = hostPidUnder(environments[0].pid, inside.runtimePid)!;
+      const childPid = hostPidUnder(environments[0].pid, inside.childPid)!;
       await waitFor(() => frozenCgroup(childPid), 3000);
       const tree = [runtimePid, childPid, ...descendants(runtimePid)];
       expect(tree.every(isAlive)).toBe(true);

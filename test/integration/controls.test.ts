@@ -28,12 +28,12 @@ describe('/_ephemera controls', () => {
   });
 
   it('shuts one environment down: the next invoke is a cold start in a new process', async () => {
-    const before = (await em.invoke('counter')).json() as { count: number; pid: number };
+    const before = (await em.invoke('counter')).json() as { count: number; logStream: string };
     const [env] = (await get('/_ephemera/environments?function=counter')).environments;
     const res = await fetch(`${em.url}/_ephemera/environments/${env.id}`, { method: 'DELETE' });
     expect(res.status).toBe(204);
-    const after = (await em.invoke('counter')).json() as { count: number; pid: number };
-    expect(after.pid).not.toBe(before.pid);
+    const after = (await em.invoke('counter')).json() as { count: number; logStream: string };
+    expect(after.logStream).not.toBe(before.logStream);
     expect(after.count).toBe(0);
     const missing = await fetch(`${em.url}/_ephemera/environments/nope`, { method: 'DELETE' });
     expect(missing.status).toBe(404);

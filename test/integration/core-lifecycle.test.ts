@@ -2,7 +2,7 @@
 // warm reuse, one environment per concurrent invoke, freeze/thaw, timeout, crash, INIT failure,
 // the reserved environment, and no process left behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, procState, startEmulator, type TestEmulator, waitFor, isolationLevels } from '../helpers/emulator.ts';
+import { fixture, hostPid, procState, startEmulator, type TestEmulator, waitFor, isolationLevels } from '../helpers/emulator.ts';
 
 const levels = isolationLevels();
 
@@ -55,11 +55,11 @@ describe.each(levels)('core lifecycle (%s isolation)', (isolation) => {
     for (let i = 0; i < 5; i++) {
       const res = await em.invoke('counter');
       last = res.headers.get('x-amzn-requestid')!;
-      results.push(res.json() as { count: number; pid: number });
+      results.push(res.json() as { count: number; logStream: string });
     }
     await em.report(last);
     expect(results.map((r) => r.count)).toEqual([0, 1, 2, 3, 4]);
-    expect(new Set(results.map((r) => r.pid)).size).toBe(1);
+    expect(new Set(results.map((r) => r.logStream)).size).toBe(1);
     const starts = em.lines.filter((l) => l.fn === 'counter' && l.text.startsWith('REPORT'));
     expect(starts.filter((l) => l.text.includes('Init Duration')).length).toBe(1);
   });
@@ -69,9 +69,9 @@ describe.each(levels)('core lifecycle (%s isolation)', (isolation) => {
       em.invoke('concurrent', { sleepMs: 400, name: 'a' }),
       em.invoke('concurrent', { sleepMs: 400, name: 'b' }),
     ]);
-    const ra = a.json() as { pid: number; tmpdir: string; files: string[]; literal: string[]; taskRootWritable: boolean };
+    const ra = a.json() as { logStream: string; tmpdir: string; files: string[]; literal: string[]; taskRootWritable: boolean };
     const rb = b.json() as typeof ra;
-    expect(ra.pid).not.toBe(rb.pid);
+    expect(ra.logStream).not.toBe(rb.logStream);
     expect(ra.files).toEqual(['marker-a']);
     expect(rb.files).toEqual(['marker-b']);
     if (isolation === 'namespace') {
@@ -84,16 +84,17 @@ describe.each(levels)('core lifecycle (%s isolation)', (isolation) => {
     }
     // /tmp survives warm invokes of the same environment.
     const again = (await em.invoke('concurrent', { name: 'c' })).json() as typeof ra;
-    expect([ra.pid, rb.pid]).toContain(again.pid);
-    const first = again.pid === ra.pid ? ra : rb;
+    expect([ra.logStream, rb.logStream]).toContain(again.logStream);
+    const first = again.logStream === ra.logStream ? ra : rb;
     expect(again.files).toEqual([...first.files, 'marker-c'].sort());
   });
 
   it('freezes an idle environment: a setInterval makes no progress until the next invoke', async () => {
     const first = (await em.invoke('leaky-timer')).json() as { ticks: number; pid: number };
-    await waitFor(() => procState(first.pid) === 'T', 2000);
+    const pid = hostPid(em, 'leaky-timer', first.pid);
+    await waitFor(() => procState(pid) === 'T', 2000);
     await new Promise((r) => setTimeout(r, 600));
-    expect(procState(first.pid)).toBe('T');
+    expect(procState(pid)).toBe('T');
     const second = (await em.invoke('leaky-timer')).json() as { ticks: number; pid: number };
     expect(second.pid).toBe(first.pid);
     // 600 ms at a 50 ms interval would be ~12 ticks if it had run; frozen it stays at 0–1.

@@ -6,7 +6,7 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, descendants, fixture, isAlive, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
+import { ROOT, descendants, fixture, hostPid, isAlive, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
 
 interface Cli {
   child: ChildProcess;
@@ -138,7 +138,7 @@ describe('over time', () => {
   });
 
   it('shuts an idle environment down after the keep-alive', async () => {
-    const { pid } = (await em.invoke('counter')).json() as { pid: number };
+    const pid = hostPid(em, 'counter', ((await em.invoke('counter')).json() as { pid: number }).pid);
     expect(em.eph.pool.environments().some((e) => e.pid && e.fn.config.name === 'counter')).toBe(true);
     await waitFor(() => !em.eph.pool.environments().some((e) => e.fn.config.name === 'counter'), 4000);
     expect(isAlive(pid)).toBe(false);

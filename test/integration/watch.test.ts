@@ -10,7 +10,7 @@ import { fixture, startEmulator, type TestEmulator, waitFor } from '../helpers/e
 
 const dir = mkdtempSync(join(tmpdir(), 'ephemera-watch-'));
 const handler = (version: string, delayMs = 0): string =>
-  `export const handler = async () => {\n  await new Promise((r) => setTimeout(r, ${delayMs}));\n  return { version: '${version}', pid: process.pid };\n};\n`;
+  `export const handler = async () => {\n  await new Promise((r) => setTimeout(r, ${delayMs}));\n  return { version: '${version}', logStream: process.env.AWS_LAMBDA_LOG_STREAM_NAME };\n};\n`;
 
 describe('--watch', () => {
   let em: TestEmulator;
@@ -43,16 +43,16 @@ describe('--watch', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const call = async (fn = 'watched'): Promise<{ version: string; pid: number }> => {
+  const call = async (fn = 'watched'): Promise<{ version: string; logStream: string }> => {
     const res = await em.invoke(fn, {});
     expect(res.headers.get('x-amz-function-error')).toBeNull();
-    return res.json() as { version: string; pid: number };
+    return res.json() as { version: string; logStream: string };
   };
 
   it('the next invoke after a save runs the new code in a fresh environment', async () => {
     const first = await call();
     expect(first.version).toBe('v1');
-    expect((await call()).pid).toBe(first.pid); // warm
+    expect((await call()).logStream).toBe(first.logStream); // warm
 
     writeFileSync(join(dir, 'code', 'index.mjs'), handler('v2'));
     const reload = await waitFor(() => reloads.find((r) => r.functions.includes('watched')), 10_000);
@@ -60,7 +60,7 @@ describe('--watch', () => {
     expect(reload.functions).toEqual(['watched', 'with-layer']); // both use the code dir
     const after = await call();
     expect(after.version).toBe('v2');
-    expect(after.pid).not.toBe(first.pid);
+    expect(after.logStream).not.toBe(first.logStream);
   });
 
   it('a busy environment finishes its invoke with the old code, then retires', async () => {

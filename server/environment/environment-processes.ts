@@ -1,0 +1,185 @@
+// Which processes make up one environment, as the host sees them, and how every one of them is
+// frozen, thawed and killed, daemons (setsid, double fork) included. Namespace sandbox: the PID
+// namespace, i.e. the tree under its init (orphans reparent to it); ephemera's own unshare and init
+// are helpers, never the function's. Process isolation: the tree under the runtime (a child
+// subreaper keeps orphans in it), and once the runtime is gone the processes seen in it before.
+import { ProcFiles, parseChildren, readStat } from './proc-fs.ts';
+
+export type SandboxKind = 'namespace' | 'process';
+
+const signal = (pid: number, sig: NodeJS.Signals | 0): boolean => {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export class EnvironmentProcesses {
+  readonly leader: number;
+  readonly kind: SandboxKind;
+  private readonly proc = new ProcFiles();
+  private init: number | undefined;
+  private runtime: number | undefined;
+  private runtimeGone = false;
+  private leaderGone = false;
+  /** The members the last freeze stopped one by one (a daemon left the process group). */
+  private stoppedAlone: number[] = [];
+  /** Process isolation: every member seen, with its start time, to kill it once the runtime is gone. */
+  private readonly seen = new Map<number, number>();
+
+  constructor(leader: number, kind: SandboxKind) {
+    this.leader = leader;
+    this.kind = kind;
+  }
+
+  /** The runtime has ended (its status is known); its pid may be reused from now on. */
+  runtimeEnded(): void {
+    this.runtimeGone = true;
+  }
+
+  /** The leader has been reaped: nothing is signalled by a remembered pid but verified members. */
+  leaderEnded(): void {
+    this.leaderGone = true;
+    this.runtimeGone = true;
+  }
+
+  /** The sandbox's PID 1 (namespace): unshare's only child. */
+  initPid(): number | undefined {
+    if (this.kind !== 'namespace' || this.leaderGone) return undefined;
+    this.init ??= parseChildren(this.proc.read(`/proc/${this.leader}/task/${this.leader}/children`))[0];
+    return this.init;
+  }
+
+  /** The runtime's host pid while it runs: the leader, or the init's first child (forked first). */
+  runtimePid(): number | undefined {
+    if (this.runtimeGone) return undefined;
+    if (this.kind === 'process') return this.leader;
+    const init = this.initPid();
+    this.runtime ??= init ? parseChildren(this.proc.read(`/proc/${init}/task/${init}/children`))[0] : undefined;
+    return this.runtime;
+  }
+
+  /** ephemera's own processes in the environment: never leaks, never counted as memory. */
+  helpers(): number[] {
+    const init = this.initPid();
+    return this.kind === 'namespace' ? [this.leader, ...(init ? [init] : [])] : [];
+  }
+
+  /**
+   * Every process of the environment but the helpers. `allThreads` also reads the children of every
+   * thread (a child spawned from a worker thread is listed under that thread): exact, and dearer.
+   */
+  members(allThreads = false): number[] {
+    if (this.kind === 'namespace') {
+      const init = this.initPid();
+      if (!init) return [];
+      const pids = this.proc.tree(init, allThreads).slice(1);
+      // Once the runtime is gone the init no longer reaps: a zombie is not a member.
+      return this.runtimeGone ? pids.filter(alive) : pids;
+    }
+    if (!this.leaderGone) {
+      const pids = this.proc.tree(this.leader, allThreads);
+      for (const pid of pids) if (!this.seen.has(pid)) this.seen.set(pid, readStat(pid)?.startTime ?? -1);
+      return pids;
+    }
+    return [...this.seen].filter(([pid, start]) => {
+      const st = readStat(pid);
+      return st !== undefined && st.startTime === start && st.state !== 'Z';
+    }).map(([pid]) => pid);
+  }
+
+  /** Anything of the environment's still running (the helpers aside)? */
+  anyMember(): boolean {
+    return this.members().length > 0;
+  }
+
+  /**
+   * SIGSTOP every member: the process group at once, then the tree, again until a walk finds no
+   * process it has not stopped (a process not yet stopped may fork). False when none was there.
+   */
+  freeze(): boolean {
+    if (this.leaderGone) return false;
+    const group = signal(-this.leader, 'SIGSTOP');
+    const stopped = new Set<number>();
+    for (let round = 0; round < 16; round++) {
+      let fresh = false;
+      for (const pid of this.members()) {
+        if (stopped.has(pid)) continue;
+        stopped.add(pid);
+        fresh = signal(pid, 'SIGSTOP') || fresh;
+      }
+      if (!fresh) break;
+    }
+    this.stoppedAlone = [...stopped];
+    return group || stopped.size > 0;
+  }
+
+  thaw(): void {
+    signal(-this.leader, 'SIGCONT');
+    for (const pid of this.stoppedAlone) signal(pid, 'SIGCONT');
+    this.stoppedAlone = [];
+  }
+
+  /**
+   * SIGKILL everything. Namespace: the init (the kernel then kills the whole PID namespace) and the
+   * group. Process: frozen first so that nothing forks meanwhile, then every member found through
+   * every thread, the process group, and the members seen before that are still the same processes.
+   */
+  killAll(): void {
+    if (this.kind === 'namespace') {
+      // The group first: unshare dies before it can see its child killed (and complain about it).
+      const init = this.initPid();
+      signal(-this.leader, 'SIGKILL');
+      if (init) signal(init, 'SIGKILL');
+      return;
+    }
+    let pids: number[] = [];
+    if (!this.leaderGone) {
+      this.freeze();
+      for (let round = 0; round < 16; round++) {
+        const found = this.members(true);
+        const fresh = found.filter((p) => !pids.includes(p));
+        for (const pid of fresh) signal(pid, 'SIGSTOP');
+        pids = found;
+        if (fresh.length === 0) break;
+      }
+    }
+    signal(-this.leader, 'SIGKILL');
+    const verified = new Set([...pids, ...this.verifiedSeen()]);
+    for (const pid of verified) signal(pid, 'SIGKILL');
+  }
+
+  private verifiedSeen(): number[] {
+    return [...this.seen].filter(([pid, start]) => readStat(pid)?.startTime === start).map(([pid]) => pid);
+  }
+
+  /** Sum of each member's peak RSS (VmHWM), in MB rounded up. */
+  peakMemoryMB(pids: number[]): number {
+    let kb = 0;
+    this.proc.keepOnly([...pids, ...this.helpers()]);
+    for (const pid of pids) {
+      const text = this.proc.read(`/proc/${pid}/status`);
+      const i = text ? text.indexOf('VmHWM:') : -1;
+      if (i >= 0) kb += Number.parseInt(text!.slice(i + 6).trimStart(), 10) || 0;
+    }
+    return Math.ceil(kb / 1024);
+  }
+
+  /** `sleep 30`: a process's command line, for leak reports. */
+  commandLine(pid: number): string {
+    const text = this.proc.read(`/proc/${pid}/cmdline`) ?? '';
+    return text.replaceAll('\0', ' ').trim().slice(0, 200);
+  }
+
+  /** Close the kept-open /proc files (the environment is gone). */
+  release(): void {
+    this.proc.closeAll();
+  }
+}
+
+function alive(pid: number): boolean {
+  const state = readStat(pid)?.state;
+  return state !== undefined && state !== 'Z' && state !== 'X';
+}

@@ -1,0 +1,119 @@
+// The namespace sandbox (namespace isolation, and cgroup isolation where unshare works): one mount
+// and PID namespace per environment with a private /proc, tmpfs /tmp sized by EphemeralStorage, code
+// read-only at /var/task, runtime at /var/runtime, layers merged read-only at /opt; its PID 1 is a
+// small shell init that runs the runtime, reaps orphans and reports how the runtime ended.
+import { constants } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+
+export const TASK_ROOT = '/var/task';
+export const RUNTIME_DIR = '/var/runtime';
+/** Where a function with layers sees the emulator's Node install (Lambda keeps its Node there too). */
+export const LANG_DIR = '/var/lang';
+export const LAYERS_DIR = '/opt';
+
+/** The worker's fd on which the sandbox's init writes the runtime's exit status (`137\n`). */
+export const STATUS_FD = 5;
+
+/**
+ * Docker's default capability set: what a root function keeps in the sandbox. Without CAP_SYS_ADMIN
+ * it cannot unmount the private /proc (the host's is underneath), mount or enter other namespaces.
+ */
+export const SANDBOX_BOUNDING_SET = [
+  'chown', 'dac_override', 'fowner', 'fsetid', 'kill', 'setgid', 'setuid', 'setpcap', 'net_bind_service',
+  'net_raw', 'sys_chroot', 'mknod', 'audit_write', 'setfcap',
+].reduce((spec, cap) => `${spec},+${cap}`, '-all');
+
+/**
+ * The emulator's Node install (the prefix of process.execPath, e.g. /opt/node24/package) and the
+ * path of its node binary as seen in a sandbox with layers (/var/lang/bin/node). Mounting the layers
+ * at /opt would hide a Node that lives under /opt, so such sandboxes run Node from /var/lang.
+ */
+export function sandboxNode(): { prefix: string; path: string } {
+  const prefix = dirname(dirname(process.execPath));
+  return { prefix, path: join(LANG_DIR, relative(prefix, process.execPath)) };
+}
+
+// PID 1 of the environment (unshare has mounted its /proc). $1 code dir, $2 runtime dir, $3 /tmp size
+// in MB, $4 how layers go to /opt ('' none, 'bind' one layer, 'overlay' several), $5 Node install
+// prefix (for /var/lang), $6 the layer dir or the overlay options, $7 the capability bounding set
+// ('' keeps it), then the command. Binds come before /opt (code or runtime may live under /opt) and
+// before the tmpfs (code or layers may live under /tmp).
+// The runtime runs in the foreground (a background job would ignore SIGINT and SIGQUIT), in a
+// subshell that execs it (the shell's redirections stay out of the init), so it is not PID 1: it gets its signals as on Lambda, and while the shell waits for it, it reaps every
+// orphan (a daemon's zombie) too. Its status goes to fd 5 ($? is 128+n for signal n). The init then
+// stays while anything else runs (extensions get SHUTDOWN after the runtime has gone) without
+// reaping; the emulator ends it, and the kernel ends everything in the namespace with it.
+const SANDBOX_SCRIPT = [
+  'set -e',
+  `mount --bind "$1" ${TASK_ROOT}`,
+  `mount -o remount,bind,ro ${TASK_ROOT}`,
+  `mount --bind "$2" ${RUNTIME_DIR}`,
+  `mount -o remount,bind,ro ${RUNTIME_DIR}`,
+  'if [ -n "$4" ]; then',
+  `  mount -o bind,ro "$5" ${LANG_DIR}`,
+  `  if [ "$4" = overlay ]; then mount -t overlay -o "$6" ephemera-layers ${LAYERS_DIR}; else mount -o bind,ro "$6" ${LAYERS_DIR}; fi`,
+  'fi',
+  'mount -t tmpfs -o "size=$3m,mode=1777" ephemera-tmp /tmp',
+  `cd ${TASK_ROOT}`,
+  'caps=$7',
+  'shift 7',
+  'if [ -n "$caps" ]; then set -- setpriv --inh-caps -all --bounding-set "$caps" -- "$@"; fi',
+  // The shell's own notes ("Killed" when the runtime dies by a signal) are not the function's output.
+  'exec 9>&2 2>/dev/null',
+  's=0',
+  `(exec "$@" 2>&9 9>&- ${STATUS_FD}>&-) || s=$?`,
+  `echo "$s" >&${STATUS_FD} || :`,
+  `exec ${STATUS_FD}>&- 9>&-`,
+  'set -- /proc/[0-9]*',
+  '[ $# -gt 1 ] || exit "$s"',
+  'exec sleep 2147483647',
+].join('\n');
+
+export interface SandboxSpec {
+  codeDir: string;
+  runtimeDir: string;
+  tmpMB: number;
+  command: string[];
+  /** Host dirs of the function's layers, in its order. */
+  layers?: readonly string[];
+  /** setpriv's --bounding-set for the runtime; '' or absent keeps the capabilities. */
+  boundingSet?: string;
+}
+
+/**
+ * `unshare` arguments that run `command` in the sandbox. With layers, they are merged read-only at
+ * /opt, later layers winning (one layer: a read-only bind; several: an overlay with no upper dir),
+ * and the emulator's Node (process.execPath in `command`) runs as /var/lang/bin/node. Without layers,
+ * /opt and /var/lang are the host's. `--kill-child`: when unshare dies (the emulator died: see the
+ * parent-death guard), its child, the init, dies, and with it the whole PID namespace.
+ */
+export function namespaceArgs(spec: SandboxSpec): string[] {
+  const layers = spec.layers ?? [];
+  // The same dir twice makes overlayfs fail (ELOOP); its last place is the one that counts.
+  const dirs = layers.filter((d, i) => layers.lastIndexOf(d) === i);
+  let opt = ['', '', ''];
+  let cmd = spec.command;
+  if (dirs.length > 0) {
+    const node = sandboxNode();
+    // overlayfs: the first lowerdir is the top one; `:`, `,` and `\` in a path are escaped.
+    const lower = [...dirs].reverse().map((d) => d.replace(/[\\:,]/g, (c) => `\\${c}`)).join(':');
+    opt = dirs.length === 1 ? ['bind', node.prefix, dirs[0]] : ['overlay', node.prefix, `lowerdir=${lower}`];
+    cmd = cmd.map((arg) => (arg === process.execPath ? node.path : arg));
+  }
+  return [
+    '--mount', '--pid', '--mount-proc', '--propagation', 'private', '--fork', '--kill-child',
+    '/bin/sh', '-c', SANDBOX_SCRIPT, 'ephemera-sandbox', spec.codeDir, spec.runtimeDir, String(spec.tmpMB), ...opt,
+    spec.boundingSet ?? '', ...cmd,
+  ];
+}
+
+const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]));
+
+/**
+ * The runtime's end from the status the init reports: the shell's 128+n for signal n (a runtime
+ * that itself exits with 129..159 reads as that signal: the shell cannot tell them apart).
+ */
+export function decodeSandboxStatus(status: number): { code: number | null; signal: NodeJS.Signals | null } {
+  const signal = status > 128 ? SIGNAL_NAMES.get(status - 128) : undefined;
+  return signal ? { code: null, signal } : { code: status, signal: null };
+}

@@ -1,0 +1,131 @@
+// Reading processes from /proc: the files read on every invoke kept open (ProcFiles), the fields of
+// /proc/<pid>/stat that tell a process apart (state, parent, group, session, start time), and the
+// walk of a process tree through each thread's `children` file.
+import { closeSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
+
+/** The fields of /proc/<pid>/stat this project uses. */
+export interface ProcStat {
+  /** R, S, D, T (stopped), t, Z (zombie), X... */
+  state: string;
+  ppid: number;
+  pgid: number;
+  sid: number;
+  /** Clock ticks after boot: with the pid, names one process for good (pids are reused). */
+  startTime: number;
+}
+
+/** Parses /proc/<pid>/stat. The command name (field 2) may hold spaces and parentheses: split after the last `)`. */
+export function parseStat(text: string): ProcStat | undefined {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return undefined;
+  // Fields from 3 on: state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime
+  // stime cutime cstime priority nice num_threads itrealvalue starttime (field 22).
+  const f = text.slice(close + 2).split(' ');
+  if (f.length < 20) return undefined;
+  return { state: f[0], ppid: Number(f[1]), pgid: Number(f[2]), sid: Number(f[3]), startTime: Number(f[19]) };
+}
+
+/** /proc/<pid>/stat of a live process, or undefined when it is gone. */
+export function readStat(pid: number | 'self'): ProcStat | undefined {
+  try {
+    return parseStat(readFileSync(`/proc/${pid}/stat`, 'latin1'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Running, sleeping or stopped: not a zombie and not gone. */
+export function isRunning(pid: number): boolean {
+  const st = readStat(pid);
+  return st !== undefined && st.state !== 'Z' && st.state !== 'X';
+}
+
+/** The pids in a `children` file (`12 34 `). */
+export function parseChildren(text: string | undefined): number[] {
+  if (!text) return [];
+  const out: number[] = [];
+  for (const c of text.split(' ')) if (c) out.push(Number(c));
+  return out;
+}
+
+/**
+ * /proc files read on every invoke, kept open and re-read with pread at offset 0 (procfs regenerates
+ * the content): about half the cost of open+read+close. A file of a process that died reads as gone.
+ */
+export class ProcFiles {
+  private readonly fds = new Map<string, number>();
+  private readonly buf = Buffer.alloc(4096);
+
+  read(path: string): string | undefined {
+    let fd = this.fds.get(path);
+    try {
+      if (fd === undefined) {
+        fd = openSync(path, 'r');
+        this.fds.set(path, fd);
+      }
+      const n = readSync(fd, this.buf, 0, this.buf.length, 0);
+      return this.buf.toString('latin1', 0, n);
+    } catch {
+      if (fd !== undefined) this.forget(path, fd);
+      return undefined;
+    }
+  }
+
+  /**
+   * The tree under `root` (root first), through every thread's `children` file when `allThreads`
+   * (a child spawned from a worker thread is listed under that thread only), else the main thread's.
+   */
+  tree(root: number, allThreads: boolean): number[] {
+    const out: number[] = [];
+    const seen = new Set<number>();
+    const walk = (pid: number): void => {
+      if (seen.has(pid)) return;
+      seen.add(pid);
+      out.push(pid);
+      for (const child of parseChildren(this.read(`/proc/${pid}/task/${pid}/children`))) walk(child);
+      if (!allThreads) return;
+      // Other threads' files are read uncached: a Node runtime has about ten threads.
+      for (const tid of threads(pid)) if (tid !== String(pid)) for (const child of parseChildren(readOnce(`/proc/${pid}/task/${tid}/children`))) walk(child);
+    };
+    walk(root);
+    return out;
+  }
+
+  /** Close the files of processes not in `pids`. */
+  keepOnly(pids: number[]): void {
+    if (this.fds.size <= pids.length * 2) return;
+    const keep = new Set(pids.map((p) => `/proc/${p}/`));
+    for (const [path, fd] of this.fds) {
+      if (!keep.has(path.slice(0, path.indexOf('/', 6) + 1))) this.forget(path, fd);
+    }
+  }
+
+  closeAll(): void {
+    for (const [path, fd] of this.fds) this.forget(path, fd);
+  }
+
+  private forget(path: string, fd: number): void {
+    this.fds.delete(path);
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+  }
+}
+
+function threads(pid: number): string[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+}
+
+function readOnce(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'latin1');
+  } catch {
+    return undefined;
+  }
+}
