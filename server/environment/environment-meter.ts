@@ -33,14 +33,18 @@ export class EnvironmentMeter {
     return this.maxMemoryMB;
   }
 
-  /** After invocation `requestId`: peak memory and the processes it left running, from one tree walk. */
-  afterInvoke(requestId: string, idle: boolean, runtimeApi: string): { maxMemoryMB: number; processLeaks: HandleLeak[] } {
+  /**
+   * After invocation `requestId`: peak memory and, when the environment `stays`, the processes it
+   * left running, from one walk over the environment's processes (ephemera's own helpers aside).
+   */
+  afterInvoke(requestId: string, idle: boolean, runtimeApi: string, stays: boolean): { maxMemoryMB: number; processLeaks: HandleLeak[] } {
     const worker = this.worker();
     if (!worker?.alive) return { maxMemoryMB: this.measure(idle), processLeaks: [] };
     const pids = worker.treePids();
     this.maxMemoryMB = Math.max(this.maxMemoryMB, worker.peakMemoryMB(pids));
     const cg = this.cgroup();
     if (cg && idle) this.oomKillsSeen = cg.oomKills();
+    if (!stays) return { maxMemoryMB: this.maxMemoryMB, processLeaks: [] };
     return { maxMemoryMB: this.maxMemoryMB, processLeaks: this.processes.afterInvoke(requestId, pids, (pid) => worker.commandLine(pid), runtimeApi) };
   }
 

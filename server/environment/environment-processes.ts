@@ -167,6 +167,11 @@ export class EnvironmentProcesses {
     return Math.ceil(kb / 1024);
   }
 
+  /** Not a zombie, not gone (an orphan's zombie stays under a runtime that does not reap it). */
+  running(pid: number): boolean {
+    return alive(pid);
+  }
+
   /** `sleep 30`: a process's command line, for leak reports. */
   commandLine(pid: number): string {
     const text = this.proc.read(`/proc/${pid}/cmdline`) ?? '';

@@ -121,7 +121,9 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   /** After an invocation (off the next one's critical path): peak memory and process leaks. */
   afterInvoke(requestId: string): { maxMemoryMB: number; processLeaks: HandleLeak[] } {
-    return this.meter.afterInvoke(requestId, !this.running, this.api.address);
+    // An environment that failed (INIT, timeout, crash) is being killed: what runs in it is not left running.
+    const stays = this.state === 'Idle' || this.state === 'Invoking';
+    return this.meter.afterInvoke(requestId, !this.running, this.api.address, stays);
   }
 
   /** What the last invocation left running (handles and processes), for /_ephemera/environments. */

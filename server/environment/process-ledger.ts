@@ -20,15 +20,18 @@ export class ProcessLedger {
     this.known = new Set(pids);
   }
 
-  /** After invocation `requestId`: the processes it left running, given the tree now. */
-  afterInvoke(requestId: string, pids: number[], commandLine: (pid: number) => string, runtimeApi: string): HandleLeak[] {
+  /**
+   * After invocation `requestId`: the processes it left running, given the environment's processes
+   * now. `commandLine` is undefined for a process that is not running (a zombie nobody reaps yet).
+   */
+  afterInvoke(requestId: string, pids: number[], commandLine: (pid: number) => string | undefined, runtimeApi: string): HandleLeak[] {
     const alive = new Set(pids);
     this.open = this.open.filter((p) => alive.has(p.pid));
     const leaks: HandleLeak[] = [];
     for (const pid of pids) {
       if (this.known.has(pid)) continue;
       const command = commandLine(pid);
-      if (command.includes(runtimeApi)) continue;
+      if (command === undefined || command.includes(runtimeApi)) continue;
       this.open.push({ pid, command, requestId });
       leaks.push({ kind: 'process', count: 1, createdAt: null, detail: `pid ${pid} ${JSON.stringify(command)}` });
     }

@@ -177,9 +177,9 @@ export class WorkerProcess {
     return this.processes.peakMemoryMB(pids);
   }
 
-  /** `sleep 30`: a process's command line, for leak reports. */
-  commandLine(pid: number): string {
-    return this.processes.commandLine(pid);
+  /** `sleep 30`: a process's command line, for leak reports; undefined for a zombie or a process gone. */
+  commandLine(pid: number): string | undefined {
+    return this.processes.running(pid) ? this.processes.commandLine(pid) : undefined;
   }
 
   /** Close the kept-open /proc files (the environment is gone). */

@@ -1,0 +1,58 @@
+// Reading /proc and the namespace sandbox's small rules: /proc/<pid>/stat fields (a command name may
+// hold spaces and parentheses), `children` lists, the init's status words (128+n is signal n), and
+// the shape of the sandbox's unshare arguments.
+import { describe, expect, it } from 'vitest';
+import { parseChildren, parseStat, readStat } from '../../server/environment/proc-fs.ts';
+import { SANDBOX_BOUNDING_SET, decodeSandboxStatus, namespaceArgs } from '../../server/environment/namespace-sandbox.ts';
+
+describe('parseStat', () => {
+  const tail = '0 0 0 0 0 0 0 0 0 0 0 20 0 1 0 98765 1000 10';
+  const cases: Array<[string, string, { state: string; ppid: number; pgid: number; sid: number; startTime: number } | undefined]> = [
+    ['plain', `42 (node) S 1 42 42 ${tail}`, { state: 'S', ppid: 1, pgid: 42, sid: 42, startTime: 98765 }],
+    ['spaces and parentheses in the name', `7 (a (b) c) T 3 4 5 ${tail}`, { state: 'T', ppid: 3, pgid: 4, sid: 5, startTime: 98765 }],
+    ['a zombie', `9 (sh) Z 2 9 9 ${tail}`, { state: 'Z', ppid: 2, pgid: 9, sid: 9, startTime: 98765 }],
+    ['truncated', '9 (sh) Z 2 9', undefined],
+    ['garbage', 'nonsense', undefined],
+  ];
+  for (const [name, text, want] of cases) it(name, () => expect(parseStat(text)).toEqual(want));
+
+  it("reads this process's own stat", () => {
+    expect(readStat(process.pid)).toMatchObject({ state: expect.stringMatching(/^[RS]$/), ppid: process.ppid });
+    expect(readStat(4_194_305)).toBeUndefined();
+  });
+});
+
+describe('parseChildren', () => {
+  for (const [text, want] of [['', []], ['12 ', [12]], ['12 34 56 ', [12, 34, 56]], [undefined, []]] as const) {
+    it(JSON.stringify(text), () => expect(parseChildren(text)).toEqual(want));
+  }
+});
+
+describe("the sandbox init's status", () => {
+  const cases: Array<[number, { code: number | null; signal: NodeJS.Signals | null }]> = [
+    [0, { code: 0, signal: null }],
+    [1, { code: 1, signal: null }],
+    [127, { code: 127, signal: null }],
+    [128, { code: 128, signal: null }],
+    [137, { code: null, signal: 'SIGKILL' }],
+    [143, { code: null, signal: 'SIGTERM' }],
+    [139, { code: null, signal: 'SIGSEGV' }],
+    [255, { code: 255, signal: null }],
+  ];
+  for (const [status, want] of cases) it(`${status}`, () => expect(decodeSandboxStatus(status)).toEqual(want));
+});
+
+describe('namespaceArgs', () => {
+  it('makes mount and PID namespaces with their own /proc, and passes the bounding set before the command', () => {
+    const args = namespaceArgs({ codeDir: '/code', runtimeDir: '/rt', tmpMB: 512, command: ['node', 'x.mjs'], boundingSet: SANDBOX_BOUNDING_SET });
+    expect(args.slice(0, 7)).toEqual(['--mount', '--pid', '--mount-proc', '--propagation', 'private', '--fork', '--kill-child']);
+    expect(args.slice(10)).toEqual(['ephemera-sandbox', '/code', '/rt', '512', '', '', '', SANDBOX_BOUNDING_SET, 'node', 'x.mjs']);
+    expect(SANDBOX_BOUNDING_SET).toMatch(/^-all,\+chown,.*\+setfcap$/);
+    expect(SANDBOX_BOUNDING_SET).not.toContain('sys_admin');
+  });
+
+  it('merges several layers with an overlay (first lowerdir on top) and keeps the capabilities when asked', () => {
+    const args = namespaceArgs({ codeDir: '/c', runtimeDir: '/r', tmpMB: 1, command: ['x'], layers: ['/l1', '/l:2', '/l1'] });
+    expect(args.slice(14)).toEqual(['overlay', expect.any(String), 'lowerdir=/l1:/l\\:2', '', 'x']);
+  });
+});
