@@ -1,10 +1,10 @@
 // Containment (docs/isolation.md) with real processes: daemons (setsid + double fork, from Node and
 // Python) are named by the leak report, frozen with their environment and killed with it at
 // shutdown, on the emulator's SIGTERM and, under namespace isolation, its SIGKILL; process isolation
-// does what docs/isolation.md says. Under namespace isolation a function cannot read another
+// does what docs/isolation.md says, and a SIGKILLed emulator's TMPDIRs go at the next start-up. Under namespace isolation a function cannot read another
 // environment's /tmp or the emulator's environment; a runtime killed by a signal is reported as such.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readStat } from '../../server/environment/proc-fs.ts';
@@ -97,8 +97,9 @@ for (const isolation of isolationLevels()) {
     });
     const invoke = async (cli: CliServer, fn: string, event: unknown): Promise<Record<string, unknown>> =>
       (await (await fetch(`${cli.local}/2015-03-31/functions/${fn}/invocations`, { method: 'POST', body: JSON.stringify(event) })).json()) as Record<string, unknown>;
-    const environments = async (cli: CliServer): Promise<Array<{ pid: number; function: string }>> =>
-      ((await (await fetch(`${cli.local}/_ephemera/environments`)).json()) as { environments: Array<{ pid: number; function: string }> }).environments;
+    type Env = { pid: number; tmpDir: string | null };
+    const environments = async (cli: CliServer): Promise<Env[]> =>
+      ((await (await fetch(`${cli.local}/_ephemera/environments`)).json()) as { environments: Env[] }).environments;
 
     it(isolation === 'namespace'
       ? "a function cannot read another environment's /tmp nor the emulator's environment; SIGTERM ends every daemon"
@@ -132,7 +133,7 @@ for (const isolation of isolationLevels()) {
 
     it(isolation === 'namespace'
       ? 'SIGKILL: the PID namespace ends with the emulator, daemons included'
-      : 'SIGKILL: the runtime ends with the emulator; its daemons survive (as documented)', async () => {
+      : "SIGKILL: the runtime ends with the emulator, its daemons survive (as documented); its TMPDIR goes at the next start-up", async () => {
       const cli = await start();
       const token = newToken();
       await invoke(cli, 'daemonizer', { token });
@@ -140,19 +141,28 @@ for (const isolation of isolationLevels()) {
       const daemons = daemonsOf(token);
       expect(daemons).toHaveLength(2);
       const tree = [env.pid, ...descendants(env.pid)].filter((p) => !daemons.includes(p));
+      if (isolation === 'process') {
+        expect(env.tmpDir).toMatch(new RegExp(`/ephemera-${cli.child.pid}\\.\\d+\\.\\d+-tmp-daemonizer-`));
+        // Another emulator starting meanwhile never touches a live emulator's dirs.
+        await (await startEmulator(TEMPLATE, { isolation })).stop();
+        expect(existsSync(env.tmpDir!)).toBe(true);
+      }
       cli.child.kill('SIGKILL');
       await cli.exit;
       await waitFor(() => tree.every((p) => !isAlive(p)), 5000);
       if (isolation === 'namespace') {
         await gone(token);
-      } else {
-        // docs/isolation.md: nothing is left to kill them once the emulator is gone.
-        try {
-          expect(daemons.every(isAlive)).toBe(true);
-        } finally {
-          for (const pid of daemons) process.kill(pid, 'SIGKILL');
-        }
+        return;
       }
+      // docs/isolation.md: nothing is left to kill them once the emulator is gone.
+      try {
+        expect(daemons.every(isAlive)).toBe(true);
+      } finally {
+        for (const pid of daemons) process.kill(pid, 'SIGKILL');
+      }
+      expect(existsSync(env.tmpDir!)).toBe(true);
+      await (await startEmulator(TEMPLATE, { isolation })).stop();
+      expect(existsSync(env.tmpDir!)).toBe(false);
     });
   });
 }
