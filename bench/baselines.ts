@@ -184,8 +184,13 @@ export class MiniEnvironment {
 
   private idle(): void {
     if (this.freeze && this.child?.pid) {
-      process.kill(-this.child.pid, 'SIGSTOP');
-      this.frozen = true;
+      // The environment may have been closed (its group killed) since its runtime called /next.
+      try {
+        process.kill(-this.child.pid, 'SIGSTOP');
+        this.frozen = true;
+      } catch {
+        return;
+      }
     }
     this.onIdle(this);
   }

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { type OutputSink, StreamOutputSink } from './environment/function-log.ts';
 import { type IsolationInfo, detectIsolation } from './environment/isolation.ts';
 import { sweepDeadOwners } from './temp-dirs.ts';
+import { ProcessWatchdog } from './environment/process-watchdog.ts';
 import { SUPPORTED_RUNTIMES, pythonRuntimeProblem } from './environment/runtimes.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { guardPolicy } from './http/bind-address.ts';
@@ -134,8 +135,10 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   // The web view's live feed (GET /_ephemera/events) and recent invocations (GET /_ephemera/invocations).
   const events = new EventBus();
   const history = new InvocationHistory(100, events);
+  // Process isolation: what environments left running is killed even if the emulator is SIGKILLed.
+  const watchdog = isolation.level === 'process' ? new ProcessWatchdog() : undefined;
   const pool = new EnvironmentPool(
-    { extraEnv, accountId: options.accountId, isolation: isolation.level, parentDeathGuard: isolation.parentDeathGuard, region: options.region, output, logger, dev: dev.context, events },
+    { extraEnv, accountId: options.accountId, isolation: isolation.level, parentDeathGuard: isolation.parentDeathGuard, watchdog, region: options.region, output, logger, dev: dev.context, events },
     new ConcurrencyLimiter(options.maxConcurrency),
     options.keepAlive * 1000,
   );
@@ -200,6 +203,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
       asyncInvoker.close();
       await sources.stop();
       await pool.close();
+      await watchdog?.close();
       registry.code.close();
       await stopBundler();
       try {

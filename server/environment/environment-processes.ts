@@ -2,8 +2,11 @@
 // frozen, thawed and killed, daemons (setsid, double fork) included. Namespace sandbox: the PID
 // namespace, i.e. the tree under its init (orphans reparent to it); ephemera's own unshare and init
 // are helpers, never the function's. Process isolation: the tree under the runtime (a child
-// subreaper keeps orphans in it), and once the runtime is gone the processes seen in it before.
+// subreaper keeps orphans in it), and once the runtime is gone the processes last seen in it, each
+// checked by start time (a pid may be reused), which the watchdog also kills if the emulator dies.
+// Nothing is signalled through the process group once its leader is reaped: the pid may be reused.
 import { ProcFiles, parseChildren, readStat } from './proc-fs.ts';
+import type { ProcessWatchdog } from './process-watchdog.ts';
 
 export type SandboxKind = 'namespace' | 'process';
 
@@ -26,12 +29,14 @@ export class EnvironmentProcesses {
   private leaderGone = false;
   /** The members the last freeze stopped one by one (a daemon left the process group). */
   private stoppedAlone: number[] = [];
-  /** Process isolation: every member seen, with its start time, to kill it once the runtime is gone. */
-  private readonly seen = new Map<number, number>();
+  /** Process isolation: the members at the last look, with their start times. */
+  private seen = new Map<number, number>();
+  private readonly watchdog: ProcessWatchdog | undefined;
 
-  constructor(leader: number, kind: SandboxKind) {
+  constructor(leader: number, kind: SandboxKind, watchdog?: ProcessWatchdog) {
     this.leader = leader;
     this.kind = kind;
+    this.watchdog = kind === 'process' ? watchdog : undefined;
   }
 
   /** The runtime has ended (its status is known); its pid may be reused from now on. */
@@ -81,13 +86,17 @@ export class EnvironmentProcesses {
     }
     if (!this.leaderGone) {
       const pids = this.proc.tree(this.leader, allThreads);
-      for (const pid of pids) if (!this.seen.has(pid)) this.seen.set(pid, readStat(pid)?.startTime ?? -1);
+      this.remember(pids);
       return pids;
     }
-    return [...this.seen].filter(([pid, start]) => {
-      const st = readStat(pid);
-      return st !== undefined && st.startTime === start && st.state !== 'Z';
-    }).map(([pid]) => pid);
+    return this.verifiedSeen().filter(alive);
+  }
+
+  /** The members now, with start times (read once per process); the watchdog's list when it changed. */
+  private remember(pids: number[]): void {
+    if (pids.length === this.seen.size && pids.every((p) => this.seen.has(p))) return;
+    this.seen = new Map(pids.map((p) => [p, this.seen.get(p) ?? readStat(p)?.startTime ?? -1]));
+    this.watchdog?.track(this, this.seen);
   }
 
   /** Anything of the environment's still running (the helpers aside)? */
@@ -117,7 +126,7 @@ export class EnvironmentProcesses {
   }
 
   thaw(): void {
-    signal(-this.leader, 'SIGCONT');
+    if (!this.leaderGone) signal(-this.leader, 'SIGCONT');
     for (const pid of this.stoppedAlone) signal(pid, 'SIGCONT');
     this.stoppedAlone = [];
   }
@@ -131,6 +140,7 @@ export class EnvironmentProcesses {
     if (this.kind === 'namespace') {
       // The group first: unshare dies before it can see its child killed (and complain about it).
       const init = this.initPid();
+      if (this.leaderGone) return; // the init died first: the kernel has ended the namespace
       signal(-this.leader, 'SIGKILL');
       if (init) signal(init, 'SIGKILL');
       return;
@@ -146,9 +156,9 @@ export class EnvironmentProcesses {
         if (fresh.length === 0) break;
       }
     }
-    signal(-this.leader, 'SIGKILL');
-    const verified = new Set([...pids, ...this.verifiedSeen()]);
-    for (const pid of verified) signal(pid, 'SIGKILL');
+    if (!this.leaderGone) signal(-this.leader, 'SIGKILL');
+    for (const pid of new Set([...pids, ...this.verifiedSeen()])) signal(pid, 'SIGKILL');
+    this.watchdog?.untrack(this);
   }
 
   private verifiedSeen(): number[] {

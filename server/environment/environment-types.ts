@@ -5,6 +5,7 @@ import type { HandleLeak } from '../../runtime-api/host.ts';
 import type { InitializationType } from './env-vars.ts';
 import type { LogBuffer, OutputSink } from './function-log.ts';
 import type { IsolationLevel } from './isolation.ts';
+import type { ProcessWatchdog } from './process-watchdog.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { DevContext } from '../build/prepare-launch.ts';
 
@@ -13,6 +14,8 @@ export interface EnvironmentContext {
   isolation: IsolationLevel;
   /** argv prefix tying a worker's life to the emulator's (see IsolationInfo.parentDeathGuard). */
   parentDeathGuard: string[];
+  /** Process isolation: kills what the environments left running if the emulator dies. */
+  watchdog?: ProcessWatchdog;
   region: string;
   output: OutputSink;
   logger: Logger;

@@ -236,7 +236,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
         resolve(r);
       };
       this.initWaiter = done;
-      const worker = new WorkerProcess(plan, (line, source) => this.onOutput(line, source), this.cgroup);
+      const worker = new WorkerProcess(plan, (line, source) => this.onOutput(line, source), this.cgroup, this.ctx.watchdog);
       this.worker = worker;
       void worker.exited.then((info) => (this.worker === worker ? this.onWorkerExit(worker, info, done) : undefined));
     });

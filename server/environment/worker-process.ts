@@ -4,6 +4,7 @@
 // environment-processes.ts). Under cgroup isolation the cgroup freezes, kills and measures instead.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EnvironmentProcesses, type SandboxKind } from './environment-processes.ts';
+import type { ProcessWatchdog } from './process-watchdog.ts';
 import { STATUS_FD, decodeSandboxStatus } from './namespace-sandbox.ts';
 
 export interface SpawnPlan {
@@ -45,8 +46,11 @@ export class WorkerProcess {
   private readonly cgroup: WorkerCgroup | undefined;
   private readonly processes: EnvironmentProcesses;
 
-  /** With a cgroup, the plan must make the worker enter it before it runs anything. */
-  constructor(plan: SpawnPlan, onLine: (line: string, stream: OutputSource) => void, cgroup?: WorkerCgroup) {
+  /**
+   * With a cgroup, the plan must make the worker enter it before it runs anything. The watchdog
+   * (process isolation) learns the environment's processes, to kill them if the emulator dies.
+   */
+  constructor(plan: SpawnPlan, onLine: (line: string, stream: OutputSource) => void, cgroup?: WorkerCgroup, watchdog?: ProcessWatchdog) {
     this.cgroup = cgroup;
     const stdio: Array<'ignore' | 'pipe'> = plan.extensionPipes ? ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'];
     if (plan.sandbox === 'namespace') {
@@ -56,7 +60,7 @@ export class WorkerProcess {
     this.child = spawn(plan.command, plan.args, { cwd: plan.cwd, env: plan.env, detached: true, stdio });
     // spawn() reports ENOENT and friends asynchronously; pid is undefined in that case.
     this.pid = this.child.pid ?? -1;
-    this.processes = new EnvironmentProcesses(this.pid, plan.sandbox);
+    this.processes = new EnvironmentProcesses(this.pid, plan.sandbox, watchdog);
     let settle!: (info: ExitInfo) => void;
     this.exited = new Promise((resolve) => {
       settle = (info) => {
@@ -67,21 +71,25 @@ export class WorkerProcess {
       };
     });
     const status = plan.sandbox === 'namespace' ? (this.child.stdio as unknown[])[STATUS_FD] as NodeJS.ReadableStream : undefined;
-    // A status line from the sandbox's init may still be in its pipe when the leader's exit is seen.
-    const statusDone = status ? new Promise<void>((r) => status.once('close', r)) : Promise.resolve();
+    // A status line from the sandbox's init may still be in its pipe when the leader's exit is seen:
+    // read it first (its writers, unshare and the init, are gone or going; a second at most).
+    const statusRead = status ? new Promise<void>((r) => {
+      status.once('close', r);
+      setTimeout(r, 1000).unref();
+    }) : Promise.resolve();
     status?.on('error', () => {});
     if (status) splitLines(status, (line) => /^\d+$/.test(line) && settle(decodeSandboxStatus(Number(line))));
     this.leaderExited = new Promise((resolve) => {
-      const gone = (info: ExitInfo): void => {
+      const gone = (info: ExitInfo, spawned: boolean): void => {
         this.processes.leaderEnded();
-        void statusDone.then(() => {
+        void (spawned ? statusRead : Promise.resolve()).then(() => {
           // The sandbox passes its init's exit status on (the runtime's, in the shell's words).
           settle(status && info.code !== null ? decodeSandboxStatus(info.code) : info);
           resolve();
         });
       };
-      this.child.once('error', () => gone({ code: 127, signal: null }));
-      this.child.once('exit', (code, signal) => gone({ code, signal }));
+      this.child.once('error', () => gone({ code: 127, signal: null }, false));
+      this.child.once('exit', (code, signal) => gone({ code, signal }, true));
     });
     this.partials.push(splitLines(this.child.stdout!, (l) => onLine(l, 'stdout')));
     this.partials.push(splitLines(this.child.stderr!, (l) => onLine(l, 'stderr')));

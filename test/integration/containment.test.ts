@@ -1,8 +1,9 @@
 // Containment (docs/isolation.md) with real processes: daemons (setsid + double fork, from Node and
 // Python) are named by the leak report, frozen with their environment and killed with it at
-// shutdown, on the emulator's SIGTERM and, under namespace isolation, its SIGKILL; process isolation
-// does what docs/isolation.md says, and a SIGKILLed emulator's TMPDIRs go at the next start-up. Under namespace isolation a function cannot read another
-// environment's /tmp or the emulator's environment; a runtime killed by a signal is reported as such.
+// shutdown and on the emulator's SIGTERM and SIGKILL (the PID namespace, or process isolation's
+// watchdog); a SIGKILLed emulator's TMPDIRs go at the next start-up. Under namespace isolation a
+// function cannot read another environment's /tmp or the emulator's environment; a runtime killed
+// by a signal is reported as such.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,25 +29,32 @@ function daemonsOf(token: string): number[] {
 }
 
 const gone = (token: string): Promise<true> => waitFor(() => daemonsOf(token).length === 0, 5000);
-const newToken = (): string => randomBytes(8).toString('hex');
+/** Every token handed out: whatever a failed test left behind is killed (and reported) at the end. */
+const tokens: string[] = [];
+const newToken = (): string => {
+  tokens.push(randomBytes(8).toString('hex'));
+  return tokens.at(-1)!;
+};
 
 afterEach(killStarted);
+afterAll(() => {
+  const left = tokens.flatMap(daemonsOf);
+  for (const pid of left) process.kill(pid, 'SIGKILL');
+  expect(left).toEqual([]);
+});
 
 for (const isolation of isolationLevels()) {
   describe(`daemons and signals (${isolation} isolation)`, () => {
     let em: TestEmulator;
-    const tokens: string[] = [];
     beforeAll(async () => {
       em = await startEmulator(TEMPLATE, { isolation });
     });
     afterAll(async () => {
       expect(await em.stopChecked()).toEqual([]);
-      for (const t of tokens) expect(daemonsOf(t)).toEqual([]);
     });
 
     it('names the grandchild daemons in the leak report, freezes them, and shutdown ends them', async () => {
       const token = newToken();
-      tokens.push(token);
       const res = await em.invoke('daemonizer', { token });
       expect((res.json() as { daemons: number[] }).daemons).toHaveLength(2);
       const daemons = daemonsOf(token);
@@ -68,7 +76,6 @@ for (const isolation of isolationLevels()) {
 
     it('ends a Python daemon (fork, setsid, fork) with its environment', async () => {
       const token = newToken();
-      tokens.push(token);
       const res = await em.invoke('python-daemonizer', { token });
       expect(res.headers.get('x-amz-function-error')).toBeNull();
       expect(daemonsOf(token)).toHaveLength(1);
@@ -133,14 +140,13 @@ for (const isolation of isolationLevels()) {
 
     it(isolation === 'namespace'
       ? 'SIGKILL: the PID namespace ends with the emulator, daemons included'
-      : "SIGKILL: the runtime ends with the emulator, its daemons survive (as documented); its TMPDIR goes at the next start-up", async () => {
+      : "SIGKILL: the runtime dies with the emulator, the watchdog kills its daemons, its TMPDIR goes at the next start-up", async () => {
       const cli = await start();
       const token = newToken();
       await invoke(cli, 'daemonizer', { token });
       const [env] = await environments(cli);
-      const daemons = daemonsOf(token);
-      expect(daemons).toHaveLength(2);
-      const tree = [env.pid, ...descendants(env.pid)].filter((p) => !daemons.includes(p));
+      expect(daemonsOf(token)).toHaveLength(2);
+      const tree = [env.pid, ...descendants(env.pid)];
       if (isolation === 'process') {
         expect(env.tmpDir).toMatch(new RegExp(`/ephemera-${cli.child.pid}\\.\\d+\\.\\d+-tmp-daemonizer-`));
         // Another emulator starting meanwhile never touches a live emulator's dirs.
@@ -150,19 +156,12 @@ for (const isolation of isolationLevels()) {
       cli.child.kill('SIGKILL');
       await cli.exit;
       await waitFor(() => tree.every((p) => !isAlive(p)), 5000);
-      if (isolation === 'namespace') {
-        await gone(token);
-        return;
+      await gone(token);
+      if (isolation === 'process') {
+        expect(existsSync(env.tmpDir!)).toBe(true);
+        await (await startEmulator(TEMPLATE, { isolation })).stop();
+        expect(existsSync(env.tmpDir!)).toBe(false);
       }
-      // docs/isolation.md: nothing is left to kill them once the emulator is gone.
-      try {
-        expect(daemons.every(isAlive)).toBe(true);
-      } finally {
-        for (const pid of daemons) process.kill(pid, 'SIGKILL');
-      }
-      expect(existsSync(env.tmpDir!)).toBe(true);
-      await (await startEmulator(TEMPLATE, { isolation })).stop();
-      expect(existsSync(env.tmpDir!)).toBe(false);
     });
   });
 }
