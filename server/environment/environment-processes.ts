@@ -27,8 +27,12 @@ export class EnvironmentProcesses {
   private runtime: number | undefined;
   private runtimeGone = false;
   private leaderGone = false;
-  /** The members the last freeze stopped one by one (a daemon left the process group). */
-  private stoppedAlone: number[] = [];
+  /** Frozen: every member found is stopped (see members()). */
+  private frozen = false;
+  /** The members stopped one by one since the freeze (a daemon may have left the process group). */
+  private stopped = new Set<number>();
+  /** The members at the last walk. */
+  private last: number[] = [];
   /** Process isolation: the members at the last look, with their start times. */
   private seen = new Map<number, number>();
   private readonly watchdog: ProcessWatchdog | undefined;
@@ -75,8 +79,22 @@ export class EnvironmentProcesses {
   /**
    * Every process of the environment but the helpers. `allThreads` also reads the children of every
    * thread (a child spawned from a worker thread is listed under that thread): exact, and dearer.
+   * While the environment is frozen, a member found that is not stopped yet is stopped here, and the
+   * walk is repeated until it finds none (a process not yet stopped may have forked).
    */
   members(allThreads = false): number[] {
+    let pids = this.walk(allThreads);
+    for (let round = 0; this.frozen && round < 16; round++) {
+      const fresh = pids.filter((p) => !this.stopped.has(p));
+      if (fresh.length === 0) break;
+      for (const pid of fresh) if (signal(pid, 'SIGSTOP')) this.stopped.add(pid);
+      pids = this.walk(allThreads);
+    }
+    this.last = pids;
+    return pids;
+  }
+
+  private walk(allThreads: boolean): number[] {
     if (this.kind === 'namespace') {
       const init = this.initPid();
       if (!init) return [];
@@ -105,36 +123,30 @@ export class EnvironmentProcesses {
   }
 
   /**
-   * SIGSTOP every member: the process group at once, then the tree, again until a walk finds no
-   * process it has not stopped (a process not yet stopped may fork). False when none was there.
+   * SIGSTOP the process group, and one by one the members of the last walk (the runtime may have
+   * left the group, a daemon has): no walk on the invoke path. A member started since is stopped
+   * by the next walk (the one after each invocation), which members() does while frozen.
    */
   freeze(): boolean {
     if (this.leaderGone) return false;
     const group = signal(-this.leader, 'SIGSTOP');
-    const stopped = new Set<number>();
-    for (let round = 0; round < 16; round++) {
-      let fresh = false;
-      for (const pid of this.members()) {
-        if (stopped.has(pid)) continue;
-        stopped.add(pid);
-        fresh = signal(pid, 'SIGSTOP') || fresh;
-      }
-      if (!fresh) break;
-    }
-    this.stoppedAlone = [...stopped];
-    return group || stopped.size > 0;
+    this.frozen = true;
+    this.stopped = new Set(this.last.filter((pid) => signal(pid, 'SIGSTOP')));
+    return group || this.stopped.size > 0;
   }
 
   thaw(): void {
+    this.frozen = false;
     if (!this.leaderGone) signal(-this.leader, 'SIGCONT');
-    for (const pid of this.stoppedAlone) signal(pid, 'SIGCONT');
-    this.stoppedAlone = [];
+    for (const pid of this.stopped) signal(pid, 'SIGCONT');
+    this.stopped.clear();
   }
 
   /**
    * SIGKILL everything. Namespace: the init (the kernel then kills the whole PID namespace) and the
-   * group. Process: frozen first so that nothing forks meanwhile, then every member found through
-   * every thread, the process group, and the members seen before that are still the same processes.
+   * group. Process: frozen first and walked through every thread until nothing new is found (so
+   * nothing forks meanwhile), then every member, the process group, and the members seen before that
+   * are still the same processes.
    */
   killAll(): void {
     if (this.kind === 'namespace') {
@@ -148,13 +160,7 @@ export class EnvironmentProcesses {
     let pids: number[] = [];
     if (!this.leaderGone) {
       this.freeze();
-      for (let round = 0; round < 16; round++) {
-        const found = this.members(true);
-        const fresh = found.filter((p) => !pids.includes(p));
-        for (const pid of fresh) signal(pid, 'SIGSTOP');
-        pids = found;
-        if (fresh.length === 0) break;
-      }
+      pids = this.members(true);
     }
     if (!this.leaderGone) signal(-this.leader, 'SIGKILL');
     for (const pid of new Set([...pids, ...this.verifiedSeen()])) signal(pid, 'SIGKILL');
