@@ -4,8 +4,9 @@
 // are helpers, never the function's. Process isolation: the tree under the runtime (a child
 // subreaper keeps orphans in it), and once the runtime is gone the processes last seen in it, each
 // checked by start time (a pid may be reused), which the watchdog also kills if the emulator dies.
-// Nothing is signalled through the process group once its leader is reaped: the pid may be reused.
-import { ProcFiles, parseChildren, readStat } from './proc-fs.ts';
+// Nothing is signalled through the process group once its leader is reaped, nor by a remembered pid
+// without checking its start time: a pid may be reused.
+import { ProcFiles, parseChildren, parseStat, readStat } from './proc-fs.ts';
 import type { ProcessWatchdog } from './process-watchdog.ts';
 
 export type SandboxKind = 'namespace' | 'process';
@@ -29,10 +30,13 @@ export class EnvironmentProcesses {
   private leaderGone = false;
   /** Frozen: every member found is stopped (see members()). */
   private frozen = false;
-  /** The members stopped one by one since the freeze (a daemon may have left the process group). */
-  private stopped = new Set<number>();
-  /** The members at the last walk. */
-  private last: number[] = [];
+  /**
+   * Members outside the leader's process group at the last walk (a daemon called setsid; a runtime
+   * may too), with their start times: the group's SIGSTOP misses them, so they are stopped one by one.
+   */
+  private stragglers = new Map<number, number>();
+  /** The stragglers stopped since the freeze, with their start times. */
+  private stopped = new Map<number, number>();
   /** Process isolation: the members at the last look, with their start times. */
   private seen = new Map<number, number>();
   private readonly watchdog: ProcessWatchdog | undefined;
@@ -79,19 +83,30 @@ export class EnvironmentProcesses {
   /**
    * Every process of the environment but the helpers. `allThreads` also reads the children of every
    * thread (a child spawned from a worker thread is listed under that thread): exact, and dearer.
-   * While the environment is frozen, a member found that is not stopped yet is stopped here, and the
-   * walk is repeated until it finds none (a process not yet stopped may have forked).
+   * Each walk notes which members are outside the process group. While the environment is frozen, a
+   * straggler found that is not stopped yet is stopped here, and the walk is repeated until it finds
+   * none (a process not yet stopped may have forked).
    */
   members(allThreads = false): number[] {
     let pids = this.walk(allThreads);
+    this.noteStragglers(pids);
     for (let round = 0; this.frozen && round < 16; round++) {
-      const fresh = pids.filter((p) => !this.stopped.has(p));
+      const fresh = [...this.stragglers].filter(([pid]) => !this.stopped.has(pid));
       if (fresh.length === 0) break;
-      for (const pid of fresh) if (signal(pid, 'SIGSTOP')) this.stopped.add(pid);
+      for (const [pid, start] of fresh) if (signal(pid, 'SIGSTOP')) this.stopped.set(pid, start);
       pids = this.walk(allThreads);
+      this.noteStragglers(pids);
     }
-    this.last = pids;
     return pids;
+  }
+
+  /** One read of /proc/<pid>/stat per member (kept open): its process group and start time. */
+  private noteStragglers(pids: number[]): void {
+    this.stragglers.clear();
+    for (const pid of pids) {
+      const st = parseStat(this.proc.read(`/proc/${pid}/stat`) ?? '');
+      if (st && st.pgid !== this.leader && st.state !== 'Z') this.stragglers.set(pid, st.startTime);
+    }
   }
 
   private walk(allThreads: boolean): number[] {
@@ -123,23 +138,27 @@ export class EnvironmentProcesses {
   }
 
   /**
-   * SIGSTOP the process group, and one by one the members of the last walk (the runtime may have
-   * left the group, a daemon has): no walk on the invoke path. A member started since is stopped
-   * by the next walk (the one after each invocation), which members() does while frozen.
+   * SIGSTOP the process group, and one by one the stragglers of the last walk that are still the
+   * same processes: no walk on the invoke path. A straggler started since is stopped by the next walk
+   * (the one after each invocation), which members() does while frozen.
    */
   freeze(): boolean {
     if (this.leaderGone) return false;
     const group = signal(-this.leader, 'SIGSTOP');
     this.frozen = true;
-    this.stopped = new Set(this.last.filter((pid) => signal(pid, 'SIGSTOP')));
+    this.stopped = new Map([...this.stragglers].filter(([pid, start]) => this.same(pid, start) && signal(pid, 'SIGSTOP')));
     return group || this.stopped.size > 0;
   }
 
   thaw(): void {
     this.frozen = false;
     if (!this.leaderGone) signal(-this.leader, 'SIGCONT');
-    for (const pid of this.stopped) signal(pid, 'SIGCONT');
+    for (const [pid, start] of this.stopped) if (this.same(pid, start)) signal(pid, 'SIGCONT');
     this.stopped.clear();
+  }
+
+  private same(pid: number, start: number): boolean {
+    return parseStat(this.proc.read(`/proc/${pid}/stat`) ?? '')?.startTime === start;
   }
 
   /**

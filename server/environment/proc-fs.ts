@@ -93,7 +93,7 @@ export class ProcFiles {
 
   /** Close the files of processes not in `pids`. */
   keepOnly(pids: number[]): void {
-    if (this.fds.size <= pids.length * 2) return;
+    if (this.fds.size <= pids.length * 4) return;
     const keep = new Set(pids.map((p) => `/proc/${p}/`));
     for (const [path, fd] of this.fds) {
       if (!keep.has(path.slice(0, path.indexOf('/', 6) + 1))) this.forget(path, fd);
