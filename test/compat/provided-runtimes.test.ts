@@ -3,7 +3,7 @@
 // crash, init-error, warm-reuse and Tail-log behaviours as the Node runtime, via a real emulator
 // under each isolation level this machine offers, and no process left behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, isAlive, startEmulator, type TestEmulator, isolationLevels } from '../helpers/emulator.ts';
+import { fixture, hostPid, isAlive, startEmulator, type TestEmulator, isolationLevels } from '../helpers/emulator.ts';
 import { arn, stopAndCheckOrphans } from './helpers.ts';
 
 const levels = isolationLevels();
@@ -15,6 +15,8 @@ interface ShellEcho {
   deadlineMs: number;
   invokedFunctionArn: string;
   pid: number;
+  /** Names the environment (under namespace isolation every runtime has the same pid). */
+  logStream: string;
   count: number;
   taskRoot: string;
   functionName: string;
@@ -73,7 +75,7 @@ describe.each(levels)('provided.* with a sh + curl bootstrap (%s isolation)', (i
     for (let i = 0; i < 4; i++) results.push((await em.invoke('sh-echo', { i })).json() as ShellEcho);
     const first = results[0].count;
     expect(results.map((r) => r.count)).toEqual([first, first + 1, first + 2, first + 3]);
-    expect(new Set(results.map((r) => r.pid)).size).toBe(1);
+    expect(new Set(results.map((r) => r.logStream)).size).toBe(1);
     expect(new Set(results.map((r) => r.requestId)).size).toBe(4);
     const last = await em.report(results[3].requestId);
     expect(last).not.toContain('Init Duration');
@@ -97,21 +99,22 @@ describe.each(levels)('provided.* with a sh + curl bootstrap (%s isolation)', (i
     // The environment survives a function error.
     const before = (await em.invoke('sh-echo', {})).json() as ShellEcho;
     const after = (await em.invoke('sh-echo', {})).json() as ShellEcho;
-    expect(after.pid).toBe(before.pid);
+    expect(after.logStream).toBe(before.logStream);
   });
 
   it('times out: Sandbox.Timedout, the bootstrap is killed, the next invoke is cold', async () => {
     const warm = (await em.invoke('sh-timeout', { action: 'sleep', ms: 1 })).json() as ShellEcho;
+    const warmPid = hostPid(em, 'sh-timeout', warm.pid);
     const res = await em.invoke('sh-timeout', { action: 'sleep', ms: 10_000 });
     const rid = res.headers.get('x-amzn-requestid');
     expect(res.status).toBe(200);
     expect(res.headers.get('x-amz-function-error')).toBe('Unhandled');
     expect(res.json()).toEqual({ errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${rid} Error: Task timed out after 2.00 seconds` });
     expect(await em.report(rid)).toMatch(/Status: timeout$/);
-    expect(isAlive(warm.pid)).toBe(false);
+    expect(isAlive(warmPid)).toBe(false);
     const next = await em.invoke('sh-timeout', { action: 'sleep', ms: 1 });
     const body = next.json() as ShellEcho;
-    expect(body.pid).not.toBe(warm.pid);
+    expect(body.logStream).not.toBe(warm.logStream);
     expect(body.count).toBe(1);
     expect(await em.report(body.requestId)).toContain('Init Duration');
   });
@@ -129,7 +132,7 @@ describe.each(levels)('provided.* with a sh + curl bootstrap (%s isolation)', (i
     expect(em.lines.some((l) => l.text === `exiting with status 1 in ${rid}`)).toBe(true);
     const next = (await em.invoke('sh-echo', { after: 'exit' })).json() as ShellEcho;
     expect(next.event).toEqual({ after: 'exit' });
-    expect(next.pid).not.toBe(warm.pid);
+    expect(next.logStream).not.toBe(warm.logStream);
   });
 
   it('returns the /runtime/init/error of a bootstrap, after re-running INIT inside the invoke', async () => {
