@@ -1,6 +1,6 @@
 // Gathering one batch from a queue: long polls of up to 10 messages until BatchSize, the batching
 // window (counted from the first message) or the 6 MB payload cap; messages over the cap go back.
-import type { Queue, ReceivedMessage } from './sources/queue.ts';
+import type { Queue, ReceivedMessage } from '../services/sqs/queue.ts';
 import { EVENT_OVERHEAD, recordBytes, type SqsRecord, toSqsRecord } from './sqs-record.ts';
 
 /** Lambda's synchronous payload limit, which caps an SQS batch. */

@@ -2,7 +2,7 @@
 // (to reappear after their visibility timeout). FIFO: a failed message keeps its group's later ones.
 import { parseBatchItemFailures } from './batch-item-failures.ts';
 import type { InvokeOutcome } from './invoker.ts';
-import type { ReceivedMessage } from './sources/queue.ts';
+import type { ReceivedMessage } from '../services/sqs/queue.ts';
 
 export interface BatchDecision {
   /** Messages to delete (processed). */

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { EsmConfig, Poller, PollerDeps, PollerFactory, PollerStatus } from './esm/mapping.ts';
 import { compileFilters, type RecordFilter } from './filter-criteria.ts';
 import { InvokeFailure, type InvokeOutcome } from './invoker.ts';
-import type { Queue } from './sources/queue.ts';
+import type { Queue } from '../services/sqs/queue.ts';
 import { type Batch, gatherBatch, releaseMessages } from './sqs-batch.ts';
 import { decideBatch } from './sqs-outcome.ts';
 import { arnRegion, sqsEvent } from './sqs-record.ts';

@@ -1,6 +1,6 @@
 // A received SQS message → the record of Lambda's SQS event (reference §8.2), field for field and in
 // AWS's order, and the size it adds to the invoke payload.
-import type { MessageAttributeValue, ReceivedMessage } from './sources/queue.ts';
+import type { MessageAttributeValue, ReceivedMessage } from '../services/sqs/queue.ts';
 
 export interface SqsRecordAttribute {
   stringValue?: string;

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EsmConfig, PollerDeps } from './esm/mapping.ts';
 import { InvokeFailure, type InvokeOutcome } from './invoker.ts';
-import type { StreamKind, StreamRecord } from './sources/stream.ts';
+import type { StreamKind, StreamRecord } from '../services/streams/stream.ts';
 import { type EventRecord, type FailureCondition, failureRecord, readResponse } from './stream-events.ts';
 import type { WindowEnvelope } from './tumbling-window.ts';
 

@@ -2,8 +2,8 @@
 // the tumbling-window envelope, the OnFailure record (KinesisBatchInfo / DDBStreamBatchInfo), the
 // object FilterCriteria match against, and the function's answer (batchItemFailures, state).
 import { lowestSequenceNumber, parseBatchItemFailures } from './batch-item-failures.ts';
-import type { StreamKind, StreamRecord } from './sources/stream.ts';
-import { ddbRecord } from './wire/dynamodb-streams.ts';
+import type { StreamKind, StreamRecord } from '../services/streams/stream.ts';
+import { ddbRecord } from '../services/dynamodb-streams/dynamodb-streams-wire.ts';
 
 export type EventRecord = Record<string, unknown>;
 

@@ -4,7 +4,7 @@
 import { abortableSleep } from './abortable-sleep.ts';
 import type { EsmConfig, Poller, PollerDeps, PollerFactory, PollerStatus } from './esm/mapping.ts';
 import { compileFilters, type RecordFilter } from './filter-criteria.ts';
-import { type IteratorRequest, type Stream, StreamError, partitionKeyHash } from './sources/stream.ts';
+import { type IteratorRequest, type Stream, StreamError, partitionKeyHash } from '../services/streams/stream.ts';
 import type { BatchContext, Item } from './stream-batch.ts';
 import { type EventContext, eventRecord, filterSubject } from './stream-events.ts';
 import { MAX_BATCH_BYTES, StreamLane } from './stream-lane.ts';

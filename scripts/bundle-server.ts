@@ -1,4 +1,4 @@
-// `npm pack`'s prepack step: bundles the server (server/, runtime-api/, pollers/) into dist/main.mjs
+// `npm pack`'s prepack step: bundles the server (server/, runtime-api/, pollers/, services/, lib/) into dist/main.mjs
 // with esbuild, because Node will not strip types from .ts files under node_modules. Dependencies stay
 // external (they are installed with the package); each file's `import.meta.url` keeps meaning its source path.
 import { readFile, rm } from 'node:fs/promises';

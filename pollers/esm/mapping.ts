@@ -2,8 +2,8 @@
 // validated by esm/validate.ts), and the contract every poller kind implements.
 import type { Logger } from 'pino';
 import type { Invoker } from '../invoker.ts';
-import type { QueueDirectory } from '../sources/queue.ts';
-import type { StreamDirectory } from '../sources/stream.ts';
+import type { QueueDirectory } from '../../services/sqs/queue.ts';
+import type { StreamDirectory } from '../../services/streams/stream.ts';
 
 export type SourceKind = 'sqs' | 'kinesis' | 'dynamodb';
 

@@ -2,7 +2,7 @@
 // OnSuccess/OnFailure destination (SQS queue or function), and the original event to the dead-letter
 // queue with RequestID/ErrorCode/ErrorMessage attributes. SNS, EventBridge, S3, FIFO queues and the function itself receive nothing.
 import type { Logger } from 'pino';
-import type { QueueDirectory } from '../../pollers/sources/queue.ts';
+import type { QueueDirectory } from '../../services/sqs/queue.ts';
 import type { FunctionConfig } from '../model.ts';
 
 export type AsyncCondition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded' | 'ZeroReservedConcurrency';

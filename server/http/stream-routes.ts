@@ -2,9 +2,9 @@
 // tests) and POST /_ephemera/dynamodb/<table>/records (append changes to a table's stream: there is
 // no DynamoDB here). Errors are `{__type, message}` with 400/404.
 import type { FastifyInstance } from 'fastify';
-import type { ChangeInput } from '../../pollers/sources/embedded-dynamodb-stream.ts';
-import type { StreamRegistry } from '../../pollers/sources/stream-registry.ts';
-import { StreamError } from '../../pollers/sources/stream.ts';
+import type { ChangeInput } from '../../services/dynamodb-streams/embedded-dynamodb-stream.ts';
+import type { StreamRegistry } from '../../services/streams/stream-registry.ts';
+import { StreamError } from '../../services/streams/stream.ts';
 
 export function registerStreamRoutes(app: FastifyInstance, streams: StreamRegistry): void {
   app.get('/_ephemera/streams', async () => ({ streams: streams.summaries() }));

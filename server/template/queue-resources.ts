@@ -1,9 +1,9 @@
 // AWS::SQS::Queue resources in a template become embedded queues at start-up. Name: QueueName, else the
 // logical id (+ `.fifo` for a FIFO queue), as references.ts gives for Ref/GetAtt. The template wins over
 // a queue kept in --data-dir (its attributes are applied again, ones it no longer sets go back to their defaults); messages are kept.
-import type { EmbeddedQueues } from '../../pollers/sources/embedded-queues.ts';
-import { FIFO_DEFAULTS, STANDARD_DEFAULTS } from '../../pollers/sources/sqs-attributes.ts';
-import { SqsError } from '../../pollers/sources/sqs-error.ts';
+import type { EmbeddedQueues } from '../../services/sqs/embedded-queues.ts';
+import { FIFO_DEFAULTS, STANDARD_DEFAULTS } from '../../services/sqs/sqs-attributes.ts';
+import { SqsError } from '../../services/sqs/sqs-error.ts';
 import type { LoadedTemplate, TemplateWarning } from '../model.ts';
 
 const NUMBERS = ['VisibilityTimeout', 'DelaySeconds', 'MaximumMessageSize', 'MessageRetentionPeriod', 'ReceiveMessageWaitTimeSeconds', 'KmsDataKeyReusePeriodSeconds'];

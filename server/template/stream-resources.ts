@@ -1,7 +1,7 @@
 // AWS::Kinesis::Stream and AWS::DynamoDB::Table (its StreamSpecification) in a template: checked while
 // loading, and turned into embedded streams at start-up. Names: `Name` / `TableName`, else the logical id.
-import { VIEW_TYPES, type StreamViewType } from '../../pollers/sources/embedded-dynamodb-stream.ts';
-import type { StreamRegistry } from '../../pollers/sources/stream-registry.ts';
+import { VIEW_TYPES, type StreamViewType } from '../../services/dynamodb-streams/embedded-dynamodb-stream.ts';
+import type { StreamRegistry } from '../../services/streams/stream-registry.ts';
 import type { LoadedTemplate } from '../model.ts';
 import { isRecord, type NodePath } from './node-path.ts';
 import { STREAM_LABEL } from './references.ts';

@@ -1,7 +1,7 @@
 // A small in-memory Queue for poller unit tests (not the embedded engine): visibility, receive
 // counts, long polls that end on a message or an abort, FIFO groups locked while in flight.
 import { createHash, randomUUID } from 'node:crypto';
-import type { Queue, ReceiveOptions, ReceivedMessage, SendInput, SendResult } from '../../pollers/sources/queue.ts';
+import type { Queue, ReceiveOptions, ReceivedMessage, SendInput, SendResult } from '../../services/sqs/queue.ts';
 
 interface Stored {
   id: string;

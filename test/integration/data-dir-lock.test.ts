@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type LockHolder, type ProcessView, holderAlive, lockDataDir, parseHolder, parseStat } from '../../pollers/sources/data-dir-lock.ts';
-import { EmbeddedQueues } from '../../pollers/sources/embedded-queues.ts';
+import { type LockHolder, type ProcessView, holderAlive, lockDataDir, parseHolder, parseStat } from '../../services/sqs/data-dir-lock.ts';
+import { EmbeddedQueues } from '../../services/sqs/embedded-queues.ts';
 import { ROOT, isAlive, procState, waitFor } from '../helpers/emulator.ts';
 
 const started: ChildProcess[] = [];
@@ -34,7 +34,7 @@ const startOf = (pid: number): string => parseStat(readFileSync(`/proc/${pid}/st
  *  and SIGKILLs itself; `sh` has meanwhile exec'd `sleep`, which never reaps it: the child stays a zombie. */
 async function zombieHolder(dir: string): Promise<{ parent: ChildProcess; zombie: number }> {
   const code = [
-    `import { EmbeddedQueues } from ${JSON.stringify(join(ROOT, 'pollers/sources/embedded-queues.ts'))};`,
+    `import { EmbeddedQueues } from ${JSON.stringify(join(ROOT, 'services/sqs/embedded-queues.ts'))};`,
     `const q = new EmbeddedQueues({ region: 'us-east-1', accountId: '000000000000', dataDir: ${JSON.stringify(dir)} });`,
     `q.create('kept');`,
     `process.stdout.write(process.pid + '\\n', () => process.kill(process.pid, 'SIGKILL'));`,

@@ -1,8 +1,8 @@
 // Coral-style input validation (Kinesis, DynamoDB Streams): JSON type errors with Coral's sentences,
 // then every model constraint listed, in member order, with Coral's rendering of the values.
 import { describe, expect, it } from 'vitest';
-import { type Members, validateInput } from '../../pollers/wire/coral-validate.ts';
-import { KINESIS_SHAPES } from '../../pollers/wire/kinesis-shapes.ts';
+import { type Members, validateInput } from '../../services/streams/coral-validate.ts';
+import { KINESIS_SHAPES } from '../../services/kinesis/kinesis-shapes.ts';
 
 const errorOf = (input: Record<string, unknown>, members: Members): { type: string; message: string } | undefined => {
   try {

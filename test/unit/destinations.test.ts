@@ -7,7 +7,7 @@ import type { FunctionConfig } from '../../server/model.ts';
 import type { LambdaApiError } from '../../server/errors.ts';
 import { checkDestinations } from '../../server/http/event-invoke-config-routes.ts';
 import { Registry } from '../../server/registry/registry.ts';
-import type { Queue, SendInput } from '../../pollers/sources/queue.ts';
+import type { Queue, SendInput } from '../../services/sqs/queue.ts';
 
 const config: FunctionConfig = {
   name: 'fn', logicalId: 'Fn', codeDir: '/x', handler: 'index.handler', runtime: 'nodejs24.x', memorySize: 128, timeout: 3,

@@ -4,9 +4,9 @@
 // §2.3, §4.2, §4.4) and AWS's documented examples (SNS, S3 2.1, EventBridge, CloudWatch Logs).
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { EmbeddedDynamoDbStream } from '../../pollers/sources/embedded-dynamodb-stream.ts';
-import { EmbeddedKinesisStream } from '../../pollers/sources/embedded-kinesis.ts';
-import { EmbeddedQueues } from '../../pollers/sources/embedded-queues.ts';
+import { EmbeddedDynamoDbStream } from '../../services/dynamodb-streams/embedded-dynamodb-stream.ts';
+import { EmbeddedKinesisStream } from '../../services/kinesis/embedded-kinesis.ts';
+import { EmbeddedQueues } from '../../services/sqs/embedded-queues.ts';
 import { toSqsRecord } from '../../pollers/sqs-record.ts';
 import { eventRecord } from '../../pollers/stream-events.ts';
 import { allEvents, SERVICES } from '../../server/cli/generate-event/catalog.ts';

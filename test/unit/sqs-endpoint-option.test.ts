@@ -1,8 +1,8 @@
 // --sqs-endpoint / EPHEMERA_SQS_ENDPOINT: `aws` or an http(s) URL, anything else refused at start-up;
 // and the composite queue directory's lookup order (embedded sources first, then the external one).
 import { describe, expect, it } from 'vitest';
-import { ExternalQueues } from '../../pollers/sources/aws-sqs.ts';
-import { CompositeQueueDirectory } from '../../pollers/sources/queue-directory.ts';
+import { ExternalQueues } from '../../services/sqs/aws-sqs.ts';
+import { CompositeQueueDirectory } from '../../services/sqs/queue-directory.ts';
 import { parseOptions } from '../../server/options.ts';
 import { MemoryQueue } from '../helpers/memory-queue.ts';
 

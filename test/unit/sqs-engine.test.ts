@@ -4,9 +4,9 @@ import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EmbeddedQueues } from '../../pollers/sources/embedded-queues.ts';
-import { SqsError } from '../../pollers/sources/sqs-error.ts';
-import { md5OfAttributes, md5OfBody } from '../../pollers/sources/sqs-md5.ts';
+import { EmbeddedQueues } from '../../services/sqs/embedded-queues.ts';
+import { SqsError } from '../../services/sqs/sqs-error.ts';
+import { md5OfAttributes, md5OfBody } from '../../services/sqs/sqs-md5.ts';
 
 let clock = 1_700_000_000_000;
 const now = (): number => clock;

@@ -6,7 +6,7 @@ import type { EsmConfig, Poller, PollerDeps } from '../../pollers/esm/mapping.ts
 import { InvokeFailure, type InvokeOutcome, type Invoker } from '../../pollers/invoker.ts';
 import { gatherBatch } from '../../pollers/sqs-batch.ts';
 import { createSqsPollerFactory, sqsPollerFactory } from '../../pollers/sqs-poller.ts';
-import { EmbeddedQueues } from '../../pollers/sources/embedded-queues.ts';
+import { EmbeddedQueues } from '../../services/sqs/embedded-queues.ts';
 import { MemoryQueue } from '../helpers/memory-queue.ts';
 import { waitFor } from '../helpers/emulator.ts';
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EmbeddedQueues } from '../../pollers/sources/embedded-queues.ts';
+import { EmbeddedQueues } from '../../services/sqs/embedded-queues.ts';
 import { createTemplateQueues, templateQueueName } from '../../server/template/queue-resources.ts';
 import { loadTemplate } from '../../server/template/load-template.ts';
 

@@ -1,10 +1,10 @@
 // The SQS wire handlers without a server: query parameter flattening, XML escaping and shapes, and
 // malformed requests on both protocols answered with AWS-shaped 4xx errors (never a 500 or a crash).
 import { describe, expect, it } from 'vitest';
-import { EmbeddedQueues } from '../../pollers/sources/embedded-queues.ts';
-import { sqsJsonHandler } from '../../pollers/wire/sqs-json.ts';
-import { sqsQueryHandler, toJsonShape, unflatten } from '../../pollers/wire/sqs-query.ts';
-import { escapeXml, renderResult } from '../../pollers/wire/sqs-xml.ts';
+import { EmbeddedQueues } from '../../services/sqs/embedded-queues.ts';
+import { sqsJsonHandler } from '../../services/sqs/wire/sqs-json.ts';
+import { sqsQueryHandler, toJsonShape, unflatten } from '../../services/sqs/wire/sqs-query.ts';
+import { escapeXml, renderResult } from '../../services/sqs/wire/sqs-xml.ts';
 
 const internal: unknown[] = [];
 const setup = () => {

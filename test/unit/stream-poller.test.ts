@@ -5,10 +5,10 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EsmConfig, Poller, PollerDeps } from '../../pollers/esm/mapping.ts';
 import type { InvokeOutcome, Invoker } from '../../pollers/invoker.ts';
-import { EmbeddedDynamoDbStream } from '../../pollers/sources/embedded-dynamodb-stream.ts';
-import { EmbeddedKinesisStream } from '../../pollers/sources/embedded-kinesis.ts';
-import { StreamRegistry } from '../../pollers/sources/stream-registry.ts';
-import type { RecordsPage, ShardInfo, Stream, StreamRecord } from '../../pollers/sources/stream.ts';
+import { EmbeddedDynamoDbStream } from '../../services/dynamodb-streams/embedded-dynamodb-stream.ts';
+import { EmbeddedKinesisStream } from '../../services/kinesis/embedded-kinesis.ts';
+import { StreamRegistry } from '../../services/streams/stream-registry.ts';
+import type { RecordsPage, ShardInfo, Stream, StreamRecord } from '../../services/streams/stream.ts';
 import { dynamodbPollerFactory, kinesisPollerFactory } from '../../pollers/stream-poller.ts';
 import { waitFor } from '../helpers/emulator.ts';
 

@@ -1,7 +1,7 @@
 // Byte-wise UTF-8 decoding and form parsing for the SQS wire protocols: every ill-formed byte is marked
 // as U+DC80+byte (never U+FFFD), well-formed text comes through unchanged, and forms split as WHATWG's.
 import { describe, expect, it } from 'vitest';
-import { decodeUtf8, parseForm } from '../../pollers/wire/wire-text.ts';
+import { decodeUtf8, parseForm } from '../../services/sqs/wire/wire-text.ts';
 
 const b = (...x: number[]): Buffer => Buffer.from(x);
 const mark = (byte: number): string => String.fromCharCode(0xdc00 + byte);

@@ -1,9 +1,9 @@
 // Sample SQS, Kinesis and DynamoDB Streams events, built by the same code that builds what ephemera's
 // own pollers send (pollers/sqs-record.ts, pollers/stream-events.ts; the embedded queue's message and
 // receipt handle), so a sample is what the function would get from a mapping (reference lambda-semantics §8.2–8.4).
-import { newMessage, newReceiptHandle, toReceived } from '../../../pollers/sources/sqs-message.ts';
-import type { DynamoDbChange, StreamRecord } from '../../../pollers/sources/stream.ts';
-import { SqsError } from '../../../pollers/sources/sqs-error.ts';
+import { newMessage, newReceiptHandle, toReceived } from '../../../services/sqs/sqs-message.ts';
+import type { DynamoDbChange, StreamRecord } from '../../../services/streams/stream.ts';
+import { SqsError } from '../../../services/sqs/sqs-error.ts';
 import { toSqsRecord } from '../../../pollers/sqs-record.ts';
 import { type EventContext, eventRecord } from '../../../pollers/stream-events.ts';
 import { OptionsError } from '../../options.ts';

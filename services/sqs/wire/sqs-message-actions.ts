@@ -1,11 +1,11 @@
 // SQS message actions over the embedded queues, in the JSON protocol's shapes (the query protocol
 // converts to and from them): SendMessage(Batch), ReceiveMessage, DeleteMessage(Batch),
 // ChangeMessageVisibility(Batch).
-import type { EmbeddedQueue } from '../sources/embedded-queue.ts';
-import type { ReceivedMessage, SendInput } from '../sources/queue.ts';
-import { SqsError, invalidParameter, missingParameter } from '../sources/sqs-error.ts';
-import { md5OfAttributes } from '../sources/sqs-md5.ts';
-import { checkMessageAttributes, parseReceiptHandle } from '../sources/sqs-message.ts';
+import type { EmbeddedQueue } from '../embedded-queue.ts';
+import type { ReceivedMessage, SendInput } from '../queue.ts';
+import { SqsError, invalidParameter, missingParameter } from '../sqs-error.ts';
+import { md5OfAttributes } from '../sqs-md5.ts';
+import { checkMessageAttributes, parseReceiptHandle } from '../sqs-message.ts';
 import {
   type Input, type SqsContext, batchEntries, batchFailure, int, list, messageAttributes, queueOf, required, str, wireAttributes,
 } from './sqs-input.ts';

@@ -1,6 +1,6 @@
 // The input shapes of the Kinesis actions the emulator serves, from the service model (botocore
 // kinesis 2013-12-02), members in the order Kinesis reports them (kinesalite's AWS-run tests).
-import type { Members, Shape } from './coral-validate.ts';
+import type { Members, Shape } from '../streams/coral-validate.ts';
 
 const NAME = '[a-zA-Z0-9_.-]+';
 const streamName = (required = false): Shape => ({ type: 'string', required, pattern: NAME, min: 1, max: 128 });

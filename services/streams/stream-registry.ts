@@ -1,7 +1,7 @@
 // The emulator's streams: embedded Kinesis streams (by name) and DynamoDB streams (by table), created
 // from the template or CreateStream, plus external endpoints for ARNs that are not embedded.
-import { EmbeddedDynamoDbStream, type StreamViewType } from './embedded-dynamodb-stream.ts';
-import { EmbeddedKinesisStream, type KinesisStreamOptions } from './embedded-kinesis.ts';
+import { EmbeddedDynamoDbStream, type StreamViewType } from '../dynamodb-streams/embedded-dynamodb-stream.ts';
+import { EmbeddedKinesisStream, type KinesisStreamOptions } from '../kinesis/embedded-kinesis.ts';
 import { type Stream, type StreamDirectory, StreamError } from './stream.ts';
 
 export interface StreamSummary {

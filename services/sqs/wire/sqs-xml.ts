@@ -1,6 +1,6 @@
 // The SQS query protocol's XML: a JSON-shaped action result written as AWS writes it (repeated
 // elements for lists, Name/Value pairs for maps, `"` as &quot;), and the <ErrorResponse> document.
-import type { SqsError } from '../sources/sqs-error.ts';
+import type { SqsError } from '../sqs-error.ts';
 
 export const SQS_XMLNS = 'http://queue.amazonaws.com/doc/2012-11-05/';
 

@@ -1,11 +1,11 @@
 // The DynamoDB Streams read API, JSON 1.0 (X-Amz-Target: DynamoDBStreams_20120810.*): ListStreams,
 // DescribeStream, GetShardIterator, GetRecords over the embedded table streams; also the record shape
 // (`ddbRecord`) the stream poller reuses for its events.
-import type { EmbeddedDynamoDbStream } from '../sources/embedded-dynamodb-stream.ts';
-import type { StreamRegistry } from '../sources/stream-registry.ts';
-import { type IteratorType, type StreamRecord, StreamError } from '../sources/stream.ts';
-import type { Members, Shape } from './coral-validate.ts';
-import { type Json, type JsonWireAnswer, type JsonWireRequest, epochSeconds, handleJson } from './json-wire.ts';
+import type { EmbeddedDynamoDbStream } from './embedded-dynamodb-stream.ts';
+import type { StreamRegistry } from '../streams/stream-registry.ts';
+import { type IteratorType, type StreamRecord, StreamError } from '../streams/stream.ts';
+import type { Members, Shape } from '../streams/coral-validate.ts';
+import { type Json, type JsonWireAnswer, type JsonWireRequest, epochSeconds, handleJson } from '../streams/json-protocol.ts';
 
 export const DYNAMODB_STREAMS_TARGET = 'DynamoDBStreams_20120810.';
 const CONTENT_TYPE = 'application/x-amz-json-1.0';

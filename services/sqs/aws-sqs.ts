@@ -5,7 +5,7 @@ import {
   ChangeMessageVisibilityCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, GetQueueUrlCommand,
   type MessageAttributeValue as SdkAttribute, ReceiveMessageCommand, SendMessageCommand, SQSClient,
 } from '@aws-sdk/client-sqs';
-import { ExternalEndpoint } from './external-endpoint.ts';
+import { ExternalEndpoint } from '../external-endpoint.ts';
 import type { MessageAttributeValue, Queue, QueueDirectory, ReceiveOptions, ReceivedMessage, SendInput, SendResult } from './queue.ts';
 
 const SQS_ARN = /^arn:aws[a-z-]*:sqs:(?<region>[a-z0-9-]+):(?<account>\d{12}):(?<name>[A-Za-z0-9_-]{1,80}(?:\.fifo)?)$/;

@@ -1,10 +1,10 @@
 // The Kinesis Data Streams JSON 1.1 API (X-Amz-Target: Kinesis_20131202.*) over the embedded streams:
 // CreateStream, DeleteStream, DescribeStream(Summary), ListStreams, ListShards, PutRecord(s),
 // GetShardIterator, GetRecords. Errors as AWS renders them (`{__type, message}`, 400).
-import { type EmbeddedKinesisStream, explicitHash } from '../sources/embedded-kinesis.ts';
-import type { StreamRegistry } from '../sources/stream-registry.ts';
-import { type IteratorType, StreamError } from '../sources/stream.ts';
-import { type Json, type JsonWireAnswer, type JsonWireRequest, epochSeconds, handleJson } from './json-wire.ts';
+import { type EmbeddedKinesisStream, explicitHash } from './embedded-kinesis.ts';
+import type { StreamRegistry } from '../streams/stream-registry.ts';
+import { type IteratorType, StreamError } from '../streams/stream.ts';
+import { type Json, type JsonWireAnswer, type JsonWireRequest, epochSeconds, handleJson } from '../streams/json-protocol.ts';
 import { KINESIS_SHAPES } from './kinesis-shapes.ts';
 
 export const KINESIS_TARGET = 'Kinesis_20131202.';

@@ -2,8 +2,8 @@
 // INSERT/MODIFY/REMOVE changes through /_ephemera/dynamodb/<table>/records, images kept as the
 // StreamViewType says, 24 h retention.
 import { randomBytes } from 'node:crypto';
-import { EmbeddedShard, decodeIterator } from './embedded-shard.ts';
-import { type DynamoDbChange, type IteratorRequest, type RecordsPage, type ShardInfo, type Stream, StreamError } from './stream.ts';
+import { EmbeddedShard, decodeIterator } from '../streams/embedded-shard.ts';
+import { type DynamoDbChange, type IteratorRequest, type RecordsPage, type ShardInfo, type Stream, StreamError } from '../streams/stream.ts';
 
 export const VIEW_TYPES = ['KEYS_ONLY', 'NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES'] as const;
 export type StreamViewType = (typeof VIEW_TYPES)[number];

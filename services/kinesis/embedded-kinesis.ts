@@ -1,10 +1,10 @@
 // An embedded Kinesis data stream: N shards splitting the 128-bit hash-key space evenly, records
 // routed by MD5(partition key) or ExplicitHashKey, 56-digit sequence numbers, retention.
-import { EmbeddedShard, decodeIterator } from './embedded-shard.ts';
+import { EmbeddedShard, decodeIterator } from '../streams/embedded-shard.ts';
 import {
   type IteratorRequest, MAX_HASH_KEY, type RecordsPage, type ShardInfo, type Stream, StreamError,
   hashKeyRange, partitionKeyHash, shardIdOf,
-} from './stream.ts';
+} from '../streams/stream.ts';
 
 export interface KinesisStreamOptions {
   name: string;

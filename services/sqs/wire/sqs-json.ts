@@ -2,8 +2,8 @@
 // `{"__type":"com.amazonaws.sqs#<Type>","message":...}` plus the `x-amzn-query-error` header that
 // query-compatible clients map back to the old error codes.
 import { randomUUID } from 'node:crypto';
-import type { EmbeddedQueues } from '../sources/embedded-queues.ts';
-import { SqsError, messageTooLong } from '../sources/sqs-error.ts';
+import type { EmbeddedQueues } from '../embedded-queues.ts';
+import { SqsError, messageTooLong } from '../sqs-error.ts';
 import type { Input } from './sqs-input.ts';
 import type { WireLikeAnswer, WireLikeRequest } from './sqs-query.ts';
 import { runAction } from './sqs-queue-actions.ts';

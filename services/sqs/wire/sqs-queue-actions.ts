@@ -1,6 +1,6 @@
 // SQS queue actions over the embedded queues, in the JSON protocol's shapes: CreateQueue, GetQueueUrl,
 // ListQueues, DeleteQueue, Get/SetQueueAttributes, PurgeQueue, tags, ListDeadLetterSourceQueues.
-import { SqsError, invalidValue, queueDoesNotExist } from '../sources/sqs-error.ts';
+import { SqsError, invalidValue, queueDoesNotExist } from '../sqs-error.ts';
 import { type Input, type SqsContext, int, list, queueOf, required, str, stringMap } from './sqs-input.ts';
 import { messageActions } from './sqs-message-actions.ts';
 

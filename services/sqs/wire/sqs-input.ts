@@ -1,9 +1,9 @@
 // Reading SQS request parameters the same way for both protocols (the query protocol's values are
 // all strings, the JSON protocol's are typed), with AWS's errors for missing or malformed ones.
-import type { MessageAttributeValue } from '../sources/queue.ts';
-import type { EmbeddedQueue } from '../sources/embedded-queue.ts';
-import type { EmbeddedQueues } from '../sources/embedded-queues.ts';
-import { SqsError, invalidParameter, invalidValue, missingParameter } from '../sources/sqs-error.ts';
+import type { MessageAttributeValue } from '../queue.ts';
+import type { EmbeddedQueue } from '../embedded-queue.ts';
+import type { EmbeddedQueues } from '../embedded-queues.ts';
+import { SqsError, invalidParameter, invalidValue, missingParameter } from '../sqs-error.ts';
 
 export type Input = Record<string, unknown>;
 

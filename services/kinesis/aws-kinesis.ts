@@ -2,8 +2,8 @@
 // endpoint (another ephemera, LocalStack, kinesalite) or real AWS (`aws`: default credential chain, the
 // ARN's region). Used for stream ARNs that are not embedded (--kinesis-endpoint).
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
-import { ExternalEndpoint } from './external-endpoint.ts';
-import { type IteratorRequest, type RecordsPage, type ShardInfo, type Stream, StreamError } from './stream.ts';
+import { ExternalEndpoint } from '../external-endpoint.ts';
+import { type IteratorRequest, type RecordsPage, type ShardInfo, type Stream, StreamError } from '../streams/stream.ts';
 
 const KINESIS_ARN = /^arn:aws[a-z-]*:kinesis:(?<region>[a-z0-9-]+):(?<account>\d{12}):stream\/(?<name>[a-zA-Z0-9_.-]{1,128})$/;
 

@@ -2,8 +2,8 @@
 // parameters on `/` or a queue URL, flattened 1-based lists and maps turned into the JSON protocol's
 // shapes, and XML answers.
 import { randomUUID } from 'node:crypto';
-import type { EmbeddedQueues } from '../sources/embedded-queues.ts';
-import { SqsError, messageTooLong } from '../sources/sqs-error.ts';
+import type { EmbeddedQueues } from '../embedded-queues.ts';
+import { SqsError, messageTooLong } from '../sqs-error.ts';
 import type { Input } from './sqs-input.ts';
 import { runAction } from './sqs-queue-actions.ts';
 import { renderError, renderResult } from './sqs-xml.ts';

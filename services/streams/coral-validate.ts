@@ -2,7 +2,7 @@
 // operation: first each member's JSON type (SerializationException with Coral's own sentences), then the
 // model's constraints, every failure listed ("2 validation errors detected: Value ... at 'a.b' failed to
 // satisfy constraint: ...; ..."). Wording from kinesalite's tests, which run against Kinesis itself.
-import { StreamError } from '../sources/stream.ts';
+import { StreamError } from './stream.ts';
 
 export type Shape =
   | { type: 'string'; required?: boolean; min?: number; max?: number; pattern?: string; enum?: readonly string[] }

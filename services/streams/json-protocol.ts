@@ -2,7 +2,7 @@
 // request/answer shapes (structurally the server's WireRequest/HttpAnswer), body parsing, error rendering.
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { StreamError } from '../sources/stream.ts';
+import { StreamError } from './stream.ts';
 import { type Members, validateInput } from './coral-validate.ts';
 
 export interface JsonWireRequest {

@@ -2,9 +2,9 @@
 // LocalStack, another ephemera or real AWS (`aws`), for stream ARNs that are not embedded
 // (--dynamodbstreams-endpoint). Records become the same StreamRecord the embedded streams give.
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
-import { asStreamError } from './aws-kinesis.ts';
-import { ExternalEndpoint } from './external-endpoint.ts';
-import type { DynamoDbChange, IteratorRequest, RecordsPage, ShardInfo, Stream } from './stream.ts';
+import { asStreamError } from '../kinesis/aws-kinesis.ts';
+import { ExternalEndpoint } from '../external-endpoint.ts';
+import type { DynamoDbChange, IteratorRequest, RecordsPage, ShardInfo, Stream } from '../streams/stream.ts';
 
 const DDB_STREAM_ARN = /^arn:aws[a-z-]*:dynamodb:(?<region>[a-z0-9-]+):(?<account>\d{12}):table\/(?<table>[^/]+)\/stream\/(?<label>.+)$/;
 
