@@ -2,7 +2,7 @@
 // and exit/error, with RIE's error answers. Registration closes when the runtime first asks /next.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody } from './body.ts';
+import { readBody } from '../lib/read-body.ts';
 import type { RuntimeApiHost } from './host.ts';
 import { type Extension, type ExtensionEvent, type ExtensionEventType, ExtensionRegistry, MAX_EXTENSIONS } from './extension-state.ts';
 import { accepted, methodNotAllowed, sendError, sendJson } from './render.ts';

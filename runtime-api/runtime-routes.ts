@@ -1,7 +1,7 @@
 // The Runtime API (2018-06-01) for one environment: parks the runtime's /next, hands it events,
 // takes responses, errors and init errors, and enforces RIE's state and request-id rules.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody } from './body.ts';
+import { readBody } from '../lib/read-body.ts';
 import type { InvokeEvent, RuntimeApiHost } from './host.ts';
 import {
   MAX_RESPONSE_BYTES, accepted, invalidRequestId, invalidStateTransition, methodNotAllowed, notFound,

@@ -3,7 +3,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ExtensionsApi, type FunctionIdentity } from './extension-routes.ts';
-import { readBody } from './body.ts';
+import { readBody } from '../lib/read-body.ts';
 import type { HandleLeak, InvokeEvent, RuntimeApiHost } from './host.ts';
 import { accepted, internalError, notFound, sendError } from './render.ts';
 import { TelemetryHub } from './telemetry.ts';

@@ -4,7 +4,7 @@
 // resumes on thaw; events from before a subscription during INIT are replayed to it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect } from 'node:net';
-import { readBody } from './body.ts';
+import { readBody } from '../lib/read-body.ts';
 import type { ExtensionRegistry } from './extension-state.ts';
 import { methodNotAllowed, sendError } from './render.ts';
 

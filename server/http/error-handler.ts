@@ -6,17 +6,11 @@ import {
   InvalidRequestContentException, LambdaApiError, RequestEntityTooLargeException, ServiceException,
   UnsupportedMediaTypeException,
 } from '../errors.ts';
+import type { WireAnswer } from '../../services/wire/wire-contract.ts';
 
 export const INVOKE_LIMIT_BYTES = 6 * 1024 * 1024;
 
-/** A framework-free HTTP answer: what both the fastify routes and the raw fast path send. */
-export interface HttpAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer | string;
-}
-
-export function renderApiError(err: LambdaApiError): HttpAnswer {
+export function renderApiError(err: LambdaApiError): WireAnswer {
   const body: Record<string, unknown> = { Type: err.faultType, [err.messageKey]: err.message, ...err.extra };
   return {
     status: err.statusCode,
@@ -25,7 +19,7 @@ export function renderApiError(err: LambdaApiError): HttpAnswer {
   };
 }
 
-export function sendAnswer(reply: FastifyReply, answer: HttpAnswer): FastifyReply {
+export function sendAnswer(reply: FastifyReply, answer: WireAnswer): FastifyReply {
   return reply.code(answer.status).headers(answer.headers).send(answer.body);
 }
 

@@ -7,7 +7,7 @@ import { InvalidParameterValueException, InvalidRequestContentException, Request
 import { ASYNC_PAYLOAD_LIMIT, type AsyncInvoker } from '../async/async-invoker.ts';
 import type { InvocationService } from '../invoke/invocation-service.ts';
 import type { Registry } from '../registry/registry.ts';
-import type { HttpAnswer } from './error-handler.ts';
+import type { WireAnswer } from '../../services/wire/wire-contract.ts';
 
 export interface InvokeDeps {
   registry: Registry;
@@ -29,7 +29,7 @@ const INVOCATION_TYPES = ['Event', 'RequestResponse', 'DryRun'];
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Throws LambdaApiError for bad input; function errors are answers (200 + X-Amz-Function-Error). */
-export async function handleInvoke(deps: InvokeDeps, req: InvokeHttpRequest): Promise<HttpAnswer> {
+export async function handleInvoke(deps: InvokeDeps, req: InvokeHttpRequest): Promise<WireAnswer> {
   const resolved = deps.registry.resolve(req.functionName, req.qualifier);
   const type = header(req.headers, 'x-amz-invocation-type') ?? 'RequestResponse';
   if (!INVOCATION_TYPES.includes(type)) {

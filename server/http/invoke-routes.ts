@@ -3,7 +3,9 @@
 // was a measured fifth of the emulator's CPU per invoke. Both call handleInvoke.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { INVOKE_LIMIT_BYTES, type HttpAnswer, renderApiError, sendAnswer, toApiError, tooLarge } from './error-handler.ts';
+import { readBody } from '../../lib/read-body.ts';
+import type { WireAnswer } from '../../services/wire/wire-contract.ts';
+import { INVOKE_LIMIT_BYTES, renderApiError, sendAnswer, toApiError, tooLarge } from './error-handler.ts';
 import { handleInvoke, type InvokeDeps } from './invoke-handler.ts';
 
 const PREFIX = '/2015-03-31/functions/';
@@ -43,32 +45,19 @@ export function invokeFastPath(deps: InvokeDeps, onError: (err: unknown) => void
       // Left as sent: the name check reports it.
     }
     const qualifier = q < 0 ? undefined : (new URLSearchParams(url.slice(q + 1)).get('Qualifier') ?? undefined);
-    readBody(req, (body) => {
-      const run = body ? handleInvoke(deps, { functionName, qualifier, headers: req.headers, body }) : Promise.reject(tooLarge());
+    readBody(req, INVOKE_LIMIT_BYTES).then((body) => {
+      const run = body.tooLarge ? Promise.reject(tooLarge()) : handleInvoke(deps, { functionName, qualifier, headers: req.headers, body: body.data });
       run.then((answer) => send(res, answer), (err: unknown) => {
         const apiError = toApiError(err as Error);
         if (apiError !== err) onError(err);
         send(res, renderApiError(apiError));
       });
-    });
+    }, () => req.socket.destroy());
     return true;
   };
 }
 
-/** Collect the body; `undefined` when it exceeds the Invoke limit (the rest is drained). */
-function readBody(req: IncomingMessage, done: (body: Buffer | undefined) => void): void {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size <= INVOKE_LIMIT_BYTES) chunks.push(chunk);
-  });
-  req.on('end', () => done(size > INVOKE_LIMIT_BYTES || declared > INVOKE_LIMIT_BYTES ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
-  req.on('error', () => req.socket.destroy());
-}
-
-function send(res: ServerResponse, answer: HttpAnswer): void {
+function send(res: ServerResponse, answer: WireAnswer): void {
   if (res.headersSent || res.destroyed) return;
   const body = typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body;
   res.writeHead(answer.status, { ...answer.headers, 'Content-Length': body.length });

@@ -4,22 +4,7 @@
 // Each protocol answers a request over the body limit in its own shape, never with Lambda's 413.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { HttpAnswer } from './error-handler.ts';
-
-export interface WireRequest {
-  method: string;
-  /** Path and query string as received. */
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  /** Aborted when the client goes away before the answer (a long poll then takes nothing). */
-  signal?: AbortSignal;
-}
-
-export type WireHandler = (req: WireRequest) => Promise<HttpAnswer> | HttpAnswer;
-
-/** The answer to a request whose body is over WIRE_BODY_LIMIT (it is not read: only its headers are known). */
-export type TooLarge = (headers: IncomingHttpHeaders) => HttpAnswer;
+import type { TooLarge, WireHandler, WireRequest } from '../../services/wire/wire-contract.ts';
 
 /**
  * Bodies up to 16 MiB reach the handlers, which apply their service's own limits and errors: a PutRecords

@@ -5,7 +5,8 @@ import type { EmbeddedDynamoDbStream } from './embedded-dynamodb-stream.ts';
 import type { StreamRegistry } from '../streams/stream-registry.ts';
 import { type IteratorType, type StreamRecord, StreamError } from '../streams/stream.ts';
 import type { Members, Shape } from '../streams/coral-validate.ts';
-import { type Json, type JsonWireAnswer, type JsonWireRequest, epochSeconds, handleJson } from '../streams/json-protocol.ts';
+import type { WireAnswer, WireRequest } from '../wire/wire-contract.ts';
+import { type Json, epochSeconds, handleJson } from '../streams/json-protocol.ts';
 
 export const DYNAMODB_STREAMS_TARGET = 'DynamoDBStreams_20120810.';
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -50,7 +51,7 @@ export function ddbRecord(r: StreamRecord, region: string): Json {
   };
 }
 
-export function dynamoDbStreamsHandler(streams: StreamRegistry): (req: JsonWireRequest) => Promise<JsonWireAnswer> {
+export function dynamoDbStreamsHandler(streams: StreamRegistry): (req: WireRequest) => Promise<WireAnswer<string>> {
   const find = (input: Json): EmbeddedDynamoDbStream => {
     const arn = input.StreamArn as string;
     const s = streams.embedded(arn);

@@ -4,7 +4,8 @@
 import { type EmbeddedKinesisStream, explicitHash } from './embedded-kinesis.ts';
 import type { StreamRegistry } from '../streams/stream-registry.ts';
 import { type IteratorType, StreamError } from '../streams/stream.ts';
-import { type Json, type JsonWireAnswer, type JsonWireRequest, epochSeconds, handleJson } from '../streams/json-protocol.ts';
+import type { WireAnswer, WireRequest } from '../wire/wire-contract.ts';
+import { type Json, epochSeconds, handleJson } from '../streams/json-protocol.ts';
 import { KINESIS_SHAPES } from './kinesis-shapes.ts';
 
 export const KINESIS_TARGET = 'Kinesis_20131202.';
@@ -27,7 +28,7 @@ function overShardLimit(streams: StreamRegistry, adding: number): StreamError | 
     + 'Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.');
 }
 
-export function kinesisHandler(streams: StreamRegistry): (req: JsonWireRequest) => Promise<JsonWireAnswer> {
+export function kinesisHandler(streams: StreamRegistry): (req: WireRequest) => Promise<WireAnswer<string>> {
   const find = (input: Json): EmbeddedKinesisStream => {
     const arn = input.StreamARN;
     const name = typeof arn === 'string' ? arn.slice(arn.indexOf('/') + 1) : input.StreamName;

@@ -1,22 +1,10 @@
 // The pieces the AWS JSON-protocol endpoints (Kinesis JSON 1.1, DynamoDB Streams JSON 1.0) share:
-// request/answer shapes (structurally the server's WireRequest/HttpAnswer), body parsing, error rendering.
+// dispatch by X-Amz-Target, body parsing, input validation, `{__type, message}` error rendering.
+// Requests and answers are the services' wire contract (../wire/wire-contract.ts).
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { WireAnswer, WireRequest } from '../wire/wire-contract.ts';
 import { StreamError } from './stream.ts';
 import { type Members, validateInput } from './coral-validate.ts';
-
-export interface JsonWireRequest {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-export interface JsonWireAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
 
 export type Json = Record<string, unknown>;
 export type Operation = (input: Json) => Json | Promise<Json>;
@@ -29,10 +17,10 @@ export type TypeName = (type: string) => string;
  * (Coral's type and constraint checks); errors become `{__type, message}` answers.
  */
 export async function handleJson(
-  req: JsonWireRequest, prefix: string, contentType: string, shapes: Readonly<Record<string, Members>>,
+  req: WireRequest, prefix: string, contentType: string, shapes: Readonly<Record<string, Members>>,
   operations: Record<string, Operation>, typeName: TypeName = (type) => type,
-): Promise<JsonWireAnswer> {
-  const answer = (status: number, body: Json, errorType?: string): JsonWireAnswer => ({
+): Promise<WireAnswer<string>> {
+  const answer = (status: number, body: Json, errorType?: string): WireAnswer<string> => ({
     status,
     headers: { 'Content-Type': contentType, 'x-amzn-RequestId': randomUUID(), ...(errorType ? { 'x-amzn-ErrorType': errorType } : {}) },
     body: JSON.stringify(body),

@@ -1,5 +1,5 @@
 // The stream contract pollers and the wire endpoints use: shards, iterators and records. The embedded
-// Kinesis streams and DynamoDB streams (embedded-*.ts) and external endpoints (aws-*.ts) implement it.
+// Kinesis and DynamoDB streams and the external endpoints (../kinesis/, ../dynamodb-streams/) implement it.
 // Also the shared pure helpers: hash-key ranges, MD5 routing and BigInt sequence-number compare.
 import { createHash } from 'node:crypto';
 

@@ -12,7 +12,7 @@ import { MAX_HASH_KEY, StreamError, compareSequenceNumbers, hashKeyRange, partit
 import { eventRecord, failureRecord, filterSubject, readResponse, unqualified } from '../../pollers/stream-events.ts';
 import { isoSeconds, windowEnvelope, windowOf } from '../../pollers/tumbling-window.ts';
 import { dynamoDbStreamsHandler } from '../../services/dynamodb-streams/dynamodb-streams-wire.ts';
-import type { JsonWireRequest } from '../../services/streams/json-protocol.ts';
+import type { WireRequest } from '../../services/wire/wire-contract.ts';
 import { kinesisHandler } from '../../services/kinesis/kinesis-wire.ts';
 import { loadTemplate } from '../../server/template/load-template.ts';
 import { createTemplateStreams } from '../../server/template/stream-resources.ts';
@@ -285,7 +285,7 @@ describe('the wire endpoints (bad input)', () => {
     reg.createTableStream('T', 'KEYS_ONLY', 'L');
     return reg;
   };
-  const call = async (handler: (r: JsonWireRequest) => Promise<{ status: number; body: string }>, target: string, input: unknown) => {
+  const call = async (handler: (r: WireRequest) => Promise<{ status: number; body: string }>, target: string, input: unknown) => {
     const a = await handler({ method: 'POST', url: '/', headers: { 'x-amz-target': target }, body: Buffer.from(JSON.stringify(input)) });
     return { status: a.status, body: JSON.parse(a.body) as Record<string, any> };
   };

@@ -2,16 +2,16 @@
 // `{"__type":"com.amazonaws.sqs#<Type>","message":...}` plus the `x-amzn-query-error` header that
 // query-compatible clients map back to the old error codes.
 import { randomUUID } from 'node:crypto';
+import type { WireAnswer, WireRequest } from '../../wire/wire-contract.ts';
 import type { EmbeddedQueues } from '../embedded-queues.ts';
 import { SqsError, messageTooLong } from '../sqs-error.ts';
 import type { Input } from './sqs-input.ts';
-import type { WireLikeAnswer, WireLikeRequest } from './sqs-query.ts';
 import { runAction } from './sqs-queue-actions.ts';
 import { decodeUtf8 } from './wire-text.ts';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
 
-export function renderJsonError(err: SqsError, requestId: string): WireLikeAnswer {
+export function renderJsonError(err: SqsError, requestId: string): WireAnswer<string> {
   return {
     status: err.status,
     headers: { 'Content-Type': CONTENT_TYPE, 'x-amzn-RequestId': requestId, 'x-amzn-query-error': `${err.queryCode};${err.fault}` },
@@ -20,10 +20,10 @@ export function renderJsonError(err: SqsError, requestId: string): WireLikeAnswe
 }
 
 /** A request over the wire body limit: what SQS answers for a message over the maximum size. */
-export const sqsJsonTooLarge = (): WireLikeAnswer => renderJsonError(messageTooLong(), randomUUID());
+export const sqsJsonTooLarge = (): WireAnswer<string> => renderJsonError(messageTooLong(), randomUUID());
 
 export function sqsJsonHandler(queues: EmbeddedQueues, onInternalError: (err: unknown) => void) {
-  return async (req: WireLikeRequest): Promise<WireLikeAnswer> => {
+  return async (req: WireRequest): Promise<WireAnswer<string>> => {
     const requestId = randomUUID();
     const target = String(req.headers['x-amz-target'] ?? '');
     const action = target.slice(target.indexOf('.') + 1);

@@ -2,27 +2,13 @@
 // parameters on `/` or a queue URL, flattened 1-based lists and maps turned into the JSON protocol's
 // shapes, and XML answers.
 import { randomUUID } from 'node:crypto';
+import type { WireAnswer, WireRequest } from '../../wire/wire-contract.ts';
 import type { EmbeddedQueues } from '../embedded-queues.ts';
 import { SqsError, messageTooLong } from '../sqs-error.ts';
 import type { Input } from './sqs-input.ts';
 import { runAction } from './sqs-queue-actions.ts';
 import { renderError, renderResult } from './sqs-xml.ts';
 import { parseForm } from './wire-text.ts';
-
-export interface WireLikeRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-  /** Aborted when the client has gone away. */
-  signal?: AbortSignal;
-}
-
-export interface WireLikeAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
 
 /**
  * `A.1.B=x` → {A:[{B:'x'}]}: a node whose keys are all numeric becomes a list in index order (gaps
@@ -85,14 +71,14 @@ export function toJsonShape(node: Record<string, unknown>): Input {
 }
 
 /** A request over the wire body limit: what SQS answers for a message over the maximum size, in XML. */
-export function sqsQueryTooLarge(): WireLikeAnswer {
+export function sqsQueryTooLarge(): WireAnswer<string> {
   const requestId = randomUUID();
   const err = messageTooLong();
   return { status: err.status, headers: { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId }, body: renderError(err, requestId) };
 }
 
 export function sqsQueryHandler(queues: EmbeddedQueues, onInternalError: (err: unknown) => void) {
-  return async (req: WireLikeRequest): Promise<WireLikeAnswer> => {
+  return async (req: WireRequest): Promise<WireAnswer<string>> => {
     const requestId = randomUUID();
     const q = req.url.indexOf('?');
     const path = q < 0 ? req.url : req.url.slice(0, q);

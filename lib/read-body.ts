@@ -1,5 +1,6 @@
 // Reading a request body with a size cap: over the cap the bytes are drained and dropped, so the
-// connection stays usable and the caller can answer 413.
+// connection stays usable and the caller can answer 413. Used by the Runtime API listeners and the
+// Invoke API's raw fast path (the one reader of a node:http body).
 import type { IncomingMessage } from 'node:http';
 
 export interface Body {
