@@ -92,7 +92,7 @@ export async function coldStart(cfg: ColdConfig = COLD_DEFAULTS): Promise<string
     const pool = client(emu.origin, 1);
     try {
       const once = async (): Promise<number> => {
-        await Promise.all(emu.eph.pool.environments().map((e) => emu.eph.pool.shutdownEnvironment(e, 'cold-start benchmark')));
+        await Promise.all(emu.eph.internals.pool.environments().map((e) => emu.eph.internals.pool.shutdownEnvironment(e, 'cold-start benchmark')));
         await sleep(5);
         const reported = new Promise<void>((r) => (waiting = r));
         const t0 = performance.now();

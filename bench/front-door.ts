@@ -155,7 +155,7 @@ export async function frontDoorBench(cfg: FrontDoorBenchConfig = FRONT_DOOR_DEFA
       { name: 'REST API, payload 1.0 (POST /<api-id>/dev/bench)', origin: rest.origin, path: `${rest.pathname}bench` },
       { name: 'function URL (POST /)', origin: url.origin, path: '/' },
     ], cfg));
-    notes.push(`- ephemera: ${eph.pool.environments().length} environments (process isolation) after the runs; every request ran in a real, frozen-between-invokes environment.`);
+    notes.push(`- ephemera: ${eph.internals.pool.environments().length} environments (process isolation) after the runs; every request ran in a real, frozen-between-invokes environment.`);
   } finally {
     await eph.close();
   }

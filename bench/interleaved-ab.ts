@@ -16,7 +16,9 @@ const sides = { other: positionals[0], this: fileURLToPath(new URL('..', import.
 type Side = keyof typeof sides;
 const names: Side[] = ['other', 'this'];
 
-interface Em { url: string; eph: { pool: { environments(): unknown[]; shutdownEnvironment(e: unknown, why: string): Promise<void> } }; stop(): Promise<void> }
+interface PoolLike { environments(): unknown[]; shutdownEnvironment(e: unknown, why: string): Promise<void> }
+/** The pool is `eph.internals.pool` since the feature modules, `eph.pool` before: either version can be compared. */
+interface Em { url: string; eph: { pool?: PoolLike; internals?: { pool: PoolLike } }; stop(): Promise<void> }
 const ems = {} as Record<Side, Em>;
 for (const side of names) {
   const { startEmulator, fixture } = await import(`${sides[side]}/test/helpers/emulator.ts`);
@@ -37,7 +39,7 @@ try {
   for (let i = 0; i < Number(values.warm); i++) for (const s of orders(i)) warm[s].push(await once(s));
   for (let i = 0; i <= Number(values.cold); i++) {
     for (const s of orders(i)) {
-      const pool = ems[s].eph.pool;
+      const pool = (ems[s].eph.internals?.pool ?? ems[s].eph.pool)!;
       await Promise.all(pool.environments().map((e) => pool.shutdownEnvironment(e, 'interleaved-ab')));
       const t = await once(s);
       if (i > 0) cold[s].push(t); // the first cold start warms the page cache

@@ -29,7 +29,7 @@ export async function memoryPerEnv(cfg: MemoryConfig = MEMORY_DEFAULTS): Promise
     try {
       // All at once against an empty pool: one cold environment each.
       await Promise.all(Array.from({ length: cfg.environments }, () => post(pool, INVOKE_PATH)));
-      const envs = emu.eph.pool.environments();
+      const envs = emu.eph.internals.pool.environments();
       const deadline = Date.now() + 5000;
       while (!envs.every((e) => e.state === 'Idle' && e.frozen) && Date.now() < deadline) await sleep(20);
       const trees = envs.map((e) => (e.pid && e.pid > 0 ? [e.pid, ...descendants(e.pid)] : []));

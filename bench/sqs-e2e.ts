@@ -72,8 +72,8 @@ export async function sqsE2e(cfg: SqsBenchConfig = SQS_DEFAULTS): Promise<string
     while (records < cfg.messages && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const seconds = (lastAt - t0) / 1000;
     const sent = records;
-    const mapping = eph.esm.list().find((r) => r.config.eventSourceArn.endsWith(':bench-e2e'))!;
-    const c = eph.esm.status(mapping)?.counters ?? {};
+    const mapping = eph.internals.esm.list().find((r) => r.config.eventSourceArn.endsWith(':bench-e2e'))!;
+    const c = eph.internals.esm.status(mapping)?.counters ?? {};
 
     // Draining a backlog: the same number of messages queued first, then the mapping enabled.
     const backlogUrl = await url('bench-backlog');
@@ -88,14 +88,14 @@ export async function sqsE2e(cfg: SqsBenchConfig = SQS_DEFAULTS): Promise<string
     };
     await Promise.all(Array.from({ length: cfg.senders }, fill));
     records = 0;
-    const backlog = eph.esm.list().find((r) => r.config.eventSourceArn.endsWith(':bench-backlog'))!;
+    const backlog = eph.internals.esm.list().find((r) => r.config.eventSourceArn.endsWith(':bench-backlog'))!;
     const t1 = performance.now();
-    await eph.esm.update(backlog.config.uuid, { Enabled: true });
+    await eph.internals.esm.update(backlog.config.uuid, { Enabled: true });
     const deadline2 = Date.now() + 120_000;
     while (records < cfg.messages && Date.now() < deadline2) await new Promise((r) => setTimeout(r, 20));
     const drained = records;
     const drainSeconds = (lastAt - t1) / 1000;
-    const cb = eph.esm.status(eph.esm.get(backlog.config.uuid))?.counters ?? {};
+    const cb = eph.internals.esm.status(eph.internals.esm.get(backlog.config.uuid))?.counters ?? {};
     const s = stats(lat);
     return [
       `SQS end to end (AWS SDK SendMessageBatch → embedded queue → poller → handler), batch size 10, ${cfg.senders} senders:`,

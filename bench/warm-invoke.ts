@@ -74,12 +74,12 @@ export async function warmInvoke(cfg: WarmConfig = WARM_DEFAULTS): Promise<strin
         for (let i = 0; i < cfg.warmup; i++) await op1();
         gc();
         const heapBefore = process.memoryUsage().heapUsed;
-        const pids = (): number[] => emu.eph.pool.environments().map((e) => e.pid ?? 0).filter((p) => p > 0);
+        const pids = (): number[] => emu.eph.internals.pool.environments().map((e) => e.pid ?? 0).filter((p) => p > 0);
         const { result: seq, cpu } = await withCpu(cfg.sequential, pids, async () => stats(await sequential(op1, cfg.sequential, 0)));
         const thr = await concurrent(() => post(many, INVOKE_PATH), cfg.throughput, cfg.concurrency, cfg.warmup);
         gc();
         const heapAfter = process.memoryUsage().heapUsed;
-        const envs = emu.eph.pool.environments().length;
+        const envs = emu.eph.internals.pool.environments().length;
         rows.push({ name: `ephemera warm invoke (${isolation})`, seq, thr, cpu });
         rows.push(await measureRemote(`ephemera warm invoke (${isolation}), client in another process`, emu.origin, [INVOKE_PATH], pids, cfg));
         notes.push(`- ephemera (${isolation}): ${envs} environments after the concurrency-${cfg.concurrency} run; `

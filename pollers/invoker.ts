@@ -1,6 +1,6 @@
-// What pollers and destinations need from the emulator to run a function: a synchronous invoke by
-// function name or ARN (qualified or not). server/app.ts supplies the implementation; pollers/ never
-// imports server/.
+// What pollers need from the emulator to run a function: a synchronous invoke by function name or ARN
+// (qualified or not). The server supplies the implementation (server/invoke/poller-invoker.ts);
+// pollers/ never imports server/.
 
 export interface InvokeOutcome {
   requestId: string;
@@ -33,9 +33,4 @@ export interface Invoker {
    * InvokeFailure when it did not run.
    */
   invoke(functionRef: string, payload: Buffer, opts?: { traceId?: string }): Promise<InvokeOutcome>;
-  /**
-   * Queue an asynchronous (InvocationType Event) invoke; resolves with the request id once accepted.
-   * Used for Lambda destinations. Rejects with an InvokeFailure when the function does not exist.
-   */
-  invokeAsync(functionRef: string, payload: Buffer): Promise<string>;
 }

@@ -42,7 +42,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       console.log(invokeHelp());
       return 0;
     }
-    const { invokeCommand } = await import('./dev/invoke-command.ts');
+    const { invokeCommand } = await import('./cli/invoke-command.ts');
     return invokeCommand(rest, { stdout: process.stdout, stderr: process.stderr, readStdin: () => buffer(process.stdin) });
   }
   // `ephemera --port 3001` is `ephemera start --port 3001`.

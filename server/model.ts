@@ -116,3 +116,6 @@ export interface FunctionVersion {
   /** Unqualified function ARN. */
   arn: string;
 }
+
+/** Leak reports: off (no tracking), warn (LEAK lines), error (a leak fails the invocation). */
+export type LeakMode = 'off' | 'warn' | 'error';

@@ -3,6 +3,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IsolationRequest } from './environment/isolation.ts';
+import type { LeakMode } from './model.ts';
 import { parseParameterOverrides } from './dev/parameter-overrides.ts';
 import { allowedHostProblem } from './http/request-guard.ts';
 
@@ -55,7 +56,6 @@ export interface Options {
   configEnv: string;
 }
 
-export type LeakMode = 'off' | 'warn' | 'error';
 
 export const DEFAULTS: Options = {
   template: DEFAULT_TEMPLATE,

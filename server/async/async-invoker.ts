@@ -5,10 +5,12 @@
 // maximum event age. Every event ends in async/destinations.ts (OnSuccess/OnFailure, dead-letter queue).
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { QueueDirectory } from '../../services/sqs/queue.ts';
 import { ServiceException, TooManyRequestsException } from '../errors.ts';
 import type { InvocationService } from '../invoke/invocation-service.ts';
 import type { FunctionVersion } from '../model.ts';
-import type { AsyncCondition, Destinations } from './destinations.ts';
+import type { Registry } from '../registry/registry.ts';
+import { type AsyncCondition, Destinations } from './destinations.ts';
 
 export const ASYNC_PAYLOAD_LIMIT = 1_048_576;
 const RETRY_DELAYS_MS = [60_000, 120_000];
@@ -35,26 +37,47 @@ interface AsyncEvent {
   viaAlias: boolean;
 }
 
-/** The version as the registry has it now ($LATEST after an update), or undefined once deleted. */
-export type CurrentVersion = (fn: FunctionVersion) => FunctionVersion | undefined;
+/** What the invoker asks of the registry: the function a destination ARN names, a version as it is now. */
+export type FunctionLookup = Pick<Registry, 'resolve' | 'current'>;
+
+export interface AsyncInvokerDeps {
+  timeScale: number;
+  logger: Logger;
+  functions: FunctionLookup;
+  /** Where OnSuccess/OnFailure records and dead-letter messages go. */
+  queues: QueueDirectory;
+}
 
 export class AsyncInvoker {
   private readonly invoker: InvocationService;
   private readonly timeScale: number;
   private readonly logger: Logger;
-  private readonly destinations?: Destinations;
-  private readonly current?: CurrentVersion;
+  private readonly functions: FunctionLookup;
+  private readonly destinations: Destinations;
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
-  /** Events accepted and not yet finished: for /_ephemera and for tests. */
-  pending = 0;
+  private unfinished = 0;
 
-  constructor(invoker: InvocationService, opts: { timeScale: number; logger: Logger; destinations?: Destinations; current?: CurrentVersion }) {
+  constructor(invoker: InvocationService, deps: AsyncInvokerDeps) {
     this.invoker = invoker;
-    this.timeScale = opts.timeScale;
-    this.logger = opts.logger;
-    this.destinations = opts.destinations;
-    this.current = opts.current;
+    this.timeScale = deps.timeScale;
+    this.logger = deps.logger;
+    this.functions = deps.functions;
+    // A function destination receives its record as a new asynchronous event of this invoker: the
+    // recursion (event → destination → event) stays inside this object, the wiring around it is one-way.
+    this.destinations = new Destinations({
+      queues: deps.queues,
+      logger: deps.logger,
+      invokeAsync: async (ref, payload) => {
+        const { fn, invokedArn } = this.functions.resolve(ref, undefined);
+        return this.enqueue(fn, invokedArn, payload);
+      },
+    });
+  }
+
+  /** Events accepted and not yet finished (their destination has the record): for /_ephemera and tests. */
+  get pending(): number {
+    return this.unfinished;
   }
 
   /** Accept an event; returns the request id every attempt will carry. */
@@ -62,7 +85,7 @@ export class AsyncInvoker {
     const qualifier = invokedArn.split(':')[7];
     const viaAlias = qualifier !== undefined && qualifier !== '$LATEST' && !/^\d+$/.test(qualifier);
     const ev: AsyncEvent = { requestId: randomUUID(), fn, invokedArn, payload, traceId, acceptedAt: Date.now(), attempts: 0, throttles: 0, errorCode: 200, viaAlias };
-    this.pending++;
+    this.unfinished++;
     if (fn.config.reservedConcurrency === 0) {
       ev.errorCode = 429;
       queueMicrotask(() => this.done(ev, 'ZeroReservedConcurrency'));
@@ -91,15 +114,13 @@ export class AsyncInvoker {
   private async attempt(ev: AsyncEvent): Promise<void> {
     // Every attempt runs what the function is now: an updated $LATEST (the accepted FunctionVersion would
     // start environments with the old code), reserved concurrency set to 0, or no function at all.
-    if (this.current) {
-      const now = this.current(ev.fn);
-      if (!now) {
-        this.pending--;
-        this.logger.warn({ function: ev.fn.config.name, version: ev.fn.version, requestId: ev.requestId }, 'asynchronous event dropped: the function or version was deleted');
-        return;
-      }
-      ev.fn = ev.viaAlias ? { ...now, config: { ...now.config, eventInvokeConfig: ev.fn.config.eventInvokeConfig } } : now;
+    const now = this.functions.current(ev.fn);
+    if (!now) {
+      this.unfinished--;
+      this.logger.warn({ function: ev.fn.config.name, version: ev.fn.version, requestId: ev.requestId }, 'asynchronous event dropped: the function or version was deleted');
+      return;
     }
+    ev.fn = ev.viaAlias ? { ...now, config: { ...now.config, eventInvokeConfig: ev.fn.config.eventInvokeConfig } } : now;
     if (ev.fn.config.reservedConcurrency === 0) {
       ev.errorCode = 429;
       return this.done(ev, 'ZeroReservedConcurrency');
@@ -135,12 +156,7 @@ export class AsyncInvoker {
       requestId: ev.requestId, config: ev.fn.config, payload: ev.payload, condition, approximateInvokeCount: ev.attempts,
       functionArn: ev.invokedArn === ev.fn.arn ? `${ev.fn.arn}:$LATEST` : ev.invokedArn, last: ev.last, errorCode: ev.errorCode,
     };
-    if (!this.destinations) {
-      this.pending--;
-      if (condition !== 'Success') this.logger.warn({ function: ev.fn.config.name, requestId: ev.requestId, condition }, `asynchronous event not delivered (${condition})`);
-      return;
-    }
     // Pending until the destination has the record: tests and /_ephemera see a settled queue.
-    void this.destinations.finish(finished).finally(() => { this.pending--; });
+    void this.destinations.finish(finished).finally(() => { this.unfinished--; });
   }
 }

@@ -22,7 +22,9 @@ export interface FinishedEvent {
 }
 
 export interface DestinationDeps {
-  queues: () => QueueDirectory;
+  /** Destination and dead-letter queues (embedded, then --sqs-endpoint). */
+  queues: QueueDirectory;
+  /** A function destination: a new asynchronous event of that function (the async invoker's own enqueue). */
   invokeAsync: (functionRef: string, payload: Buffer) => Promise<string>;
   logger: Logger;
 }
@@ -89,7 +91,7 @@ export class Destinations {
       if (arn.startsWith('arn:aws:lambda:') || /^arn:aws[a-z-]*:lambda:/.test(arn)) {
         await this.deps.invokeAsync(arn, body);
       } else {
-        const queue = this.deps.queues().byArn(arn);
+        const queue = this.deps.queues.byArn(arn);
         if (!queue) throw new Error(`queue ${arn} does not exist`);
         await queue.send({ body: body.toString('utf8') });
       }
@@ -104,7 +106,7 @@ export class Destinations {
       this.deps.logger.warn({ function: ev.config.name, requestId: ev.requestId, deadLetterQueue: arn }, `dead-letter message not delivered: ${skip ?? 'the target is not an SQS queue'}`);
       return;
     }
-    const queue = this.deps.queues().byArn(arn);
+    const queue = this.deps.queues.byArn(arn);
     if (!queue) {
       this.deps.logger.error({ function: ev.config.name, requestId: ev.requestId, deadLetterQueue: arn }, 'dead-letter queue does not exist; the event is dropped');
       return;

@@ -5,7 +5,7 @@ import type { FunctionVersion } from '../model.ts';
 import type { RuntimeLaunch } from '../environment/runtimes.ts';
 import { bundlePlan } from './bundle-plan.ts';
 import { bundle, defaultCacheDir, holdBundle } from './typescript-bundle.ts';
-import { type DebugTarget, waitPortFree } from '../dev/debug.ts';
+import { type DebugTarget, waitPortFree } from './inspector.ts';
 
 export interface DevContext {
   /** Where TypeScript bundles are cached (default: defaultCacheDir()). */

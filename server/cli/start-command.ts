@@ -62,7 +62,7 @@ async function serve(argv: string[]): Promise<void> {
   log.info({
     url: `http://${options.host}:${port}`,
     template: options.template,
-    functions: eph.registry.list().map((f) => f.config.name),
+    functions: eph.functions().map((f) => f.name),
     isolation: eph.isolation.level,
     frontDoor: eph.frontDoor.frontDoor.describe(),
   }, `ephemera ready (isolation: ${eph.isolation.reason})`);

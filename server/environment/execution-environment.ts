@@ -13,7 +13,7 @@ import { cgroupIsolation, usesMountNamespace } from './isolation.ts';
 import { initTimeoutPayload, platformPayload, timeoutPayload } from './platform-errors.ts';
 import { runtimeLaunch } from './runtimes.ts';
 import { prepareLaunch } from '../build/prepare-launch.ts';
-import { inspectorAttached } from '../dev/debug.ts';
+import { inspectorAttached } from '../build/inspector.ts';
 import { type ExternalExtension, findExtensions } from './extension-launch.ts';
 import { spawnPlan } from './spawn-plan.ts';
 import { tmpDirPrefix } from '../temp-dirs.ts';

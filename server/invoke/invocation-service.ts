@@ -4,12 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import { LogBuffer } from '../environment/function-log.ts';
 import type { InvokeReport } from '../environment/execution-environment.ts';
-import type { FunctionVersion, InvokeResult } from '../model.ts';
+import type { FunctionVersion, InvokeResult, LeakMode } from '../model.ts';
 import type { EnvironmentPool, Lease } from '../pool/environment-pool.ts';
 import type { HandleLeak } from '../../runtime-api/host.ts';
 import type { Metrics } from '../metrics.ts';
 import type { InvocationHistory } from '../events/invocation-history.ts';
-import type { LeakMode } from '../options.ts';
 import { TooManyRequestsException } from '../errors.ts';
 import { platformPayload } from '../environment/platform-errors.ts';
 import { billedDurationMs, endLine, leakLine, reportLine, startLine } from './log-result.ts';

@@ -1,7 +1,6 @@
-// The Invoker pollers and destinations use (pollers/invoker.ts): resolves a function name or ARN
-// through the registry and runs it through the same invocation service as the Invoke API.
+// The Invoker pollers use (pollers/invoker.ts): resolves a function name or ARN through the registry
+// and runs it through the same invocation service as the Invoke API.
 import { InvokeFailure, type InvokeOutcome, type Invoker } from '../../pollers/invoker.ts';
-import type { AsyncInvoker } from '../async/async-invoker.ts';
 import { LambdaApiError, ResourceNotFoundException, TooManyRequestsException } from '../errors.ts';
 import type { Registry, Resolved } from '../registry/registry.ts';
 import type { InvocationService } from './invocation-service.ts';
@@ -9,12 +8,10 @@ import type { InvocationService } from './invocation-service.ts';
 export class PollerInvoker implements Invoker {
   private readonly registry: Registry;
   private readonly service: InvocationService;
-  private readonly asyncInvoker: AsyncInvoker;
 
-  constructor(registry: Registry, service: InvocationService, asyncInvoker: AsyncInvoker) {
+  constructor(registry: Registry, service: InvocationService) {
     this.registry = registry;
     this.service = service;
-    this.asyncInvoker = asyncInvoker;
   }
 
   async invoke(functionRef: string, payload: Buffer, opts: { traceId?: string } = {}): Promise<InvokeOutcome> {
@@ -25,11 +22,6 @@ export class PollerInvoker implements Invoker {
     } catch (err) {
       throw toFailure(err);
     }
-  }
-
-  async invokeAsync(functionRef: string, payload: Buffer): Promise<string> {
-    const { fn, invokedArn } = this.resolve(functionRef);
-    return this.asyncInvoker.enqueue(fn, invokedArn, payload);
   }
 
   private resolve(functionRef: string): Resolved {

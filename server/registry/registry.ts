@@ -1,6 +1,7 @@
 // The functions the emulator serves ($LATEST, published versions, aliases) and the resolution of an
 // invoked name/ARN + qualifier to the FunctionVersion that runs (an alias picks by its weights) and
-// the ARN the runtime is told it was invoked as. Changes reach the environment pool through VersionRuntime.
+// the ARN the runtime is told it was invoked as. Changes reach the environment pool through VersionRuntime,
+// given at construction (the pool is built first).
 import { randomUUID } from 'node:crypto';
 import { functionNotFound, ResourceConflictException, ValidationException } from '../errors.ts';
 import type { FunctionConfig, FunctionVersion } from '../model.ts';
@@ -23,7 +24,7 @@ export interface Resolved {
   invokedArn: string;
 }
 
-/** What the registry asks of the environments (the pool implements it; app.ts attaches it). */
+/** What the registry asks of the environments (the pool implements it). */
 export interface VersionRuntime {
   /** A new configuration for this version ($LATEST after an update): old environments retire. */
   replaced(fn: FunctionVersion): void;
@@ -42,17 +43,25 @@ export interface Target {
   alias?: AliasRecord;
 }
 
+export interface RegistryDeps {
+  /** The environments behind the functions; absent, changes reach no environment (unit tests). */
+  runtime?: VersionRuntime;
+  code?: CodeStore;
+}
+
 export class Registry {
   private readonly entries = new Map<string, FunctionEntry>();
   private readonly parsed = new Map<string, FunctionRef>();
   readonly ctx: AccountContext;
   readonly code: CodeStore;
-  runtime: VersionRuntime | undefined;
+  private readonly runtime: VersionRuntime | undefined;
 
-  constructor(functions: FunctionConfig[], ctx: AccountContext, code: CodeStore = new CodeStore()) {
+  constructor(functions: FunctionConfig[], ctx: AccountContext, deps: RegistryDeps = {}) {
     this.ctx = ctx;
-    this.code = code;
-    for (const config of functions) this.add(config);
+    this.code = deps.code ?? new CodeStore();
+    this.runtime = deps.runtime;
+    // The initial functions have no environments yet: nothing to tell the runtime.
+    for (const config of functions) this.insert(config);
   }
 
   /** $LATEST of every function. */
@@ -67,6 +76,12 @@ export class Registry {
 
   entry(name: string): FunctionEntry | undefined {
     return this.entries.get(name);
+  }
+
+  /** The version as the registry has it now ($LATEST after an update), or undefined once deleted. */
+  current(fn: FunctionVersion): FunctionVersion | undefined {
+    const entry = this.entries.get(fn.config.name);
+    return fn.version === '$LATEST' ? entry?.latest.fv : entry?.versions.get(fn.version)?.fv;
   }
 
   all(): FunctionEntry[] {
@@ -169,8 +184,15 @@ export class Registry {
     return record.code ?? this.code.facts(record.fv.config.codeDir);
   }
 
-  /** Adds a function ($LATEST only). Template functions and CreateFunction both come here. */
+  /** CreateFunction: adds a function ($LATEST only); environments of a deleted namesake retire. */
   add(config: FunctionConfig, extra: Partial<VersionRecord> = {}, tags: Record<string, string> = {}): FunctionEntry {
+    const entry = this.insert(config, extra, tags);
+    this.runtime?.replaced(entry.latest.fv);
+    return entry;
+  }
+
+  /** Adds a function ($LATEST only) without telling the runtime. */
+  private insert(config: FunctionConfig, extra: Partial<VersionRecord> = {}, tags: Record<string, string> = {}): FunctionEntry {
     if (this.entries.has(config.name)) throw new ResourceConflictException(`Function already exist: ${config.name}`);
     const fv: FunctionVersion = { config, version: '$LATEST', arn: this.arn(config.name) };
     const entry: FunctionEntry = {
@@ -178,7 +200,6 @@ export class Registry {
       aliases: new Map(), provisioned: new Map(), tags,
     };
     this.entries.set(config.name, entry);
-    this.runtime?.replaced(fv);
     return entry;
   }
 

@@ -145,7 +145,7 @@ describe('@aws-sdk/client-kinesis', () => {
     }).finally(() => session.close());
     expect(h2).toEqual({ status: 413, body: '' });
     await expect(kinesis.send(new PutRecordsCommand({ StreamName: 'big', Records: records(17) }))).rejects.toThrow();
-    expect(em.eph.streams.kinesisByName('big')!.recordCount()).toBe(10); // the refused requests appended nothing
+    expect(em.eph.internals.streams.kinesisByName('big')!.recordCount()).toBe(10); // the refused requests appended nothing
     await kinesis.send(new DeleteStreamCommand({ StreamName: 'big' }));
   });
 

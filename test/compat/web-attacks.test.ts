@@ -84,8 +84,8 @@ describe.skipIf(missing)('web pages cannot drive ephemera', () => {
   const statusOf = (method: string, path: string): number | undefined =>
     seen.find((r) => r.request().method() === method && r.url().startsWith(`${em.url}${path}`))?.status();
   const queueDepth = (name: string): string | undefined => {
-    const q = em.eph.sqs.byName(name);
-    return q && em.eph.sqs.getAttributes(q, ['ApproximateNumberOfMessages']).ApproximateNumberOfMessages;
+    const q = em.eph.internals.sqs.byName(name);
+    return q && em.eph.internals.sqs.getAttributes(q, ['ApproximateNumberOfMessages']).ApproximateNumberOfMessages;
   };
 
   it('refuses the cross-site text/plain fetch that creates a function from a zip and invokes it', async () => {
@@ -94,7 +94,7 @@ describe.skipIf(missing)('web pages cannot drive ephemera', () => {
     expect(visible.slice(0, 3)).toEqual(['opaque', '0', '0']);
     await expect.poll(() => statusOf('POST', '/2015-03-31/functions/pwned/invocations'), WAIT).toBe(403);
     expect(statusOf('POST', '/2015-03-31/functions')).toBe(403);
-    expect(em.eph.registry.list().map((f) => f.config.name)).not.toContain('pwned');
+    expect(em.eph.internals.registry.list().map((f) => f.config.name)).not.toContain('pwned');
     expect(em.lines.filter((l) => l.text.startsWith('START '))).toEqual([]);
     expect(em.pids()).toEqual([]);
   });
@@ -114,7 +114,7 @@ describe.skipIf(missing)('web pages cannot drive ephemera', () => {
     ]);
     expect(created?.status()).toBe(403);
     expect(queueDepth('orders')).toBe('0');
-    expect(em.eph.sqs.byName('pwned-queue')).toBeUndefined();
+    expect(em.eph.internals.sqs.byName('pwned-queue')).toBeUndefined();
   });
 
   it('refuses an <img> GET of a query action (no Origin: Sec-Fetch-Site tells)', async () => {
@@ -127,10 +127,10 @@ describe.skipIf(missing)('web pages cannot drive ephemera', () => {
     // Chromium hides the answer from the page (opaque-response blocking of a JSON body), so no status
     // reaches playwright; the block itself says an answer came back, and the queue does not exist.
     await expect.poll(() => failed, WAIT).toContain(`${em.url}/?Action=CreateQueue&QueueName=img-queue net::ERR_BLOCKED_BY_ORB`);
-    expect(em.eph.sqs.byName('img-queue')).toBeUndefined();
+    expect(em.eph.internals.sqs.byName('img-queue')).toBeUndefined();
     // The same GET from curl or an SDK (no browser headers) works: the guard, not the route, refused it.
     expect((await fetch(`${em.url}/?Action=CreateQueue&QueueName=get-queue`)).status).toBe(200);
-    expect(em.eph.sqs.byName('get-queue')).toBeDefined();
+    expect(em.eph.internals.sqs.byName('get-queue')).toBeDefined();
   });
 
   it('refuses a DNS-rebinding Host: the page cannot read the invocations', async () => {
@@ -189,6 +189,6 @@ describe.skipIf(missing)('web pages cannot drive ephemera', () => {
       page.evaluate(submitForm, { action: `${em.url}/`, fields: { Action: 'CreateQueue', QueueName: 'same-origin-queue' } }),
     ]);
     expect(created?.status()).toBe(200);
-    expect(em.eph.sqs.byName('same-origin-queue')).toBeDefined();
+    expect(em.eph.internals.sqs.byName('same-origin-queue')).toBeDefined();
   });
 });

@@ -57,7 +57,7 @@ describe.skipIf(missing)('the web view', () => {
     expect(log).toContain(`START RequestId: ${rid} Version: $LATEST`);
     expect(log).toMatch(new RegExp(`REPORT RequestId: ${rid}\\tDuration: `));
 
-    const [env] = em.eph.pool.environments().filter((e) => e.fn.config.name === 'counter');
+    const [env] = em.eph.internals.pool.environments().filter((e) => e.fn.config.name === 'counter');
     await page.waitForSelector(`#environments tr[data-env-id="${env.id}"][data-phase="frozen"]`, WAIT);
     expect(await page.isVisible('#no-environments')).toBe(false);
     // The live timeline has this environment's INIT, this INVOKE and the freeze after it.

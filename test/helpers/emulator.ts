@@ -44,7 +44,7 @@ export async function startEmulator(template: string, options: Partial<Options> 
   await eph.ready;
   const seen = new Set<number>();
   const track = (): void => {
-    for (const env of eph.pool.environments()) {
+    for (const env of eph.internals.pool.environments()) {
       if (env.pid && env.pid > 0) {
         seen.add(env.pid);
         for (const p of descendants(env.pid)) seen.add(p);
@@ -121,7 +121,7 @@ export function hostPidUnder(root: number, inside: number): number | undefined {
 
 /** The host pid of the process that is `inside` in the (only) environment of `fn` that has one. */
 export function hostPid(em: TestEmulator, fn: string, inside: number): number {
-  const found = em.eph.pool.environments().filter((e) => e.fn.config.name === fn && e.pid)
+  const found = em.eph.internals.pool.environments().filter((e) => e.fn.config.name === fn && e.pid)
     .map((e) => hostPidUnder(e.pid!, inside)).filter((p) => p !== undefined);
   if (found.length !== 1) throw new Error(`${found.length} processes of ${fn} see themselves as pid ${inside}`);
   return found[0];

@@ -29,7 +29,7 @@ describe('InvocationType Event', () => {
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) ids.push((await event('async-busy', { sleepMs: 50, name: `e${i}` })).headers.get('x-amzn-requestid')!);
     await waitFor(() => ids.every((id) => starts('async-busy').includes(id)), 15_000);
-    await waitFor(() => em.eph.asyncInvoker.pending === 0, 5000);
+    await waitFor(() => em.eph.internals.asyncInvoker.pending === 0, 5000);
     // Throttled attempts were retried, never run twice: each id started exactly once.
     for (const id of ids) expect(starts('async-busy').filter((s) => s === id)).toHaveLength(1);
   });
@@ -37,20 +37,20 @@ describe('InvocationType Event', () => {
   it('retries a failing function twice by default, with the same request id', async () => {
     const rid = (await event('async-throws', {})).headers.get('x-amzn-requestid')!;
     await waitFor(() => starts('async-throws').filter((s) => s === rid).length === 3, 5000);
-    await waitFor(() => em.eph.asyncInvoker.pending === 0, 5000);
+    await waitFor(() => em.eph.internals.asyncInvoker.pending === 0, 5000);
     expect(starts('async-throws').filter((s) => s === rid)).toHaveLength(3);
   });
 
   it('honours MaximumRetryAttempts: 0', async () => {
     const rid = (await event('async-throws-no-retry', {})).headers.get('x-amzn-requestid')!;
-    await waitFor(() => em.eph.asyncInvoker.pending === 0 && starts('async-throws-no-retry').includes(rid), 5000);
+    await waitFor(() => em.eph.internals.asyncInvoker.pending === 0 && starts('async-throws-no-retry').includes(rid), 5000);
     await new Promise((r) => setTimeout(r, 300));
     expect(starts('async-throws-no-retry').filter((s) => s === rid)).toHaveLength(1);
   });
 
   it('never runs an event for a function with reserved concurrency 0', async () => {
     expect((await event('async-zero', {})).status).toBe(202);
-    await waitFor(() => em.eph.asyncInvoker.pending === 0, 5000);
+    await waitFor(() => em.eph.internals.asyncInvoker.pending === 0, 5000);
     expect(starts('async-zero')).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ describe('provisioned concurrency', () => {
   });
 
   it('initialises the environments before the first invoke, frozen, with the provisioned initialization type', async () => {
-    const envs = em.eph.pool.environments().filter((e) => e.fn.config.name === 'provisioned');
+    const envs = em.eph.internals.pool.environments().filter((e) => e.fn.config.name === 'provisioned');
     expect(envs).toHaveLength(2);
     expect(envs.every((e) => e.state === 'Idle' && e.frozen && e.provisioned && e.initType === 'provisioned-concurrency')).toBe(true);
     const res = await em.invoke('provisioned-env');
@@ -34,9 +34,9 @@ describe('provisioned concurrency', () => {
   });
 
   it('never reaps provisioned environments; the on-demand one goes after the keep-alive', async () => {
-    await waitFor(() => em.eph.pool.environments().filter((e) => e.fn.config.name === 'provisioned').length === 2, 4000);
+    await waitFor(() => em.eph.internals.pool.environments().filter((e) => e.fn.config.name === 'provisioned').length === 2, 4000);
     await new Promise((r) => setTimeout(r, 1500));
-    const left = em.eph.pool.environments().filter((e) => e.fn.config.name === 'provisioned');
+    const left = em.eph.internals.pool.environments().filter((e) => e.fn.config.name === 'provisioned');
     expect(left).toHaveLength(2);
     expect(left.every((e) => e.provisioned)).toBe(true);
   });

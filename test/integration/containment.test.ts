@@ -60,7 +60,7 @@ for (const isolation of isolationLevels()) {
       const daemons = daemonsOf(token);
       expect(daemons).toHaveLength(2);
       // Own session, outside the runtime's process group: the freeze still reaches them.
-      const [env] = em.eph.pool.environments().filter((e) => e.fn.config.name === 'daemonizer');
+      const [env] = em.eph.internals.pool.environments().filter((e) => e.fn.config.name === 'daemonizer');
       for (const pid of daemons) expect(readStat(pid)?.pgid).not.toBe(env.pid);
       const rid = res.headers.get('x-amzn-requestid');
       await em.report(rid);
@@ -79,7 +79,7 @@ for (const isolation of isolationLevels()) {
       const res = await em.invoke('python-daemonizer', { token });
       expect(res.headers.get('x-amz-function-error')).toBeNull();
       expect(daemonsOf(token)).toHaveLength(1);
-      const [env] = em.eph.pool.environments().filter((e) => e.fn.config.name === 'python-daemonizer');
+      const [env] = em.eph.internals.pool.environments().filter((e) => e.fn.config.name === 'python-daemonizer');
       await env.shutdown('test');
       await gone(token);
     });

@@ -139,8 +139,8 @@ describe('over time', () => {
 
   it('shuts an idle environment down after the keep-alive', async () => {
     const pid = hostPid(em, 'counter', ((await em.invoke('counter')).json() as { pid: number }).pid);
-    expect(em.eph.pool.environments().some((e) => e.pid && e.fn.config.name === 'counter')).toBe(true);
-    await waitFor(() => !em.eph.pool.environments().some((e) => e.fn.config.name === 'counter'), 4000);
+    expect(em.eph.internals.pool.environments().some((e) => e.pid && e.fn.config.name === 'counter')).toBe(true);
+    await waitFor(() => !em.eph.internals.pool.environments().some((e) => e.fn.config.name === 'counter'), 4000);
     expect(isAlive(pid)).toBe(false);
     const again = (await em.invoke('counter')).json() as { count: number };
     expect(again.count).toBe(0);

@@ -4,7 +4,7 @@
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inspectorAttached } from '../../server/dev/debug.ts';
+import { inspectorAttached } from '../../server/build/inspector.ts';
 import { fixture, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
 
 async function freePort(): Promise<number> {
@@ -83,11 +83,11 @@ describe('--debug', () => {
 
   it('one environment at a time: a concurrent invoke is throttled', async () => {
     const busy = em.invoke('sleepy', { sleepMs: 300 });
-    await waitFor(() => em.eph.pool.environments().some((e) => e.fn.config.name === 'sleepy' && e.state === 'Invoking'), 5000);
+    await waitFor(() => em.eph.internals.pool.environments().some((e) => e.fn.config.name === 'sleepy' && e.state === 'Invoking'), 5000);
     const second = await em.invoke('sleepy', { sleepMs: 1 });
     expect(second.status).toBe(429);
     expect(second.headers.get('x-amzn-errortype')).toBe('TooManyRequestsException');
     expect((await busy).status).toBe(200);
-    expect(em.eph.pool.environments().filter((e) => e.fn.config.name === 'sleepy' && e.state !== 'Terminated').length).toBeLessThanOrEqual(1);
+    expect(em.eph.internals.pool.environments().filter((e) => e.fn.config.name === 'sleepy' && e.state !== 'Terminated').length).toBeLessThanOrEqual(1);
   });
 });

@@ -102,7 +102,7 @@ describe('destinations', () => {
       requestContext: { requestId: rid, functionArn: `${ARN}:dest-zero:$LATEST`, condition: 'ZeroReservedConcurrency', approximateInvokeCount: 0 },
       requestPayload: { n: 1 },
     });
-    await waitFor(() => em.eph.asyncInvoker.pending === 0, 5000);
+    await waitFor(() => em.eph.internals.asyncInvoker.pending === 0, 5000);
     expect(em.lines.filter((l) => l.fn === 'dest-zero')).toEqual([]);
   });
 });

@@ -81,7 +81,7 @@ describe.each(levels)('extensions and telemetry (%s isolation)', (isolation) => 
   it('sends SHUTDOWN (spindown) when the emulator stops, after flushing telemetry', async () => {
     await em.invoke('with-extension', {});
     const before = tagged(em.lines, 'RECORDER', 'with-extension').filter((e) => e.eventType === 'SHUTDOWN').length;
-    await em.eph.pool.close();
+    await em.eph.internals.pool.close();
     const shutdowns = await waitFor(() => {
       const list = tagged(em.lines, 'RECORDER', 'with-extension').filter((e) => e.eventType === 'SHUTDOWN');
       return list.length === before + 1 && list;

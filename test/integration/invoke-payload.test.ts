@@ -36,7 +36,7 @@ describe('a payload that starts with a UTF-8 BOM', () => {
     expect([node.status, py.status]).toEqual([202, 202]);
     await waitFor(() => em.lines.some((l) => l.fn === 'node-event' && l.text.includes('EVENT {"async":"node"}')), 10_000);
     await waitFor(() => em.lines.some((l) => l.fn === 'py-echo' && l.text.includes('logged async-python')), 10_000);
-    await waitFor(() => em.eph.asyncInvoker.pending === 0, 5000);
+    await waitFor(() => em.eph.internals.asyncInvoker.pending === 0, 5000);
     expect(em.lines.filter((l) => /Runtime\.UnmarshalError|SyntaxError/.test(l.text))).toEqual([]);
   });
 

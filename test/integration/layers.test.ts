@@ -34,7 +34,7 @@ describe.each(levels)('layers (%s isolation)', (isolation) => {
   };
 
   it('loads the template without warnings', () => {
-    expect(em.eph.template.warnings).toEqual([]);
+    expect(em.eph.internals.template.warnings).toEqual([]);
   });
 
   it('finds layer code through NODE_PATH and PATH; the later layer wins', async () => {

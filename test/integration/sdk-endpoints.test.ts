@@ -28,7 +28,7 @@ describe('functions reach the emulator with their own AWS SDK', () => {
   });
 
   it('sends to a template queue (its !Ref URL is the emulator\'s) and invokes another function', async () => {
-    expect(em.eph.registry.get('sdk-caller')?.config.environment.QUEUE_URL).toBe(`${em.url}/000000000000/outbox`);
+    expect(em.eph.internals.registry.get('sdk-caller')?.config.environment.QUEUE_URL).toBe(`${em.url}/000000000000/outbox`);
     const res = await em.invoke('sdk-caller', { order: 7 });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-amz-function-error')).toBeNull();

@@ -31,7 +31,7 @@ afterAll(async () => {
 
 describe('SQS event source mapping (AWS SDK sending)', () => {
   it('the template created the mappings, enabled', () => {
-    const mappings = em.eph.esm.list().filter((r) => r.config.kind === 'sqs');
+    const mappings = em.eph.internals.esm.list().filter((r) => r.config.kind === 'sqs');
     expect(mappings.map((r) => r.config.eventSourceArn.split(':').pop()).sort()).toEqual(['sqs-done', 'sqs-errors', 'sqs-filtered', 'sqs-order.fifo']);
     expect(mappings.every((r) => r.state === 'Enabled')).toBe(true);
   });
@@ -64,7 +64,7 @@ describe('SQS event source mapping (AWS SDK sending)', () => {
     ]);
     await waitFor(async () => seen(em, 'flt-').length > 0 && (await depth(sqs, url)) === 0, 15_000, 100);
     expect(seen(em, 'flt-').map((s) => s.id)).toEqual(['flt-keep']);
-    const status = em.eph.esm.list().find((r) => r.config.eventSourceArn.endsWith(':sqs-filtered'))!;
-    expect(em.eph.esm.status(status)?.counters?.filtered).toBe(3);
+    const status = em.eph.internals.esm.list().find((r) => r.config.eventSourceArn.endsWith(':sqs-filtered'))!;
+    expect(em.eph.internals.esm.status(status)?.counters?.filtered).toBe(3);
   });
 });

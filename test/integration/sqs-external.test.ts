@@ -26,7 +26,7 @@ afterAll(async () => {
 
 describe('external SQS endpoint', () => {
   it('a mapping on a queue the emulator does not hold reads the external endpoint', async () => {
-    const created = await em.eph.esm.create({ FunctionName: 'sqs-partial', EventSourceArn: ARN, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    const created = await em.eph.internals.esm.create({ FunctionName: 'sqs-partial', EventSourceArn: ARN, FunctionResponseTypes: ['ReportBatchItemFailures'] });
     const url = await queueUrl(sqs, 'ext-work');
     const bodies = ['ext-1', 'ext-2', 'ext-3', 'ext-4'].map((id) => JSON.stringify(id === 'ext-3' ? { id, failUntil: 2 } : { id }));
     await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: bodies.map((b, i) => ({ Id: String(i), MessageBody: b })) }));
@@ -34,12 +34,12 @@ describe('external SQS endpoint', () => {
     const all = seen(em, 'ext-');
     for (const id of ['ext-1', 'ext-2', 'ext-4']) expect(countsOf(all, id)).toEqual([1]);
     expect(countsOf(all, 'ext-3')).toEqual([1, 2]);
-    const record = em.eph.esm.get(created.config.uuid);
-    expect(em.eph.esm.status(record)?.counters?.deleted).toBe(4);
+    const record = em.eph.internals.esm.get(created.config.uuid);
+    expect(em.eph.internals.esm.status(record)?.counters?.deleted).toBe(4);
   });
 
   it('a queue missing on the external endpoint too is refused as AWS does', async () => {
-    await expect(em.eph.esm.create({ FunctionName: 'sqs-partial', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:ext-missing' }))
+    await expect(em.eph.internals.esm.create({ FunctionName: 'sqs-partial', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:ext-missing' }))
       .rejects.toThrow('Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist.');
   });
 });

@@ -41,8 +41,8 @@ it(`${MESSAGES} messages through a chaotic handler: none lost`, async () => {
   const processed = new Set(done);
   const dead = new Set((await drain(sqs, dlqUrl)).map((m) => m.Body!));
   const lost = ids.filter((id) => !processed.has(id) && !dead.has(id));
-  const mapping = em.eph.esm.list()[0];
-  const c = em.eph.esm.status(mapping)?.counters ?? {};
+  const mapping = em.eph.internals.esm.list()[0];
+  const c = em.eph.internals.esm.status(mapping)?.counters ?? {};
   console.log([
     `sqs reliability: ${MESSAGES} sent in ${elapsed.toFixed(1)} s`,
     `  processed ${processed.size}, dead-lettered ${dead.size} (both: ${[...dead].filter((id) => processed.has(id)).length}), lost ${lost.length}`,

@@ -21,9 +21,9 @@ afterAll(async () => {
 });
 
 it('a mapping reads a Kinesis stream of another endpoint, in order per shard', async () => {
-  expect(consumer.eph.streams.embedded(KINESIS)).toBeUndefined();
-  const sent = Array.from({ length: 12 }, (_, i) => source.eph.streams.kinesisByName('ordered')!.put(`k${i % 3}`, Buffer.from(`x${i}`)));
-  await consumer.eph.esm.create({ FunctionName: 'remote-consumer', EventSourceArn: KINESIS, StartingPosition: 'TRIM_HORIZON', BatchSize: 5 });
+  expect(consumer.eph.internals.streams.embedded(KINESIS)).toBeUndefined();
+  const sent = Array.from({ length: 12 }, (_, i) => source.eph.internals.streams.kinesisByName('ordered')!.put(`k${i % 3}`, Buffer.from(`x${i}`)));
+  await consumer.eph.internals.esm.create({ FunctionName: 'remote-consumer', EventSourceArn: KINESIS, StartingPosition: 'TRIM_HORIZON', BatchSize: 5 });
   await waitFor(() => records().filter((r) => r.kinesis).length >= 12, 15_000);
   const got = records().filter((r) => r.kinesis);
   for (const shard of new Set(sent.map((s) => s.shardId))) {
@@ -34,7 +34,7 @@ it('a mapping reads a Kinesis stream of another endpoint, in order per shard', a
 });
 
 it('a mapping reads a DynamoDB stream of another endpoint in AWS shape', async () => {
-  await consumer.eph.esm.create({ FunctionName: 'remote-consumer', EventSourceArn: DDB, StartingPosition: 'TRIM_HORIZON' });
+  await consumer.eph.internals.esm.create({ FunctionName: 'remote-consumer', EventSourceArn: DDB, StartingPosition: 'TRIM_HORIZON' });
   const res = await fetch(`${source.url}/_ephemera/dynamodb/orders/records`, {
     method: 'POST', body: JSON.stringify({ eventName: 'INSERT', Keys: { id: { S: 'r1' } }, NewImage: { id: { S: 'r1' }, blob: { B: 'AAEC' } } }),
   });

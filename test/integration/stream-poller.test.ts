@@ -22,9 +22,9 @@ function events(fn: string, arn?: string): Ev[] {
 }
 const text = (r: Record<string, any>) => Buffer.from(r.kinesis.data, 'base64').toString();
 const put = (stream: string, key: string, data: string, arrival?: number) =>
-  em.eph.streams.kinesisByName(stream)!.put(key, Buffer.from(data), undefined, arrival);
+  em.eph.internals.streams.kinesisByName(stream)!.put(key, Buffer.from(data), undefined, arrival);
 async function mapping(input: Record<string, unknown>): Promise<string> {
-  const r = await em.eph.esm.create({ StartingPosition: 'TRIM_HORIZON', ...input });
+  const r = await em.eph.internals.esm.create({ StartingPosition: 'TRIM_HORIZON', ...input });
   return r.config.uuid;
 }
 const failuresFor = async (arn: string) => (await failures()).filter((f) => (f.KinesisBatchInfo ?? f.DDBStreamBatchInfo).streamArn === arn);
@@ -32,7 +32,7 @@ const failuresFor = async (arn: string) => (await failures()).filter((f) => (f.K
 beforeAll(async () => {
   em = await startEmulator(fixture('templates/streams.yaml'), { timeScale: 0.01 });
   // The OnFailure destination is the template's embedded SQS queue: records are read back from it.
-  const queue = em.eph.queues.byArn(FAILURES);
+  const queue = em.eph.internals.queues.byArn(FAILURES);
   if (!queue) throw new Error(`the template's queue ${FAILURES} is not there`);
   const seen: Record<string, any>[] = [];
   failures = async () => {
@@ -92,7 +92,7 @@ it('records older than MaximumRecordAgeInSeconds go to OnFailure as RecordAgeExc
   expect(f).not.toHaveProperty('responseContext');
   expect(f.KinesisBatchInfo).toMatchObject({ startSequenceNumber: old.sequenceNumber, batchSize: 1 });
   await waitFor(() => events('stream-consumer', streamArn('aged')).some((e) => e.Records.some((r) => text(r) === 'fresh')), 10_000);
-  const status = em.eph.esm.get(uuid).poller!.status();
+  const status = em.eph.internals.esm.get(uuid).poller!.status();
   expect(status.counters).toMatchObject({ recordAgeExceeded: 1 });
   expect(status.counters!.maxIteratorAgeMs).toBeGreaterThanOrEqual(59_000);
 });
@@ -108,15 +108,15 @@ it('ReportBatchItemFailures checkpoints before the lowest failed record; a disab
   ]);
   expect(f.KinesisBatchInfo.batchSize).toBe(4);
   expect(f.responseContext.functionError).toBeNull();
-  expect(em.eph.esm.get(uuid).poller!.status().lastProcessingResult).toBe('PROBLEM: Function call failed');
+  expect(em.eph.internals.esm.get(uuid).poller!.status().lastProcessingResult).toBe('PROBLEM: Function call failed');
 
-  await em.eph.esm.update(uuid, { Enabled: false });
-  await waitFor(() => em.eph.esm.get(uuid).state === 'Disabled' && !em.eph.esm.get(uuid).poller, 5000);
+  await em.eph.internals.esm.update(uuid, { Enabled: false });
+  await waitFor(() => em.eph.internals.esm.get(uuid).state === 'Disabled' && !em.eph.internals.esm.get(uuid).poller, 5000);
   put('partial', 'k', 'while-disabled');
-  await em.eph.esm.update(uuid, { Enabled: true });
+  await em.eph.internals.esm.update(uuid, { Enabled: true });
   await waitFor(() => events('stream-partial', arn).length === 3, 10_000);
   expect(events('stream-partial', arn)[2].Records.map(text)).toEqual(['while-disabled']);
-  expect(em.eph.esm.get(uuid).poller!.status().lastProcessingResult).toBe('OK');
+  expect(em.eph.internals.esm.get(uuid).poller!.status().lastProcessingResult).toBe('OK');
 });
 
 it('ParallelizationFactor: batches never mix shards, order holds per shard lane and per partition key', async () => {
@@ -170,7 +170,7 @@ it('FilterCriteria: records that do not match are skipped', async () => {
   put('filtered', 'k', 'plain text');
   put('filtered', 'k', JSON.stringify({ kind: 'keep', n: 4 }));
   const uuid = await mapping({ FunctionName: 'stream-consumer', EventSourceArn: arn, FilterCriteria: { Filters: [{ Pattern: '{"data":{"kind":["keep"]}}' }] } });
-  await waitFor(() => em.eph.esm.get(uuid).poller?.status().counters?.filteredOut === 2, 10_000);
+  await waitFor(() => em.eph.internals.esm.get(uuid).poller?.status().counters?.filteredOut === 2, 10_000);
   await waitFor(() => events('stream-consumer', arn).flatMap((e) => e.Records).length === 2, 10_000);
   expect(events('stream-consumer', arn).flatMap((e) => e.Records.map((r) => JSON.parse(text(r)).n))).toEqual([2, 4]);
 });

@@ -28,7 +28,7 @@ describe.each(isolationLevels())('TypeScript handlers (%s isolation)', (isolatio
   });
 
   it('loads the template without warnings', () => {
-    expect(em.eph.template.warnings).toEqual([]);
+    expect(em.eph.internals.template.warnings).toEqual([]);
   });
 
   it('runs a .ts handler that imports another .ts module', async () => {
@@ -98,15 +98,15 @@ describe('TypeScript bundle cache', () => {
     expect(await greeting('a')).toEqual({ message: 'hello, a', runtime: 'typescript' });
     const first = bundles();
     expect(first).toHaveLength(1);
-    const env = em.eph.pool.environments()[0];
+    const env = em.eph.internals.pool.environments()[0];
 
-    await em.eph.pool.recycle('ts-copy');
+    await em.eph.internals.pool.recycle('ts-copy');
     expect(await greeting('b')).toEqual({ message: 'hello, b', runtime: 'typescript' });
-    expect(em.eph.pool.environments()).not.toContain(env); // a new cold start...
+    expect(em.eph.internals.pool.environments()).not.toContain(env); // a new cold start...
     expect(bundles()).toEqual(first); // ...with the cached bundle
 
     writeFileSync(join(dir, 'code', 'greet.ts'), 'export function greet(name: string): string {\n  return `howdy, ${name}`;\n}\n');
-    await em.eph.pool.recycle('ts-copy');
+    await em.eph.internals.pool.recycle('ts-copy');
     expect(await greeting('c')).toEqual({ message: 'howdy, c', runtime: 'typescript' });
     expect(bundles().filter((b) => !first.includes(b))).toHaveLength(1);
   });
@@ -179,7 +179,7 @@ describe('TypeScript bundle cache: a rebuild while an older bundle still runs', 
     writeFileSync(join(dir, 'code', 'app.ts'), source('v2'));
     // The warm environment is busy with a long invoke while a second one cold-starts the new code.
     const busy = em.invoke('ts-inuse', { waitMs: 1500 });
-    await waitFor(() => em.eph.pool.environments().some((e) => e.state === 'Invoking'), 5000);
+    await waitFor(() => em.eph.internals.pool.environments().some((e) => e.state === 'Invoking'), 5000);
     expect((await em.invoke('ts-inuse', {})).json()).toMatchObject({ version: 'v2', taskRootExists: true });
     const res = await busy;
     expect(res.headers.get('x-amz-function-error'), JSON.stringify(res.json())).toBeNull();

@@ -67,7 +67,7 @@ describe('--watch', () => {
     writeFileSync(join(dir, 'code', 'index.mjs'), handler('slow-v3', 1500));
     await waitFor(() => reloads.length >= 2 && reloads.at(-1), 10_000);
     const busy = em.invoke('watched', {}); // runs slow-v3 for 1.5 s
-    await waitFor(() => em.eph.pool.environments().some((e) => e.fn.config.name === 'watched' && e.state === 'Invoking'), 5000);
+    await waitFor(() => em.eph.internals.pool.environments().some((e) => e.fn.config.name === 'watched' && e.state === 'Invoking'), 5000);
     const count = reloads.length;
     writeFileSync(join(dir, 'code', 'index.mjs'), handler('v4'));
     await waitFor(() => reloads.length > count, 10_000);

@@ -1,40 +1,58 @@
-// AsyncInvoker against a recording invocation service and the real registry: retries run what the
-// function is at the time of the retry (updated code, reserved concurrency 0, deleted function).
+// AsyncInvoker against a recording invocation service, the real registry and an in-memory queue
+// directory: retries run what the function is at the time of the retry (updated code, reserved
+// concurrency 0, deleted function), and a function destination becomes that function's own async event.
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { AsyncInvoker } from '../../server/async/async-invoker.ts';
-import type { Destinations, FinishedEvent } from '../../server/async/destinations.ts';
 import type { InvocationService, InvokeRequest } from '../../server/invoke/invocation-service.ts';
-import type { FunctionConfig, FunctionVersion } from '../../server/model.ts';
+import type { FunctionConfig } from '../../server/model.ts';
 import { Registry } from '../../server/registry/registry.ts';
+import type { Queue, QueueDirectory, SendInput } from '../../services/sqs/queue.ts';
 
 const ctx = { region: 'us-east-1', accountId: '000000000000' };
+const FAILURES = 'arn:aws:sqs:us-east-1:000000000000:failures';
+const DLQ = 'arn:aws:sqs:us-east-1:000000000000:dlq';
 const config: FunctionConfig = {
   name: 'fn', logicalId: 'Fn', codeDir: '/old', handler: 'index.handler', runtime: 'nodejs24.x', memorySize: 128, timeout: 3,
   environment: {}, ephemeralStorage: 512, description: '', architecture: 'x86_64', logFormat: 'Text',
+  eventInvokeConfig: { onFailure: FAILURES }, deadLetterTargetArn: DLQ,
 };
+const other: FunctionConfig = { ...config, name: 'other', logicalId: 'Other', eventInvokeConfig: undefined, deadLetterTargetArn: undefined };
+
+interface Finished {
+  condition: string;
+  approximateInvokeCount: number;
+  /** The dead-letter message's ErrorCode attribute. */
+  errorCode: number;
+}
 
 function harness() {
-  const registry = new Registry([{ ...config }], ctx);
+  const registry = new Registry([{ ...config }, { ...other }], ctx);
   const calls: InvokeRequest[] = [];
   let onCall: (n: number) => void = () => {};
+  // `fn` always fails (so it is retried and ends on failure); `other` succeeds.
   const service = {
     invoke: async (req: InvokeRequest) => {
       calls.push(req);
       onCall(calls.length);
-      return { requestId: req.requestId!, executedVersion: req.fn.version, functionError: 'Unhandled', payload: Buffer.from('{"errorMessage":"no"}') };
+      const failed = req.fn.config.name === 'fn';
+      return { requestId: req.requestId!, executedVersion: req.fn.version, functionError: failed ? 'Unhandled' : undefined, payload: Buffer.from(failed ? '{"errorMessage":"no"}' : 'null') };
     },
   } as unknown as InvocationService;
-  const finished: FinishedEvent[] = [];
-  const destinations = { finish: async (ev: FinishedEvent) => { finished.push(ev); } } as unknown as Destinations;
-  const current = (fn: FunctionVersion) => {
-    const e = registry.entry(fn.config.name);
-    return fn.version === '$LATEST' ? e?.latest.fv : e?.versions.get(fn.version)?.fv;
+  const sent: Array<{ arn: string; input: SendInput }> = [];
+  const queues: QueueDirectory = {
+    byArn: (arn) => ({ arn, send: async (input: SendInput) => { sent.push({ arn, input }); return { messageId: 'm', md5OfMessageBody: '' }; } }) as unknown as Queue,
   };
-  const invoker = new AsyncInvoker(service, { timeScale: 0.0001, logger: pino({ level: 'silent' }), destinations, current });
+  const invoker = new AsyncInvoker(service, { timeScale: 0.0001, logger: pino({ level: 'silent' }), functions: registry, queues });
   const settled = async () => {
     for (let i = 0; i < 500 && invoker.pending > 0; i++) await new Promise((r) => setTimeout(r, 5));
     expect(invoker.pending).toBe(0);
+  };
+  /** Each failed event: its OnFailure record next to its dead-letter message. */
+  const finished = (): Finished[] => {
+    const records = sent.filter((s) => s.arn === FAILURES).map((s) => JSON.parse(s.input.body).requestContext);
+    const dead = sent.filter((s) => s.arn === DLQ).map((s) => Number(s.input.messageAttributes!.ErrorCode.StringValue));
+    return records.map((r, i) => ({ condition: r.condition, approximateInvokeCount: r.approximateInvokeCount, errorCode: dead[i] }));
   };
   return { registry, calls, finished, invoker, settled, setOnCall: (f: (n: number) => void) => { onCall = f; } };
 }
@@ -47,7 +65,7 @@ describe('asynchronous retries', () => {
     h.invoker.enqueue(fn, invokedArn, Buffer.from('{}'));
     await h.settled();
     expect(h.calls.map((c) => c.fn.config.codeDir)).toEqual(['/old', '/new', '/new']);
-    expect(h.finished.map((f) => [f.condition, f.approximateInvokeCount])).toEqual([['RetriesExhausted', 3]]);
+    expect(h.finished().map((f) => [f.condition, f.approximateInvokeCount])).toEqual([['RetriesExhausted', 3]]);
   });
 
   it('end with ZeroReservedConcurrency once the reserved concurrency is set to 0', async () => {
@@ -57,7 +75,7 @@ describe('asynchronous retries', () => {
     h.invoker.enqueue(fn, invokedArn, Buffer.from('{}'));
     await h.settled();
     expect(h.calls).toHaveLength(1);
-    expect(h.finished.map((f) => [f.condition, f.errorCode])).toEqual([['ZeroReservedConcurrency', 429]]);
+    expect(h.finished().map((f) => [f.condition, f.errorCode])).toEqual([['ZeroReservedConcurrency', 429]]);
   });
 
   it('stop when the function is deleted (no environment is started for a deleted function)', async () => {
@@ -67,6 +85,33 @@ describe('asynchronous retries', () => {
     h.invoker.enqueue(fn, invokedArn, Buffer.from('{}'));
     await h.settled();
     expect(h.calls).toHaveLength(1);
-    expect(h.finished).toEqual([]);
+    expect(h.finished()).toEqual([]);
+  });
+});
+
+describe('a function destination', () => {
+  it('receives the invocation record as its own asynchronous event', async () => {
+    const h = harness();
+    const target = 'arn:aws:lambda:us-east-1:000000000000:function:other';
+    h.registry.setEventInvokeConfig(h.registry.target('fn', undefined), { maximumRetryAttempts: 0, onFailure: target });
+    const { fn, invokedArn } = h.registry.resolve('fn', undefined);
+    const requestId = h.invoker.enqueue(fn, invokedArn, Buffer.from('{"k":1}'));
+    await h.settled();
+    expect(h.calls.map((c) => c.fn.config.name)).toEqual(['fn', 'other']);
+    const delivered = h.calls[1];
+    expect(delivered.invokedArn).toBe(target);
+    expect(delivered.requestId).not.toBe(requestId);
+    expect(JSON.parse(delivered.payload.toString())).toMatchObject({
+      requestContext: { requestId, condition: 'RetriesExhausted', approximateInvokeCount: 1 }, requestPayload: { k: 1 },
+    });
+  });
+
+  it('that does not exist drops the record (logged), and the event still finishes', async () => {
+    const h = harness();
+    h.registry.setEventInvokeConfig(h.registry.target('fn', undefined), { maximumRetryAttempts: 0, onFailure: 'arn:aws:lambda:us-east-1:000000000000:function:gone' });
+    const { fn, invokedArn } = h.registry.resolve('fn', undefined);
+    h.invoker.enqueue(fn, invokedArn, Buffer.from('{}'));
+    await h.settled();
+    expect(h.calls.map((c) => c.fn.config.name)).toEqual(['fn']);
   });
 });

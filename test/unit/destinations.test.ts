@@ -26,7 +26,7 @@ function harness() {
   const invoked: Array<{ ref: string; payload: string }> = [];
   const queue = (arn: string) => ({ arn, send: async (input: SendInput) => { sent.push({ arn, input }); return { messageId: 'm', md5OfMessageBody: '' }; } }) as unknown as Queue;
   const d = new Destinations({
-    queues: () => ({ byArn: (arn) => (arn.endsWith(':missing') ? undefined : queue(arn)) }),
+    queues: { byArn: (arn) => (arn.endsWith(':missing') ? undefined : queue(arn)) },
     invokeAsync: async (ref, payload) => { invoked.push({ ref, payload: payload.toString() }); return 'id'; },
     logger: pino({ level: 'silent' }),
   });

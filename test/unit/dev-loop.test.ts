@@ -9,7 +9,7 @@ import { bundlePlan, buildWarnings, functionBuild, handlerModule } from '../../s
 import { CodeWatcher } from '../../server/dev/code-watcher.ts';
 import { debugTarget } from '../../server/dev/debug.ts';
 import { applyEnvVarsFile, loadEnvVarsFile, overriddenEnvironment } from '../../server/dev/env-vars-file.ts';
-import { splitInvokeArgs } from '../../server/dev/invoke-command.ts';
+import { splitInvokeArgs } from '../../server/cli/invoke-command.ts';
 import { parseParameterOverrides } from '../../server/dev/parameter-overrides.ts';
 import type { FunctionConfig } from '../../server/model.ts';
 import { OptionsError, parseOptions } from '../../server/options.ts';

@@ -43,9 +43,8 @@ function config(codeDir: string, name = 'fn'): FunctionConfig {
 function setup(): { reg: Registry; runtime: FakeRuntime; code: string } {
   const code = mkdtempSync(join(dir, 'code-'));
   writeFileSync(join(code, 'index.mjs'), 'export const handler = async () => "v1";\n');
-  const reg = new Registry([config(code)], ctx, store);
   const runtime = new FakeRuntime();
-  reg.runtime = runtime;
+  const reg = new Registry([config(code)], ctx, { code: store, runtime });
   return { reg, runtime, code };
 }
 

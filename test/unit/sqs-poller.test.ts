@@ -34,9 +34,6 @@ class RecordingInvoker implements Invoker {
       this.concurrent--;
     }
   }
-  async invokeAsync(): Promise<string> {
-    throw new Error('not used');
-  }
   get delivered(): Rec[] {
     return this.calls.flat();
   }

@@ -22,9 +22,6 @@ class RecordingInvoker implements Invoker {
     if (this.hold) await new Promise<void>((r) => { this.release = r; });
     return { requestId: 'r', executedVersion: '$LATEST', payload: Buffer.from('null') };
   }
-  async invokeAsync(): Promise<string> {
-    throw new Error('not used');
-  }
 }
 
 /** A stream that counts what the poller read from it. */

@@ -125,7 +125,7 @@ describe('the app creates the template mappings', () => {
     for (const templateMappings of [true, false]) {
       const eph = buildApp({ ...DEFAULTS, template: file, port: 0, isolation: 'process' }, { logger: pino({ level: 'silent' }), templateMappings });
       await eph.ready;
-      counts.push(eph.esm.list().length);
+      counts.push(eph.internals.esm.list().length);
       await eph.close();
     }
     expect(counts).toEqual([1, 0]);

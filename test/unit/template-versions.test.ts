@@ -95,7 +95,7 @@ describe('template versions and aliases', () => {
     const api = template.functions.find((f) => f.name === 'Api')!;
     expect(api.environment).toEqual({ WORKER_ALIAS: `${arn('Worker')}:blue`, PINNED: `${arn('Plain')}:pinned` });
 
-    const reg = new Registry(template.functions, ctx, store);
+    const reg = new Registry(template.functions, ctx, { code: store });
     const warnings = deployTemplateVersions(reg, template);
     const entry = reg.entry('Api')!;
     expect([...entry.versions.keys()]).toEqual(['1']);

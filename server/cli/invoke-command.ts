@@ -8,8 +8,8 @@ import { type AddressInfo, createServer } from 'node:net';
 import type { OutputSink } from '../environment/function-log.ts';
 import { IsolationUnavailableError } from '../environment/isolation.ts';
 import { TemplateError } from '../template/template-error.ts';
-import { resolveProject } from '../cli/project-options.ts';
-import { StartupError } from '../cli/startup-error.ts';
+import { resolveProject } from './project-options.ts';
+import { StartupError } from './startup-error.ts';
 import { OptionsError, type Options } from '../options.ts';
 
 export interface InvokeIo {
@@ -130,7 +130,7 @@ async function invokeInProcess(options: Options, templateSource: string, fn: str
   const port = await freeLocalPort();
   const eph = buildApp({ ...options, host: '127.0.0.1', port, watch: false, debug: options.debug ?? (options.debugPort !== undefined ? fn : undefined) }, { logger, output, templateMappings: false });
   try {
-    const functions = eph.registry.list().map((f) => f.config);
+    const functions = eph.functions();
     const names = functions.map((f) => f.name);
     if (!fn && functions.length !== 1) throw new OptionsError(`name the function to invoke: ${templateSource} has ${names.join(', ') || 'none'} (see ephemera invoke --help)`);
     // A function is named by its name or, as with sam local invoke, its logical id; a qualified name or ARN goes as it is.

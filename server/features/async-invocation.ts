@@ -1,0 +1,25 @@
+// Asynchronous invocation (InvocationType Event): the event queue with Lambda's retries and maximum
+// event age, ending in destinations and dead-letter queues (server/async/). A function destination is a
+// new event of the same invoker, so this module only needs the invocation core and the queues.
+import { AsyncInvoker } from '../async/async-invoker.ts';
+import { destinationWarnings } from '../async/destinations.ts';
+import type { Base } from './base.ts';
+import type { EmbeddedServices } from './embedded-services.ts';
+import type { Feature } from './feature.ts';
+import type { InvokeFeature } from './invoke.ts';
+
+export class AsyncInvocation implements Feature {
+  readonly invoker: AsyncInvoker;
+
+  constructor(base: Base, invoke: InvokeFeature, services: EmbeddedServices) {
+    base.warnings.add(destinationWarnings(base.template.functions, base.account));
+    this.invoker = new AsyncInvoker(invoke.service, {
+      timeScale: base.options.timeScale, logger: base.logger, functions: invoke.registry, queues: services.queues,
+    });
+  }
+
+  /** Queued events are dropped (logged): the emulator is going away. */
+  close(): void {
+    this.invoker.close();
+  }
+}

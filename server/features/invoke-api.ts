@@ -1,0 +1,26 @@
+// The Invoke API (POST /2015-03-31/functions/{name}/invocations): synchronous invokes through the
+// invocation core, InvocationType Event through the async invoker. Its raw node:http fast path is
+// the main port's (server/http/invoke-routes.ts); the fastify route serves app.inject.
+import type { FastifyInstance } from 'fastify';
+import type { FastPath } from '../http/http-app.ts';
+import type { InvokeDeps } from '../http/invoke-handler.ts';
+import { invokeFastPath, registerInvokeRoutes } from '../http/invoke-routes.ts';
+import type { AsyncInvocation } from './async-invocation.ts';
+import type { Base } from './base.ts';
+import type { Feature } from './feature.ts';
+import type { InvokeFeature } from './invoke.ts';
+
+export class InvokeApi implements Feature {
+  /** Takes Invoke requests before fastify sees them (the warm-invoke hot path). */
+  readonly fastPath: FastPath;
+  private readonly deps: InvokeDeps;
+
+  constructor(base: Base, invoke: InvokeFeature, async: AsyncInvocation) {
+    this.deps = { registry: invoke.registry, invoker: invoke.service, asyncInvoker: async.invoker };
+    this.fastPath = invokeFastPath(this.deps, (err) => base.logger.error({ err }, 'unexpected error while invoking'));
+  }
+
+  routes(app: FastifyInstance): void {
+    registerInvokeRoutes(app, this.deps);
+  }
+}

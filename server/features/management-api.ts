@@ -1,0 +1,36 @@
+// The Lambda management API on the main port: functions (create, update, delete, configuration),
+// versions and aliases, tags, event invoke configs, reserved and provisioned concurrency. Everything
+// it changes goes through the registry, which tells the environment pool.
+import type { FastifyInstance } from 'fastify';
+import { registerAliasRoutes } from '../http/alias-routes.ts';
+import { registerConcurrencyRoutes } from '../http/concurrency-routes.ts';
+import { registerEventInvokeConfigRoutes } from '../http/event-invoke-config-routes.ts';
+import { registerFunctionWriteRoutes } from '../http/function-write-routes.ts';
+import { registerManagementRoutes } from '../http/management-routes.ts';
+import { registerTagRoutes } from '../http/tag-routes.ts';
+import type { Base } from './base.ts';
+import type { Feature } from './feature.ts';
+import type { InvokeFeature } from './invoke.ts';
+
+export class ManagementApi implements Feature {
+  private readonly base: Base;
+  private readonly invoke: InvokeFeature;
+
+  constructor(base: Base, invoke: InvokeFeature) {
+    this.base = base;
+    this.invoke = invoke;
+  }
+
+  routes(app: FastifyInstance): void {
+    const { registry, pool } = this.invoke;
+    registerManagementRoutes(app, registry);
+    registerFunctionWriteRoutes(app, registry, this.base.logger);
+    registerAliasRoutes(app, registry);
+    registerTagRoutes(app, registry);
+    registerEventInvokeConfigRoutes(app, registry);
+    registerConcurrencyRoutes(app, {
+      registry, accountLimit: this.base.options.maxConcurrency,
+      ready: (name, version) => pool.provisioned().find((p) => p.function === name && p.version === version)?.ready ?? 0,
+    });
+  }
+}
