@@ -1,7 +1,9 @@
 // One EventBridge-syntax filter pattern (the syntax Lambda's FilterCriteria use): parsed and checked
 // once, compiled to a predicate over a JSON value. Throws PatternError for a pattern AWS rejects.
 
-export class PatternError extends Error {}
+export class PatternError extends Error {
+  readonly code = 'EPH_ERR_FILTER_PATTERN';
+}
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Leaf = null | boolean | number | string;

@@ -18,6 +18,7 @@ export interface InvokeOutcome {
 export type InvokeFailureKind = 'throttled' | 'not-found' | 'service';
 
 export class InvokeFailure extends Error {
+  readonly code = 'EPH_ERR_INVOKE_FAILURE';
   readonly kind: InvokeFailureKind;
   constructor(kind: InvokeFailureKind, message: string) {
     super(message);

@@ -22,8 +22,6 @@ export function createSqsPollerFactory(options: SqsPollerOptions = {}): PollerFa
   return (config, deps) => new SqsPoller(config, deps, options);
 }
 
-export const sqsPollerFactory: PollerFactory = createSqsPollerFactory();
-
 /** AWS's own back-off after a source error or throttle: 1 s doubling to 30 s (before time scaling). */
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_MAX_MS = 30_000;

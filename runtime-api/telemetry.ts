@@ -39,7 +39,9 @@ interface Subscription {
   dropped: { records: number; bytes: number };
 }
 
-class ValidationError extends Error {}
+class ValidationError extends Error {
+  readonly code = 'EPH_ERR_TELEMETRY_VALIDATION';
+}
 
 export class TelemetryHub {
   private readonly subs = new Map<string, Subscription>();

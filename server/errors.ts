@@ -74,11 +74,6 @@ export class ServiceException extends LambdaApiError {
   override readonly faultType = 'Service';
 }
 
-export class InvalidRuntimeException extends LambdaApiError {
-  readonly statusCode = 502;
-  override readonly messageKey = 'Message';
-}
-
 /** The 404 message AWS gives for an unknown function, version or alias. */
 export function functionNotFound(arn: string): ResourceNotFoundException {
   return new ResourceNotFoundException(`Function not found: ${arn}`);

@@ -1,8 +1,6 @@
 // The emulator's domain types: function configuration as loaded from a template, and the
 // results the invoke path hands back to HTTP. Plain data only; no behaviour lives here.
 
-export type RuntimeFamily = 'nodejs' | 'python' | 'provided';
-
 export interface FunctionConfig {
   /** FunctionName from the template, else the logical id. */
   name: string;

@@ -78,7 +78,10 @@ export const DEFAULTS: Options = {
   configEnv: 'default',
 };
 
-export class OptionsError extends Error {}
+/** A flag or EPHEMERA_* variable that cannot be used: `ephemera` prints the message and exits 1. */
+export class OptionsError extends Error {
+  readonly code = 'EPH_ERR_OPTIONS';
+}
 
 type Kind = 'string' | 'int' | 'isolation' | 'leaks' | 'number' | 'bool' | 'overrides' | 'endpoint' | 'hosts' | 'example';
 export const FLAGS: Readonly<Record<string, { key: keyof Options; kind: Kind }>> = {

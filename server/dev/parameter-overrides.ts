@@ -2,7 +2,9 @@
 // `ParameterKey=Key,ParameterValue=Value` pairs; a value may be "double" or 'single' quoted (spaces
 // kept) and `\ `, `\"`, `\'` are unescaped, as `sam local` does.
 
-export class ParameterOverridesError extends Error {}
+export class ParameterOverridesError extends Error {
+  readonly code = 'EPH_ERR_PARAMETER_OVERRIDES';
+}
 
 const EXAMPLE = "'ParameterKey=KeyPairName,ParameterValue=MyKey ParameterKey=InstanceType,ParameterValue=t1.micro' or 'KeyPairName=MyKey InstanceType=t1.micro'";
 const LONG_FORM = /^ParameterKey=([^,]+),ParameterValue=([\s\S]*)$/;

@@ -26,7 +26,9 @@ export interface IsolationInfo {
   cgroup?: CgroupRoot;
 }
 
-export class IsolationUnavailableError extends Error {}
+export class IsolationUnavailableError extends Error {
+  readonly code = 'EPH_ERR_ISOLATION_UNAVAILABLE';
+}
 
 export function detectIsolation(requested: IsolationRequest): IsolationInfo {
   const parentDeathGuard = detectParentDeathGuard();

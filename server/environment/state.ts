@@ -29,6 +29,7 @@ export function canTransition(from: EnvState, to: EnvState): boolean {
 }
 
 export class InvalidTransitionError extends Error {
+  readonly code = 'EPH_ERR_INVALID_TRANSITION';
   constructor(from: EnvState, to: EnvState, reason: string) {
     super(`invalid environment transition ${from} -> ${to} (${reason})`);
   }

@@ -31,7 +31,8 @@ export class EmbeddedServices implements Feature {
   /** Every stream pollers can read: the embedded ones, then the external endpoints. */
   readonly streams: StreamRegistry;
   private readonly base: Base;
-  private readonly externals: { close(): void }[] = [];
+  /** The external endpoints' SDK clients, closed with the feature. */
+  private readonly externals: readonly { close(): void }[];
 
   constructor(base: Base) {
     this.base = base;
@@ -39,21 +40,13 @@ export class EmbeddedServices implements Feature {
     this.sqs = openQueues(options);
     base.warnings.add(createTemplateQueues(template, this.sqs));
     const externalQueues = options.sqsEndpoint ? new ExternalQueues({ endpoint: options.sqsEndpoint }) : undefined;
-    if (externalQueues) this.externals.push(externalQueues);
-    this.queues = new CompositeQueueDirectory([this.sqs], externalQueues);
-
-    this.streams = new StreamRegistry(account);
+    const kinesis = options.kinesisEndpoint ? new ExternalKinesis(options.kinesisEndpoint) : undefined;
+    const ddb = options.dynamodbstreamsEndpoint ? new ExternalDynamoDbStreams(options.dynamodbstreamsEndpoint) : undefined;
+    this.externals = [externalQueues, kinesis, ddb].filter((e) => e !== undefined);
+    this.queues = new CompositeQueueDirectory([this.sqs, externalQueues]);
+    const streamEndpoints = [kinesis, ddb].filter((e) => e !== undefined);
+    this.streams = new StreamRegistry({ ...account, external: streamEndpoints.map((e) => e.byArn) });
     createTemplateStreams(template, this.streams);
-    if (options.kinesisEndpoint) {
-      const kinesis = new ExternalKinesis(options.kinesisEndpoint);
-      this.externals.push(kinesis);
-      this.streams.addExternal(kinesis.byArn);
-    }
-    if (options.dynamodbstreamsEndpoint) {
-      const ddb = new ExternalDynamoDbStreams(options.dynamodbstreamsEndpoint);
-      this.externals.push(ddb);
-      this.streams.addExternal(ddb.byArn);
-    }
   }
 
   wire(dispatcher: WireDispatcher): void {

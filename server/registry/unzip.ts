@@ -11,7 +11,9 @@ const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 const S_IFDIR = 0o040000;
 
-export class BadZipError extends Error {}
+export class BadZipError extends Error {
+  readonly code = 'EPH_ERR_BAD_ZIP';
+}
 
 /** Unix mode of each entry that carries one (made on Unix: host byte 3), by entry name. */
 export function zipModes(zip: Uint8Array): Map<string, number> {

@@ -9,6 +9,7 @@ export interface SourcePos {
 }
 
 export class TemplateError extends Error {
+  readonly code = 'EPH_ERR_TEMPLATE';
   readonly file: string;
   readonly line?: number;
   readonly column?: number;

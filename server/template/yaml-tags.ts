@@ -27,10 +27,6 @@ const LONG_FORMS: Readonly<Record<string, string>> = {
   '!ToJsonString': 'Fn::ToJsonString',
 };
 
-export function isCfnTag(tag: string): boolean {
-  return Object.hasOwn(LONG_FORMS, tag);
-}
-
 /**
  * The long form of a tagged value: `!Ref X` → `{Ref: "X"}`, `!GetAtt A.B` → `{"Fn::GetAtt": ["A", "B"]}`.
  * Returns undefined for a tag that is not one of CloudFormation's.

@@ -1,16 +1,13 @@
-// The QueueDirectory pollers and destinations use: the sources in order (embedded queues first),
-// then the external endpoint (`--sqs-endpoint`) for any other queue ARN.
+// The QueueDirectory destinations and pollers use: the embedded queues first, then the external endpoint
+// (`--sqs-endpoint`) for any other queue ARN.
 import type { Queue, QueueDirectory } from './queue.ts';
 
 export class CompositeQueueDirectory implements QueueDirectory {
-  /** Sources in lookup order; the composition root appends to it (the embedded queues). */
-  readonly sources: QueueDirectory[];
-  /** Asked last, whatever was appended to `sources` after it was set. */
-  external: QueueDirectory | undefined;
+  private readonly sources: readonly QueueDirectory[];
 
-  constructor(sources: QueueDirectory[] = [], external?: QueueDirectory) {
-    this.sources = sources;
-    this.external = external;
+  /** Asked in order; the first that knows the ARN answers. */
+  constructor(sources: readonly (QueueDirectory | undefined)[]) {
+    this.sources = sources.filter((s): s is QueueDirectory => s !== undefined);
   }
 
   byArn(arn: string): Queue | undefined {
@@ -18,6 +15,6 @@ export class CompositeQueueDirectory implements QueueDirectory {
       const q = source.byArn(arn);
       if (q) return q;
     }
-    return this.external?.byArn(arn);
+    return undefined;
   }
 }

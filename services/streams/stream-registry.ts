@@ -12,23 +12,22 @@ export interface StreamSummary {
   records: number;
 }
 
+/** Resolves ARNs that are not embedded (e.g. an AWS SDK client on --kinesis-endpoint), asked in order. */
+export type ExternalStreams = (arn: string) => Stream | undefined;
+
 export class StreamRegistry implements StreamDirectory {
   readonly region: string;
   readonly accountId: string;
   private readonly kinesis = new Map<string, EmbeddedKinesisStream>();
   private readonly tables = new Map<string, EmbeddedDynamoDbStream>();
-  private readonly external: ((arn: string) => Stream | undefined)[] = [];
+  private readonly external: readonly ExternalStreams[];
   private readonly now: () => number;
 
-  constructor(opts: { region: string; accountId: string; now?: () => number }) {
+  constructor(opts: { region: string; accountId: string; now?: () => number; external?: readonly ExternalStreams[] }) {
     this.region = opts.region;
     this.accountId = opts.accountId;
     this.now = opts.now ?? Date.now;
-  }
-
-  /** Resolve ARNs that are not embedded (e.g. an AWS SDK client on --kinesis-endpoint). */
-  addExternal(resolve: (arn: string) => Stream | undefined): void {
-    this.external.push(resolve);
+    this.external = opts.external ?? [];
   }
 
   createKinesis(opts: Omit<KinesisStreamOptions, 'region' | 'accountId' | 'now'>): EmbeddedKinesisStream {

@@ -23,7 +23,7 @@ describe('CompositeQueueDirectory', () => {
     const embedded = new MemoryQueue('local');
     const sources = [{ byArn: (arn: string) => (arn === embedded.arn ? embedded : undefined) }];
     const external = new ExternalQueues({ endpoint: 'http://127.0.0.1:9' });
-    const dir = new CompositeQueueDirectory(sources, external);
+    const dir = new CompositeQueueDirectory([...sources, external]);
     expect(dir.byArn(embedded.arn)).toBe(embedded);
     const other = dir.byArn('arn:aws:sqs:eu-west-1:123456789012:elsewhere.fifo');
     expect(other).toMatchObject({ name: 'elsewhere.fifo', fifo: true, arn: 'arn:aws:sqs:eu-west-1:123456789012:elsewhere.fifo' });

@@ -5,10 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EsmConfig, Poller, PollerDeps } from '../../pollers/esm/mapping.ts';
 import { InvokeFailure, type InvokeOutcome, type Invoker } from '../../pollers/invoker.ts';
 import { gatherBatch } from '../../pollers/sqs-batch.ts';
-import { createSqsPollerFactory, sqsPollerFactory } from '../../pollers/sqs-poller.ts';
+import { createSqsPollerFactory } from '../../pollers/sqs-poller.ts';
 import { EmbeddedQueues } from '../../services/sqs/embedded-queues.ts';
 import { MemoryQueue } from '../helpers/memory-queue.ts';
 import { waitFor } from '../helpers/emulator.ts';
+
+const sqsPollerFactory = createSqsPollerFactory();
 
 type Rec = { messageId: string; body: string; attributes: Record<string, string> };
 type Respond = (records: Rec[], call: number) => Partial<InvokeOutcome> | Promise<Partial<InvokeOutcome>> | 'throttle';

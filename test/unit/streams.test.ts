@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { EmbeddedDynamoDbStream } from '../../services/dynamodb-streams/embedded-dynamodb-stream.ts';
 import { EmbeddedKinesisStream } from '../../services/kinesis/embedded-kinesis.ts';
 import { StreamRegistry } from '../../services/streams/stream-registry.ts';
-import { MAX_HASH_KEY, StreamError, compareSequenceNumbers, hashKeyRange, partitionKeyHash } from '../../services/streams/stream.ts';
+import { MAX_HASH_KEY, type Stream, StreamError, compareSequenceNumbers, hashKeyRange, partitionKeyHash } from '../../services/streams/stream.ts';
 import { eventRecord, failureRecord, filterSubject, readResponse, unqualified } from '../../pollers/stream-events.ts';
 import { isoSeconds, windowEnvelope, windowOf } from '../../pollers/tumbling-window.ts';
 import { dynamoDbStreamsHandler } from '../../services/dynamodb-streams/dynamodb-streams-wire.ts';
@@ -151,12 +151,13 @@ describe('DynamoDB streams', () => {
 
 describe('the registry', () => {
   it('finds embedded streams by ARN, then external resolvers; duplicate names are ResourceInUseException', () => {
-    const reg = new StreamRegistry({ region: 'eu-west-1', accountId: '111122223333' });
+    const remote = new Map<string, Stream>();
+    const reg = new StreamRegistry({ region: 'eu-west-1', accountId: '111122223333', external: [(arn) => remote.get(arn)] });
     const s = reg.createKinesis({ name: 'a', shardCount: 1 });
     expect(reg.byArn('arn:aws:kinesis:eu-west-1:111122223333:stream/a')).toBe(s);
     expect(() => reg.createKinesis({ name: 'a', shardCount: 1 })).toThrow('Stream a under account 111122223333 already exists.');
     expect(reg.byArn('arn:aws:kinesis:eu-west-1:111122223333:stream/b')).toBeUndefined();
-    reg.addExternal((arn) => (arn.endsWith('/b') ? s : undefined));
+    remote.set('arn:aws:kinesis:eu-west-1:111122223333:stream/b', s);
     expect(reg.byArn('arn:aws:kinesis:eu-west-1:111122223333:stream/b')).toBe(s);
   });
 });
