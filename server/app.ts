@@ -18,7 +18,7 @@ import { EventSourceMappings } from './features/event-source-mappings.ts';
 import { FrontDoorFeature } from './features/front-door.ts';
 import type { Feature } from './features/feature.ts';
 import { InvokeApi } from './features/invoke-api.ts';
-import { InvokeFeature } from './features/invoke.ts';
+import { InvocationCore } from './features/invocation-core.ts';
 import { MainPort } from './features/main-port.ts';
 import { ManagementApi } from './features/management-api.ts';
 import { WebView } from './features/web-view.ts';
@@ -67,15 +67,15 @@ export interface EphemeraInternals {
 export function buildApp(options: Options, overrides: AppOverrides = {}): Ephemera {
   const base = loadBase(options, overrides);
   const services = new EmbeddedServices(base);
-  const invoke = new InvokeFeature(base);
-  const async = new AsyncInvocation(base, invoke, services);
-  const invokeApi = new InvokeApi(base, invoke, async);
-  const mappings = new EventSourceMappings(base, invoke, services);
-  const management = new ManagementApi(base, invoke);
-  const frontDoor = new FrontDoorFeature(base, invoke);
-  const dev = new DevLoop(base, invoke);
-  const webView = new WebView(base, invoke, frontDoor);
-  const features: Feature[] = [services, invoke, async, invokeApi, mappings, management, frontDoor, dev, webView];
+  const core = new InvocationCore(base);
+  const async = new AsyncInvocation(base, core, services);
+  const invokeApi = new InvokeApi(base, core, async);
+  const mappings = new EventSourceMappings(base, core, services);
+  const management = new ManagementApi(base, core);
+  const frontDoor = new FrontDoorFeature(base, core);
+  const dev = new DevLoop(base, core);
+  const webView = new WebView(base, core, frontDoor);
+  const features: Feature[] = [services, core, async, invokeApi, mappings, management, frontDoor, dev, webView];
   base.warnings.log(base.logger);
   const port = new MainPort(base, invokeApi.fastPath, features);
 
@@ -87,15 +87,15 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   return {
     app: port.app,
     ready: Promise.all(features.map((f) => f.ready)).then(() => undefined),
-    listening: (url) => invoke.listening(url),
+    listening: (url) => core.listening(url),
     close,
-    functions: () => invoke.registry.list().map((f) => f.config),
+    functions: () => core.registry.list().map((f) => f.config),
     isolation: base.isolation,
     watcher: dev.watcher,
     debugTarget: dev.debugTarget,
     frontDoor,
     internals: {
-      template: base.template, registry: invoke.registry, pool: invoke.pool, asyncInvoker: async.invoker,
+      template: base.template, registry: core.registry, pool: core.pool, asyncInvoker: async.invoker,
       esm: mappings.esm, queues: services.queues, sqs: services.sqs, streams: services.streams,
     },
   };

@@ -6,15 +6,15 @@ import { destinationWarnings } from '../async/destinations.ts';
 import type { Base } from './base.ts';
 import type { EmbeddedServices } from './embedded-services.ts';
 import type { Feature } from './feature.ts';
-import type { InvokeFeature } from './invoke.ts';
+import type { InvocationCore } from './invocation-core.ts';
 
 export class AsyncInvocation implements Feature {
   readonly invoker: AsyncInvoker;
 
-  constructor(base: Base, invoke: InvokeFeature, services: EmbeddedServices) {
+  constructor(base: Base, core: InvocationCore, services: EmbeddedServices) {
     base.warnings.add(destinationWarnings(base.template.functions, base.account));
-    this.invoker = new AsyncInvoker(invoke.service, {
-      timeScale: base.options.timeScale, logger: base.logger, functions: invoke.registry, queues: services.queues,
+    this.invoker = new AsyncInvoker(core.service, {
+      timeScale: base.options.timeScale, logger: base.logger, functions: core.registry, queues: services.queues,
     });
   }
 

@@ -6,7 +6,7 @@ import { CodeWatcher } from '../dev/code-watcher.ts';
 import { republishAutoAliases } from '../registry/template-versions.ts';
 import type { Base } from './base.ts';
 import type { Feature } from './feature.ts';
-import type { InvokeFeature } from './invoke.ts';
+import type { InvocationCore } from './invocation-core.ts';
 
 export class DevLoop implements Feature {
   /** --watch: the code watcher (its `ready` settles once the initial scan is done). */
@@ -14,9 +14,9 @@ export class DevLoop implements Feature {
   /** --debug / --debug-port: the function whose runtime listens for a debugger, and the port. */
   readonly debugTarget: DebugTarget | undefined;
 
-  constructor(base: Base, invoke: InvokeFeature) {
+  constructor(base: Base, core: InvocationCore) {
     const { options, template, logger } = base;
-    const { registry, pool } = invoke;
+    const { registry, pool } = core;
     this.debugTarget = base.dev.debug;
     const recycler = {
       recycle: (name: string, reason: string): Promise<number> => {

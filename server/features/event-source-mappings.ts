@@ -13,7 +13,7 @@ import { templateEventSourceMappings } from '../template/event-sources.ts';
 import type { Base } from './base.ts';
 import type { EmbeddedServices } from './embedded-services.ts';
 import type { Feature } from './feature.ts';
-import type { InvokeFeature } from './invoke.ts';
+import type { InvocationCore } from './invocation-core.ts';
 
 export class EventSourceMappings implements Feature {
   readonly esm: EsmManager;
@@ -21,8 +21,8 @@ export class EventSourceMappings implements Feature {
   readonly ready: Promise<void>;
   private readonly registry: Registry;
 
-  constructor(base: Base, invoke: InvokeFeature, services: EmbeddedServices) {
-    const { registry } = invoke;
+  constructor(base: Base, core: InvocationCore, services: EmbeddedServices) {
+    const { registry } = core;
     const { queues, streams } = services;
     this.registry = registry;
     const timeoutOf = (ref: string): number | undefined => {
@@ -53,7 +53,7 @@ export class EventSourceMappings implements Feature {
         }
       },
     }, {
-      invoker: new PollerInvoker(registry, invoke.service), queues, streams, timeScale: base.options.timeScale, logger: base.logger, ...base.account,
+      invoker: new PollerInvoker(registry, core.service), queues, streams, timeScale: base.options.timeScale, logger: base.logger, ...base.account,
     });
     this.esm.registerFactory('sqs', createSqsPollerFactory({ functionTimeoutSeconds: timeoutOf }));
     this.esm.registerFactory('kinesis', kinesisPollerFactory);

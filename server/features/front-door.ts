@@ -10,7 +10,7 @@ import { guardPolicy } from '../http/bind-address.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { Base } from './base.ts';
 import type { Feature } from './feature.ts';
-import type { InvokeFeature } from './invoke.ts';
+import type { InvocationCore } from './invocation-core.ts';
 
 export class FrontDoorFeature implements Feature {
   readonly frontDoor: FrontDoor;
@@ -18,7 +18,7 @@ export class FrontDoorFeature implements Feature {
   readonly watcher: TemplateWatcher | undefined;
   private readonly registry: Registry;
 
-  constructor(base: Base, core: InvokeFeature) {
+  constructor(base: Base, core: InvocationCore) {
     const { options, logger, account } = base;
     this.registry = core.registry;
     this.frontDoor = new FrontDoor({

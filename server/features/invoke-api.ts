@@ -8,15 +8,15 @@ import { invokeFastPath, registerInvokeRoutes } from '../http/invoke-routes.ts';
 import type { AsyncInvocation } from './async-invocation.ts';
 import type { Base } from './base.ts';
 import type { Feature } from './feature.ts';
-import type { InvokeFeature } from './invoke.ts';
+import type { InvocationCore } from './invocation-core.ts';
 
 export class InvokeApi implements Feature {
   /** Takes Invoke requests before fastify sees them (the warm-invoke hot path). */
   readonly fastPath: FastPath;
   private readonly deps: InvokeDeps;
 
-  constructor(base: Base, invoke: InvokeFeature, async: AsyncInvocation) {
-    this.deps = { registry: invoke.registry, invoker: invoke.service, asyncInvoker: async.invoker };
+  constructor(base: Base, core: InvocationCore, async: AsyncInvocation) {
+    this.deps = { registry: core.registry, invoker: core.service, asyncInvoker: async.invoker };
     this.fastPath = invokeFastPath(this.deps, (err) => base.logger.error({ err }, 'unexpected error while invoking'));
   }
 

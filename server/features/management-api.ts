@@ -10,19 +10,19 @@ import { registerManagementRoutes } from '../http/management-routes.ts';
 import { registerTagRoutes } from '../http/tag-routes.ts';
 import type { Base } from './base.ts';
 import type { Feature } from './feature.ts';
-import type { InvokeFeature } from './invoke.ts';
+import type { InvocationCore } from './invocation-core.ts';
 
 export class ManagementApi implements Feature {
   private readonly base: Base;
-  private readonly invoke: InvokeFeature;
+  private readonly core: InvocationCore;
 
-  constructor(base: Base, invoke: InvokeFeature) {
+  constructor(base: Base, core: InvocationCore) {
     this.base = base;
-    this.invoke = invoke;
+    this.core = core;
   }
 
   routes(app: FastifyInstance): void {
-    const { registry, pool } = this.invoke;
+    const { registry, pool } = this.core;
     registerManagementRoutes(app, registry);
     registerFunctionWriteRoutes(app, registry, this.base.logger);
     registerAliasRoutes(app, registry);

@@ -7,24 +7,24 @@ import { registerWebViewRoutes } from '../http/web-view-routes.ts';
 import type { Base } from './base.ts';
 import type { Feature } from './feature.ts';
 import type { FrontDoorFeature } from './front-door.ts';
-import type { InvokeFeature } from './invoke.ts';
+import type { InvocationCore } from './invocation-core.ts';
 
 /** The emulator's version (package.json), as /_ephemera/health reports it. */
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export class WebView implements Feature {
   private readonly base: Base;
-  private readonly invoke: InvokeFeature;
+  private readonly core: InvocationCore;
   private readonly frontDoor: FrontDoorFeature;
 
-  constructor(base: Base, invoke: InvokeFeature, frontDoor: FrontDoorFeature) {
+  constructor(base: Base, core: InvocationCore, frontDoor: FrontDoorFeature) {
     this.base = base;
-    this.invoke = invoke;
+    this.core = core;
     this.frontDoor = frontDoor;
   }
 
   routes(app: FastifyInstance): void {
-    const { registry, pool, metrics } = this.invoke;
+    const { registry, pool, metrics } = this.core;
     const frontDoor = this.frontDoor.frontDoor;
     registerInternalRoutes(app, { registry, pool, isolation: this.base.isolation, metrics, version: VERSION, frontDoor: () => frontDoor.describe() });
     registerWebViewRoutes(app, { events: this.base.events, history: this.base.history });

@@ -140,7 +140,7 @@ describe('layering', () => {
 
   it.each([
     ['pollers/sqs-poller.ts', 'services/sqs/queue.ts'],
-    ['server/features/invoke.ts', 'server/pool/environment-pool.ts'],
+    ['server/features/invocation-core.ts', 'server/pool/environment-pool.ts'],
     ['server/http/invoke-routes.ts', 'lib/read-body.ts'],
     ['server/async/async-invoker.ts', 'server/invoke/invocation-service.ts'],
     ['server/environment/execution-environment.ts', 'runtime-api/server.ts'],

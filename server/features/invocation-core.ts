@@ -15,7 +15,7 @@ import { deployTemplateVersions } from '../registry/template-versions.ts';
 import type { Base } from './base.ts';
 import type { Feature } from './feature.ts';
 
-export class InvokeFeature implements Feature {
+export class InvocationCore implements Feature {
   readonly pool: EnvironmentPool;
   readonly registry: Registry;
   readonly service: InvocationService;
