@@ -20,8 +20,8 @@ import type { Feature } from './features/feature.ts';
 import { InvokeApi } from './features/invoke-api.ts';
 import { InvocationCore } from './features/invocation-core.ts';
 import { MainPort } from './features/main-port.ts';
-import { ManagementApi } from './features/management-api.ts';
-import { WebView } from './features/web-view.ts';
+import { managementApi } from './features/management-api.ts';
+import { webView } from './features/web-view.ts';
 import type { FunctionConfig, LoadedTemplate } from './model.ts';
 import type { Options } from './options.ts';
 import type { EnvironmentPool } from './pool/environment-pool.ts';
@@ -71,11 +71,11 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   const async = new AsyncInvocation(base, core, services);
   const invokeApi = new InvokeApi(base, core, async);
   const mappings = new EventSourceMappings(base, core, services);
-  const management = new ManagementApi(base, core);
+  const management = managementApi(base, core);
   const frontDoor = new FrontDoorFeature(base, core);
   const dev = new DevLoop(base, core);
-  const webView = new WebView(base, core, frontDoor);
-  const features: Feature[] = [services, core, async, invokeApi, mappings, management, frontDoor, dev, webView];
+  const web = webView(base, core, frontDoor);
+  const features: Feature[] = [services, core, async, invokeApi, mappings, management, frontDoor, dev, web];
   base.warnings.log(base.logger);
   const port = new MainPort(base, invokeApi.fastPath, features);
 

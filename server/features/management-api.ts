@@ -12,25 +12,20 @@ import type { Base } from './base.ts';
 import type { Feature } from './feature.ts';
 import type { InvocationCore } from './invocation-core.ts';
 
-export class ManagementApi implements Feature {
-  private readonly base: Base;
-  private readonly core: InvocationCore;
-
-  constructor(base: Base, core: InvocationCore) {
-    this.base = base;
-    this.core = core;
-  }
-
-  routes(app: FastifyInstance): void {
-    const { registry, pool } = this.core;
-    registerManagementRoutes(app, registry);
-    registerFunctionWriteRoutes(app, registry, this.base.logger);
-    registerAliasRoutes(app, registry);
-    registerTagRoutes(app, registry);
-    registerEventInvokeConfigRoutes(app, registry);
-    registerConcurrencyRoutes(app, {
-      registry, accountLimit: this.base.options.maxConcurrency,
-      ready: (name, version) => pool.provisioned().find((p) => p.function === name && p.version === version)?.ready ?? 0,
-    });
-  }
+/** Routes only: the API owns nothing of its own. */
+export function managementApi(base: Base, core: InvocationCore): Feature {
+  const { registry, pool } = core;
+  return {
+    routes(app: FastifyInstance): void {
+      registerManagementRoutes(app, registry);
+      registerFunctionWriteRoutes(app, registry, base.logger);
+      registerAliasRoutes(app, registry);
+      registerTagRoutes(app, registry);
+      registerEventInvokeConfigRoutes(app, registry);
+      registerConcurrencyRoutes(app, {
+        registry, accountLimit: base.options.maxConcurrency,
+        ready: (name, version) => pool.provisioned().find((p) => p.function === name && p.version === version)?.ready ?? 0,
+      });
+    },
+  };
 }

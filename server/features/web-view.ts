@@ -12,21 +12,14 @@ import type { InvocationCore } from './invocation-core.ts';
 /** The emulator's version (package.json), as /_ephemera/health reports it. */
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-export class WebView implements Feature {
-  private readonly base: Base;
-  private readonly core: InvocationCore;
-  private readonly frontDoor: FrontDoorFeature;
-
-  constructor(base: Base, core: InvocationCore, frontDoor: FrontDoorFeature) {
-    this.base = base;
-    this.core = core;
-    this.frontDoor = frontDoor;
-  }
-
-  routes(app: FastifyInstance): void {
-    const { registry, pool, metrics } = this.core;
-    const frontDoor = this.frontDoor.frontDoor;
-    registerInternalRoutes(app, { registry, pool, isolation: this.base.isolation, metrics, version: VERSION, frontDoor: () => frontDoor.describe() });
-    registerWebViewRoutes(app, { events: this.base.events, history: this.base.history });
-  }
+/** Routes only: what it shows is owned by the invocation core, the front door and the base's sinks. */
+export function webView(base: Base, core: InvocationCore, frontDoor: FrontDoorFeature): Feature {
+  const { registry, pool, metrics } = core;
+  const door = frontDoor.frontDoor;
+  return {
+    routes(app: FastifyInstance): void {
+      registerInternalRoutes(app, { registry, pool, isolation: base.isolation, metrics, version: VERSION, frontDoor: () => door.describe() });
+      registerWebViewRoutes(app, { events: base.events, history: base.history });
+    },
+  };
 }
