@@ -7,6 +7,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import type { BundlePlan } from './bundle-plan.ts';
+import { absolutizeSourceMaps } from './source-map-paths.ts';
 
 /** A bundle directory, or esbuild's errors (each `file:line:col: message`, then its source line). */
 export type BundleResult = { dir: string; cached: boolean } | { errors: string[] };
@@ -40,7 +41,8 @@ const inFlight = new Map<string, Promise<Built>>();
 
 /** The bundle of `plan` for the code in `codeDir`: a cached one if its inputs are unchanged. */
 export async function bundle(codeDir: string, plan: BundlePlan, cacheDir: string): Promise<BundleResult> {
-  const key = sha256(JSON.stringify({ esbuild: esbuild.version, codeDir, plan })).slice(0, 24);
+  // `maps`: bundles from before source maps named their sources by absolute URL are not reused.
+  const key = sha256(JSON.stringify({ esbuild: esbuild.version, codeDir, plan, maps: 'absolute' })).slice(0, 24);
   const running = inFlight.get(key);
   if (running) {
     // That build started before this call: it holds only if no input was saved while it ran
@@ -126,6 +128,7 @@ async function bundleOnce(codeDir: string, plan: BundlePlan, entryDir: string): 
     rmSync(work, { recursive: true, force: true });
     return { errors: describeFailure(err, codeDir) };
   }
+  if (plan.sourcemap) absolutizeSourceMaps(Object.keys(result.metafile.outputs).map((o) => resolve(codeDir, o)));
   // An input saved while esbuild ran is recorded as unknown (''): its hash now may not be the content
   // bundled, so the next cold start builds again instead of reusing this bundle.
   const inputs: Record<string, string> = {};

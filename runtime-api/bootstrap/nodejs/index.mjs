@@ -4,6 +4,7 @@
 import { formatError, PlatformError, UnhandledPromiseRejection } from './errors.mjs';
 import { logError, patchConsole } from './log-patch.mjs';
 import { RapidClient } from './rapid-client.mjs';
+import { installSourceNames } from './source-names.mjs';
 import { failCurrentInvocation, onBeforeExit, runLoop } from './runtime.mjs';
 import { checkCallbackHandler, isAsyncFunction, loadHandler } from './user-function.mjs';
 
@@ -64,6 +65,7 @@ process.on('beforeExit', () => {
 
 async function init() {
   try {
+    installSourceNames(taskRoot);
     const handler = await loadHandler(taskRoot, handlerString);
     checkCallbackHandler(handler);
     return handler;

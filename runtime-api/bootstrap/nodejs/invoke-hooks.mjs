@@ -1,20 +1,23 @@
 // Per-invocation leak tracking (design §5), on only when _EPHEMERA_LEAKS=1 (the emulator sets it
 // unless `--leaks off`); otherwise every export is a no-op / direct call and no hook is installed.
 //
-// How: the handler runs inside an AsyncLocalStorage whose store is the invocation ({rid, answered}),
-// so every async resource knows the invocation that created it (the store at its `init`). One
-// async_hooks hook (enabled once, for the life of the process) records the resource kinds we care
-// about while created in an invocation's context, and forgets them on `destroy` (timer fired or
-// cleared, handle closed) or `promiseResolve`. After the invocation's outcome was posted, what is
-// still recorded for it is its leak report, and the records are dropped. The hook stays enabled:
-// switching V8's promise hooks on and off every invocation cost more (measured) than leaving them
-// on and returning early outside an invocation. The same store attributes console output: a line
-// written in the context of invocation N while M runs, or after N answered, is "leaked from N".
+// How: the handler runs inside an AsyncLocalStorage whose store is `{inv, site}`: the invocation
+// ({rid, answered}) and the place in the function's code that started the work now running, so
+// every async resource knows both (the store at its `init`). One async_hooks hook, enabled once for
+// the process's life, records the timers, sockets, servers, child processes and watchers created
+// in the running invocation (with their creating stack), and the promises of library calls made
+// from the function's own code, until they settle. After the outcome was posted, leak-rules.mjs
+// decides what of it is still running work (see there), and the records are dropped.
 //
-// Cost: stacks (12 frames: the first user frame is near the top) are captured, not formatted, only
-// for non-promise resources, and formatted only when a leak is reported; resources created by the
-// runtime itself (outside the store) return early.
+// Cost: resources made outside an invocation return after one lookup. A promise costs a Set lookup,
+// except in the function's own code ("user segments": the handler's synchronous run and callbacks of
+// what its code created), where its creating frames are captured (not formatted) to tell a call
+// into a library from the function's own promise and to carry the call's site to the work it
+// starts. `destroy` is not hooked (Node would then track every promise's garbage collection).
 
+import { captureFrames, classify } from './call-sites.mjs';
+import { factsOf } from './leak-facts.mjs';
+import { leakEntries } from './leak-rules.mjs';
 import { setLeakOrigin } from './log-patch.mjs';
 
 export const enabled = process.env._EPHEMERA_LEAKS === '1';
@@ -43,11 +46,14 @@ export function nextRequestHeaders() {
 if (enabled) install();
 
 function install() {
-  const { createHook, AsyncLocalStorage } = process.getBuiltinModule('node:async_hooks');
+  const { createHook, AsyncLocalStorage, executionAsyncId } = process.getBuiltinModule('node:async_hooks');
   const { fileURLToPath } = process.getBuiltinModule('node:url');
   const { dirname } = process.getBuiltinModule('node:path');
 
-  const BOOTSTRAP_DIR = dirname(fileURLToPath(import.meta.url)) + '/';
+  const RUNTIME_DIR = dirname(fileURLToPath(import.meta.url)) + '/';
+  // Layers (at /opt in a sandbox, as on Lambda) are dependencies, unless the code itself is there.
+  const LIBRARY_DIRS = (process.env.LAMBDA_TASK_ROOT ?? '').startsWith('/opt/') ? [] : ['/opt/'];
+  const MAX_CAPTURES = 1000; // per invocation: beyond, calls are no longer told apart (bounded cost)
   const KINDS = {
     __proto__: null,
     Timeout: 'timeout', // or 'interval', decided by _repeat when reported
@@ -61,58 +67,89 @@ function install() {
     PROCESSWRAP: 'child-process',
     FSEVENTWRAP: 'file-watcher',
     STATWATCHER: 'file-watcher',
-    PROMISE: 'promise',
   };
 
   const als = new AsyncLocalStorage();
-  /** asyncId → {inv, type, kind, res (non-promise), trigger, site (captured stack holder)} */
-  const live = new Map();
-  let current; // the latest invocation's store
-  let pending = 0; // records of `current` still live (so a clean invocation skips the scan)
+  let current; // the latest invocation: { rid, answered }
+  let resources = []; // its timers, sockets, … in creation order: { type, kind, res, creator, site, origin, accepted }
+  const servers = new Map(); // asyncId → record, for the connections a server accepts
+  const calls = new Map(); // asyncId of a library call's promise → { site, awaited }, until it settles
+  const userSegments = new Set(); // asyncIds whose callbacks run the function's own code
+  let handlerRunning = false; // the handler's synchronous run is on the stack
+  let captures = 0;
+
+  const inUserCode = () => handlerRunning || userSegments.has(executionAsyncId());
 
   function init(asyncId, type, triggerAsyncId, resource) {
+    if (type === 'PROMISE') {
+      if (inUserCode()) promiseInit(asyncId, triggerAsyncId);
+      return;
+    }
     const kind = KINDS[type];
     if (kind === undefined) return;
+    const store = als.getStore();
     // A handle made by native code outside any JS context (a server's accepted connection)
     // belongs to the invocation of the resource that triggered it.
-    const inv = als.getStore() ?? (kind === 'promise' ? undefined : live.get(triggerAsyncId)?.inv);
-    if (inv === undefined) return;
-    if (kind === 'promise') {
-      live.set(asyncId, { inv, type, kind, res: undefined, trigger: triggerAsyncId, site: undefined });
-    } else {
-      const site = {};
-      const limit = Error.stackTraceLimit;
-      Error.stackTraceLimit = 12;
-      Error.captureStackTrace(site, init); // structured frames now, text only if ever read
-      Error.stackTraceLimit = limit;
-      live.set(asyncId, { inv, type, kind, res: resource, trigger: triggerAsyncId, site });
+    const server = store === undefined ? servers.get(triggerAsyncId) : undefined;
+    const inv = store?.inv ?? server?.inv;
+    if (inv === undefined || inv !== current) return;
+    let creator = 'user';
+    let site = server?.site;
+    if (server === undefined) {
+      ({ creator, site } = classify(captureFrames(init), false, RUNTIME_DIR, LIBRARY_DIRS));
+      if (creator === 'user') userSegments.add(asyncId);
     }
-    if (inv === current) pending++;
+    const rec = { inv, type, kind, res: resource, creator, site, origin: store?.site, accepted: server !== undefined };
+    resources.push(rec);
+    if (kind === 'server') servers.set(asyncId, rec);
   }
 
-  function forget(asyncId) {
-    const rec = live.get(asyncId);
-    if (rec === undefined) return;
-    live.delete(asyncId);
-    if (rec.inv === current) pending--;
+  /** A promise made while the function's own code runs: its own, or a call into a library. */
+  function promiseInit(asyncId, parentId) {
+    const store = als.getStore();
+    if (store === undefined || store.inv !== current || ++captures > MAX_CAPTURES) return;
+    const { creator, site } = classify(captureFrames(init), true, RUNTIME_DIR, LIBRARY_DIRS);
+    if (creator === 'user') {
+      userSegments.add(asyncId); // an await or .then of the function's code: its continuation is too
+      const call = calls.get(parentId);
+      if (call !== undefined) call.awaited = true;
+    } else if (site !== undefined) {
+      calls.set(asyncId, { site, awaited: false });
+    }
+    // The work this call starts (its timers, sockets, later promises) carries its site.
+    if (site !== undefined && site !== store.site) als.enterWith({ inv: store.inv, site });
   }
 
-  // Enabled once for the process's life (see the header for why); outside an invocation init()
-  // returns after one lookup.
-  const hook = createHook({ init, destroy: forget, promiseResolve: forget });
+  const hook = createHook({ init, promiseResolve: (asyncId) => calls.delete(asyncId) });
   hook.enable();
 
   setLeakOrigin(() => {
-    const inv = als.getStore();
+    const inv = als.getStore()?.inv;
     if (inv === undefined) return undefined;
     return inv !== current || inv.answered ? inv.rid : undefined;
   });
 
-  invocationStarted = (rid) => {
-    current = { rid, answered: false };
-    pending = 0;
+  const forget = () => {
+    resources = [];
+    servers.clear();
+    calls.clear();
+    userSegments.clear();
+    captures = 0;
   };
-  runHandler = (handler, event, context, callback) => als.run(current, handler, event, context, callback);
+
+  invocationStarted = (rid) => {
+    forget();
+    current = { rid, answered: false };
+  };
+  runHandler = (handler, event, context, callback) =>
+    als.run({ inv: current, site: undefined }, () => {
+      handlerRunning = true;
+      try {
+        return handler(event, context, callback);
+      } finally {
+        handlerRunning = false;
+      }
+    });
   invocationAnswered = () => {
     if (current) current.answered = true;
   };
@@ -121,117 +158,14 @@ function install() {
     const inv = current;
     if (inv === undefined || inv.rid !== rid) return undefined;
     inv.answered = true;
-    const body = pending > 0 ? report(inv) : undefined;
-    // Each invocation's leaks are reported once: forget them all (bounded memory; later
-    // destroy events, with the hook off, are not needed).
-    live.clear();
-    pending = 0;
-    return body;
-  };
-
-  function report(inv) {
-    const groups = new Map(); // kind + createdAt → entry
-    const leaks = [];
-    for (const rec of live.values()) {
-      if (rec.inv !== inv || !stillPending(rec)) continue;
-      let kind = rec.kind;
-      if (kind === 'timeout' && rec.res?._repeat) kind = 'interval';
-      const createdAt = siteOf(rec) ?? siteOf(live.get(rec.trigger)) ?? null;
-      const key = kind + '\0' + createdAt;
-      const group = groups.get(key);
-      if (group) group.count++;
-      else {
-        const entry = { kind, count: 1, createdAt, detail: detailOf(kind, rec) };
-        groups.set(key, entry);
-        leaks.push(entry);
-      }
+    const live = [];
+    for (const rec of resources) {
+      const facts = factsOf(rec);
+      if (facts !== undefined) live.push({ ...facts, creator: rec.creator, site: rec.site, origin: rec.origin });
     }
-    pending = 0;
+    const leaks = leakEntries(live, [...calls.values()]);
+    // Each invocation's leaks are reported once (bounded memory).
+    forget();
     return leaks.length ? JSON.stringify({ requestId: inv.rid, leaks }) : undefined;
-  }
-
-  /**
-   * `destroy` reaches us a turn of the loop late (node batches it), so a timer that has just fired
-   * or been cleared, or a handle just closed, may still be recorded: ask the object itself.
-   */
-  function stillPending(rec) {
-    const res = rec.res;
-    if (res === undefined) return true; // a promise: promiseResolve is synchronous
-    if (rec.type === 'Timeout' || rec.type === 'Immediate') return res._destroyed !== true;
-    const owner = ownerOf(res);
-    return !(owner && typeof owner === 'object' && '_handle' in owner && owner._handle !== res);
-  }
-
-  /** file:line:col of the creating stack's top user frame (memoised), or undefined. */
-  function siteOf(rec) {
-    if (rec === undefined || rec.site === undefined) return undefined;
-    if (rec.createdAt !== undefined) return rec.createdAt ?? undefined;
-    let stack;
-    try {
-      stack = rec.site.stack;
-    } catch {
-      stack = undefined;
-    }
-    rec.createdAt = typeof stack === 'string' ? topUserFrame(stack) : null;
-    return rec.createdAt ?? undefined;
-  }
-
-  const FRAME = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?$/;
-  function topUserFrame(stack) {
-    let dependency = null;
-    for (const line of stack.split('\n')) {
-      const m = FRAME.exec(line);
-      if (!m) continue;
-      let file = m[1];
-      if (file.startsWith('file://')) {
-        try {
-          file = fileURLToPath(file);
-        } catch {
-          continue;
-        }
-      }
-      if (!file.startsWith('/') || file.startsWith(BOOTSTRAP_DIR)) continue;
-      const where = `${file}:${m[2]}:${m[3]}`;
-      if (!file.includes('/node_modules/')) return where;
-      dependency ??= where;
-    }
-    return dependency;
-  }
-
-  function detailOf(kind, rec) {
-    const res = rec.res;
-    try {
-      switch (kind) {
-        case 'timeout':
-          return `setTimeout ${res._idleTimeout} ms`;
-        case 'interval':
-          return `setInterval ${res._idleTimeout} ms`;
-        case 'immediate':
-          return 'setImmediate';
-        case 'socket':
-          return { TCPWRAP: 'TCP socket', PIPEWRAP: 'pipe', TLSWRAP: 'TLS socket', UDPWRAP: 'UDP socket' }[rec.type];
-        case 'server':
-          return rec.type === 'TCPSERVERWRAP' ? 'TCP server' : 'pipe server';
-        case 'child-process': {
-          const owner = ownerOf(res);
-          const cmd = owner?.spawnargs?.join(' ');
-          return `pid ${res.pid}${cmd ? ': ' + cmd.slice(0, 80) : ''}`;
-        }
-        case 'file-watcher':
-          return rec.type === 'FSEVENTWRAP' ? 'fs.watch' : 'fs.watchFile';
-        default:
-          return 'pending promise';
-      }
-    } catch {
-      return rec.type;
-    }
-  }
-
-  /** The JS object (ChildProcess, Socket …) a native handle belongs to (node's owner_symbol). */
-  function ownerOf(handle) {
-    for (const s of Object.getOwnPropertySymbols(handle)) {
-      if (s.description === 'owner_symbol') return handle[s];
-    }
-    return undefined;
-  }
+  };
 }

@@ -620,7 +620,7 @@ def _json_header(value, name):
 # ---- Leak tracking (design §5; on only with _EPHEMERA_LEAKS=1) ------------------------------
 
 LEAKS = os.environ.get("_EPHEMERA_LEAKS") == "1"
-_inv = None  # the running invocation's state, while tracking: {"rid", "answered", "threads", "procs"}
+_inv = None  # the running invocation's state, while tracking: {"rid", "answered", "threads", "procs", "futures"}
 _handler_running = False  # the main thread is inside the handler
 
 
@@ -648,6 +648,42 @@ def _creation_origin():
 
 
 _STDLIB = None
+_HOST_ROOT = None  # (task root, its host path) in a namespace sandbox, else ()
+
+
+def _host_path(name):
+    """A file under the task root by its host path, when the task root is a bind mount (namespace
+    isolation), as the Node client names it: what the user's editor opens."""
+    global _HOST_ROOT
+    if _HOST_ROOT is None:
+        import re
+
+        _HOST_ROOT = ()
+        root = os.environ.get("LAMBDA_TASK_ROOT", "")
+        try:
+            with open("/proc/self/mountinfo") as f:
+                mounts = [line.split(" ") for line in f.read().splitlines()]
+            unesc = lambda s: re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), s)
+            target = [m for m in mounts if len(m) > 4 and unesc(m[4]) == root]
+            if target and unesc(target[-1][3]) != "/":
+                dev, troot = target[-1][2], unesc(target[-1][3])
+                best = None
+                for m in mounts:
+                    if len(m) < 5 or m[2] != dev or unesc(m[4]) == root:
+                        continue
+                    mroot, at = unesc(m[3]), unesc(m[4])
+                    if mroot != "/" and not troot.startswith(mroot + "/"):
+                        continue
+                    within = troot if mroot == "/" else troot[len(mroot):]
+                    if best is None or len(mroot) > best[0]:
+                        best = (len(mroot), ("" if at == "/" else at) + within)
+                if best is not None:
+                    _HOST_ROOT = (root.rstrip("/") + "/", best[1].rstrip("/") + "/")
+        except Exception:
+            pass
+    if _HOST_ROOT and name.startswith(_HOST_ROOT[0]):
+        return _HOST_ROOT[1] + name[len(_HOST_ROOT[0]):]
+    return name
 
 
 def _user_site(depth):
@@ -665,7 +701,7 @@ def _user_site(depth):
     while frame is not None:
         name = frame.f_code.co_filename
         if name != SCRIPT and not name.startswith("<") and not os.path.realpath(name).startswith(_STDLIB):
-            where = "%s:%d" % (name, frame.f_lineno)
+            where = "%s:%d" % (_host_path(name), frame.f_lineno)
             if "site-packages" not in name:
                 return where
             fallback = fallback or where
@@ -705,11 +741,20 @@ class _LeakMarkingStream(object):
         return getattr(self._stream, name)
 
 
+def _made_by_library(depth):
+    """Was the caller's caller (the code starting a thread, making a future) the standard library or
+    a package, rather than the function's own code?"""
+    _user_site(depth)  # (sets _STDLIB)
+    name = sys._getframe(depth).f_code.co_filename
+    return name == SCRIPT or os.path.realpath(name).startswith(_STDLIB) or "site-packages" in name
+
+
 def install_leak_tracking():
-    """Records threads started and subprocesses spawned by each invocation (from the handler, or
-    from a thread it started), and marks their output."""
+    """Records threads started, subprocesses spawned and futures made by each invocation (from the
+    handler, or from a thread it started), and marks their output."""
     import subprocess
     import threading
+    from concurrent import futures
 
     start = threading.Thread.start
 
@@ -717,7 +762,7 @@ def install_leak_tracking():
         origin = _creation_origin()
         if origin is not None:
             self._ephemera_origin = origin
-            origin["threads"].append((self, _user_site(2)))
+            origin["threads"].append((self, _user_site(2), _made_by_library(2)))
         return start(self, *args, **kwargs)
 
     threading.Thread.start = tracked_start
@@ -731,12 +776,25 @@ def install_leak_tracking():
             origin["procs"].append((self, _user_site(2)))
 
     subprocess.Popen.__init__ = tracked_init
+
+    future_init = futures.Future.__init__
+
+    def tracked_future(self, *args, **kwargs):
+        future_init(self, *args, **kwargs)
+        origin = _creation_origin()
+        if origin is not None:
+            origin["futures"].append((self, _user_site(2)))
+
+    futures.Future.__init__ = tracked_future
     sys.stdout = _LeakMarkingStream(sys.stdout)
     sys.stderr = _LeakMarkingStream(sys.stderr)
 
 
 def leak_report(inv):
-    """JSON body for POST .../leaks, or None when the invocation left nothing running."""
+    """JSON body for POST .../leaks, or None when the invocation left nothing running. The rules are
+    the Node client's (leak-rules.mjs): a thread the function started and a subprocess are leaks
+    while alive; work handed to a pool (a future) is while not done; a thread a library started for
+    its own use (a thread pool's idle worker) is not."""
     leaks = []
     groups = {}
 
@@ -748,8 +806,8 @@ def leak_report(inv):
             groups[key] = {"kind": kind, "count": 1, "createdAt": site, "detail": detail}
             leaks.append(groups[key])
 
-    for thread, site in inv["threads"]:
-        if thread.is_alive():
+    for thread, site, by_library in inv["threads"]:
+        if thread.is_alive() and not by_library:
             target = getattr(thread, "_target", None)
             name = getattr(target, "__qualname__", None) or thread.name
             add("thread", site, "thread %s%s" % (name, " (daemon)" if thread.daemon else ""))
@@ -762,9 +820,13 @@ def leak_report(inv):
             args = proc.args if isinstance(proc.args, (list, tuple)) else [proc.args]
             cmd = " ".join(os.fsdecode(a) if isinstance(a, bytes) else str(a) for a in args)
             add("subprocess", site, "pid %d: %s" % (proc.pid, cmd[:80]))
+    for future, site in inv["futures"]:
+        if not future.done():
+            add("future", site, "running" if future.running() else "queued")
     # Reported once; the threads keep their origin (for marking their output).
     inv["threads"] = []
     inv["procs"] = []
+    inv["futures"] = []
     if not leaks:
         return None
     return to_json({"requestId": inv["rid"], "leaks": leaks}).encode("utf-8")
@@ -790,7 +852,7 @@ def handle_event(client, handler, headers, body):
     _request_id = request_id
     _tenant_id = headers.get("lambda-runtime-aws-tenant-id")
     if LEAKS:
-        _inv = {"rid": request_id, "answered": False, "threads": [], "procs": []}
+        _inv = {"rid": request_id, "answered": False, "threads": [], "procs": [], "futures": []}
     trace_id = headers.get("lambda-runtime-trace-id")
     if trace_id is not None:
         os.environ["_X_AMZN_TRACE_ID"] = trace_id
