@@ -4,6 +4,8 @@
 // table: round-trip latency per invoke (fake API → runtime → fake API) and the runtime process's
 // CPU per invoke (from /proc, 10 ms ticks: ± 10 ms / invokes). Run alone: `node bench/leak-overhead.ts`.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { FakeRuntimeApi } from '../test/helpers/fake-runtime-api.ts';
 import { ms, runStandalone, stats, table, treeCpuMs } from './lib.ts';
@@ -20,12 +22,23 @@ interface Case {
   args: string[];
   taskRoot: string;
   handler: string;
+  env?: Record<string, string>;
 }
+
+/** An SQS SendMessage answer for the sdk-send fixture (MessageBody 'x': its MD5 is checked by the SDK). */
+const sqsStub = createServer((req, res) => {
+  req.resume().on('end', () => {
+    res.setHeader('content-type', 'application/x-amz-json-1.0');
+    res.end('{"MessageId":"00000000-0000-4000-8000-000000000000","MD5OfMessageBody":"9dd4e461268c8034f5c8564e155c67a6"}');
+  });
+});
 
 const cases: Case[] = [
   { name: 'node noop', cmd: process.execPath, args: [join(ROOT, 'runtime-api/bootstrap/nodejs/index.mjs')], taskRoot: join(FIXTURES, 'noop'), handler: 'index.handler' },
   // awaits timers and Promise.all, clears a timer: tracked resources that all settle
   { name: 'node leaky-clean', cmd: process.execPath, args: [join(ROOT, 'runtime-api/bootstrap/nodejs/index.mjs')], taskRoot: join(FIXTURES, 'leaky-clean'), handler: 'index.handler' },
+  // AWS SDK v3 SendMessage, awaited, against a local stub (env filled in when the stub listens)
+  { name: 'node sdk-send (SQS)', cmd: process.execPath, args: [join(ROOT, 'runtime-api/bootstrap/nodejs/index.mjs')], taskRoot: join(FIXTURES, 'sdk-send'), handler: 'index.handler' },
 ];
 if (spawnSync('python3', ['--version']).status === 0) {
   cases.push({ name: 'python clean (thread + subprocess)', cmd: 'python3', args: ['-u', '-B', join(ROOT, 'runtime-api/bootstrap/python/bootstrap.py')], taskRoot: join(FIXTURES, 'python-leaky'), handler: 'app.clean' });
@@ -47,6 +60,7 @@ async function run(c: Case, leaks: boolean, invokes: number): Promise<Run> {
       _HANDLER: c.handler,
       LAMBDA_TASK_ROOT: c.taskRoot,
       AWS_LAMBDA_FUNCTION_NAME: 'bench',
+      ...c.env,
       ...(leaks ? { _EPHEMERA_LEAKS: '1' } : {}),
     },
   });
@@ -71,6 +85,22 @@ async function run(c: Case, leaks: boolean, invokes: number): Promise<Run> {
 }
 
 export async function leakOverhead(invokes = INVOKES): Promise<string> {
+  await new Promise<void>((r) => sqsStub.listen(0, '127.0.0.1', r));
+  const stub = `http://127.0.0.1:${(sqsStub.address() as AddressInfo).port}`;
+  const sdk = cases.find((c) => c.name.startsWith('node sdk-send'))!;
+  sdk.env = {
+    AWS_ENDPOINT_URL_SQS: stub, QUEUE_URL: `${stub}/000000000000/bench`, AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIAEPHEMERALOCAL000', AWS_SECRET_ACCESS_KEY: 'bench', AWS_SESSION_TOKEN: 'bench',
+  };
+  try {
+    return await overheadTable(invokes);
+  } finally {
+    sqsStub.closeAllConnections();
+    await new Promise((r) => sqsStub.close(r));
+  }
+}
+
+async function overheadTable(invokes: number): Promise<string> {
   const rows: string[][] = [];
   for (const c of cases) {
     const n = c.name === 'node noop' ? invokes : Math.ceil(invokes / 5); // the others sleep or spawn per invoke
