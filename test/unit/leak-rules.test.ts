@@ -81,7 +81,7 @@ describe('leakEntries', () => {
     );
     expect(entries).toEqual([
       { kind: 'interval', count: 2, createdAt: '/app/a.mjs:3:5', detail: 'setInterval 10 ms' },
-      { kind: 'promise', count: 1, createdAt: CALL, detail: 'not awaited, still pending with TCP socket, setTimeout 3000 ms' },
+      { kind: 'promise', count: 1, createdAt: CALL, detail: 'not awaited, still pending, holding: TCP socket, setTimeout 3000 ms' },
     ]);
   });
 

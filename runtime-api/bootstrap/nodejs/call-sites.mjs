@@ -6,18 +6,18 @@ const { fileURLToPath } = process.getBuiltinModule('node:url');
 const { findSourceMap } = process.getBuiltinModule('node:module');
 
 const asCallSites = (_, frames) => frames;
-const FRAMES = 12;
 
 /**
- * Structured frames of the current stack, above `above` (a function on the stack), or [] when the
- * stack cannot be read. Never formats (that is the expensive part of a stack trace).
+ * Structured frames of the current stack, at most `depth`, above `above` (a function on the stack),
+ * or [] when the stack cannot be read. Never formats (that is the expensive part of a stack trace);
+ * the cost grows with `depth`.
  */
-export function captureFrames(above) {
+export function captureFrames(above, depth) {
   const holder = {};
   const prepare = Error.prepareStackTrace;
   const limit = Error.stackTraceLimit;
   Error.prepareStackTrace = asCallSites;
-  Error.stackTraceLimit = FRAMES;
+  Error.stackTraceLimit = depth;
   try {
     Error.captureStackTrace(holder, above);
     const frames = holder.stack;
@@ -51,13 +51,19 @@ export function sourcePosition(frame) {
     }
   }
   if (file.startsWith('file://')) {
-    try {
-      file = fileURLToPath(file);
-    } catch {
-      return undefined;
-    }
+    // (fileURLToPath parses a whole URL: too slow for every frame of every capture)
+    file = file.includes('%') ? safePath(file) : file.slice(7);
+    if (file === undefined) return undefined;
   }
   return { file, line, column };
+}
+
+function safePath(url) {
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return undefined;
+  }
 }
 
 const maps = new Map(); // file → SourceMap | null (a module's map never changes once loaded)

@@ -54,6 +54,12 @@ function install() {
   // Layers (at /opt in a sandbox, as on Lambda) are dependencies, unless the code itself is there.
   const LIBRARY_DIRS = (process.env.LAMBDA_TASK_ROOT ?? '').startsWith('/opt/') ? [] : ['/opt/'];
   const MAX_CAPTURES = 1000; // per invocation: beyond, calls are no longer told apart (bounded cost)
+  // Frames captured: a resource may be made deep in Node's or a library's code; a promise's maker is
+  // near the top (below Node's three hook frames: the maker, then the function's call into it, a few frames down at most). A
+  // library promise made deeper inside a call of the function shares that call's site (the store).
+  const RESOURCE_FRAMES = 12;
+  const PROMISE_FRAMES = 10;
+  const MAKER_FRAMES = 5; // the three hook frames, a builtin (the Promise constructor) and the maker
   const KINDS = {
     __proto__: null,
     Timeout: 'timeout', // or 'interval', decided by _repeat when reported
@@ -74,8 +80,9 @@ function install() {
   let resources = []; // its timers, sockets, … in creation order: { type, kind, res, creator, site, origin, accepted }
   const servers = new Map(); // asyncId → record, for the connections a server accepts
   const calls = new Map(); // asyncId of a library call's promise → { site, awaited }, until it settles
-  const userSegments = new Set(); // asyncIds whose callbacks run the function's own code
+  const userSegments = new Set(); // asyncIds of what the function's code made: their callbacks run its code
   let handlerRunning = false; // the handler's synchronous run is on the stack
+  const lastCall = { eid: -1 }; // the callback in which a library call was last placed
   let captures = 0;
 
   const inUserCode = () => handlerRunning || userSegments.has(executionAsyncId());
@@ -96,7 +103,12 @@ function install() {
     let creator = 'user';
     let site = server?.site;
     if (server === undefined) {
-      ({ creator, site } = classify(captureFrames(init), false, RUNTIME_DIR, LIBRARY_DIRS));
+      // Made by the function's code: a short capture reaches it. Made by a library inside a call
+      // of the function's code: placed at that call (the store). Else look further down.
+      ({ creator, site } = classify(captureFrames(init, MAKER_FRAMES + 1), false, RUNTIME_DIR, LIBRARY_DIRS));
+      if (creator === 'library' && site === undefined && store?.site === undefined) {
+        ({ creator, site } = classify(captureFrames(init, RESOURCE_FRAMES), false, RUNTIME_DIR, LIBRARY_DIRS));
+      }
       if (creator === 'user') userSegments.add(asyncId);
     }
     const rec = { inv, type, kind, res: resource, creator, site, origin: store?.site, accepted: server !== undefined };
@@ -105,16 +117,31 @@ function install() {
   }
 
   /** A promise made while the function's own code runs: its own, or a call into a library. */
-  function promiseInit(asyncId, parentId) {
+  function promiseInit(asyncId, triggerAsyncId) {
+    // Chained (an await or .then: its trigger is the promise it waits on, not the running callback)
+    // on one of the function's own promises: the function's own too, most surely; no frames needed.
+    if (userSegments.has(triggerAsyncId) && triggerAsyncId !== executionAsyncId()) {
+      userSegments.add(asyncId);
+      return;
+    }
     const store = als.getStore();
     if (store === undefined || store.inv !== current || ++captures > MAX_CAPTURES) return;
-    const { creator, site } = classify(captureFrames(init), true, RUNTIME_DIR, LIBRARY_DIRS);
+    // Most promises made here are the function's own: a short capture tells; a library's promise
+    // needs a longer one, to reach the function's call into it, unless a call into a library was
+    // placed already in this same callback: the promises a library makes as it runs share its site.
+    let { creator, site } = classify(captureFrames(init, MAKER_FRAMES), true, RUNTIME_DIR, LIBRARY_DIRS);
+    const eid = executionAsyncId();
+    if (creator === 'library' && site === undefined) {
+      if (lastCall.eid === eid) return;
+      ({ creator, site } = classify(captureFrames(init, PROMISE_FRAMES), true, RUNTIME_DIR, LIBRARY_DIRS));
+    }
     if (creator === 'user') {
       userSegments.add(asyncId); // an await or .then of the function's code: its continuation is too
-      const call = calls.get(parentId);
+      const call = calls.get(triggerAsyncId);
       if (call !== undefined) call.awaited = true;
     } else if (site !== undefined) {
       calls.set(asyncId, { site, awaited: false });
+      lastCall.eid = eid;
     }
     // The work this call starts (its timers, sockets, later promises) carries its site.
     if (site !== undefined && site !== store.site) als.enterWith({ inv: store.inv, site });
@@ -134,6 +161,7 @@ function install() {
     servers.clear();
     calls.clear();
     userSegments.clear();
+    lastCall.eid = -1;
     captures = 0;
   };
 

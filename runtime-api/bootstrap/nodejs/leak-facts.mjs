@@ -61,7 +61,7 @@ function socketFacts(rec, res, owner, ref) {
     agent,
     accepted: rec.accepted === true,
     writing,
-    detail: agent === 'busy' ? `${SOCKET_DETAIL[rec.type] ?? 'socket'}, HTTP request in flight` : (SOCKET_DETAIL[rec.type] ?? rec.type),
+    detail: agent === 'busy' ? `${SOCKET_DETAIL[rec.type] ?? 'socket'} with an HTTP request in flight` : (SOCKET_DETAIL[rec.type] ?? rec.type),
   };
 }
 

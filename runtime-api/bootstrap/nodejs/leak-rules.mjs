@@ -69,7 +69,7 @@ export function leakEntries(resources, calls) {
   for (const [site, awaited] of sites) {
     const holds = held.get(site);
     const what = awaited ? 'awaited only by work left running' : 'not awaited';
-    entries.push({ kind: 'promise', count: 1, createdAt: site, detail: `${what}, still pending${holds ? ` with ${holds.join(', ')}` : ''}` });
+    entries.push({ kind: 'promise', count: 1, createdAt: site, detail: `${what}, still pending${holds ? `, holding: ${holds.join(', ')}` : ''}` });
   }
   return entries;
 }
