@@ -120,17 +120,21 @@ function install() {
   function promiseInit(asyncId, triggerAsyncId) {
     // Chained (an await or .then: its trigger is the promise it waits on, not the running callback)
     // on one of the function's own promises: the function's own too, most surely; no frames needed.
-    if (userSegments.has(triggerAsyncId) && triggerAsyncId !== executionAsyncId()) {
+    const eid = executionAsyncId();
+    const chained = triggerAsyncId !== eid;
+    if (chained && userSegments.has(triggerAsyncId)) {
       userSegments.add(asyncId);
       return;
     }
+    // A new chain (an async function's or `new Promise`) while a library call placed in this
+    // callback runs: the library's own. (One of the function's own is recognised at its await.)
+    if (!chained && lastCall.eid === eid) return;
     const store = als.getStore();
     if (store === undefined || store.inv !== current || ++captures > MAX_CAPTURES) return;
     // Most promises made here are the function's own: a short capture tells; a library's promise
     // needs a longer one, to reach the function's call into it, unless a call into a library was
     // placed already in this same callback: the promises a library makes as it runs share its site.
     let { creator, site } = classify(captureFrames(init, MAKER_FRAMES), true, RUNTIME_DIR, LIBRARY_DIRS);
-    const eid = executionAsyncId();
     if (creator === 'library' && site === undefined) {
       if (lastCall.eid === eid) return;
       ({ creator, site } = classify(captureFrames(init, PROMISE_FRAMES), true, RUNTIME_DIR, LIBRARY_DIRS));

@@ -44,8 +44,9 @@ export function factsOf(rec) {
  * (idle in its pool, or carrying a request), and whether anything is still being written.
  */
 function socketFacts(rec, res, owner, ref) {
-  const fd = safe(() => res.fd, -1);
-  const stdio = typeof fd === 'number' && fd >= 0 && fd <= 2;
+  // stdin/stdout/stderr as a pipe (a file or TTY is no socket); a TCP socket is never fd 0-2 here.
+  const fd = rec.type === 'PIPEWRAP' ? safe(() => res.fd, -1) : -1;
+  const stdio = fd >= 0 && fd <= 2;
   const message = owner?._httpMessage;
   let agent;
   if (message && typeof message === 'object' && !owner.server) {
