@@ -82,6 +82,7 @@ function install() {
   const calls = new Map(); // asyncId of a library call's promise → { site, awaited }, until it settles
   const userSegments = new Set(); // asyncIds of what the function's code made: their callbacks run its code
   let handlerRunning = false; // the handler's synchronous run is on the stack
+  let handlerPromisePending = false; // an async handler was called and its promise is not made yet
   const lastCall = { eid: -1 }; // the callback in which a library call was last placed
   let captures = 0;
 
@@ -118,6 +119,12 @@ function install() {
 
   /** A promise made while the function's own code runs: its own, or a call into a library. */
   function promiseInit(asyncId, triggerAsyncId) {
+    if (handlerPromisePending) {
+      // An async handler's own promise: made first as it is called, before any of its code runs.
+      handlerPromisePending = false;
+      userSegments.add(asyncId);
+      return;
+    }
     // Chained (an await or .then: its trigger is the promise it waits on, not the running callback)
     // on one of the function's own promises: the function's own too, most surely; no frames needed.
     const eid = executionAsyncId();
@@ -176,10 +183,12 @@ function install() {
   runHandler = (handler, event, context, callback) =>
     als.run({ inv: current, site: undefined }, () => {
       handlerRunning = true;
+      handlerPromisePending = handler[Symbol.toStringTag] === 'AsyncFunction';
       try {
         return handler(event, context, callback);
       } finally {
         handlerRunning = false;
+        handlerPromisePending = false;
       }
     });
   invocationAnswered = () => {
