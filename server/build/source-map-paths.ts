@@ -26,7 +26,7 @@ export function absoluteSourceMap(code: string, bundleFile: string): string {
   const base = dirname(bundleFile);
   const root = map.sourceRoot ?? '';
   map.sources = map.sources.map((s: unknown) => {
-    if (typeof s !== 'string' || /^[a-z][\w+.-]*:/i.test(root + s)) return s;
+    if (typeof s !== 'string' || /^[a-z][\w+.-]*:/i.test(s)) return s;
     const path = isAbsolute(root + s) ? root + s : resolve(base, root + s);
     return pathToFileURL(path).href;
   });
