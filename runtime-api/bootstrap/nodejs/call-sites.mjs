@@ -31,24 +31,16 @@ export function captureFrames(above, depth) {
 }
 
 /**
- * `{ file, line, column }` of a frame in the source the user reads: a bundle's position mapped to
- * the original file (TypeScript, or a dependency inside the bundle), file:// URLs as paths.
- * Undefined for frames with no file (native, eval).
+ * `{ file, line, column }` in the source the user reads: a bundle's position mapped through its
+ * source map to the original file (TypeScript, or a dependency inside the bundle), file:// URLs as
+ * paths. Undefined when the URL is no file path.
  */
-export function sourcePosition(frame) {
-  // The name a `//# sourceURL=` gave the script (source-names.mjs) wins over where it was loaded from.
-  let file = frame.getScriptNameOrSourceURL?.() ?? frame.getFileName?.();
-  if (typeof file !== 'string' || file === '') return undefined;
-  let line = frame.getLineNumber();
-  let column = frame.getColumnNumber();
-  if (!file.startsWith('node:')) {
-    const map = sourceMapOf(file);
-    const entry = map?.findEntry(line - 1, column - 1);
-    if (entry && typeof entry.originalSource === 'string') {
-      file = entry.originalSource;
-      line = entry.originalLine + 1;
-      column = entry.originalColumn + 1;
-    }
+function mapped(file, line, column) {
+  const entry = sourceMapOf(file)?.findEntry(line - 1, column - 1);
+  if (entry && typeof entry.originalSource === 'string') {
+    file = entry.originalSource;
+    line = entry.originalLine + 1;
+    column = entry.originalColumn + 1;
   }
   if (file.startsWith('file://')) {
     // (fileURLToPath parses a whole URL: too slow for every frame of every capture)
@@ -108,7 +100,9 @@ export function frameOwner(file, runtimeDir, libraryDirs) {
 export function classify(frames, isPromise, runtimeDir, libraryDirs) {
   let creator;
   for (const frame of frames) {
-    const pos = sourcePosition(frame);
+    const name = frame.getScriptNameOrSourceURL?.() ?? frame.getFileName?.();
+    // Node's own frames need no position (the cheap, common case).
+    const pos = typeof name !== 'string' || name === '' ? undefined : name.startsWith('node:') ? { file: name } : mapped(name, frame.getLineNumber(), frame.getColumnNumber());
     const owner = pos === undefined ? 'node' : frameOwner(pos.file, runtimeDir, libraryDirs);
     if (owner === 'runtime') break; // below the handler: the runtime's own frames
     if (creator === undefined) {

@@ -153,9 +153,9 @@ function install() {
     } else if (site !== undefined) {
       calls.set(asyncId, { site, awaited: false });
       lastCall.eid = eid;
+      // The work this call starts (its timers, sockets, later promises) carries its site.
+      if (site !== store.site) als.enterWith({ inv: store.inv, site });
     }
-    // The work this call starts (its timers, sockets, later promises) carries its site.
-    if (site !== undefined && site !== store.site) als.enterWith({ inv: store.inv, site });
   }
 
   const hook = createHook({ init, promiseResolve: (asyncId) => calls.delete(asyncId) });

@@ -686,9 +686,8 @@ def _host_path(name):
     return name
 
 
-def _user_site(depth):
-    """`file:line` of the caller's top user frame: not this file, not the standard library, and
-    not site-packages when a user frame exists."""
+def _stdlib():
+    """The standard library's directories (real paths, with a trailing separator)."""
     global _STDLIB
     if _STDLIB is None:
         import sysconfig
@@ -696,11 +695,17 @@ def _user_site(depth):
         _STDLIB = tuple(
             os.path.realpath(p) + os.sep for p in {sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"]}
         )
+    return _STDLIB
+
+
+def _user_site(depth):
+    """`file:line` of the caller's top user frame: not this file, not the standard library, and
+    not site-packages when a user frame exists."""
     frame = sys._getframe(depth)
     fallback = None
     while frame is not None:
         name = frame.f_code.co_filename
-        if name != SCRIPT and not name.startswith("<") and not os.path.realpath(name).startswith(_STDLIB):
+        if name != SCRIPT and not name.startswith("<") and not os.path.realpath(name).startswith(_stdlib()):
             where = "%s:%d" % (_host_path(name), frame.f_lineno)
             if "site-packages" not in name:
                 return where
@@ -744,9 +749,8 @@ class _LeakMarkingStream(object):
 def _made_by_library(depth):
     """Was the caller's caller (the code starting a thread, making a future) the standard library or
     a package, rather than the function's own code?"""
-    _user_site(depth)  # (sets _STDLIB)
     name = sys._getframe(depth).f_code.co_filename
-    return name == SCRIPT or os.path.realpath(name).startswith(_STDLIB) or "site-packages" in name
+    return name == SCRIPT or os.path.realpath(name).startswith(_stdlib()) or "site-packages" in name
 
 
 def install_leak_tracking():
