@@ -4,7 +4,6 @@
 import { formatError, PlatformError, UnhandledPromiseRejection } from './errors.mjs';
 import { logError, patchConsole } from './log-patch.mjs';
 import { RapidClient } from './rapid-client.mjs';
-import { installSourceNames } from './source-names.mjs';
 import { failCurrentInvocation, onBeforeExit, runLoop } from './runtime.mjs';
 import { checkCallbackHandler, isAsyncFunction, loadHandler } from './user-function.mjs';
 
@@ -65,7 +64,8 @@ process.on('beforeExit', () => {
 
 async function init() {
   try {
-    installSourceNames(taskRoot);
+    // Only a namespace sandbox runs the code from /var/task (loaded only there: a cold start's module less).
+    if (taskRoot === '/var/task') (await import('./source-names.mjs')).installSourceNames(taskRoot);
     const handler = await loadHandler(taskRoot, handlerString);
     checkCallbackHandler(handler);
     return handler;

@@ -16,8 +16,6 @@
 // starts. `destroy` is not hooked (Node would then track every promise's garbage collection).
 
 import { captureFrames, classify } from './call-sites.mjs';
-import { factsOf } from './leak-facts.mjs';
-import { leakEntries } from './leak-rules.mjs';
 import { setLeakOrigin } from './log-patch.mjs';
 
 export const enabled = process.env._EPHEMERA_LEAKS === '1';
@@ -34,9 +32,9 @@ export let invocationAnswered = NOOP;
 export let untracked = (fn) => fn();
 /**
  * Called once per invocation, after its response/error was posted, before the next GET /next.
- * Returns the leak report (JSON text for POST .../leaks) or undefined when nothing is pending.
+ * Resolves the leak report (JSON text for POST .../leaks) or undefined when nothing is pending.
  */
-export let invocationFinished = NOOP;
+export let invocationFinished = async () => undefined;
 
 /** Extra headers for the next GET /next; undefined = none (the report goes on its own POST). */
 export function nextRequestHeaders() {
@@ -195,10 +193,14 @@ function install() {
     if (current) current.answered = true;
   };
   untracked = (fn) => als.exit(fn);
-  invocationFinished = (rid) => {
+  // What decides the report is loaded when the first report is made, off the cold start's path.
+  let report;
+  invocationFinished = async (rid) => {
     const inv = current;
     if (inv === undefined || inv.rid !== rid) return undefined;
     inv.answered = true;
+    report ??= await Promise.all([import('./leak-facts.mjs'), import('./leak-rules.mjs')]);
+    const [{ factsOf }, { leakEntries }] = report;
     const live = [];
     for (const rec of resources) {
       const facts = factsOf(rec);

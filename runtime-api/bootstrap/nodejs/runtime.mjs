@@ -38,7 +38,7 @@ export async function runLoop(client, handler, isAsync) {
     if (TRACK) {
       // What the invocation left pending, reported before the next GET /next (the emulator
       // freezes the environment after that). A failed report never breaks the loop.
-      const leaks = hooks.invocationFinished(requestId);
+      const leaks = await hooks.invocationFinished(requestId);
       if (leaks !== undefined) await client.postLeaks(requestId, leaks).catch(NOOP);
     }
   }
