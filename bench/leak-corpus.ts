@@ -7,13 +7,7 @@ import { runStandalone, table } from './lib.ts';
 
 const pct = (v: number): string => `${(v * 100).toFixed(0)} %`;
 
-/**
- * The runtime clients' precision and recall. The INIT failure is left out: what it checks is the
- * emulator's own /proc finding (no LEAK line naming its sandbox or runtime), whose count of false
- * entries, while that bug lasts, varies from run to run.
- */
-export function corpusTable(all: FunctionOutcome[]): string {
-  const outcomes = all.filter((o) => o.name !== 'clean-init-error');
+export function corpusTable(outcomes: FunctionOutcome[]): string {
   const rows = outcomes.map((o) => [
     `\`${o.name}\``,
     String(o.invocations.length),
