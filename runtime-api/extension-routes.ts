@@ -3,7 +3,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../lib/read-body.ts';
-import type { RuntimeApiHost } from './host.ts';
 import { type Extension, type ExtensionEvent, type ExtensionEventType, ExtensionRegistry, MAX_EXTENSIONS } from './extension-state.ts';
 import { accepted, methodNotAllowed, sendError, sendJson } from './render.ts';
 
@@ -18,15 +17,23 @@ export interface FunctionIdentity {
   externalNames: string[];
 }
 
+/** What the Extensions API tells the listener that mounts it. */
+export interface ExtensionsListener {
+  registered(ext: Extension): void;
+  /** The extension is parked in event/next with nothing queued for it. */
+  parked(ext: Extension): void;
+  error(ext: Extension, kind: 'init' | 'exit', errorType: string, payload: Buffer): void;
+}
+
 const forbidden = (res: ServerResponse, type: string, message: string): void => sendError(res, 403, type, message);
 
 export class ExtensionsApi {
   readonly registry = new ExtensionRegistry();
-  private readonly host: RuntimeApiHost;
+  private readonly listener: ExtensionsListener;
   private readonly identity: FunctionIdentity;
 
-  constructor(host: RuntimeApiHost, identity: FunctionIdentity) {
-    this.host = host;
+  constructor(listener: ExtensionsListener, identity: FunctionIdentity) {
+    this.listener = listener;
     this.identity = identity;
   }
 
@@ -88,7 +95,7 @@ export class ExtensionsApi {
       reply.accountId = this.identity.accountId;
     }
     sendJson(res, 200, reply, { 'Lambda-Extension-Identifier': ext.id });
-    this.host.extensionRegistered?.({ id: ext.id, name, events: [...ext.events], external });
+    this.listener.registered(ext);
   }
 
   private identify(req: IncomingMessage, res: ServerResponse): Extension | undefined {
@@ -112,7 +119,7 @@ export class ExtensionsApi {
       if (ext.parked === res) ext.parked = undefined;
     });
     if (ext.queue.length > 0) return this.registry.flush(ext, deliver);
-    this.host.extensionNext?.(ext.id);
+    this.listener.parked(ext);
   }
 
   private async error(req: IncomingMessage, res: ServerResponse, op: string): Promise<void> {
@@ -124,7 +131,7 @@ export class ExtensionsApi {
       return forbidden(res, 'Extension.MissingHeader', 'Missing Lambda-Extension-Function-Error-Type header');
     }
     accepted(res);
-    this.host.extensionError?.(ext.id, op === 'init/error' ? 'init' : 'exit', type, body.data);
+    this.listener.error(ext, op === 'init/error' ? 'init' : 'exit', type, body.data);
   }
 }
 

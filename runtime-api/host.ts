@@ -15,10 +15,17 @@ export interface InvokeEvent {
   tenantId?: string;
 }
 
-/** What the listener reports to its environment. Calls are synchronous notifications. */
+/**
+ * What the listener asks of its environment: it reports the gates it keeps (readiness.ts) and what the
+ * runtime and the extensions post. Calls are synchronous notifications.
+ */
 export interface RuntimeApiHost {
-  /** The runtime is parked in /next: the first time INIT is done, later the previous invoke is. */
-  runtimeNext(): void;
+  /** INIT is done: the runtime and every registered extension have asked for their next event. */
+  initReady(): void;
+  /** The invocation is done: the runtime answered it and is back at /next, and so is every INVOKE subscriber. */
+  invocationDone(requestId: string): void;
+  /** Every external extension launched with the environment has registered: the runtime may start. */
+  extensionsRegistered?(): void;
   /** The runtime posted a response for the current invocation. */
   invocationResponse(requestId: string, payload: Buffer): void;
   /** The runtime posted an error for the current invocation (or the platform derived one). */
@@ -26,13 +33,20 @@ export interface RuntimeApiHost {
   /** The runtime posted /runtime/init/error before its first /next. */
   initError(payload: Buffer, errorType: string): void;
   /** An extension registered (Extensions API). */
-  extensionRegistered?(ext: { id: string; name: string; events: string[]; external: boolean }): void;
-  /** An extension is parked in /event/next with nothing queued: INIT or its part of an invoke is done. */
-  extensionNext?(id: string): void;
+  extensionRegistered?(ext: RegisteredExtension): void;
   /** Our runtime clients' leak report for an invocation (private endpoint, ephemera only). */
   leakReport?(requestId: string, leaks: HandleLeak[]): void;
   /** An extension posted init/error or exit/error. */
-  extensionError?(id: string, kind: 'init' | 'exit', errorType: string, payload: Buffer): void;
+  extensionError?(ext: RegisteredExtension, kind: 'init' | 'exit', errorType: string, payload: Buffer): void;
+}
+
+/** An extension as its environment hears of it. */
+export interface RegisteredExtension {
+  id: string;
+  name: string;
+  events: string[];
+  /** Launched from /opt/extensions (else it registered from inside the runtime process). */
+  external: boolean;
 }
 
 /** Work an invocation left pending, as our runtime clients report it. */

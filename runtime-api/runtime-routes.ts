@@ -13,14 +13,20 @@ export const RUNTIME_PREFIX = '/2018-06-01/runtime/';
 const INVOCATION = 'invocation/';
 const ERROR_CAUSE_TYPE = 'application/vnd.aws.lambda.error.cause+json';
 
+/** What the Runtime API tells the listener that mounts it. */
+export interface RuntimeListener extends Pick<RuntimeApiHost, 'invocationResponse' | 'invocationError' | 'initError'> {
+  /** The runtime asked for work after starting or after answering (a repeated /next mid-invocation is not this). */
+  runtimeNext(): void;
+}
+
 export class RuntimeSession {
   state: RuntimeState = 'RuntimeStartedState';
   private parked: ServerResponse | undefined;
   private current: InvokeEvent | undefined;
   private queued: InvokeEvent | undefined;
-  private readonly host: RuntimeApiHost;
+  private readonly host: RuntimeListener;
 
-  constructor(host: RuntimeApiHost) {
+  constructor(host: RuntimeListener) {
     this.host = host;
   }
 

@@ -1,10 +1,13 @@
 // One environment's Runtime API listener on 127.0.0.1:<ephemeral>: a plain node:http server (the
-// warm-invoke hot path; one per environment, so no framework). Routes by API prefix.
+// warm-invoke hot path; one per environment, so no framework). Routes by API prefix, keeps the
+// readiness gates (readiness.ts) and tells its host (host.ts) when each one opens.
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ExtensionsApi, type FunctionIdentity } from './extension-routes.ts';
 import { readBody } from '../lib/read-body.ts';
-import type { HandleLeak, InvokeEvent, RuntimeApiHost } from './host.ts';
+import type { Extension, ExtensionEvent } from './extension-state.ts';
+import type { HandleLeak, InvokeEvent, RegisteredExtension, RuntimeApiHost } from './host.ts';
+import { ReadinessGates } from './readiness.ts';
 import { accepted, internalError, notFound, sendError } from './render.ts';
 import { TelemetryHub } from './telemetry.ts';
 import { RUNTIME_PREFIX, RuntimeSession } from './runtime-routes.ts';
@@ -27,17 +30,31 @@ export class RuntimeApiServer {
   private localhostAddr = '';
 
   private readonly host: RuntimeApiHost;
+  private readonly gates: ReadinessGates;
 
   constructor(host: RuntimeApiHost, identity: FunctionIdentity = NO_IDENTITY) {
     this.host = host;
-    this.extensions = new ExtensionsApi(host, identity);
+    this.extensions = new ExtensionsApi({
+      registered: (ext) => {
+        host.extensionRegistered?.(asRegistered(ext));
+        this.gates.registered(ext);
+      },
+      parked: () => this.gates.extensionNext(),
+      error: (ext, kind, errorType, payload) => host.extensionError?.(asRegistered(ext), kind, errorType, payload),
+    }, identity);
+    const gates = new ReadinessGates(this.extensions.registry, identity.externalNames.length, {
+      extensionsRegistered: () => host.extensionsRegistered?.(),
+      initReady: () => host.initReady(),
+      invocationDone: (id) => host.invocationDone(id),
+    });
+    this.gates = gates;
     // Extension registration closes when the runtime first asks for work (RIE).
     const registry = this.extensions.registry;
     this.telemetry = new TelemetryHub(registry);
     this.runtime = new RuntimeSession({
       runtimeNext: () => {
         registry.closed = true;
-        host.runtimeNext();
+        gates.runtimeNext();
       },
       invocationResponse: (id, payload) => host.invocationResponse(id, payload),
       invocationError: (id, payload, type) => host.invocationError(id, payload, type),
@@ -74,6 +91,7 @@ export class RuntimeApiServer {
 
   /** Hand an invocation to the runtime and, together, INVOKE to the extensions subscribed to it. */
   dispatch(event: InvokeEvent): void {
+    this.gates.dispatched(event.requestId);
     this.runtime.dispatch(event);
     if (this.extensions.registry.byId.size > 0) {
       this.extensions.post({
@@ -81,6 +99,21 @@ export class RuntimeApiServer {
         ...(event.traceId ? { tracing: { type: 'X-Amzn-Trace-Id' as const, value: event.traceId } } : {}),
       });
     }
+  }
+
+  /** External extensions subscribed to SHUTDOWN (the environment gives them Lambda's shutdown budget). */
+  get shutdownSubscribed(): boolean {
+    return this.extensions.registry.subscribers('SHUTDOWN').length > 0;
+  }
+
+  /** Send SHUTDOWN to its subscribers. */
+  postShutdown(reason: NonNullable<ExtensionEvent['shutdownReason']>, deadlineMs: number): void {
+    this.extensions.post({ eventType: 'SHUTDOWN', shutdownReason: reason, deadlineMs });
+  }
+
+  /** SHUTDOWN's gate: every subscriber is back at event/next with nothing queued. */
+  get shutdownAcknowledged(): boolean {
+    return this.extensions.registry.allParked('SHUTDOWN');
   }
 
   /** Stop listening and drop every connection (the environment's processes are gone or going). */
@@ -139,4 +172,8 @@ export class RuntimeApiServer {
       if (!res.headersSent) internalError(res);
     }
   }
+}
+
+function asRegistered(ext: Extension): RegisteredExtension {
+  return { id: ext.id, name: ext.name, events: [...ext.events], external: ext.external };
 }

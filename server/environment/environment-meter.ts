@@ -20,6 +20,11 @@ export class EnvironmentMeter {
     this.cgroup = cgroup;
   }
 
+  /** The tree after INIT: nothing in it is any invocation's leak. */
+  baseline(): void {
+    this.processes.baseline(this.worker()?.treePids() ?? []);
+  }
+
   /** Peak memory so far. `idle`: no invocation runs, so OOM kills seen now belong to none. */
   measure(idle: boolean): number {
     const cg = this.cgroup();

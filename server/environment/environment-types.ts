@@ -1,5 +1,6 @@
 // The data that crosses the execution environment's boundary: what it needs from the emulator
-// (EnvironmentContext), one invocation's input (Invocation) and the results it hands back.
+// (EnvironmentContext), one invocation's input (Invocation) and the results it hands back (the
+// caller's answer, InvokeOutcome, and the finished invocation's InvokeReport).
 import type { Logger } from 'pino';
 import type { HandleLeak } from '../../runtime-api/host.ts';
 import type { InitializationType } from './env-vars.ts';
@@ -19,6 +20,8 @@ export interface EnvironmentContext {
   region: string;
   output: OutputSink;
   logger: Logger;
+  /** Leak reports (--leaks warn|error): an invocation's report names what it left running. */
+  reportLeaks: boolean;
   /** Variables passed on explicitly by the user. */
   extraEnv?: Record<string, string>;
   /** The dev loop: TypeScript bundle cache, the debugged function. */
@@ -45,18 +48,58 @@ export interface InvokeOutcome {
   errorType?: string;
 }
 
-/** Known once the runtime is back at /next (or the environment died). */
+/** What an invocation used and left behind, measured once between it and the environment's next invocation. */
+export interface InvocationUsage {
+  /** Peak memory of the environment so far (the cgroup's, else the process tree's), MB. */
+  maxMemoryMB: number;
+  /** Work it left pending: what our runtime client reported, and processes it started ([] with --leaks off). */
+  leaks: HandleLeak[];
+}
+
+/**
+ * One finished invocation as its environment saw it, known once the runtime (and every INVOKE extension)
+ * is back at /next, or the environment failed. Captured per invocation: nothing in it is read later
+ * from the environment, whose next invocation may already be running.
+ */
 export interface InvokeReport {
+  requestId: string;
+  environmentId: string;
   durationMs: number;
   status: InvokeStatus;
   errorType?: string;
-  /** Pending work our runtime client reported (timers, sockets, promises...). */
-  handleLeaks?: HandleLeak[];
+  /**
+   * Measured once and kept: by whoever asks first, and at the latest just before the environment's next
+   * invocation starts. Asking later (off the next invoke's critical path) gives the same figures.
+   */
+  usage(): InvocationUsage;
+  /** The environment's Telemetry API stream, where the invocation's platform.report goes. */
+  telemetry: ReportTelemetry;
 }
 
-export type InitOutcome =
-  | { ok: true; durationMs: number }
-  | { ok: false; durationMs: number; status: 'error' | 'timeout'; errorType: string; payload: Buffer };
+export type ReportSummary = Pick<InvokeReport, 'durationMs' | 'status' | 'errorType'>;
+
+/** The figures of a REPORT line besides the report's own. */
+export interface ReportMetrics {
+  billedDurationMs: number;
+  memorySizeMB: number;
+  maxMemoryUsedMB: number;
+  initDurationMs?: number;
+}
+
+export interface ReportTelemetry {
+  /** platform.report, with the same figures as the REPORT line. */
+  report(requestId: string, report: ReportSummary, metrics: ReportMetrics): void;
+}
+
+export type InitOutcome = { ok: true; durationMs: number } | InitFailure;
+
+export interface InitFailure {
+  ok: false;
+  durationMs: number;
+  status: 'error' | 'timeout';
+  errorType: string;
+  payload: Buffer;
+}
 
 export interface InitOptions {
   type: InitializationType;

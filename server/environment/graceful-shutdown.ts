@@ -10,7 +10,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** `reason` words the cause; it maps to Lambda's shutdownReason (spindown, timeout, failure). */
 export async function shutdownExtensions(worker: WorkerProcess, api: RuntimeApiServer, reason: string): Promise<void> {
-  if (!worker.alive || api.extensions.registry.subscribers('SHUTDOWN').length === 0) return;
+  if (!worker.alive || !api.shutdownSubscribed) return;
   const deadline = Date.now() + BUDGET_MS;
   worker.thaw();
   const runtime = worker.runtimePid();
@@ -23,9 +23,9 @@ export async function shutdownExtensions(worker: WorkerProcess, api: RuntimeApiS
     await Promise.race([worker.exited, sleep(RUNTIME_GRACE_MS)]);
   }
   await api.telemetry.drain(Math.min(deadline, Date.now() + 500));
-  api.extensions.post({ eventType: 'SHUTDOWN', shutdownReason: shutdownReason(reason), deadlineMs: deadline });
+  api.postShutdown(shutdownReason(reason), deadline);
   // Done when every subscriber is back at next, or its processes are gone, or at the deadline.
-  while (Date.now() < deadline && !api.extensions.registry.allParked('SHUTDOWN') && worker.anyProcess()) await sleep(10);
+  while (Date.now() < deadline && !api.shutdownAcknowledged && worker.anyProcess()) await sleep(10);
 }
 
 export function shutdownReason(reason: string): 'spindown' | 'timeout' | 'failure' {

@@ -2,7 +2,7 @@
 // INIT start/done/report, invoke start, runtimeDone, report, extension and log records.
 import type { TelemetryHub } from '../../runtime-api/telemetry.ts';
 import type { InitializationType } from './env-vars.ts';
-import type { InvokeReport, InvokeStatus } from './environment-types.ts';
+import type { InvokeStatus, ReportMetrics, ReportSummary, ReportTelemetry } from './environment-types.ts';
 import type { OutputSource } from './worker-process.ts';
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
@@ -13,14 +13,7 @@ export interface InitPhase {
   phase: 'init' | 'invoke';
 }
 
-export interface ReportMetrics {
-  billedDurationMs: number;
-  memorySizeMB: number;
-  maxMemoryUsedMB: number;
-  initDurationMs?: number;
-}
-
-export class PlatformTelemetry {
+export class PlatformTelemetry implements ReportTelemetry {
   readonly hub: TelemetryHub;
 
   constructor(hub: TelemetryHub) {
@@ -55,7 +48,7 @@ export class PlatformTelemetry {
   }
 
   /** platform.report, with the same figures as the REPORT line. */
-  report(requestId: string, report: InvokeReport, metrics: ReportMetrics): void {
+  report(requestId: string, report: ReportSummary, metrics: ReportMetrics): void {
     const { initDurationMs, ...rest } = metrics;
     this.hub.emit('platform', 'platform.report', {
       requestId, status: report.status, ...withError(report.errorType),

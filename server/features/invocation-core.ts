@@ -39,14 +39,16 @@ export class InvocationCore implements Feature {
     this.watchdog = isolation.level === 'process' ? new ProcessWatchdog() : undefined;
     this.pool = new EnvironmentPool(
       {
-        extraEnv: this.extraEnv, accountId: account.accountId, isolation: isolation.level, parentDeathGuard: isolation.parentDeathGuard,
+        extraEnv: this.extraEnv, reportLeaks: options.leaks !== 'off', accountId: account.accountId, isolation: isolation.level, parentDeathGuard: isolation.parentDeathGuard,
         watchdog: this.watchdog, region: account.region, output: base.output, logger, dev: base.dev, events: base.events,
       },
       new ConcurrencyLimiter(options.maxConcurrency),
       options.keepAlive * 1000,
     );
     this.registry = new Registry(base.template.functions, account, { runtime: this.pool, code: this.code });
-    this.service = new InvocationService(this.pool, { initLimitMs: options.initTimeout * 1000, leakMode: options.leaks, metrics: this.metrics, history: base.history });
+    this.service = new InvocationService(this.pool, {
+      initLimitMs: options.initTimeout * 1000, leakMode: options.leaks, metrics: this.metrics, output: base.output, history: base.history,
+    });
     // Versions and aliases of the template (AutoPublishAlias, AWS::Lambda::Version/Alias), then the
     // provisioned concurrency of each version or alias (registry/template-versions.ts).
     base.warnings.add(deployTemplateVersions(this.registry, base.template));

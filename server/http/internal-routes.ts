@@ -39,10 +39,10 @@ export function registerInternalRoutes(app: FastifyInstance, deps: Deps): void {
   app.get<{ Querystring: { function?: string } }>('/_ephemera/environments', async (request) => ({
     environments: deps.pool.environments()
       .filter((e) => request.query.function === undefined || e.fn.config.name === request.query.function)
-      .map(describe),
+      .map((e) => describe(e, deps.pool)),
   }));
 
-  app.get<{ Params: { id: string } }>('/_ephemera/environments/:id', async (request) => describe(find(deps, request.params.id)));
+  app.get<{ Params: { id: string } }>('/_ephemera/environments/:id', async (request) => describe(find(deps, request.params.id), deps.pool));
 
   /** Shut one environment down now (a busy one fails its invocation): the next invoke is cold. */
   app.delete<{ Params: { id: string } }>('/_ephemera/environments/:id', async (request, reply) => {
@@ -64,7 +64,7 @@ function find(deps: Deps, id: string): ExecutionEnvironment {
   return env;
 }
 
-function describe(e: ExecutionEnvironment): Record<string, unknown> {
+function describe(e: ExecutionEnvironment, pool: EnvironmentPool): Record<string, unknown> {
   return {
     id: e.id,
     function: e.fn.config.name,
@@ -77,7 +77,7 @@ function describe(e: ExecutionEnvironment): Record<string, unknown> {
     invocations: e.invocations,
     warm: e.invocations > 0,
     initType: e.initType,
-    provisioned: e.provisioned,
+    provisioned: pool.isProvisioned(e),
     initDurationMs: Math.round(e.initDurationMs * 100) / 100,
     maxMemoryUsedMB: e.maxMemoryMB,
     tmpDir: e.tmpPath ?? null,

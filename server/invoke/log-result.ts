@@ -1,6 +1,6 @@
 // The platform's own log lines for an invocation (reference §5.4): START, END and REPORT exactly
 // as Lambda prints them, with Init Duration on cold starts and Status/Error Type on failures.
-import type { InvokeReport } from '../environment/execution-environment.ts';
+import type { ReportSummary } from '../environment/environment-types.ts';
 
 export const startLine = (requestId: string, version: string): string => `START RequestId: ${requestId} Version: ${version}`;
 
@@ -8,7 +8,7 @@ export const endLine = (requestId: string): string => `END RequestId: ${requestI
 
 export interface ReportInput {
   requestId: string;
-  report: InvokeReport;
+  report: ReportSummary;
   memorySizeMB: number;
   /** Measured peak of the environment's process tree. */
   maxMemoryMB: number;

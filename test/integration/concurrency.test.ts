@@ -17,7 +17,7 @@ describe('provisioned concurrency', () => {
   it('initialises the environments before the first invoke, frozen, with the provisioned initialization type', async () => {
     const envs = em.eph.internals.pool.environments().filter((e) => e.fn.config.name === 'provisioned');
     expect(envs).toHaveLength(2);
-    expect(envs.every((e) => e.state === 'Idle' && e.frozen && e.provisioned && e.initType === 'provisioned-concurrency')).toBe(true);
+    expect(envs.every((e) => e.state === 'Idle' && e.frozen && em.eph.internals.pool.isProvisioned(e) && e.initType === 'provisioned-concurrency')).toBe(true);
     const res = await em.invoke('provisioned-env');
     expect((res.json() as { env: Record<string, string> }).env.AWS_LAMBDA_INITIALIZATION_TYPE).toBe('provisioned-concurrency');
     // Already initialised: no Init Duration on the first invoke.
@@ -38,7 +38,7 @@ describe('provisioned concurrency', () => {
     await new Promise((r) => setTimeout(r, 1500));
     const left = em.eph.internals.pool.environments().filter((e) => e.fn.config.name === 'provisioned');
     expect(left).toHaveLength(2);
-    expect(left.every((e) => e.provisioned)).toBe(true);
+    expect(left.every((e) => em.eph.internals.pool.isProvisioned(e))).toBe(true);
   });
 });
 

@@ -141,6 +141,8 @@ describe.each(levels)('core lifecycle (%s isolation)', (isolation) => {
     expect(mine.filter((t) => t.startsWith('INIT_REPORT')).map((t) => /Phase: (\w+)/.exec(t)?.[1])).toEqual(['init', 'invoke']);
     expect(mine.some((t) => t === `START RequestId: ${rid} Version: $LATEST`)).toBe(true);
     expect(mine.find((t) => t.startsWith(`REPORT RequestId: ${rid}`))).toMatch(/Status: error\tError Type: Error$/);
+    // Nothing ran, so nothing was left running (the killed runtime itself is no leak).
+    expect(mine.filter((t) => t.startsWith(`LEAK RequestId: ${rid}`))).toEqual([]);
   });
 
   it('keeps function errors as results', async () => {

@@ -428,7 +428,8 @@ describe('against the real Runtime API listener (runtime-api/server.ts)', () => 
     const seen: string[] = [];
     const outcomes = new Map<string, (v: { kind: string; payload: string; errorType?: string }) => void>();
     const host: RuntimeApiHost = {
-      runtimeNext: () => seen.push('next'),
+      initReady: () => seen.push('init-ready'),
+      invocationDone: (id) => seen.push(`done ${id}`),
       invocationResponse: (id, payload) => outcomes.get(id)?.({ kind: 'response', payload: payload.toString() }),
       invocationError: (id, payload, errorType) => outcomes.get(id)?.({ kind: 'error', payload: payload.toString(), errorType }),
       initError: (payload, errorType) => seen.push(`init-error ${errorType} ${payload.toString().slice(0, 80)}`),

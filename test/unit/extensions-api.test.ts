@@ -1,18 +1,19 @@
 // The Extensions and Telemetry APIs on a listener with a recording host (real sockets, no
-// processes): registration, event delivery, and RIE's error answers.
+// processes): registration, event delivery, the readiness gates the host is told of, and RIE's error answers.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RuntimeApiHost } from '../../runtime-api/host.ts';
 import { RuntimeApiServer } from '../../runtime-api/server.ts';
 
 const calls: string[] = [];
 const host: RuntimeApiHost = {
-  runtimeNext: () => calls.push('runtime-next'),
-  invocationResponse: () => {},
+  initReady: () => calls.push('init-ready'),
+  invocationDone: (id) => calls.push(`done:${id}`),
+  extensionsRegistered: () => calls.push('externals-registered'),
+  invocationResponse: (id) => calls.push(`response:${id}`),
   invocationError: () => {},
   initError: () => {},
   extensionRegistered: (e) => calls.push(`registered:${e.name}:${e.external}`),
-  extensionNext: () => calls.push('ext-next'),
-  extensionError: (_id, kind, type) => calls.push(`ext-error:${kind}:${type}`),
+  extensionError: (e, kind, type) => calls.push(`ext-error:${e.name}:${kind}:${type}`),
 };
 let api: RuntimeApiServer;
 let base = '';
@@ -35,7 +36,8 @@ describe('Extensions API', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('lambda-extension-identifier')).toMatch(/^[0-9a-f-]{36}$/);
     expect(await res.json()).toEqual({ functionName: 'f', functionVersion: '$LATEST', handler: 'index.handler', accountId: '123456789012' });
-    expect(calls).toEqual(['registered:ext:true']);
+    // The one external extension launched (externalNames) has registered: the runtime may start.
+    expect(calls).toEqual(['registered:ext:true', 'externals-registered']);
     const plain = await register('internal-one', ['INVOKE']);
     expect(await plain.json()).toEqual({ functionName: 'f', functionVersion: '$LATEST', handler: 'index.handler' });
   });
@@ -63,7 +65,6 @@ describe('Extensions API', () => {
     const id = (await register('ext', ['INVOKE', 'SHUTDOWN'])).headers.get('lambda-extension-identifier')!;
     const next = fetch(`${base}/2020-01-01/extension/event/next`, { headers: { 'Lambda-Extension-Identifier': id } });
     await new Promise((r) => setTimeout(r, 30));
-    expect(calls).toContain('ext-next');
     api.dispatch({ requestId: 'r1', payload: Buffer.from('{}'), deadlineMs: 1_900_000_000_000, invokedFunctionArn: 'arn:f', traceId: 'Root=1-a-b' });
     const res = await next;
     expect(res.headers.get('lambda-extension-event-identifier')).toMatch(/^[0-9a-f-]{36}$/);
@@ -82,7 +83,36 @@ describe('Extensions API', () => {
     expect((await errorOf(missing)).errorType).toBe('Extension.MissingHeader');
     const ok = await fetch(`${base}/2020-01-01/extension/exit/error`, { method: 'POST', body: '{}', headers: { 'Lambda-Extension-Identifier': id, 'Lambda-Extension-Function-Error-Type': 'Extension.Boom' } });
     expect(ok.status).toBe(202);
-    expect(calls).toContain('ext-error:exit:Extension.Boom');
+    expect(calls).toContain('ext-error:ext:exit:Extension.Boom');
+  });
+});
+
+describe('readiness gates (the host is told once each opens)', () => {
+  const extNext = (id: string) => fetch(`${base}/2020-01-01/extension/event/next`, { headers: { 'Lambda-Extension-Identifier': id } });
+  const settle = () => new Promise((r) => setTimeout(r, 30));
+
+  it('INIT is ready once the runtime and every extension have asked for work; an invocation is done once both are back', async () => {
+    const id = (await register('ext', ['INVOKE'])).headers.get('lambda-extension-identifier')!;
+    const runtimeNext = fetch(`${base}/2018-06-01/runtime/invocation/next`);
+    await settle();
+    expect(calls).not.toContain('init-ready'); // the extension has not asked yet
+    const extEvent = extNext(id);
+    await settle();
+    expect(calls.filter((c) => c === 'init-ready')).toHaveLength(1);
+
+    api.dispatch({ requestId: 'r1', payload: Buffer.from('{}'), deadlineMs: 1_900_000_000_000, invokedFunctionArn: 'arn:f' });
+    await (await runtimeNext).text();
+    await (await extEvent).json();
+    await fetch(`${base}/2018-06-01/runtime/invocation/r1/response`, { method: 'POST', body: '{}' });
+    const runtimeBack = fetch(`${base}/2018-06-01/runtime/invocation/next`);
+    await settle();
+    expect(calls).toContain('response:r1');
+    expect(calls).not.toContain('done:r1'); // the extension still works on its INVOKE
+    const extBack = extNext(id);
+    await settle();
+    expect(calls.filter((c) => c.startsWith('done'))).toEqual(['done:r1']);
+    await api.close();
+    await Promise.all([runtimeBack, extBack].map((p) => p.catch(() => undefined)));
   });
 });
 

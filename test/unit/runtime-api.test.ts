@@ -7,7 +7,8 @@ import { RuntimeApiServer } from '../../runtime-api/server.ts';
 class RecordingHost implements RuntimeApiHost {
   calls: string[] = [];
   payloads: string[] = [];
-  runtimeNext() { this.calls.push('next'); }
+  initReady() { this.calls.push('init-ready'); }
+  invocationDone(id: string) { this.calls.push(`done:${id}`); }
   invocationResponse(id: string, payload: Buffer) { this.calls.push(`response:${id}`); this.payloads.push(payload.toString()); }
   invocationError(id: string, payload: Buffer, type: string) { this.calls.push(`error:${id}:${type}`); this.payloads.push(payload.toString()); }
   initError(payload: Buffer, type: string) { this.calls.push(`init-error:${type}`); this.payloads.push(payload.toString()); }
@@ -34,7 +35,7 @@ describe('Runtime API', () => {
   it('parks /next until an event arrives, with every Lambda-Runtime-* header', async () => {
     const pending = next();
     await new Promise((r) => setTimeout(r, 30));
-    expect(host.calls).toEqual(['next']);
+    expect(host.calls).toEqual(['init-ready']);
     api.dispatch(event('r1', { traceId: 'Root=1-a-b;Parent=c;Sampled=1', clientContext: '{"custom":{}}', cognitoIdentity: '{"cognitoIdentityId":"i"}', tenantId: 't1' }));
     const res = await pending;
     expect(res.status).toBe(200);
@@ -55,7 +56,7 @@ describe('Runtime API', () => {
     expect(res.headers.get('lambda-runtime-aws-request-id')).toBe('early');
   });
 
-  it('takes a response (202) and then reports the runtime back at /next', async () => {
+  it('takes a response (202) and then reports the invocation done once the runtime is back at /next', async () => {
     api.dispatch(event('r1'));
     await (await next()).text();
     const res = await post('invocation/r1/response', '{"ok":true}');
@@ -63,7 +64,7 @@ describe('Runtime API', () => {
     expect(await res.json()).toEqual({ status: 'OK' });
     const again = next();
     await new Promise((r) => setTimeout(r, 30));
-    expect(host.calls).toEqual(['next', 'response:r1', 'next']);
+    expect(host.calls).toEqual(['init-ready', 'response:r1', 'done:r1']);
     expect(host.payloads).toEqual(['{"ok":true}']);
     api.dispatch(event('r2'));
     expect((await again).headers.get('lambda-runtime-aws-request-id')).toBe('r2');

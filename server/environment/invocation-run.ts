@@ -1,0 +1,81 @@
+// One invocation in an environment, from the event handed over to its end: the caller's answer (as soon
+// as the runtime posts it, or the platform's), its deadline, and its report once the runtime and every
+// INVOKE extension are back at next or the environment failed. Per-invoke state lives here, not on the
+// pooled environment.
+import type { HandleLeak } from '../../runtime-api/host.ts';
+import type { Invocation, InvocationUsage, InvokeOutcome, InvokeReport, InvokeStatus, ReportTelemetry } from './environment-types.ts';
+
+export class InvocationRun {
+  readonly inv: Invocation;
+  /** Settles when the caller can be answered. */
+  readonly response: Promise<InvokeOutcome>;
+  /** Settles when the invocation is over (see InvokeReport). */
+  readonly report: Promise<InvokeReport>;
+  /** What our runtime client reported the invocation left pending. */
+  readonly handleLeaks: HandleLeak[] = [];
+  private readonly startedAt = performance.now();
+  private readonly onDeadline: (run: InvocationRun) => void;
+  private answered = false;
+  private status: InvokeStatus = 'success';
+  private errorType: string | undefined;
+  private timer: NodeJS.Timeout;
+  private respond!: (o: InvokeOutcome) => void;
+  private resolveReport!: (r: InvokeReport) => void;
+
+  constructor(inv: Invocation, onDeadline: (run: InvocationRun) => void) {
+    this.inv = inv;
+    this.onDeadline = onDeadline;
+    this.response = new Promise((resolve) => (this.respond = resolve));
+    this.report = new Promise((resolve) => (this.resolveReport = resolve));
+    this.timer = setTimeout(() => onDeadline(this), inv.timeoutMs);
+  }
+
+  get requestId(): string {
+    return this.inv.requestId;
+  }
+
+  /** The caller has its answer; the invocation ends once the runtime is back at /next. */
+  get hasAnswer(): boolean {
+    return this.answered;
+  }
+
+  get elapsedMs(): number {
+    return performance.now() - this.startedAt;
+  }
+
+  /** Look at the deadline again after `ms` (it is suspended while a debugger is attached). */
+  extendDeadline(ms: number): void {
+    this.timer = setTimeout(() => this.onDeadline(this), ms);
+  }
+
+  /** Answer the caller; the first answer wins (false when it already had one). */
+  answer(outcome: InvokeOutcome, status: InvokeStatus): boolean {
+    if (this.answered) return false;
+    this.answered = true;
+    this.status = status;
+    this.errorType = outcome.errorType;
+    this.respond(outcome);
+    return true;
+  }
+
+  /**
+   * The invocation is over: resolve its report. `verdict` overrides the answer's status when the platform
+   * ended it (timeout, crash); `usage` is measured once, lazily (see InvokeReport.usage).
+   */
+  end(env: { id: string; telemetry: ReportTelemetry }, usage: () => InvocationUsage, verdict?: { status: InvokeStatus; errorType: string }): InvokeReport {
+    clearTimeout(this.timer);
+    const report: InvokeReport = {
+      requestId: this.inv.requestId, environmentId: env.id, durationMs: this.elapsedMs,
+      status: verdict?.status ?? this.status, errorType: verdict ? verdict.errorType : this.errorType,
+      usage: once(usage), telemetry: env.telemetry,
+    };
+    this.resolveReport(report);
+    return report;
+  }
+}
+
+/** `f` called at most once; its result kept. */
+export function once<T>(f: () => T): () => T {
+  let result: { value: T } | undefined;
+  return () => (result ??= { value: f() }).value;
+}

@@ -1,0 +1,119 @@
+// What an execution environment holds at the OS level, and the one place that releases it, in order:
+// its worker process group (runtime and external extensions), private TMPDIR (process isolation),
+// cgroup (cgroup isolation), the TypeScript bundle it runs from, and its Runtime API listener.
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { RuntimeApiServer } from '../../runtime-api/server.ts';
+import { tmpDirPrefix } from '../temp-dirs.ts';
+import type { EnvironmentCgroup } from './cgroup.ts';
+import { EnvironmentMeter } from './environment-meter.ts';
+import { shutdownExtensions } from './graceful-shutdown.ts';
+import { cgroupIsolation, type IsolationLevel, usesMountNamespace } from './isolation.ts';
+import type { ProcessWatchdog } from './process-watchdog.ts';
+import { type ExitInfo, type OutputSource, type SpawnPlan, WorkerProcess } from './worker-process.ts';
+
+export class Sandbox {
+  readonly api: RuntimeApiServer;
+  /** A private mount namespace (/var/task, tmpfs /tmp) rather than a private TMPDIR. */
+  readonly namespaced: boolean;
+  /** Peak memory, OOM kills and processes left running, measured over the same processes. */
+  readonly meter: EnvironmentMeter;
+  private readonly isolation: IsolationLevel;
+  /** Process isolation: kills what the environment left running if the emulator dies. */
+  private readonly watchdog: ProcessWatchdog | undefined;
+  private worker: WorkerProcess | undefined;
+  private tmpDir: string | undefined;
+  /** cgroup isolation: the environment's cgroup, from INIT until close. */
+  private cgroup: EnvironmentCgroup | undefined;
+  /** Lets go of the TypeScript bundle the worker runs from (prepareLaunch). */
+  private releaseCode: (() => void) | undefined;
+
+  constructor(api: RuntimeApiServer, isolation: IsolationLevel, watchdog?: ProcessWatchdog) {
+    this.api = api;
+    this.isolation = isolation;
+    this.watchdog = watchdog;
+    this.namespaced = usesMountNamespace(isolation);
+    this.meter = new EnvironmentMeter(() => this.worker, () => this.cgroup);
+  }
+
+  get pid(): number | undefined {
+    return this.worker?.pid;
+  }
+
+  get frozen(): boolean {
+    return this.worker?.frozen ?? false;
+  }
+
+  get workerAlive(): boolean {
+    return this.worker?.alive ?? false;
+  }
+
+  /** The host path of the private TMPDIR (process isolation only). */
+  get tmpPath(): string | undefined {
+    return this.tmpDir;
+  }
+
+  /** Where the server can look at the environment's /tmp: its TMPDIR, or the namespace's /tmp. */
+  get tmpView(): string | undefined {
+    if (this.tmpDir) return this.tmpDir;
+    const pid = this.worker?.rootPid();
+    return pid ? `/proc/${pid}/root/tmp` : undefined;
+  }
+
+  /** cgroup isolation: the files a spawned process writes its pid to, to enter the cgroup. */
+  get cgroupProcs(): string[] | undefined {
+    return this.cgroup?.procsFiles;
+  }
+
+  /** Keep the bundle the worker runs from until close. */
+  holdCode(release: () => void): void {
+    this.releaseCode = release;
+  }
+
+  /** The cgroup (cgroup isolation) and the private TMPDIR (without a mount namespace). Throws when the cgroup cannot be made. */
+  prepare(envId: string, functionName: string, memoryMB: number): void {
+    if (this.isolation === 'cgroup') this.cgroup = cgroupIsolation().root.create(envId, memoryMB);
+    if (!this.namespaced) this.tmpDir = mkdtempSync(`${tmpDirPrefix('tmp')}-${functionName}-`);
+  }
+
+  /** Start the worker process group; `onExit` hears of its exit. */
+  spawn(plan: SpawnPlan, onOutput: (line: string, source: OutputSource) => void, onExit: (info: ExitInfo) => void): void {
+    const worker = new WorkerProcess(plan, onOutput, this.cgroup, this.watchdog);
+    this.worker = worker;
+    void worker.exited.then((info) => (this.worker === worker ? onExit(info) : undefined));
+  }
+
+  /** Let the launcher start the runtime (every external extension has registered). */
+  startRuntime(): void {
+    this.worker?.startRuntime();
+  }
+
+  /** Emit output still waiting for its newline: it belongs to the invocation ending now. */
+  flushPartialLines(): void {
+    this.worker?.flushPartialLines();
+  }
+
+  freeze(): void {
+    this.worker?.freeze();
+  }
+
+  thaw(): void {
+    this.worker?.thaw();
+  }
+
+  /** Kill every process of the environment, also when the runtime itself has already exited. */
+  async stopWorker(): Promise<void> {
+    await this.worker?.kill();
+  }
+
+  /** Release everything: SHUTDOWN to the extensions (Lambda's budget), the processes, the cgroup, the listener, /tmp, the bundle. */
+  async close(reason: string): Promise<void> {
+    if (this.worker) await shutdownExtensions(this.worker, this.api, reason);
+    await this.stopWorker();
+    this.worker?.release();
+    // Every task still in the cgroup (processes that escaped the group too), then the cgroup itself.
+    await this.cgroup?.remove();
+    await this.api.close();
+    if (this.tmpDir) rmSync(this.tmpDir, { recursive: true, force: true });
+    this.releaseCode?.();
+  }
+}
