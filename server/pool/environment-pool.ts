@@ -226,6 +226,9 @@ export class EnvironmentPool {
     const env: ExecutionEnvironment = new ExecutionEnvironment(pool.fn, this.ctx, {
       terminated: () => {
         pool.slots.delete(env);
+        // An idle one that died on its own (its runtime exited, the OOM killer) leaves the idle list too.
+        const i = pool.idle.indexOf(slot);
+        if (i >= 0) clearTimeout(pool.idle.splice(i, 1)[0].idleTimer);
         this.wakeWaiters(pool);
         // A provisioned environment that failed (timeout, crash) is replaced, as Lambda keeps the allocation.
         if (slot.provisioned && !this.closed) void this.provisionOne(pool);

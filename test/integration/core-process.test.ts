@@ -146,6 +146,16 @@ describe('over time', () => {
     expect(again.count).toBe(0);
   });
 
+  it('a frozen environment whose runtime is killed leaves the pool: the next invoke is a cold start', async () => {
+    await em.invoke('counter');
+    const env = await waitFor(() => em.eph.pool.environments().find((e) => e.fn.config.name === 'counter' && e.state === 'Idle' && e.frozen));
+    process.kill(env.pid!, 'SIGKILL'); // a worker process this emulator started (as the OOM killer might)
+    await waitFor(() => !em.eph.pool.environments().some((e) => e.fn.config.name === 'counter'), 4000);
+    const again = await em.invoke('counter');
+    expect(again.status).toBe(200);
+    expect((again.json() as { count: number; pid: number })).toMatchObject({ count: 0 });
+  });
+
   it('re-runs an INIT that exceeded its limit inside the first invoke (phase invoke)', async () => {
     const res = await em.invoke('slow-init');
     expect(res.status).toBe(200);
