@@ -1,6 +1,6 @@
 // What an environment used and left behind, measured: peak memory (the cgroup's, else the process
 // tree's VmHWM, which is monotonic so a late read is still right), OOM kills (cgroup), and the
-// processes each invocation left running (one tree walk per invoke serves both).
+// processes each invocation left running (a walk of the tree as it ends).
 import type { HandleLeak } from '../../runtime-api/host.ts';
 import type { EnvironmentCgroup } from './cgroup.ts';
 import { exitMessage } from './platform-errors.ts';
@@ -38,19 +38,11 @@ export class EnvironmentMeter {
     return this.maxMemoryMB;
   }
 
-  /**
-   * After invocation `requestId`: peak memory and, when the environment `stays`, the processes it
-   * left running, from one walk over the environment's processes (ephemera's own helpers aside).
-   */
-  afterInvoke(requestId: string, idle: boolean, runtimeApi: string, stays: boolean): { maxMemoryMB: number; processLeaks: HandleLeak[] } {
+  /** After invocation `requestId`: the processes it started and left running (one walk of the tree, no memory read). */
+  leftRunning(requestId: string, runtimeApi: string): HandleLeak[] {
     const worker = this.worker();
-    if (!worker?.alive) return { maxMemoryMB: this.measure(idle), processLeaks: [] };
-    const pids = worker.treePids();
-    this.maxMemoryMB = Math.max(this.maxMemoryMB, worker.peakMemoryMB(pids));
-    const cg = this.cgroup();
-    if (cg && idle) this.oomKillsSeen = cg.oomKills();
-    if (!stays) return { maxMemoryMB: this.maxMemoryMB, processLeaks: [] };
-    return { maxMemoryMB: this.maxMemoryMB, processLeaks: this.processes.afterInvoke(requestId, pids, (pid) => worker.commandLine(pid), runtimeApi) };
+    if (!worker?.alive) return [];
+    return this.processes.afterInvoke(requestId, worker.treePids(), (pid) => worker.commandLine(pid), runtimeApi);
   }
 
   /**

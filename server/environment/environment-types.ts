@@ -48,32 +48,29 @@ export interface InvokeOutcome {
   errorType?: string;
 }
 
-/** What an invocation used and left behind, measured once between it and the environment's next invocation. */
-export interface InvocationUsage {
-  /** Peak memory of the environment so far (the cgroup's, else the process tree's), MB. */
-  maxMemoryMB: number;
-  /** Work it left pending: what our runtime client reported, and processes it started ([] with --leaks off). */
-  leaks: HandleLeak[];
-}
-
 /**
  * One finished invocation as its environment saw it, known once the runtime (and every INVOKE extension)
  * is back at /next, or the environment failed. Captured per invocation: nothing in it is read later
- * from the environment, whose next invocation may already be running.
+ * from the environment's per-invocation state, which the next invocation may already be using.
  */
 export interface InvokeReport {
-  requestId: string;
-  environmentId: string;
-  durationMs: number;
-  status: InvokeStatus;
-  errorType?: string;
+  readonly requestId: string;
+  readonly environmentId: string;
+  readonly durationMs: number;
+  readonly status: InvokeStatus;
+  readonly errorType?: string;
   /**
-   * Measured once and kept: by whoever asks first, and at the latest just before the environment's next
-   * invocation starts. Asking later (off the next invoke's critical path) gives the same figures.
+   * Work it left pending: what our runtime client reported and the processes it started and left
+   * running, taken as it ended ([] with --leaks off, and when its environment failed and is killed).
    */
-  usage(): InvocationUsage;
+  readonly leaks: HandleLeak[];
+  /**
+   * The environment's peak memory so far, MB: read once, when first asked (the recorder asks one loop turn
+   * later, off the next invoke's critical path). The peak only grows, so a later read never under-reports.
+   */
+  maxMemoryMB(): number;
   /** The environment's Telemetry API stream, where the invocation's platform.report goes. */
-  telemetry: ReportTelemetry;
+  readonly telemetry: ReportTelemetry;
 }
 
 export type ReportSummary = Pick<InvokeReport, 'durationMs' | 'status' | 'errorType'>;

@@ -10,7 +10,7 @@ import type { FunctionVersion } from '../model.ts';
 import type { InitializationType } from './env-vars.ts';
 import { InitAttempt, type InitScope } from './environment-init.ts';
 import type {
-  EnvironmentContext, InitFailure, InitOptions, InitOutcome, Invocation, InvocationUsage, InvokeReport, InvokeStatus,
+  EnvironmentContext, InitFailure, InitOptions, InitOutcome, Invocation, InvokeReport, InvokeStatus,
 } from './environment-types.ts';
 import { type ExternalExtension, findExtensions } from './extension-launch.ts';
 import type { LogBuffer } from './function-log.ts';
@@ -51,7 +51,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   /** Where output goes while INIT runs (and after it failed): the INIT's log. */
   private initLog: LogBuffer | undefined;
   private running: InvocationRun | undefined;
-  /** The last finished invocation's report: its usage is measured before the next one starts. */
+  /** The last finished invocation's report (/_ephemera/environments shows its leaks). */
   private lastReport: InvokeReport | undefined;
   private shutdownPromise: Promise<void> | undefined;
 
@@ -125,7 +125,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   /** What the last finished invocation left running (handles and processes). */
   get lastLeaks(): HandleLeak[] {
-    return this.lastReport?.usage().leaks ?? [];
+    return this.lastReport?.leaks ?? [];
   }
 
   // ---- INIT, INVOKE, freeze -------------------------------------------------------------------
@@ -148,7 +148,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     const maxMemoryMB = this.maxMemoryMB;
     return {
       requestId, environmentId: this.id, durationMs: failure.durationMs, status: failure.status === 'timeout' ? 'timeout' : 'failure',
-      errorType: failure.errorType, usage: () => ({ maxMemoryMB, leaks: [] }), telemetry: this.telemetry,
+      errorType: failure.errorType, leaks: [], maxMemoryMB: () => maxMemoryMB, telemetry: this.telemetry,
     };
   }
 
@@ -157,8 +157,6 @@ export class ExecutionEnvironment implements RuntimeApiHost {
    * is back at /next (the environment is Idle again) or the environment failed.
    */
   invoke(inv: Invocation): Pick<InvocationRun, 'response' | 'report'> {
-    // The previous invocation's usage, measured now if nobody asked yet: this one must not count in it.
-    this.lastReport?.usage();
     this.machine.transition('Invoking', inv.requestId);
     this.invoked++;
     const run = new InvocationRun(inv, (r) => this.onDeadline(r));
@@ -246,19 +244,21 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   // ---- the end of an invocation, failures and shutdown ----------------------------------------
 
+  /**
+   * The invocation is over. What it left running is taken now, before the lease ends and another
+   * invocation may start here (one read of the process tree); the peak memory is read later, when the
+   * recorder asks. An environment that failed is killed with every process in it: nothing is left running.
+   */
   private finish(run: InvocationRun, verdict?: { status: InvokeStatus; errorType: string }): void {
     this.running = undefined;
     this.lastRequestId = run.requestId;
-    this.lastReport = run.end({ id: this.id, telemetry: this.telemetry }, () => this.usage(run), verdict);
+    const processLeaks = verdict ? [] : this.sandbox.meter.leftRunning(run.requestId, this.sandbox.api.address);
+    const leaks = this.ctx.reportLeaks ? [...run.handleLeaks, ...processLeaks] : [];
+    const maxMemoryMB = (): number => this.sandbox.meter.measure(!this.running);
+    this.lastReport = run.end({ id: this.id, telemetry: this.telemetry }, leaks, maxMemoryMB, verdict);
   }
 
   private lastRequestId: string | undefined;
-
-  /** Peak memory and what `run` left running, from one walk of the process tree. */
-  private usage(run: InvocationRun): InvocationUsage {
-    const { maxMemoryMB, processLeaks } = this.sandbox.meter.afterInvoke(run.requestId, true, this.sandbox.api.address, true);
-    return { maxMemoryMB, leaks: this.ctx.reportLeaks ? [...run.handleLeaks, ...processLeaks] : [] };
-  }
 
   private onOutput(text: string, source: OutputSource): void {
     const log = this.running?.inv.log ?? this.initLog;

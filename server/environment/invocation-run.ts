@@ -3,7 +3,7 @@
 // INVOKE extension are back at next or the environment failed. Per-invoke state lives here, not on the
 // pooled environment.
 import type { HandleLeak } from '../../runtime-api/host.ts';
-import type { Invocation, InvocationUsage, InvokeOutcome, InvokeReport, InvokeStatus, ReportTelemetry } from './environment-types.ts';
+import type { Invocation, InvokeOutcome, InvokeReport, InvokeStatus, ReportTelemetry } from './environment-types.ts';
 
 export class InvocationRun {
   readonly inv: Invocation;
@@ -60,14 +60,14 @@ export class InvocationRun {
 
   /**
    * The invocation is over: resolve its report. `verdict` overrides the answer's status when the platform
-   * ended it (timeout, crash); `usage` is measured once, lazily (see InvokeReport.usage).
+   * ended it (timeout, crash); `maxMemoryMB` is read once, when first asked.
    */
-  end(env: { id: string; telemetry: ReportTelemetry }, usage: () => InvocationUsage, verdict?: { status: InvokeStatus; errorType: string }): InvokeReport {
+  end(env: { id: string; telemetry: ReportTelemetry }, leaks: HandleLeak[], maxMemoryMB: () => number, verdict?: { status: InvokeStatus; errorType: string }): InvokeReport {
     clearTimeout(this.timer);
     const report: InvokeReport = {
       requestId: this.inv.requestId, environmentId: env.id, durationMs: this.elapsedMs,
       status: verdict?.status ?? this.status, errorType: verdict ? verdict.errorType : this.errorType,
-      usage: once(usage), telemetry: env.telemetry,
+      leaks, maxMemoryMB: once(maxMemoryMB), telemetry: env.telemetry,
     };
     this.resolveReport(report);
     return report;
@@ -75,7 +75,7 @@ export class InvocationRun {
 }
 
 /** `f` called at most once; its result kept. */
-export function once<T>(f: () => T): () => T {
+function once<T>(f: () => T): () => T {
   let result: { value: T } | undefined;
   return () => (result ??= { value: f() }).value;
 }

@@ -44,7 +44,8 @@ export class InvocationRecorder {
     const { requestId, fn, initDurationMs } = facts;
     const env = report.environmentId;
     this.line(facts, env, endLine(requestId));
-    const { maxMemoryMB, leaks } = report.usage();
+    const { leaks } = report;
+    const maxMemoryMB = report.maxMemoryMB();
     if (leaks.length > 0) {
       this.line(facts, env, leakLine(requestId, leaks));
       this.metrics.leaks(fn.config.name, leaks);
