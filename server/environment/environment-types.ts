@@ -40,6 +40,14 @@ export interface Invocation {
   log: LogBuffer;
 }
 
+/** An invocation handed over: its answer and its report. */
+export interface InvocationHandle {
+  /** Settles when the caller can be answered. */
+  response: Promise<InvokeOutcome>;
+  /** Settles when the invocation is over: the runtime is back at /next, or the environment failed. */
+  report: Promise<InvokeReport>;
+}
+
 export type InvokeStatus = 'success' | 'error' | 'timeout' | 'failure';
 
 export interface InvokeOutcome {

@@ -1,21 +1,20 @@
-// One execution environment: its lifecycle state machine (INIT → INVOKE → freeze → thaw → SHUTDOWN) and
-// the Runtime API host that routes the runtime's calls to the phase they belong to: INIT
-// (environment-init.ts), the invocation in flight (invocation-run.ts), or shutdown (sandbox.ts).
+// One execution environment: its lifecycle state machine (INIT → INVOKE → freeze → thaw → SHUTDOWN), and
+// the Runtime API host that routes what the runtime says to the phase it belongs to: INIT
+// (environment-init.ts), the invocations (environment-invoke.ts), shutdown (sandbox.ts releases).
 // It exposes read-only state; its owner (the pool) hears of its end through `terminated`.
 import { randomBytes } from 'node:crypto';
-import type { HandleLeak, InvokeEvent, RegisteredExtension, RuntimeApiHost } from '../../runtime-api/host.ts';
+import type { HandleLeak, RegisteredExtension, RuntimeApiHost } from '../../runtime-api/host.ts';
 import { RuntimeApiServer } from '../../runtime-api/server.ts';
-import { inspectorAttached } from '../build/inspector.ts';
 import type { FunctionVersion } from '../model.ts';
 import type { InitializationType } from './env-vars.ts';
-import { InitAttempt, type InitScope } from './environment-init.ts';
+import { InitAttempt } from './environment-init.ts';
+import { InvokePhase } from './environment-invoke.ts';
 import type {
-  EnvironmentContext, InitFailure, InitOptions, InitOutcome, Invocation, InvokeReport, InvokeStatus,
+  EnvironmentContext, InitFailure, InitOptions, InitOutcome, Invocation, InvocationHandle, InvokeReport,
 } from './environment-types.ts';
 import { type ExternalExtension, findExtensions } from './extension-launch.ts';
 import type { LogBuffer } from './function-log.ts';
-import { InvocationRun } from './invocation-run.ts';
-import { platformPayload, timeoutPayload } from './platform-errors.ts';
+import { platformPayload } from './platform-errors.ts';
 import { PlatformTelemetry } from './platform-telemetry.ts';
 import type { ProcessLedger } from './process-ledger.ts';
 import { Sandbox } from './sandbox.ts';
@@ -43,16 +42,13 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private readonly machine: EnvironmentStateMachine;
   private readonly sandbox: Sandbox;
   private readonly telemetry: PlatformTelemetry;
-  private invoked = 0;
+  private readonly invocationPhase: InvokePhase;
   private initType_: InitializationType = 'on-demand';
   private initDurationMs_ = 0;
   private initAttempt: InitAttempt | undefined;
   private initPromise: Promise<InitOutcome> | undefined;
   /** Where output goes while INIT runs (and after it failed): the INIT's log. */
   private initLog: LogBuffer | undefined;
-  private running: InvocationRun | undefined;
-  /** The last finished invocation's report (/_ephemera/environments shows its leaks). */
-  private lastReport: InvokeReport | undefined;
   private shutdownPromise: Promise<void> | undefined;
 
   constructor(fn: FunctionVersion, ctx: EnvironmentContext, events: EnvironmentEvents = { terminated() {} }) {
@@ -70,6 +66,13 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     });
     this.sandbox = new Sandbox(api, ctx.isolation, ctx.watchdog);
     this.telemetry = new PlatformTelemetry(api.telemetry);
+    this.invocationPhase = new InvokePhase({
+      id: this.id, fn, ctx, sandbox: this.sandbox, telemetry: this.telemetry,
+      debugPort: () => this.debugPort,
+      line: (text, log) => this.line(text, log),
+      transition: (to, reason) => this.machine.transition(to, reason),
+      shutdown: (reason) => this.shutdown(reason),
+    });
   }
 
   // ---- read-only state ------------------------------------------------------------------------
@@ -88,7 +91,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   /** Invocations started in this environment. */
   get invocations(): number {
-    return this.invoked;
+    return this.invocationPhase.count;
   }
 
   get initType(): InitializationType {
@@ -111,7 +114,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   /** Answered its invocation and not yet back at /next. */
   get awaitingNext(): boolean {
-    return this.running?.hasAnswer === true;
+    return this.invocationPhase.current?.hasAnswer === true;
   }
 
   get maxMemoryMB(): number {
@@ -125,13 +128,19 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   /** What the last finished invocation left running (handles and processes). */
   get lastLeaks(): HandleLeak[] {
-    return this.lastReport?.leaks ?? [];
+    return this.invocationPhase.lastReport?.leaks ?? [];
   }
 
   // ---- INIT, INVOKE, freeze -------------------------------------------------------------------
 
   init(opts: InitOptions): Promise<InitOutcome> {
-    const attempt = new InitAttempt(this.initScope(), opts);
+    const attempt = new InitAttempt({
+      id: this.id, fn: this.fn, ctx: this.ctx, sandbox: this.sandbox, telemetry: this.telemetry, extensions: this.extensions,
+      line: (text, log) => this.line(text, log),
+      transition: (to, reason) => this.machine.transition(to, reason),
+      output: (text, source) => this.onOutput(text, source),
+      workerExited: (info) => this.onWorkerExit(info),
+    }, opts);
     this.initAttempt = attempt;
     this.initType_ = opts.type;
     this.initLog = opts.log;
@@ -152,30 +161,9 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     };
   }
 
-  /**
-   * Run one invocation. `response` settles when the caller can be answered; `report` when the runtime
-   * is back at /next (the environment is Idle again) or the environment failed.
-   */
-  invoke(inv: Invocation): Pick<InvocationRun, 'response' | 'report'> {
-    this.machine.transition('Invoking', inv.requestId);
-    this.invoked++;
-    const run = new InvocationRun(inv, (r) => this.onDeadline(r));
-    this.running = run;
-    const event: InvokeEvent = {
-      requestId: inv.requestId,
-      payload: inv.payload,
-      deadlineMs: Date.now() + inv.timeoutMs,
-      invokedFunctionArn: inv.invokedFunctionArn,
-      traceId: inv.traceId,
-      clientContext: inv.clientContext,
-    };
-    // Hand the event over first, then SIGCONT: the write lands in a stopped process's socket buffer
-    // (no wake-up mid-write), and the runtime resumes with its event already there.
-    this.sandbox.api.dispatch(event);
-    this.sandbox.thaw();
-    this.sandbox.api.telemetry.resume();
-    this.telemetry.start(inv.requestId, this.fn.version, inv.traceId);
-    return run;
+  /** Run one invocation (Idle only): its answer, then its report once the environment is Idle again or failed. */
+  invoke(inv: Invocation): InvocationHandle {
+    return this.invocationPhase.start(inv);
   }
 
   /** SIGSTOP (cgroup: freeze) the environment while it waits in the pool (Idle only); invoke() thaws it. */
@@ -207,7 +195,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   }
 
   extensionError(ext: RegisteredExtension, kind: 'init' | 'exit', errorType: string): void {
-    this.line(`EXTENSION\tName: ${ext.name}\tState: ${kind === 'init' ? 'InitError' : 'ExitError'}\tError Type: ${errorType}`, this.running?.inv.log ?? this.initLog);
+    this.line(`EXTENSION\tName: ${ext.name}\tState: ${kind === 'init' ? 'InitError' : 'ExitError'}\tError Type: ${errorType}`, this.invocationPhase.current?.inv.log ?? this.initLog);
     if (this.initAttempt?.waiting) {
       const type = kind === 'init' ? 'Extension.InitError' : 'Extension.ExitError';
       this.initAttempt.signal({ kind: 'error', errorType: type, payload: platformPayload(type, `Extension ${ext.name} reported ${errorType}`) });
@@ -215,57 +203,30 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   }
 
   invocationResponse(requestId: string, payload: Buffer): void {
-    const run = this.running;
-    if (!run || run.requestId !== requestId || !run.answer({ payload }, 'success')) return;
-    this.telemetry.runtimeDone(requestId, 'success', run.elapsedMs, payload.length);
+    this.invocationPhase.response(requestId, payload);
   }
 
   invocationError(requestId: string, payload: Buffer, errorType: string): void {
-    const run = this.running;
-    if (!run || run.requestId !== requestId || !run.answer({ payload, functionError: 'Unhandled', errorType }, 'error')) return;
-    this.telemetry.runtimeDone(requestId, 'error', run.elapsedMs, payload.length, errorType);
+    this.invocationPhase.error(requestId, payload, errorType);
   }
 
   leakReport(requestId: string, leaks: HandleLeak[]): void {
-    if (this.running?.requestId === requestId) this.running.handleLeaks.push(...leaks);
+    this.invocationPhase.leaks(requestId, leaks);
   }
 
   invocationDone(requestId: string): void {
-    const run = this.running;
-    if (run?.requestId !== requestId) return;
-    // Output written before those calls may still sit in the pipes: read it first.
-    setImmediate(() => {
-      if (this.running !== run) return;
-      this.sandbox.flushPartialLines();
-      this.machine.transition('Idle', 'runtime and extensions back at next');
-      this.finish(run);
-    });
+    this.invocationPhase.done(requestId);
   }
 
-  // ---- the end of an invocation, failures and shutdown ----------------------------------------
-
-  /**
-   * The invocation is over. What it left running is taken now, before the lease ends and another
-   * invocation may start here (one read of the process tree); the peak memory is read later, when the
-   * recorder asks. An environment that failed is killed with every process in it: nothing is left running.
-   */
-  private finish(run: InvocationRun, verdict?: { status: InvokeStatus; errorType: string }): void {
-    this.running = undefined;
-    this.lastRequestId = run.requestId;
-    const processLeaks = verdict ? [] : this.sandbox.meter.leftRunning(run.requestId, this.sandbox.api.address);
-    const leaks = this.ctx.reportLeaks ? [...run.handleLeaks, ...processLeaks] : [];
-    const maxMemoryMB = (): number => this.sandbox.meter.measure(!this.running);
-    this.lastReport = run.end({ id: this.id, telemetry: this.telemetry }, leaks, maxMemoryMB, verdict);
-  }
-
-  private lastRequestId: string | undefined;
+  // ---- output, failures and shutdown ------------------------------------------------------------
 
   private onOutput(text: string, source: OutputSource): void {
-    const log = this.running?.inv.log ?? this.initLog;
+    const log = this.invocationPhase.current?.inv.log ?? this.initLog;
     // Written while no invocation runs (after one finished, before the freeze): the last one's leak.
     // Our runtime clients mark such lines themselves; a custom runtime's are marked here.
-    const leaked = !log && source !== 'extension' && this.lastRequestId !== undefined && !text.includes('[leaked from ');
-    const line = leaked ? `[leaked from ${this.lastRequestId}] ${text}` : text;
+    const last = this.invocationPhase.lastReport?.requestId;
+    const leaked = !log && source !== 'extension' && last !== undefined && !text.includes('[leaked from ');
+    const line = leaked ? `[leaked from ${last}] ${text}` : text;
     log?.push(line);
     this.ctx.output.line(this.fn.config.name, this.id, line);
     this.telemetry.log(source, line);
@@ -277,75 +238,27 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     this.ctx.output.line(this.fn.config.name, this.id, text);
   }
 
-  private initScope(): InitScope {
-    return {
-      id: this.id, fn: this.fn, ctx: this.ctx, sandbox: this.sandbox, telemetry: this.telemetry, extensions: this.extensions,
-      line: (text, log) => this.line(text, log),
-      transition: (to, reason) => this.machine.transition(to, reason),
-      output: (text, source) => this.onOutput(text, source),
-      workerExited: (info) => this.onWorkerExit(info),
-    };
-  }
-
   /** The inspector port when this environment's function is the one being debugged. */
   private get debugPort(): number | undefined {
     const debug = this.ctx.dev?.debug;
     return debug && debug.functionName === this.fn.config.name ? debug.port : undefined;
   }
 
-  private onDeadline(run: InvocationRun): void {
-    if (this.running !== run) return;
-    const port = this.debugPort;
-    if (port === undefined) return this.expire(run);
-    // The timeout is suspended while a debugger is attached: look again in a second.
-    void inspectorAttached(port).then((attached) => {
-      if (this.running !== run) return;
-      if (attached) run.extendDeadline(1000);
-      else this.expire(run);
-    });
-  }
-
-  private expire(run: InvocationRun): void {
-    const seconds = (run.inv.timeoutMs / 1000).toFixed(2);
-    this.line(`${new Date().toISOString()} ${run.requestId} Task timed out after ${seconds} seconds`, run.inv.log);
-    this.failInvocation(run, 'timeout', 'Sandbox.Timedout', timeoutPayload(run.requestId, run.inv.timeoutMs));
-  }
-
   private onWorkerExit(info: ExitInfo): void {
     if (this.initAttempt?.waiting) return this.initAttempt.signal({ kind: 'exit', info });
-    const run = this.running;
-    if (run) {
-      // Let the last output lines arrive before the platform's verdict.
-      setImmediate(() => {
-        if (this.running !== run) return;
-        const { errorType, message } = this.sandbox.meter.exitFailure(run.requestId, info);
-        this.line(message, run.inv.log);
-        this.failInvocation(run, 'failure', errorType, platformPayload(errorType, message));
-      });
-      return;
-    }
+    if (this.invocationPhase.workerExited(info)) return;
     if (this.state === 'Idle') {
       this.ctx.logger.warn({ fn: this.fn.config.name, env: this.id.slice(0, 8), ...info }, 'runtime exited while idle');
       void this.shutdown('runtime exited while idle');
     }
   }
 
-  /** `why` is the shutdown's reason when it differs from the error (e.g. the emulator stopping). */
-  private failInvocation(run: InvocationRun, status: InvokeStatus, errorType: string, payload: Buffer, why = errorType): void {
-    this.sandbox.meter.measure(false);
-    // A caller that already has its answer keeps it; the environment still failed afterwards.
-    run.answer({ payload, functionError: 'Unhandled', errorType }, status);
-    this.machine.transition('Failed', errorType);
-    this.finish(run, { status, errorType });
-    void this.shutdown(why);
-  }
-
   /** Stop everything the environment owns. Idempotent; resolves once Terminated. */
   shutdown(reason: string): Promise<void> {
     if (this.shutdownPromise) return this.shutdownPromise;
-    if (this.state === 'Invoking' && this.running) {
-      // failInvocation moves to Failed and comes back here.
-      this.failInvocation(this.running, 'failure', 'Sandbox.Failure', platformPayload('Sandbox.Failure', `environment shut down: ${reason}`), reason);
+    if (this.state === 'Invoking' && this.invocationPhase.current) {
+      // The invocation fails (Failed), which comes back here.
+      this.invocationPhase.abort(reason);
       return this.shutdownPromise ?? Promise.resolve();
     }
     if (this.state === 'Initializing') {

@@ -3,9 +3,9 @@
 // INVOKE extension are back at next or the environment failed. Per-invoke state lives here, not on the
 // pooled environment.
 import type { HandleLeak } from '../../runtime-api/host.ts';
-import type { Invocation, InvokeOutcome, InvokeReport, InvokeStatus, ReportTelemetry } from './environment-types.ts';
+import type { Invocation, InvocationHandle, InvokeOutcome, InvokeReport, InvokeStatus, ReportTelemetry } from './environment-types.ts';
 
-export class InvocationRun {
+export class InvocationRun implements InvocationHandle {
   readonly inv: Invocation;
   /** Settles when the caller can be answered. */
   readonly response: Promise<InvokeOutcome>;

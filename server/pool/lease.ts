@@ -1,7 +1,8 @@
 // A lease on one environment and one concurrency slot, from EnvironmentPool.acquire. It runs at most one
 // invocation and ends exactly once, in end(): when that invocation is over (the runtime is back at /next
 // or the environment failed), or when its holder releases it without one.
-import type { ExecutionEnvironment, Invocation, InvokeOutcome, InvokeReport } from '../environment/execution-environment.ts';
+import type { InvocationHandle } from '../environment/environment-types.ts';
+import type { ExecutionEnvironment, Invocation } from '../environment/execution-environment.ts';
 import type { FunctionVersion } from '../model.ts';
 
 /** The pool's side of a lease. */
@@ -10,13 +11,6 @@ export interface LeaseOwner {
   returned(lease: Lease): void;
   /** A new environment in place of the lease's (whose INIT failed), on the same concurrency slot. */
   renew(lease: Lease, reason: string): Promise<ExecutionEnvironment>;
-}
-
-export interface InvocationHandle {
-  /** Settles when the caller can be answered. */
-  response: Promise<InvokeOutcome>;
-  /** Settles when the invocation is over; the lease ends then. */
-  report: Promise<InvokeReport>;
 }
 
 export class Lease implements Disposable {
@@ -49,7 +43,7 @@ export class Lease implements Disposable {
     this.startedCold = true;
   }
 
-  /** Run the lease's one invocation; the lease ends when its report settles. */
+  /** Run the lease's one invocation; the lease ends when its report settles (see InvocationHandle). */
   invoke(inv: Invocation): InvocationHandle {
     if (this.phase !== 'held') throw new Error(`a lease runs one invocation (this one is ${this.phase})`);
     const run = this.environment.invoke(inv);

@@ -148,9 +148,9 @@ describe('over time', () => {
 
   it('a frozen environment whose runtime is killed leaves the pool: the next invoke is a cold start', async () => {
     await em.invoke('counter');
-    const env = await waitFor(() => em.eph.pool.environments().find((e) => e.fn.config.name === 'counter' && e.state === 'Idle' && e.frozen));
+    const env = await waitFor(() => em.eph.internals.pool.environments().find((e) => e.fn.config.name === 'counter' && e.state === 'Idle' && e.frozen));
     process.kill(env.pid!, 'SIGKILL'); // a worker process this emulator started (as the OOM killer might)
-    await waitFor(() => !em.eph.pool.environments().some((e) => e.fn.config.name === 'counter'), 4000);
+    await waitFor(() => !em.eph.internals.pool.environments().some((e) => e.fn.config.name === 'counter'), 4000);
     const again = await em.invoke('counter');
     expect(again.status).toBe(200);
     expect((again.json() as { count: number; pid: number })).toMatchObject({ count: 0 });

@@ -49,7 +49,7 @@ it('an environment handed to a waiting invoke: each LEAK names only its own invo
   const first = await em.invoke('spawner'); // its environment lingers before /next
   const second = await em.invoke('spawner'); // waits for that environment, which is handed over
   expect([first.body, second.body]).toEqual(['1', '2']);
-  expect(em.eph.pool.environments()).toHaveLength(1);
+  expect(em.eph.internals.pool.environments()).toHaveLength(1);
   const leakOf = async (res: typeof first): Promise<string> => {
     const rid = res.headers.get('x-amzn-requestid')!;
     return waitFor(() => em.lines.find((l) => l.text.startsWith(`LEAK RequestId: ${rid}`))?.text);
