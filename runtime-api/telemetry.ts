@@ -49,7 +49,7 @@ export class TelemetryHub {
   /** Events emitted during INIT, replayed to subscriptions made later in INIT. */
   private backlog: TelemetryEvent[] | undefined = [];
   private paused = false;
-  closedForSubscriptions = false;
+  private closedForSubscriptions = false;
 
   constructor(registry: ExtensionRegistry) {
     this.registry = registry;
@@ -78,9 +78,10 @@ export class TelemetryHub {
     for (const sub of this.subs.values()) if (sub.types.has(category)) this.enqueue(sub, event);
   }
 
-  /** INIT is over: no more replays (subscriptions themselves close with extension registration). */
+  /** INIT succeeded: no more replays, and no more subscriptions (Telemetry.SubscriptionClosed). */
   initDone(): void {
     this.backlog = undefined;
+    this.closedForSubscriptions = true;
   }
 
   pause(): void {

@@ -29,10 +29,7 @@ export class PlatformTelemetry implements ReportTelemetry {
     const record = { ...init, status, ...withError(errorType) };
     this.hub.emit('platform', 'platform.initRuntimeDone', record);
     this.hub.emit('platform', 'platform.initReport', { ...record, metrics: { durationMs: round(durationMs) } });
-    if (status === 'success') {
-      this.hub.initDone();
-      this.hub.closedForSubscriptions = true;
-    }
+    if (status === 'success') this.hub.initDone();
   }
 
   start(requestId: string, version: string, traceId?: string): void {

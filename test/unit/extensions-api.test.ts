@@ -177,7 +177,7 @@ describe('Telemetry API subscriptions', () => {
   it('refuses unknown extensions and subscriptions after INIT', async () => {
     expect((await subscribe('nope', good)).status).toBe(403);
     const id = (await register('ext', ['INVOKE'])).headers.get('lambda-extension-identifier')!;
-    api.telemetry.closedForSubscriptions = true;
+    api.telemetry.initDone();
     expect(await errorOf(await subscribe(id, good))).toEqual({ status: 403, errorType: 'Telemetry.SubscriptionClosed', errorMessage: 'Telemetry API subscription is closed' });
   });
 });
