@@ -126,15 +126,16 @@ export class InvokePhase {
 
   /**
    * The invocation is over. What it left running is taken now, before the lease ends and another
-   * invocation may start here (one read of the process tree); the peak memory is read later, when the
-   * recorder asks. An environment that failed is killed with every process in it: nothing is left running.
+   * invocation may start here (one read of the process tree); the peak memory of that tree is read later,
+   * when the recorder asks. An environment that failed is killed with every process in it: nothing is
+   * left running.
    */
   private finish(run: InvocationRun, verdict?: { status: InvokeStatus; errorType: string }): void {
     const { sandbox, ctx } = this.scope;
     this.running = undefined;
-    const processLeaks = verdict ? [] : sandbox.meter.leftRunning(run.requestId, sandbox.api.address);
-    const leaks = ctx.reportLeaks ? [...run.handleLeaks, ...processLeaks] : [];
-    const maxMemoryMB = (): number => sandbox.meter.measure(!this.running);
+    const stock = verdict ? undefined : sandbox.meter.leftRunning(run.requestId, sandbox.api.address);
+    const leaks = ctx.reportLeaks ? [...run.handleLeaks, ...(stock?.leaks ?? [])] : [];
+    const maxMemoryMB = (): number => sandbox.meter.measure(!this.running, stock?.pids);
     this.last = run.end({ id: this.scope.id, telemetry: this.scope.telemetry }, leaks, maxMemoryMB, verdict);
   }
 

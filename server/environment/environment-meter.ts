@@ -1,6 +1,6 @@
 // What an environment used and left behind, measured: peak memory (the cgroup's, else the process
 // tree's VmHWM, which is monotonic so a late read is still right), OOM kills (cgroup), and the
-// processes each invocation left running (a walk of the tree as it ends).
+// processes each invocation left running (one walk of the tree as it ends serves both).
 import type { HandleLeak } from '../../runtime-api/host.ts';
 import type { EnvironmentCgroup } from './cgroup.ts';
 import { exitMessage } from './platform-errors.ts';
@@ -25,24 +25,28 @@ export class EnvironmentMeter {
     this.processes.baseline(this.worker()?.treePids() ?? []);
   }
 
-  /** Peak memory so far. `idle`: no invocation runs, so OOM kills seen now belong to none. */
-  measure(idle: boolean): number {
+  /**
+   * Peak memory so far. `idle`: no invocation runs, so OOM kills seen now belong to none. `pids`: the
+   * tree as an earlier walk found it (leftRunning), else it is walked now.
+   */
+  measure(idle: boolean, pids?: number[]): number {
     const cg = this.cgroup();
     const worker = this.worker();
     if (cg) {
       this.maxMemoryMB = Math.max(this.maxMemoryMB, cg.peakMemoryMB());
       if (idle) this.oomKillsSeen = cg.oomKills();
     } else if (worker?.alive) {
-      this.maxMemoryMB = Math.max(this.maxMemoryMB, worker.peakMemoryMB());
+      this.maxMemoryMB = Math.max(this.maxMemoryMB, worker.peakMemoryMB(pids));
     }
     return this.maxMemoryMB;
   }
 
-  /** After invocation `requestId`: the processes it started and left running (one walk of the tree, no memory read). */
-  leftRunning(requestId: string, runtimeApi: string): HandleLeak[] {
+  /** After invocation `requestId`: the processes it started and left running, from one walk of the tree (also returned). */
+  leftRunning(requestId: string, runtimeApi: string): { leaks: HandleLeak[]; pids: number[] | undefined } {
     const worker = this.worker();
-    if (!worker?.alive) return [];
-    return this.processes.afterInvoke(requestId, worker.treePids(), (pid) => worker.commandLine(pid), runtimeApi);
+    if (!worker?.alive) return { leaks: [], pids: undefined };
+    const pids = worker.treePids();
+    return { leaks: this.processes.afterInvoke(requestId, pids, (pid) => worker.commandLine(pid), runtimeApi), pids };
   }
 
   /**
