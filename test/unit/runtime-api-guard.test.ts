@@ -15,7 +15,8 @@ let address: string;
 beforeEach(async () => {
   calls = [];
   const host: RuntimeApiHost = {
-    runtimeNext: () => calls.push('next'),
+    initReady: () => calls.push('init-ready'),
+    invocationDone: (id) => calls.push(`done:${id}`),
     invocationResponse: (id) => calls.push(`response:${id}`),
     invocationError: (id) => calls.push(`error:${id}`),
     initError: (_payload, type) => calls.push(`init-error:${type}`),
@@ -59,7 +60,7 @@ describe('Runtime API request guard', () => {
   it('answers the address it gave in AWS_LAMBDA_RUNTIME_API (the runtime\'s /next parks)', async () => {
     const parked = send('GET', '/2018-06-01/runtime/invocation/next', {}).catch((err: Error) => err.message);
     await waitFor(() => calls.length > 0);
-    expect(calls).toEqual(['next']);
+    expect(calls).toEqual(['init-ready']);
     await api.close();
     expect(await parked).not.toMatch(/^\{/);
   });
