@@ -24,6 +24,7 @@ export interface InvokeScope {
   debugPort(): number | undefined;
   /** Relay a platform line (timeouts, exits) into the output and `log`. */
   line(text: string, log?: LogBuffer): void;
+  state(): EnvState;
   transition(to: EnvState, reason: string): void;
   shutdown(reason: string): Promise<void>;
 }
@@ -55,6 +56,8 @@ export class InvokePhase {
 
   start(inv: Invocation): InvocationRun {
     const { sandbox } = this.scope;
+    // The last invocation's stock, taken now if nobody asked yet: this one must not count in it.
+    this.last?.leaks();
     this.scope.transition('Invoking', inv.requestId);
     this.started++;
     const run = new InvocationRun(inv, (r) => this.onDeadline(r));
@@ -125,18 +128,21 @@ export class InvokePhase {
   }
 
   /**
-   * The invocation is over. What it left running is taken now, before the lease ends and another
-   * invocation may start here (one read of the process tree); the peak memory of that tree is read later,
-   * when the recorder asks. An environment that failed is killed with every process in it: nothing is
-   * left running.
+   * The invocation is over: its report takes stock lazily (see InvokeReport), with one walk of the
+   * environment's processes. An environment that failed, or is no longer there to stay, is being killed
+   * with every process in it: nothing is left running.
    */
   private finish(run: InvocationRun, verdict?: { status: InvokeStatus; errorType: string }): void {
-    const { sandbox, ctx } = this.scope;
+    const { sandbox, ctx, id, telemetry } = this.scope;
     this.running = undefined;
-    const stock = verdict ? undefined : sandbox.meter.leftRunning(run.requestId, sandbox.api.address);
-    const leaks = ctx.reportLeaks ? [...run.handleLeaks, ...(stock?.leaks ?? [])] : [];
-    const maxMemoryMB = (): number => sandbox.meter.measure(!this.running, stock?.pids);
-    this.last = run.end({ id: this.scope.id, telemetry: this.scope.telemetry }, leaks, maxMemoryMB, verdict);
+    this.last = run.end({ id, telemetry }, () => {
+      const stays = !verdict && (this.scope.state() === 'Idle' || this.scope.state() === 'Invoking');
+      const found = stays ? sandbox.meter.leftRunning(run.requestId, sandbox.api.address) : { leaks: [], pids: undefined };
+      return {
+        leaks: ctx.reportLeaks ? [...run.handleLeaks, ...found.leaks] : [],
+        maxMemoryMB: () => sandbox.meter.measure(!this.running, found.pids),
+      };
+    }, verdict);
   }
 
   private onDeadline(run: InvocationRun): void {

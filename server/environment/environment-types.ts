@@ -58,8 +58,10 @@ export interface InvokeOutcome {
 
 /**
  * One finished invocation as its environment saw it, known once the runtime (and every INVOKE extension)
- * is back at /next, or the environment failed. Captured per invocation: nothing in it is read later
- * from the environment's per-invocation state, which the next invocation may already be using.
+ * is back at /next, or the environment failed. What it left running and the peak memory come from one
+ * walk of the environment's processes, taken once: when first asked (the recorder asks a loop turn
+ * later, off the next invoke's critical path, with the environment frozen) and at the latest just before
+ * the environment's next invocation is handed over, so that one never counts in this one.
  */
 export interface InvokeReport {
   readonly requestId: string;
@@ -68,14 +70,11 @@ export interface InvokeReport {
   readonly status: InvokeStatus;
   readonly errorType?: string;
   /**
-   * Work it left pending: what our runtime client reported and the processes it started and left
-   * running, taken as it ended ([] with --leaks off, and when its environment failed and is killed).
+   * Work it left pending: what our runtime client reported, and the processes it started and left
+   * running ([] with --leaks off, and when its environment failed and is being killed).
    */
-  readonly leaks: HandleLeak[];
-  /**
-   * The environment's peak memory so far, MB: read once, when first asked (the recorder asks one loop turn
-   * later, off the next invoke's critical path). The peak only grows, so a later read never under-reports.
-   */
+  leaks(): HandleLeak[];
+  /** The environment's peak memory so far, MB (it only grows, so a later read never under-reports). */
   maxMemoryMB(): number;
   /** The environment's Telemetry API stream, where the invocation's platform.report goes. */
   readonly telemetry: ReportTelemetry;

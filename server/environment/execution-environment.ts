@@ -70,6 +70,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       id: this.id, fn, ctx, sandbox: this.sandbox, telemetry: this.telemetry,
       debugPort: () => this.debugPort,
       line: (text, log) => this.line(text, log),
+      state: () => this.machine.state,
       transition: (to, reason) => this.machine.transition(to, reason),
       shutdown: (reason) => this.shutdown(reason),
     });
@@ -128,7 +129,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   /** What the last finished invocation left running (handles and processes). */
   get lastLeaks(): HandleLeak[] {
-    return this.invocationPhase.lastReport?.leaks ?? [];
+    return this.invocationPhase.lastReport?.leaks() ?? [];
   }
 
   // ---- INIT, INVOKE, freeze -------------------------------------------------------------------
@@ -157,7 +158,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     const maxMemoryMB = this.maxMemoryMB;
     return {
       requestId, environmentId: this.id, durationMs: failure.durationMs, status: failure.status === 'timeout' ? 'timeout' : 'failure',
-      errorType: failure.errorType, leaks: [], maxMemoryMB: () => maxMemoryMB, telemetry: this.telemetry,
+      errorType: failure.errorType, leaks: () => [], maxMemoryMB: () => maxMemoryMB, telemetry: this.telemetry,
     };
   }
 

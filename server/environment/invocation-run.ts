@@ -5,6 +5,12 @@
 import type { HandleLeak } from '../../runtime-api/host.ts';
 import type { Invocation, InvocationHandle, InvokeOutcome, InvokeReport, InvokeStatus, ReportTelemetry } from './environment-types.ts';
 
+/** What an invocation left running, and how to read the peak memory of the processes found (once). */
+export interface InvocationStock {
+  leaks: HandleLeak[];
+  maxMemoryMB: () => number;
+}
+
 export class InvocationRun implements InvocationHandle {
   readonly inv: Invocation;
   /** Settles when the caller can be answered. */
@@ -60,14 +66,15 @@ export class InvocationRun implements InvocationHandle {
 
   /**
    * The invocation is over: resolve its report. `verdict` overrides the answer's status when the platform
-   * ended it (timeout, crash); `maxMemoryMB` is read once, when first asked.
+   * ended it (timeout, crash); `stock` is taken once, when first asked (see InvokeReport).
    */
-  end(env: { id: string; telemetry: ReportTelemetry }, leaks: HandleLeak[], maxMemoryMB: () => number, verdict?: { status: InvokeStatus; errorType: string }): InvokeReport {
+  end(env: { id: string; telemetry: ReportTelemetry }, stock: () => InvocationStock, verdict?: { status: InvokeStatus; errorType: string }): InvokeReport {
     clearTimeout(this.timer);
+    const taken = once(stock);
     const report: InvokeReport = {
       requestId: this.inv.requestId, environmentId: env.id, durationMs: this.elapsedMs,
       status: verdict?.status ?? this.status, errorType: verdict ? verdict.errorType : this.errorType,
-      leaks, maxMemoryMB: once(maxMemoryMB), telemetry: env.telemetry,
+      leaks: () => taken().leaks, maxMemoryMB: () => taken().maxMemoryMB(), telemetry: env.telemetry,
     };
     this.resolveReport(report);
     return report;

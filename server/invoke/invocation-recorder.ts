@@ -44,7 +44,7 @@ export class InvocationRecorder {
     const { requestId, fn, initDurationMs } = facts;
     const env = report.environmentId;
     this.line(facts, env, endLine(requestId));
-    const { leaks } = report;
+    const leaks = report.leaks();
     const maxMemoryMB = report.maxMemoryMB();
     if (leaks.length > 0) {
       this.line(facts, env, leakLine(requestId, leaks));
