@@ -1,6 +1,6 @@
 // Process leaks when an invoke waits for a finishing environment and gets it handed over (no freeze):
 // each invocation's LEAK names the processes it started and nothing of the next one's (the stock used to
-// be taken a loop turn after the hand-over, and often caught the next invocation's first processes).
+// be taken a loop turn after the hand-over's dispatch, and could catch the next invocation's first processes).
 // A shell runtime starts a background `sleep` per event and lingers before /next, holding the window open.
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
