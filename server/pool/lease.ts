@@ -13,6 +13,11 @@ export interface LeaseOwner {
   renew(lease: Lease, reason: string): Promise<ExecutionEnvironment>;
 }
 
+/** A lease asked to run a second invocation, or one after it ended (a bug in its holder). */
+export class LeaseUsedError extends Error {
+  readonly code = 'EPH_ERR_LEASE_USED';
+}
+
 export class Lease implements Disposable {
   /** The version as the caller resolved it (its concurrency is counted under this function name). */
   readonly fn: FunctionVersion;
@@ -45,7 +50,7 @@ export class Lease implements Disposable {
 
   /** Run the lease's one invocation; the lease ends when its report settles (see InvocationHandle). */
   invoke(inv: Invocation): InvocationHandle {
-    if (this.phase !== 'held') throw new Error(`a lease runs one invocation (this one is ${this.phase})`);
+    if (this.phase !== 'held') throw new LeaseUsedError(`a lease runs one invocation (this one is ${this.phase})`);
     const run = this.environment.invoke(inv);
     this.phase = 'invoking';
     void run.report.then(() => this.end());

@@ -6,6 +6,7 @@ import { PatternError } from '../../pollers/filter-pattern.ts';
 import { ParameterOverridesError } from '../../server/dev/parameter-overrides.ts';
 import { IsolationUnavailableError } from '../../server/environment/isolation.ts';
 import { InvalidTransitionError } from '../../server/environment/state.ts';
+import { LeaseUsedError } from '../../server/pool/lease.ts';
 import { OptionsError, parseOptions } from '../../server/options.ts';
 import { BadZipError } from '../../server/registry/unzip.ts';
 import { TemplateError } from '../../server/template/template-error.ts';
@@ -16,6 +17,7 @@ describe('internal error codes', () => {
     [new TemplateError('t.yaml', 'x'), 'EPH_ERR_TEMPLATE'],
     [new IsolationUnavailableError('x'), 'EPH_ERR_ISOLATION_UNAVAILABLE'],
     [new InvalidTransitionError('Idle', 'Created', 'x'), 'EPH_ERR_INVALID_TRANSITION'],
+    [new LeaseUsedError('x'), 'EPH_ERR_LEASE_USED'],
     [new ParameterOverridesError('x'), 'EPH_ERR_PARAMETER_OVERRIDES'],
     [new BadZipError('x'), 'EPH_ERR_BAD_ZIP'],
     [new InvokeFailure('throttled', 'x'), 'EPH_ERR_INVOKE_FAILURE'],

@@ -117,7 +117,7 @@ describe('Lease: one release point', () => {
     const s = standIn();
     const lease = new Lease(fn, s.env, false, o);
     lease.invoke(inv('r1'));
-    expect(() => lease.invoke(inv('r2'))).toThrow(/one invocation/);
+    expect(() => lease.invoke(inv('r2'))).toThrow(expect.objectContaining({ code: 'EPH_ERR_LEASE_USED' }));
     expect(s.invoked).toEqual(['r1']);
 
     const refusing = { invoke: () => { throw new Error('not Idle'); } } as unknown as ExecutionEnvironment;
