@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RuntimeApiHost } from '../../runtime-api/host.ts';
 import { RuntimeApiServer } from '../../runtime-api/server.ts';
+import { waitFor } from '../helpers/emulator.ts';
 
 const calls: string[] = [];
 const host: RuntimeApiHost = {
@@ -97,7 +98,7 @@ describe('readiness gates (the host is told once each opens)', () => {
     await settle();
     expect(calls).not.toContain('init-ready'); // the extension has not asked yet
     const extEvent = extNext(id);
-    await settle();
+    await waitFor(() => calls.includes('init-ready'));
     expect(calls.filter((c) => c === 'init-ready')).toHaveLength(1);
 
     api.dispatch({ requestId: 'r1', payload: Buffer.from('{}'), deadlineMs: 1_900_000_000_000, invokedFunctionArn: 'arn:f' });
@@ -106,10 +107,10 @@ describe('readiness gates (the host is told once each opens)', () => {
     await fetch(`${base}/2018-06-01/runtime/invocation/r1/response`, { method: 'POST', body: '{}' });
     const runtimeBack = fetch(`${base}/2018-06-01/runtime/invocation/next`);
     await settle();
-    expect(calls).toContain('response:r1');
+    expect(calls).toContain('response:r1'); // posted (and answered 202) before /next was sent
     expect(calls).not.toContain('done:r1'); // the extension still works on its INVOKE
     const extBack = extNext(id);
-    await settle();
+    await waitFor(() => calls.includes('done:r1'));
     expect(calls.filter((c) => c.startsWith('done'))).toEqual(['done:r1']);
     await api.close();
     await Promise.all([runtimeBack, extBack].map((p) => p.catch(() => undefined)));

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InvokeEvent, RuntimeApiHost } from '../../runtime-api/host.ts';
 import { RuntimeApiServer } from '../../runtime-api/server.ts';
+import { waitFor } from '../helpers/emulator.ts';
 
 class RecordingHost implements RuntimeApiHost {
   calls: string[] = [];
@@ -34,7 +35,7 @@ afterEach(() => api.close());
 describe('Runtime API', () => {
   it('parks /next until an event arrives, with every Lambda-Runtime-* header', async () => {
     const pending = next();
-    await new Promise((r) => setTimeout(r, 30));
+    await waitFor(() => host.calls.length > 0);
     expect(host.calls).toEqual(['init-ready']);
     api.dispatch(event('r1', { traceId: 'Root=1-a-b;Parent=c;Sampled=1', clientContext: '{"custom":{}}', cognitoIdentity: '{"cognitoIdentityId":"i"}', tenantId: 't1' }));
     const res = await pending;
@@ -63,7 +64,7 @@ describe('Runtime API', () => {
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ status: 'OK' });
     const again = next();
-    await new Promise((r) => setTimeout(r, 30));
+    await waitFor(() => host.calls.includes('done:r1'));
     expect(host.calls).toEqual(['init-ready', 'response:r1', 'done:r1']);
     expect(host.payloads).toEqual(['{"ok":true}']);
     api.dispatch(event('r2'));
