@@ -13,6 +13,8 @@ import type { IsolationInfo } from './environment/isolation.ts';
 import { AsyncInvocation } from './features/async-invocation.ts';
 import { type AppOverrides, loadBase } from './features/base.ts';
 import { DevLoop } from './features/dev-loop.ts';
+import { DurableFunctionsFeature } from './features/durable-functions.ts';
+import type { DurableFunctions } from './durable/durable-functions.ts';
 import { EmbeddedServices } from './features/embedded-services.ts';
 import { EventSourceMappings } from './features/event-source-mappings.ts';
 import { FrontDoorFeature } from './features/front-door.ts';
@@ -62,20 +64,24 @@ export interface EphemeraInternals {
   /** The embedded SQS queues. */
   sqs: EmbeddedQueues;
   streams: StreamRegistry;
+  /** Durable executions (server/durable/). */
+  durable: DurableFunctions;
 }
 
 export function buildApp(options: Options, overrides: AppOverrides = {}): Ephemera {
   const base = loadBase(options, overrides);
   const services = new EmbeddedServices(base);
   const core = new InvocationCore(base);
-  const async = new AsyncInvocation(base, core, services);
-  const invokeApi = new InvokeApi(base, core, async);
-  const mappings = new EventSourceMappings(base, core, services);
+  // Durable functions: the doors below invoke through its door (a durable function runs as an execution).
+  const durable = new DurableFunctionsFeature(base, core);
+  const async = new AsyncInvocation(base, core, services, durable);
+  const invokeApi = new InvokeApi(base, core, async, durable);
+  const mappings = new EventSourceMappings(base, core, services, durable);
   const management = managementApi(base, core);
-  const frontDoor = new FrontDoorFeature(base, core);
+  const frontDoor = new FrontDoorFeature(base, core, durable);
   const dev = new DevLoop(base, core);
   const web = webView(base, core, frontDoor);
-  const features: Feature[] = [services, core, async, invokeApi, mappings, management, frontDoor, dev, web];
+  const features: Feature[] = [services, core, durable, async, invokeApi, mappings, management, frontDoor, dev, web];
   base.warnings.log(base.logger);
   const port = new MainPort(base, invokeApi.fastPath, features);
 
@@ -87,7 +93,10 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   return {
     app: port.app,
     ready: Promise.all(features.map((f) => f.ready)).then(() => undefined),
-    listening: (url) => core.listening(url),
+    listening: (url) => {
+      core.listening(url);
+      durable.listening();
+    },
     close,
     functions: () => core.registry.list().map((f) => f.config),
     isolation: base.isolation,
@@ -96,7 +105,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     frontDoor,
     internals: {
       template: base.template, registry: core.registry, pool: core.pool, asyncInvoker: async.invoker,
-      esm: mappings.esm, queues: services.queues, sqs: services.sqs, streams: services.streams,
+      esm: mappings.esm, queues: services.queues, sqs: services.sqs, streams: services.streams, durable: durable.durable,
     },
   };
 }

@@ -48,6 +48,8 @@ export interface FunctionConfig {
   layers?: string[];
   /** SAM `Metadata: BuildMethod: esbuild` with its BuildProperties: the code is bundled at cold start. */
   build?: FunctionBuild;
+  /** DurableConfig: the function is durable (server/durable/); timeout in seconds, retention in days (default 14). */
+  durableConfig?: { ExecutionTimeout: number; RetentionPeriodInDays: number };
 }
 
 /** A function's resource-level build Metadata (SAM): only esbuild is applied locally. */
@@ -105,6 +107,9 @@ export interface InvokeResult {
   executedVersion: string;
   /** The invocation's log (START..REPORT), present when the caller asked for Tail. */
   log?: string;
+  /** The execution environment that ran the invocation, and whether it started cold for it. */
+  environmentId?: string;
+  coldStart?: boolean;
 }
 
 /** One invocable version of a function: `$LATEST` or a published number. */

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { QueueDirectory } from '../../services/sqs/queue.ts';
 import { ServiceException, TooManyRequestsException } from '../errors.ts';
-import type { InvocationService } from '../invoke/invocation-service.ts';
+import type { SyncInvoker } from '../invoke/invocation-service.ts';
 import type { FunctionVersion } from '../model.ts';
 import type { Registry } from '../registry/registry.ts';
 import { type AsyncCondition, Destinations } from './destinations.ts';
@@ -49,7 +49,7 @@ export interface AsyncInvokerDeps {
 }
 
 export class AsyncInvoker {
-  private readonly invoker: InvocationService;
+  private readonly invoker: SyncInvoker;
   private readonly timeScale: number;
   private readonly logger: Logger;
   private readonly functions: FunctionLookup;
@@ -58,7 +58,7 @@ export class AsyncInvoker {
   private closed = false;
   private unfinished = 0;
 
-  constructor(invoker: InvocationService, deps: AsyncInvokerDeps) {
+  constructor(invoker: SyncInvoker, deps: AsyncInvokerDeps) {
     this.invoker = invoker;
     this.timeScale = deps.timeScale;
     this.logger = deps.logger;

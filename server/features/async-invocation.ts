@@ -4,6 +4,7 @@
 import { AsyncInvoker } from '../async/async-invoker.ts';
 import { destinationWarnings } from '../async/destinations.ts';
 import type { Base } from './base.ts';
+import type { DurableFunctionsFeature } from './durable-functions.ts';
 import type { EmbeddedServices } from './embedded-services.ts';
 import type { Feature } from './feature.ts';
 import type { InvocationCore } from './invocation-core.ts';
@@ -11,9 +12,9 @@ import type { InvocationCore } from './invocation-core.ts';
 export class AsyncInvocation implements Feature {
   readonly invoker: AsyncInvoker;
 
-  constructor(base: Base, core: InvocationCore, services: EmbeddedServices) {
+  constructor(base: Base, core: InvocationCore, services: EmbeddedServices, durable: DurableFunctionsFeature) {
     base.warnings.add(destinationWarnings(base.template.functions, base.account));
-    this.invoker = new AsyncInvoker(core.service, {
+    this.invoker = new AsyncInvoker(durable.door, {
       timeScale: base.options.timeScale, logger: base.logger, functions: core.registry, queues: services.queues,
     });
   }

@@ -11,6 +11,7 @@ import { PollerInvoker } from '../invoke/poller-invoker.ts';
 import type { Registry } from '../registry/registry.ts';
 import { templateEventSourceMappings } from '../template/event-sources.ts';
 import type { Base } from './base.ts';
+import type { DurableFunctionsFeature } from './durable-functions.ts';
 import type { EmbeddedServices } from './embedded-services.ts';
 import type { Feature } from './feature.ts';
 import type { InvocationCore } from './invocation-core.ts';
@@ -21,7 +22,7 @@ export class EventSourceMappings implements Feature {
   readonly ready: Promise<void>;
   private readonly registry: Registry;
 
-  constructor(base: Base, core: InvocationCore, services: EmbeddedServices) {
+  constructor(base: Base, core: InvocationCore, services: EmbeddedServices, durable: DurableFunctionsFeature) {
     const { registry } = core;
     const { queues, streams } = services;
     this.registry = registry;
@@ -53,7 +54,7 @@ export class EventSourceMappings implements Feature {
         }
       },
     }, {
-      invoker: new PollerInvoker(registry, core.service), queues, streams, timeScale: base.options.timeScale, logger: base.logger, ...base.account,
+      invoker: new PollerInvoker(registry, durable.door), queues, streams, timeScale: base.options.timeScale, logger: base.logger, ...base.account,
     });
     this.esm.registerFactory('sqs', createSqsPollerFactory({ functionTimeoutSeconds: timeoutOf }));
     this.esm.registerFactory('kinesis', kinesisPollerFactory);

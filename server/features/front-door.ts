@@ -9,6 +9,7 @@ import { TemplateWatcher } from '../front-door/template-watcher.ts';
 import { guardPolicy } from '../http/bind-address.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { Base } from './base.ts';
+import type { DurableFunctionsFeature } from './durable-functions.ts';
 import type { Feature } from './feature.ts';
 import type { InvocationCore } from './invocation-core.ts';
 
@@ -18,11 +19,11 @@ export class FrontDoorFeature implements Feature {
   readonly watcher: TemplateWatcher | undefined;
   private readonly registry: Registry;
 
-  constructor(base: Base, core: InvocationCore) {
+  constructor(base: Base, core: InvocationCore, durable: DurableFunctionsFeature) {
     const { options, logger, account } = base;
     this.registry = core.registry;
     this.frontDoor = new FrontDoor({
-      registry: core.registry, invoker: core.service, events: base.events, logger, ...account, guardPolicy: guardPolicy(options),
+      registry: core.registry, invoker: durable.door, events: base.events, logger, ...account, guardPolicy: guardPolicy(options),
     });
     base.warnings.add(this.frontDoor.load(base.template));
     this.watcher = options.watch

@@ -7,6 +7,7 @@ import type { InvokeDeps } from '../http/invoke-handler.ts';
 import { invokeFastPath, registerInvokeRoutes } from '../http/invoke-routes.ts';
 import type { AsyncInvocation } from './async-invocation.ts';
 import type { Base } from './base.ts';
+import type { DurableFunctionsFeature } from './durable-functions.ts';
 import type { Feature } from './feature.ts';
 import type { InvocationCore } from './invocation-core.ts';
 
@@ -15,8 +16,8 @@ export class InvokeApi implements Feature {
   readonly fastPath: FastPath;
   private readonly deps: InvokeDeps;
 
-  constructor(base: Base, core: InvocationCore, async: AsyncInvocation) {
-    this.deps = { registry: core.registry, invoker: core.service, asyncInvoker: async.invoker };
+  constructor(base: Base, core: InvocationCore, async: AsyncInvocation, durable: DurableFunctionsFeature) {
+    this.deps = { registry: core.registry, invoker: core.service, asyncInvoker: async.invoker, durable: durable.door };
     this.fastPath = invokeFastPath(this.deps, (err) => base.logger.error({ err }, 'unexpected error while invoking'));
   }
 

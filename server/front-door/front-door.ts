@@ -4,7 +4,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { EventBus } from '../events/event-bus.ts';
-import type { InvocationService } from '../invoke/invocation-service.ts';
+import type { SyncInvoker } from '../invoke/invocation-service.ts';
 import type { LoadedTemplate, TemplateWarning } from '../model.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { FrontDoorDefinition } from '../template/api-model.ts';
@@ -25,7 +25,7 @@ import { describeFrontDoor, type FrontDoorDescription, urlHost } from './describ
 
 export interface FrontDoorDeps {
   registry: Registry;
-  invoker: InvocationService;
+  invoker: SyncInvoker;
   events: EventBus;
   logger: Logger;
   region: string;

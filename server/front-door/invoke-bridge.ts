@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { LambdaApiError, RequestEntityTooLargeException, TooManyRequestsException } from '../errors.ts';
-import type { InvocationService } from '../invoke/invocation-service.ts';
+import type { SyncInvoker } from '../invoke/invocation-service.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { FunctionTarget } from '../template/api-model.ts';
 import type { Clock } from './clock.ts';
@@ -19,7 +19,7 @@ export type InvokeOutcome =
 
 export interface InvokeBridgeDeps {
   registry: Registry;
-  invoker: InvocationService;
+  invoker: SyncInvoker;
   clock: Clock;
   logger: Logger;
 }

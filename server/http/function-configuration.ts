@@ -53,6 +53,7 @@ export function functionConfiguration(reg: Registry, record: VersionRecord, opts
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
     RuntimeVersionConfig: { RuntimeVersionArn: `arn:aws:lambda:${reg.ctx.region}::runtime:ephemera-${c.runtime}` },
     LoggingConfig: { LogFormat: c.logFormat, LogGroup: `/aws/lambda/${c.name}` },
+    ...(c.durableConfig ? { DurableConfig: { ...c.durableConfig } } : {}),
   };
 }
 

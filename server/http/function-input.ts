@@ -163,6 +163,13 @@ export function configChanges(reg: Registry, body: Body): ConfigChanges {
     if (format !== undefined && format !== 'Text' && format !== 'JSON') throw invalid('loggingConfig.logFormat', format, 'Member must satisfy enum value set: [JSON, Text]');
     if (format !== undefined) changes.logFormat = format as 'Text' | 'JSON';
   }
+  if (body.DurableConfig !== undefined && body.DurableConfig !== null) {
+    const d = body.DurableConfig as Body;
+    const timeout = intIn(d, 'ExecutionTimeout', 'durableConfig.executionTimeout', 1, 31_622_400);
+    const retention = intIn(d, 'RetentionPeriodInDays', 'durableConfig.retentionPeriodInDays', 1, 90);
+    if (timeout === undefined) throw new InvalidParameterValueException('DurableConfig.ExecutionTimeout is required.');
+    changes.durableConfig = { ExecutionTimeout: timeout, RetentionPeriodInDays: retention ?? 14 };
+  }
   if (body.Layers !== undefined && body.Layers !== null) {
     const l = layers(reg, body.Layers);
     changes.layers = l.dirs.length ? l.dirs : undefined;

@@ -84,6 +84,10 @@ export function registerFunctionWriteRoutes(app: FastifyInstance, registry: Regi
     guard(body, entry.latest);
     const latest = entry.latest;
     const { changes, role, layerArns } = configChanges(registry, body);
+    // A durable function is one created with DurableConfig (docs, durable functions' key concepts).
+    if (changes.durableConfig && !latest.fv.config.durableConfig) {
+      throw new InvalidParameterValueException('DurableConfig can only be set when the function is created.');
+    }
     const config: FunctionConfig = { ...latest.fv.config, ...changes };
     if (!config.handler && !config.runtime.startsWith('provided')) throw new InvalidParameterValueException(MANDATORY);
     if (changes.runtime) warnRuntime(config);

@@ -5,14 +5,17 @@ import { randomFillSync, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { InvalidParameterValueException, InvalidRequestContentException, RequestEntityTooLargeException, ValidationException } from '../errors.ts';
 import { ASYNC_PAYLOAD_LIMIT, type AsyncInvoker } from '../async/async-invoker.ts';
-import type { InvocationService } from '../invoke/invocation-service.ts';
+import type { SyncInvoker } from '../invoke/invocation-service.ts';
+import type { DurableDoor } from '../durable/durable-door.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { WireAnswer } from '../../services/wire/wire-contract.ts';
 
 export interface InvokeDeps {
   registry: Registry;
-  invoker: InvocationService;
+  invoker: SyncInvoker;
   asyncInvoker: AsyncInvoker;
+  /** Durable functions start executions (server/durable/). */
+  durable?: DurableDoor;
 }
 
 export interface InvokeHttpRequest {
@@ -36,6 +39,12 @@ export async function handleInvoke(deps: InvokeDeps, req: InvokeHttpRequest): Pr
     throw new ValidationException(`1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`);
   }
   const payload = validatePayload(req.body);
+  if (resolved.fn.config.durableConfig && deps.durable) {
+    return deps.durable.invokeApi({
+      resolved, payload, type: type as 'RequestResponse' | 'Event' | 'DryRun', name: header(req.headers, 'x-amz-durable-execution-name'),
+      tail: header(req.headers, 'x-amz-log-type') === 'Tail', traceId: header(req.headers, 'x-amzn-trace-id') ?? newTraceId(),
+    });
+  }
   if (type === 'DryRun') return { status: 204, headers: { 'x-amzn-RequestId': randomUUID() }, body: '' };
   if (type === 'Event') {
     if (payload.length > ASYNC_PAYLOAD_LIMIT) {

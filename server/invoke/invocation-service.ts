@@ -35,6 +35,9 @@ export interface InvocationServiceOptions {
   history?: InvocationHistory;
 }
 
+/** What runs a function synchronously: the invocation service, or a door in front of it (durable functions). */
+export type SyncInvoker = Pick<InvocationService, 'invoke'>;
+
 export class InvocationService {
   private readonly pool: EnvironmentPool;
   private readonly initLimitMs: number;
@@ -62,7 +65,7 @@ export class InvocationService {
         const failure = await this.ensureInit(lease, facts);
         if (failure) {
           this.recorder.finish(facts, lease.env.initFailureReport(facts.requestId, failure));
-          return this.answer(req, facts, { payload: failure.payload, functionError: 'Unhandled', errorType: failure.errorType });
+          return this.answer(req, facts, lease, { payload: failure.payload, functionError: 'Unhandled', errorType: failure.errorType });
         }
       } else {
         this.recorder.start(facts, lease.env.id);
@@ -81,12 +84,12 @@ export class InvocationService {
       const leaks = req.tail || this.leakMode === 'error' ? await recorded : [];
       if (this.leakMode === 'error' && leaks.length > 0 && !outcome.functionError) {
         const summary = leaks.map((l) => `${l.kind}${l.createdAt ? ` at ${l.createdAt}` : ''}`).join(', ');
-        return this.answer(req, facts, {
+        return this.answer(req, facts, lease, {
           functionError: 'Unhandled', errorType: 'Ephemera.LeakDetected',
           payload: platformPayload('Ephemera.LeakDetected', `RequestId: ${facts.requestId} Error: the invocation left work running (--leaks error): ${summary}`),
         });
       }
-      return this.answer(req, facts, outcome);
+      return this.answer(req, facts, lease, outcome);
     } finally {
       // The one release point: ends the lease now, or with its invocation if that is still running.
       lease.release();
@@ -120,10 +123,10 @@ export class InvocationService {
     return again.ok ? undefined : again;
   }
 
-  private answer(req: InvokeRequest, facts: InvocationFacts, outcome: InvokeOutcome): InvokeResult {
+  private answer(req: InvokeRequest, facts: InvocationFacts, lease: Lease, outcome: InvokeOutcome): InvokeResult {
     return {
       requestId: facts.requestId, payload: outcome.payload, functionError: outcome.functionError, errorType: outcome.errorType,
-      executedVersion: req.fn.version, log: req.tail ? facts.log.tailBase64() : undefined,
+      executedVersion: req.fn.version, log: req.tail ? facts.log.tailBase64() : undefined, environmentId: lease.env.id, coldStart: facts.cold,
     };
   }
 }

@@ -3,13 +3,13 @@
 import { InvokeFailure, type InvokeOutcome, type Invoker } from '../../pollers/invoker.ts';
 import { LambdaApiError, ResourceNotFoundException, TooManyRequestsException } from '../errors.ts';
 import type { Registry, Resolved } from '../registry/registry.ts';
-import type { InvocationService } from './invocation-service.ts';
+import type { SyncInvoker } from './invocation-service.ts';
 
 export class PollerInvoker implements Invoker {
   private readonly registry: Registry;
-  private readonly service: InvocationService;
+  private readonly service: SyncInvoker;
 
-  constructor(registry: Registry, service: InvocationService) {
+  constructor(registry: Registry, service: SyncInvoker) {
     this.registry = registry;
     this.service = service;
   }

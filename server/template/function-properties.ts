@@ -10,7 +10,7 @@ const COMMON: Record<string, PropertyUse> = {
   Role: 'ignored', Tags: 'ignored', VpcConfig: 'ignored', KmsKeyArn: 'ignored', ImageConfig: 'ignored',
   CodeSigningConfigArn: 'ignored', FileSystemConfigs: 'ignored', SnapStart: 'ignored',
   RuntimeManagementConfig: 'ignored', RecursiveLoop: 'ignored', CapacityProviderConfig: 'ignored',
-  FunctionScalingConfig: 'ignored', TenancyConfig: 'ignored',
+  FunctionScalingConfig: 'ignored', TenancyConfig: 'ignored', DurableConfig: 'used',
 };
 
 const SERVERLESS: Record<string, PropertyUse> = {

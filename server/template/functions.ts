@@ -194,6 +194,8 @@ export function buildFunction(input: FunctionInput, ctx: FunctionContext): Built
     }
     config.provisionedConcurrency = n;
   }
+  const durable = get('DurableConfig');
+  if (durable !== undefined) config.durableConfig = durableConfig(durable, origin('DurableConfig'), id, ctx, int);
   // FunctionUrlConfig: kept in the stored properties; template/function-urls.ts reads it.
   get('FunctionUrlConfig');
   // AutoPublishAlias: kept in the stored properties; registry/template-versions.ts publishes and aliases.
@@ -209,6 +211,22 @@ export function buildFunction(input: FunctionInput, ctx: FunctionContext): Built
     if (layers.length > 0) config.layers = layers;
   }
   return { config, properties: stored };
+}
+
+type IntCheck = (prop: string, v: unknown, min: number, max: number, unit: string, path?: NodePath) => number;
+
+/** DurableConfig (CloudFormation and SAM): ExecutionTimeout required, 1 to 31,622,400 s; RetentionPeriodInDays 1 to 90, default 14. */
+function durableConfig(value: unknown, path: NodePath, id: string, ctx: FunctionContext, int: IntCheck): FunctionConfig['durableConfig'] {
+  if (!isRecord(value) || value.ExecutionTimeout === undefined) ctx.fail(path, 'DurableConfig must be a mapping with ExecutionTimeout');
+  const d = value as Record<string, unknown>;
+  for (const key of Object.keys(d)) {
+    if (key !== 'ExecutionTimeout' && key !== 'RetentionPeriodInDays') ctx.warnings.add(id, [...path, key], 'not a property of DurableConfig; ignored');
+  }
+  return {
+    ExecutionTimeout: int('DurableConfig.ExecutionTimeout', d.ExecutionTimeout, 1, 31_622_400, 'seconds', [...path, 'ExecutionTimeout']),
+    RetentionPeriodInDays: d.RetentionPeriodInDays === undefined ? 14
+      : int('DurableConfig.RetentionPeriodInDays', d.RetentionPeriodInDays, 1, 90, 'days', [...path, 'RetentionPeriodInDays']),
+  };
 }
 
 function warnEvents(id: string, events: unknown, path: NodePath, ctx: FunctionContext): void {
