@@ -28,9 +28,19 @@ export function registerDurableInternalRoutes(app: FastifyInstance, host: Durabl
       .map(executionSummary),
   }));
 
-  app.get('/_ephemera/durable/executions/:key', async (r: FastifyRequest<{ Params: { key: string } }>) => executionDetail(find(r.params.key), host.clock.now()));
-
-  app.get('/_ephemera/durable/executions/:key/history', async (r: FastifyRequest<{ Params: { key: string } }>) => ({ events: find(r.params.key).events }));
+  // `{id}`, or an execution ARN percent-encoded in one segment (longer than the router's parameter limit).
+  app.get('/_ephemera/durable/executions/*', async (r, reply) => {
+    const [key, sub] = (r.raw.url ?? '').split('?')[0].slice('/_ephemera/durable/executions/'.length).split('/');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(key);
+    } catch {
+      return reply.callNotFound();
+    }
+    if (sub === undefined) return executionDetail(find(decoded), host.clock.now());
+    if (sub === 'history') return { events: find(decoded).events };
+    return reply.callNotFound();
+  });
 
   app.get('/_ephemera/durable/timers', async () => ({
     timers: host.all().flatMap((rec) => timersView(rec, host.clock.now())).sort((a, b) => String(a.dueAt).localeCompare(String(b.dueAt))),
