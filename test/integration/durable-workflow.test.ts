@@ -90,4 +90,15 @@ describe('a durable workflow end to end', () => {
     const listed = await lambda.send(new ListDurableExecutionsByFunctionCommand({ FunctionName: 'workflow', Statuses: ['SUCCEEDED'] }));
     expect(listed.DurableExecutions?.map((e) => e.DurableExecutionArn)).toContain(arn);
   }, 90_000);
+
+  test('child contexts (parallel branches with waits, a map) and a chained invoke of a plain function, through their replays', async () => {
+    const out = await lambda.send(new InvokeCommand({ FunctionName: 'branches', Qualifier: '$LATEST', Payload: '{}' }));
+    expect(out.FunctionError).toBeUndefined();
+    expect(JSON.parse(Buffer.from(out.Payload!).toString())).toEqual({ parallel: ['A', 'B'], mapped: [2, 4, 6], echoed: { echoed: { n: 7 } } });
+    const detail = await executionDetail(em.url, out.DurableExecutionArn!);
+    const ops = detail.operations.map((o) => `${o.type}:${o.name}:${o.status}`);
+    expect(ops).toEqual(expect.arrayContaining(['CONTEXT:fan-out:SUCCEEDED', 'WAIT:a-wait:SUCCEEDED', 'WAIT:b-wait:SUCCEEDED', 'CONTEXT:double:SUCCEEDED',
+      'STEP:x2:SUCCEEDED', 'CHAINED_INVOKE:plain:SUCCEEDED']));
+    expect(detail.invocations.length).toBeGreaterThanOrEqual(2);
+  }, 60_000);
 });
