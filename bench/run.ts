@@ -1,6 +1,7 @@
-// `npm run bench`: warm invoke, cold start, memory per idle environment, hot reload, SQS end to end and the HTTP front door, one after the other,
+// `npm run bench`: warm invoke, cold start, memory per idle environment, hot reload, SQS end to end, the HTTP front door and durable executions, one after the other,
 // each table printed as soon as it is measured. Bounded (about a minute on 2 cores), loopback only.
 import { coldStart } from './cold-start.ts';
+import { durableBench } from './durable.ts';
 import { frontDoorBench } from './front-door.ts';
 import { hotReload } from './hot-reload.ts';
 import { checkNoLeftovers, machine } from './lib.ts';
@@ -16,5 +17,6 @@ console.log(await memoryPerEnv());
 console.log(`\n${await hotReload()}`);
 console.log(`\n${await sqsE2e()}`);
 console.log(`\n${await frontDoorBench()}`);
+console.log(`\n${await durableBench()}`);
 console.log(`\n(whole run ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 checkNoLeftovers('bench');
