@@ -6,11 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  GetDurableExecutionCommand, GetDurableExecutionHistoryCommand, InvokeCommand, LambdaClient, SendDurableExecutionCallbackFailureCommand,
+  CreateFunctionCommand, GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, GetDurableExecutionCommand, GetDurableExecutionHistoryCommand, InvokeCommand, LambdaClient, SendDurableExecutionCallbackFailureCommand,
   SendDurableExecutionCallbackHeartbeatCommand, SendDurableExecutionCallbackSuccessCommand, StopDurableExecutionCommand,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { executionDetail, fireTimers, linkNodeModules } from '../helpers/durable.ts';
+import { taggedHandler } from '../helpers/zip.ts';
 import { fixture, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ephemera-durable-'));
@@ -157,6 +158,29 @@ describe('AWS\'s errors', () => {
     expect(((await res.json()) as { message: string }).message).toMatch(/^Invalid Checkpoint Token/);
     await lambda.send(new StopDurableExecutionCommand({ DurableExecutionArn: arn }));
   }, 60_000);
+});
+
+describe('DurableConfig through the management API', () => {
+  test('CreateFunction takes it, the configuration shows it, an update changes it; a plain function cannot become durable', async () => {
+    const role = 'arn:aws:iam::000000000000:role/durable';
+    const created = await lambda.send(new CreateFunctionCommand({
+      FunctionName: 'api-durable', Role: role, Runtime: 'nodejs24.x', Handler: 'index.handler', Code: { ZipFile: taggedHandler('d') },
+      DurableConfig: { ExecutionTimeout: 600 },
+    }));
+    expect(created.DurableConfig).toEqual({ ExecutionTimeout: 600, RetentionPeriodInDays: 14 });
+    const updated = await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'api-durable', DurableConfig: { ExecutionTimeout: 600, RetentionPeriodInDays: 30 } }));
+    expect(updated.DurableConfig).toEqual({ ExecutionTimeout: 600, RetentionPeriodInDays: 30 });
+    expect((await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'api-durable' }))).DurableConfig).toEqual({ ExecutionTimeout: 600, RetentionPeriodInDays: 30 });
+    await expect(lambda.send(new InvokeCommand({ FunctionName: 'api-durable', Payload: '{}' }))).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
+
+    await lambda.send(new CreateFunctionCommand({ FunctionName: 'api-plain', Role: role, Runtime: 'nodejs24.x', Handler: 'index.handler', Code: { ZipFile: taggedHandler('p') } }));
+    expect((await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'api-plain' }))).DurableConfig).toBeUndefined();
+    await expect(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'api-plain', DurableConfig: { ExecutionTimeout: 60 } })))
+      .rejects.toMatchObject({ name: 'InvalidParameterValueException', message: 'DurableConfig can only be set when the function is created.' });
+    await expect(lambda.send(new CreateFunctionCommand({
+      FunctionName: 'api-bad', Role: role, Runtime: 'nodejs24.x', Handler: 'index.handler', Code: { ZipFile: taggedHandler('b') }, DurableConfig: { ExecutionTimeout: 0 },
+    }))).rejects.toMatchObject({ name: 'ValidationException' });
+  }, 30_000);
 });
 
 describe('--data-dir', () => {
