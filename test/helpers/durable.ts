@@ -9,7 +9,12 @@ import { ROOT } from './emulator.ts';
 export function linkNodeModules(dir: string): void {
   const link = join(dir, 'node_modules');
   if (existsSync(link) || lstatSync(link, { throwIfNoEntry: false })) return;
-  symlinkSync(join(ROOT, 'node_modules'), link);
+  try {
+    symlinkSync(join(ROOT, 'node_modules'), link);
+  } catch (err) {
+    // Another test file (running in parallel) made it first.
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
 }
 
 export interface ExecutionDetail {
