@@ -101,4 +101,14 @@ describe('a durable workflow end to end', () => {
       'STEP:x2:SUCCEEDED', 'CHAINED_INVOKE:plain:SUCCEEDED']));
     expect(detail.invocations.length).toBeGreaterThanOrEqual(2);
   }, 60_000);
+
+  test('a state longer than the invocation event: the SDK pages the rest with GetDurableExecutionState', async () => {
+    const count = 1005;
+    const out = await lambda.send(new InvokeCommand({ FunctionName: 'many-steps', Qualifier: '$LATEST', Payload: JSON.stringify({ count }) }));
+    expect(out.FunctionError).toBeUndefined();
+    expect(JSON.parse(Buffer.from(out.Payload!).toString())).toEqual({ sum: (count * (count - 1)) / 2 });
+    const detail = await executionDetail(em.url, out.DurableExecutionArn!);
+    expect(detail.operations).toHaveLength(count + 2);
+    expect(detail.invocations.map((i) => i.outcome)).toEqual(['PENDING', 'SUCCEEDED']);
+  }, 90_000);
 });
