@@ -3,12 +3,12 @@
 // Inputs arrive parsed from HTTP (durable-routes.ts); answers leave in the wire's shapes.
 import { InvalidParameterValueException, ResourceNotFoundException, ValidationException } from '../errors.ts';
 import { renderEvent, renderExecution, renderListEntry } from './api-shapes.ts';
-import { applyCheckpoint } from './checkpoint.ts';
+import { applyCheckpoint, tokenProblem } from './checkpoint.ts';
 import { CheckpointRejected } from './checkpoint-rules.ts';
 import { CallbackTimeoutException, invalidToken } from './durable-errors.ts';
 import type { DurableExecutions } from './durable-executions.ts';
 import { currentInvocation, type ExecutionRecord, markUpdated, pushEvent, putOperation } from './execution-record.ts';
-import { callbackId, checkpointToken, marker, parseCallbackId, parseCheckpointToken, parseMarker } from './ids.ts';
+import { callbackId, checkpointToken, marker, parseCallbackId, parseMarker } from './ids.ts';
 import { renderOperation } from './api-shapes.ts';
 import { stateScope, statePage } from './invocation-io.ts';
 import { type ErrorObject, EXECUTION_STATUSES, type Operation, type OperationUpdate } from './wire.ts';
@@ -43,11 +43,8 @@ export class DurableApi {
 
   private checkToken(rec: ExecutionRecord, token: unknown): void {
     if (typeof token !== 'string' || token === '') throw new InvalidParameterValueException('CheckpointToken is required.');
-    const t = parseCheckpointToken(token);
-    if (!t || t.executionId !== rec.id) throw invalidToken('the token does not belong to this execution.');
-    if (rec.status !== 'RUNNING') throw invalidToken(`the execution has ended (${rec.status}).`);
-    if (currentInvocation(rec)?.number !== t.invocation) throw invalidToken('the invocation this token was given to has ended.');
-    if (t.sequence !== rec.sequence) throw invalidToken('the token has been used; pass the one the last checkpoint returned.');
+    const problem = tokenProblem(rec, token);
+    if (problem) throw invalidToken(problem);
   }
 
   checkpoint(arn: string, body: { CheckpointToken?: unknown; Updates?: unknown; ClientToken?: unknown }): unknown {

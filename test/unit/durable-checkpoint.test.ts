@@ -2,7 +2,8 @@
 // each operation type's state changes, attempts, deadlines under --time-scale, callback ids, history
 // events, the effects for the orchestrator, and the "unseen" delta a checkpoint answers with.
 import { describe, expect, test } from 'vitest';
-import { applyCheckpoint } from '../../server/durable/checkpoint.ts';
+import { applyCheckpoint, tokenProblem } from '../../server/durable/checkpoint.ts';
+import { checkpointToken } from '../../server/durable/ids.ts';
 import { CheckpointRejected } from '../../server/durable/checkpoint-rules.ts';
 import { replayState } from '../../server/durable/execution-record.ts';
 import type { OperationUpdate } from '../../server/durable/wire.ts';
@@ -104,5 +105,33 @@ describe('the checkpoint answer and the sequence', () => {
     const before = JSON.stringify(rec);
     expect(() => applyCheckpoint(rec, [{ Id: 'a', Type: 'STEP', Action: 'START' }, { Id: 'a', Type: 'STEP', Action: 'START' }], ctxAt(T))).toThrow(CheckpointRejected);
     expect(JSON.stringify(rec)).toBe(before);
+  });
+});
+
+describe('token chaining', () => {
+  const running = () => {
+    const rec = newRecord(T);
+    rec.invocations.push({ number: 2, requestId: 'r', startedAt: T, updatedOperationIds: [] });
+    rec.sequence = 5;
+    return rec;
+  };
+  const cases: Array<[string, (rec: ReturnType<typeof newRecord>) => string, string | undefined]> = [
+    ['the current token', () => checkpointToken({ executionId: 'e1', invocation: 2, sequence: 5 }), undefined],
+    ['a used token (an earlier sequence)', () => checkpointToken({ executionId: 'e1', invocation: 2, sequence: 4 }), 'the token has been used; pass the one the last checkpoint returned.'],
+    ['a token of an earlier invocation', () => checkpointToken({ executionId: 'e1', invocation: 1, sequence: 5 }), 'the invocation this token was given to has ended.'],
+    ['another execution\'s token', () => checkpointToken({ executionId: 'e2', invocation: 2, sequence: 5 }), 'the token does not belong to this execution.'],
+    ['not a token', () => 'garbage', 'the token does not belong to this execution.'],
+    ['a token after the invocation answered', (rec) => {
+      rec.invocations[0].endedAt = T + 1;
+      return checkpointToken({ executionId: 'e1', invocation: 2, sequence: 5 });
+    }, 'the invocation this token was given to has ended.'],
+    ['a token after the execution ended', (rec) => {
+      rec.status = 'STOPPED';
+      return checkpointToken({ executionId: 'e1', invocation: 2, sequence: 5 });
+    }, 'the execution has ended (STOPPED).'],
+  ];
+  test.each(cases)('%s', (_name, token, expected) => {
+    const rec = running();
+    expect(tokenProblem(rec, token(rec))).toBe(expected);
   });
 });
