@@ -111,4 +111,14 @@ describe('a durable workflow end to end', () => {
     expect(detail.operations).toHaveLength(count + 2);
     expect(detail.invocations.map((i) => i.outcome)).toEqual(['PENDING', 'SUCCEEDED']);
   }, 90_000);
+
+  test('an invocation killed by its timeout is invoked again; the SDK retries the interrupted at-most-once step', async () => {
+    const out = await lambda.send(new InvokeCommand({ FunctionName: 'interrupted', Qualifier: '$LATEST', Payload: '{}' }));
+    expect(out.FunctionError).toBeUndefined();
+    expect(JSON.parse(Buffer.from(out.Payload!).toString())).toEqual({ attempt: 2 });
+    const detail = await executionDetail(em.url, out.DurableExecutionArn!);
+    expect(detail.invocations[0]).toMatchObject({ outcome: 'ERROR', error: { ErrorType: 'Sandbox.Timedout' } });
+    expect(detail.invocations.at(-1)?.outcome).toBe('SUCCEEDED');
+    expect(detail.operations.find((o) => o.name === 'charge')).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+  }, 60_000);
 });
