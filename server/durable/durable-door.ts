@@ -59,11 +59,13 @@ export class DurableDoor implements SyncInvoker {
   }
 
   /** The invocation service's `invoke`, with durable functions run as whole executions (the caller waits). */
-  async invoke(req: InvokeRequest): Promise<InvokeResult> {
-    const config = req.fn.config.durableConfig;
-    if (!config) return this.service.invoke(req);
+  invoke(req: InvokeRequest): Promise<InvokeResult> {
+    return req.fn.config.durableConfig ? this.execute(req) : this.service.invoke(req);
+  }
+
+  private async execute(req: InvokeRequest): Promise<InvokeResult> {
     const qualifier = requireQualifier(req.invokedArn);
-    const { rec } = this.host.start({ resolved: { fn: req.fn, invokedArn: req.invokedArn }, qualifier, payload: req.payload, type: 'RequestResponse', traceId: req.traceId }, config);
+    const { rec } = this.host.start({ resolved: { fn: req.fn, invokedArn: req.invokedArn }, qualifier, payload: req.payload, type: 'RequestResponse', traceId: req.traceId }, req.fn.config.durableConfig!);
     return this.answerOf(await this.host.whenClosed(rec));
   }
 
