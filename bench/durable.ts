@@ -35,7 +35,7 @@ export async function durableBench(n = 60, warmup = 5): Promise<string> {
       const s = stats(await sequential(() => post(pool, path(fn)), n, warmup));
       rows.push([name, invocations, ms(s.p50, 2), ms(s.p90, 2), ms(s.p99, 2)]);
     }
-    const executions = eph.durable.executions.all().length;
+    const executions = eph.internals.durable.executions.all().length;
     return `Durable executions, sequential, warm (${n} each after ${warmup} warm-up; ${executions} executions recorded)\n\n${table(
       ['case', 'invocations per call', 'p50 ms', 'p90 ms', 'p99 ms'], rows)}`;
   } finally {

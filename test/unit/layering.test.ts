@@ -25,7 +25,7 @@ const AREAS: Record<string, { mayImport: string[]; packages?: 'no-http-framework
  */
 const SERVER_LAYERS: string[][] = [
   ['app.ts', 'main.ts', 'cli/', 'features/'], // composition (and the CLI's commands): the only code that knows every piece
-  ['http/', 'front-door/', 'dev/', 'options.ts'], // the doors (main port, --api-port), the dev loop, the CLI's options
+  ['http/', 'front-door/', 'durable/', 'dev/', 'options.ts'], // the doors (main port, --api-port, durable executions), the dev loop, the CLI's options
   ['async/'],
   ['invoke/'],
   ['pool/'],
