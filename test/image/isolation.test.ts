@@ -1,6 +1,6 @@
 // Which isolation level ephemera picks inside the container with which flags (docs/container.md keeps
 // the table): none → process; CAP_SYS_ADMIN for the node user is not enough (mount(8) refuses a
-// non-root user); root with CAP_SYS_ADMIN → a private mount namespace per environment.
+// non-root user); root with CAP_SYS_ADMIN → private mount and PID namespaces per environment.
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lambda, notPrepared, removeStarted, startContainer } from './harness.ts';
@@ -8,7 +8,7 @@ import { lambda, notPrepared, removeStarted, startContainer } from './harness.ts
 const ROWS = [
   { flags: [], level: 'process', reason: /unshare failed: .*Operation not permitted/ },
   { flags: ['--cap-add', 'SYS_ADMIN'], level: 'process', reason: /must be superuser/ },
-  { flags: ['--user', 'root', '--cap-add', 'SYS_ADMIN'], level: 'namespace', reason: /private mount namespace/ },
+  { flags: ['--user', 'root', '--cap-add', 'SYS_ADMIN'], level: 'namespace', reason: /private mount and PID namespaces/ },
 ];
 
 describe.skipIf(notPrepared)('isolation inside the container', () => {
@@ -27,7 +27,7 @@ describe.skipIf(notPrepared)('isolation inside the container', () => {
       expect(out.tmpdir).toBe('/tmp');
     } else {
       expect(out.env.LAMBDA_TASK_ROOT).toBe('/fixtures/functions/echo');
-      expect(out.tmpdir).toMatch(/^\/tmp\/ephemera-echo-/);
+      expect(out.tmpdir).toMatch(/^\/tmp\/ephemera-[^/]+-tmp-echo-/);
     }
   });
 });
