@@ -2,6 +2,7 @@
 // INSERT/MODIFY/REMOVE changes through /_ephemera/dynamodb/<table>/records, images kept as the
 // StreamViewType says, 24 h retention.
 import { randomBytes } from 'node:crypto';
+import { type Clock, systemClock } from '../../lib/clock.ts';
 import { EmbeddedShard, decodeIterator } from '../streams/embedded-shard.ts';
 import { type DynamoDbChange, type IteratorRequest, type RecordsPage, type ShardInfo, type Stream, StreamError } from '../streams/stream.ts';
 
@@ -31,23 +32,23 @@ export class EmbeddedDynamoDbStream implements Stream {
   /** Epoch ms. */
   readonly createdAt: number;
   private readonly shard: EmbeddedShard;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(opts: {
     table: string; region: string; accountId: string; label: string; viewType: StreamViewType;
-    keySchema?: { AttributeName: string; KeyType: string }[]; now?: () => number;
+    keySchema?: { AttributeName: string; KeyType: string }[]; clock?: Clock;
   }) {
-    this.now = opts.now ?? Date.now;
-    this.createdAt = this.now();
+    this.clock = opts.clock ?? systemClock;
+    this.createdAt = this.clock.now();
     this.keySchema = opts.keySchema ?? [];
     this.name = opts.table;
     this.label = opts.label;
     this.viewType = opts.viewType;
     this.arn = `arn:aws:dynamodb:${opts.region}:${opts.accountId}:table/${opts.table}/stream/${opts.label}`;
-    const created = String(this.now()).padStart(20, '0');
+    const created = String(this.clock.now()).padStart(20, '0');
     this.shard = new EmbeddedShard({
       streamArn: this.arn, shardId: `shardId-${created}-${randomBytes(4).toString('hex')}`, prefix: '4', width: 21,
-      retentionMs: this.retentionMs, now: this.now,
+      retentionMs: this.retentionMs, clock: this.clock,
     });
   }
 
@@ -94,7 +95,7 @@ export class EmbeddedDynamoDbStream implements Stream {
     const change: DynamoDbChange = {
       eventID: randomBytes(16).toString('hex'),
       eventName,
-      ApproximateCreationDateTime: Math.floor(this.now() / 1000),
+      ApproximateCreationDateTime: Math.floor(this.clock.now() / 1000),
       Keys: keys,
       ...(newImage ? { NewImage: newImage } : {}),
       ...(oldImage ? { OldImage: oldImage } : {}),

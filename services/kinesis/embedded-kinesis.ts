@@ -1,5 +1,6 @@
 // An embedded Kinesis data stream: N shards splitting the 128-bit hash-key space evenly, records
 // routed by MD5(partition key) or ExplicitHashKey, 56-digit sequence numbers, retention.
+import { type Clock, systemClock } from '../../lib/clock.ts';
 import { EmbeddedShard, decodeIterator } from '../streams/embedded-shard.ts';
 import {
   type IteratorRequest, MAX_HASH_KEY, type RecordsPage, type ShardInfo, type Stream, StreamError,
@@ -13,7 +14,8 @@ export interface KinesisStreamOptions {
   shardCount: number;
   retentionPeriodHours?: number;
   mode?: 'PROVISIONED' | 'ON_DEMAND';
-  now?: () => number;
+  /** Record arrival, retention and iterator ages (default: the system clock). */
+  clock?: Clock;
 }
 
 interface KinesisShard {
@@ -37,20 +39,20 @@ export class EmbeddedKinesisStream implements Stream {
   deleted = false;
 
   constructor(opts: KinesisStreamOptions) {
-    const now = opts.now ?? Date.now;
+    const clock = opts.clock ?? systemClock;
     this.name = opts.name;
     this.accountId = opts.accountId;
     this.arn = `arn:aws:kinesis:${opts.region}:${opts.accountId}:stream/${opts.name}`;
     this.retentionPeriodHours = opts.retentionPeriodHours ?? 24;
     this.retentionMs = this.retentionPeriodHours * 3_600_000;
     this.mode = opts.mode ?? 'PROVISIONED';
-    this.createdAt = now();
+    this.createdAt = clock.now();
     const stamp = String(Math.floor(this.createdAt / 1000) % 1e10).padStart(10, '0');
     this.shardList = Array.from({ length: opts.shardCount }, (_, i) => {
       const { start, end } = hashKeyRange(i, opts.shardCount);
       const log = new EmbeddedShard({
         streamArn: this.arn, shardId: shardIdOf(i), prefix: `49${stamp}${String(i).padStart(4, '0')}`, width: 56,
-        retentionMs: this.retentionMs, now,
+        retentionMs: this.retentionMs, clock,
       });
       return { log, start, end };
     });

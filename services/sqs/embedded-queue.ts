@@ -1,6 +1,7 @@
 // One embedded SQS queue (standard or FIFO): messages with receive counts, visibility, delays and
 // retention; long polling woken by sends; redrive to the DLQ on receive; FIFO group locking, order and
-// 5-minute deduplication; every change reported to the host's journal. Times are real (not scaled).
+// 5-minute deduplication; every change reported to the host's journal. Times are the host's clock (not scaled).
+import type { Clock } from '../../lib/clock.ts';
 import type { Queue, ReceiveOptions, ReceivedMessage, SendInput, SendResult } from './queue.ts';
 import { type RedrivePolicy, parseRedrivePolicy } from './sqs-attributes.ts';
 import { DEDUP_WINDOW_MS, DedupWindow, fifoIds } from './fifo-dedup.ts';
@@ -10,7 +11,8 @@ import { type StoredMessage, newMessage, newReceiptHandle, parseReceiptHandle, t
 
 /** What a queue needs from the set it belongs to. */
 export interface QueueHost {
-  now(): number;
+  /** Visibility, delays, retention, deduplication and long polls run on it. */
+  clock: Clock;
   /** An embedded queue by ARN (the DLQ). */
   queueByArn(arn: string): EmbeddedQueue | undefined;
   /** Records a change; `sync` ones are on disk before the call returns (when persistence is on). */
@@ -69,7 +71,7 @@ export class EmbeddedQueue implements Queue {
 
   /** Validates and stores a message (synchronously, journaled with fsync). */
   sendNow(input: SendInput): SendResult {
-    const now = this.host.now();
+    const now = this.host.clock.now();
     const m = newMessage(input, { fifo: this.fifo, now, senderId: this.accountId, delaySeconds: this.num('DelaySeconds'), maxSize: this.num('MaximumMessageSize') });
     const md5 = m.md5OfBody;
     const md5Attrs = m.md5OfMessageAttributes;
@@ -106,19 +108,19 @@ export class EmbeddedQueue implements Queue {
 
   async receive(opts: ReceiveOptions): Promise<ReceivedMessage[]> {
     const max = Math.min(10, Math.max(1, opts.maxMessages));
-    const deadline = this.host.now() + 1000 * opts.waitTimeSeconds;
+    const deadline = this.host.clock.now() + 1000 * opts.waitTimeSeconds;
     for (;;) {
       // Aborted (the client went away, the poller stopped): take nothing, or it would stay hidden unseen.
       if (opts.signal?.aborted) return [];
       const got = this.receiveNow(max, opts.visibilityTimeout);
-      if (got.length > 0 || this.closed || this.host.now() >= deadline) return got;
+      if (got.length > 0 || this.closed || this.host.clock.now() >= deadline) return got;
       await this.waitForChange(deadline, opts.signal);
     }
   }
 
   /** One pass over the messages: what is visible now, up to `max`, marked in flight. */
   receiveNow(max: number, visibilityTimeout?: number): ReceivedMessage[] {
-    const now = this.host.now();
+    const now = this.host.clock.now();
     const retentionMs = 1000 * this.num('MessageRetentionPeriod');
     const vt = visibilityTimeout ?? this.num('VisibilityTimeout');
     const out: ReceivedMessage[] = [];
@@ -155,7 +157,7 @@ export class EmbeddedQueue implements Queue {
 
   /** A message moved here by another queue's redrive policy. */
   acceptDeadLetter(m: StoredMessage, sourceArn: string): void {
-    const now = this.host.now();
+    const now = this.host.clock.now();
     const moved: StoredMessage = { ...m, receipt: undefined, visibleAt: now, deadLetterSourceArn: sourceArn };
     if (this.fifo) moved.sequenceNumber = this.nextSequence(now);
     this.store(moved, true);
@@ -193,14 +195,14 @@ export class EmbeddedQueue implements Queue {
   changeVisibilityNow(handle: string, seconds: number): void {
     const m = this.byHandle(handle);
     if (!m) throw invalidValue('ReceiptHandle', handle, 'The receipt handle has expired.');
-    const now = this.host.now();
+    const now = this.host.clock.now();
     if (m.visibleAt <= now) throw new SqsError('MessageNotInflight', 'Message does not exist or is not available for visibility timeout change.');
     m.visibleAt = now + 1000 * seconds;
     this.wake(); // long polls re-plan their timers
   }
 
   purge(): void {
-    const now = this.host.now();
+    const now = this.host.clock.now();
     if (now - this.lastPurgeAt < 60_000) {
       throw new SqsError('PurgeQueueInProgress', `Only one PurgeQueue operation on ${this.name} is allowed every 60 seconds.`);
     }
@@ -211,7 +213,7 @@ export class EmbeddedQueue implements Queue {
 
   /** ApproximateNumberOfMessages / ...NotVisible / ...Delayed (expired messages dropped first). */
   counts(): { visible: number; inFlight: number; delayed: number } {
-    const now = this.host.now();
+    const now = this.host.clock.now();
     const retentionMs = 1000 * this.num('MessageRetentionPeriod');
     let visible = 0, inFlight = 0, delayed = 0;
     for (const m of this.messages.values()) {
@@ -234,17 +236,17 @@ export class EmbeddedQueue implements Queue {
   }
 
   private waitForChange(deadline: number, signal?: AbortSignal): Promise<void> {
-    const now = this.host.now();
+    const now = this.host.clock.now();
     let next = deadline;
     for (const m of this.messages.values()) if (m.visibleAt > now && m.visibleAt < next) next = m.visibleAt;
     return new Promise((resolve) => {
       const done = (): void => {
-        clearTimeout(timer);
+        cancel();
         this.waiters.delete(done);
         signal?.removeEventListener('abort', done);
         resolve();
       };
-      const timer = setTimeout(done, Math.max(0, next - now) + 1);
+      const cancel = this.host.clock.setTimeout(done, Math.max(0, next - now) + 1);
       this.waiters.add(done);
       signal?.addEventListener('abort', done, { once: true });
     });

@@ -1,6 +1,7 @@
 // The set of embedded SQS queues of one account, by name, URL or ARN (the QueueDirectory pollers and
 // destinations use): create/delete with AWS's naming and idempotency rules, attributes, and the journal
 // that makes them survive a restart when a data directory is given.
+import { type Clock, systemClock } from '../../lib/clock.ts';
 import type { QueueDirectory } from './queue.ts';
 import { EmbeddedQueue, type QueueHost } from './embedded-queue.ts';
 import { FIFO_DEFAULTS, STANDARD_DEFAULTS, knownAttribute, validateAttributes } from './sqs-attributes.ts';
@@ -13,7 +14,8 @@ export interface EmbeddedQueuesOptions {
   accountId: string;
   /** Persist under `<dataDir>/sqs/`; in memory when absent. */
   dataDir?: string;
-  now?: () => number;
+  /** Visibility, delays, retention and long polls run on it (default: the system clock). */
+  clock?: Clock;
   /** Journal growth that triggers a rewrite at run time (default 64 MiB). */
   compactAfterBytes?: number;
 }
@@ -28,16 +30,16 @@ export class EmbeddedQueues implements QueueDirectory {
   private readonly deletedAt = new Map<string, number>();
   private readonly sink: JournalSink;
   private readonly host: QueueHost;
-  readonly now: () => number;
+  readonly clock: Clock;
   private unlock = (): void => {};
 
   constructor(opts: EmbeddedQueuesOptions) {
     this.region = opts.region;
     this.accountId = opts.accountId;
-    this.now = opts.now ?? Date.now;
+    this.clock = opts.clock ?? systemClock;
     let sink: JournalSink = NO_JOURNAL;
     this.host = {
-      now: this.now,
+      clock: this.clock,
       queueByArn: (arn) => this.byArn(arn),
       journal: (record, sync) => {
         sink.append(record, sync);
@@ -48,7 +50,7 @@ export class EmbeddedQueues implements QueueDirectory {
       this.unlock = lockDataDir(opts.dataDir);
       for (const r of readJournal(opts.dataDir)) this.replay(r);
       for (const q of this.queues.values()) {
-        for (const m of q.messages.values()) if (m.receiveCount > 0 && m.visibleAt > this.now()) m.visibleAt = this.now();
+        for (const m of q.messages.values()) if (m.receiveCount > 0 && m.visibleAt > this.clock.now()) m.visibleAt = this.clock.now();
       }
       sink = new FileJournal(opts.dataDir, this.snapshot(), opts.compactAfterBytes);
     }
@@ -112,10 +114,10 @@ export class EmbeddedQueues implements QueueDirectory {
       return existing;
     }
     const deleted = this.deletedAt.get(name);
-    if (deleted !== undefined && this.now() - deleted < 60_000) {
+    if (deleted !== undefined && this.clock.now() - deleted < 60_000) {
       throw new SqsError('QueueDeletedRecently', 'You must wait 60 seconds after deleting a queue before you can create another with the same name.');
     }
-    const now = this.now();
+    const now = this.clock.now();
     const all = { ...(fifo ? FIFO_DEFAULTS : STANDARD_DEFAULTS), ...given };
     if (all.RedrivePolicy === '') delete all.RedrivePolicy;
     const q = new EmbeddedQueue(this.host, { name, arn: this.arnOf(name), accountId: this.accountId, fifo, attributes: all, createdAt: now });
@@ -128,7 +130,7 @@ export class EmbeddedQueues implements QueueDirectory {
   delete(q: EmbeddedQueue): void {
     if (this.queues.get(q.name) !== q) throw queueDoesNotExist();
     this.queues.delete(q.name);
-    this.deletedAt.set(q.name, this.now());
+    this.deletedAt.set(q.name, this.clock.now());
     q.close();
     this.sink.append({ op: 'drop', name: q.name }, true);
   }
@@ -138,7 +140,7 @@ export class EmbeddedQueues implements QueueDirectory {
     const next = { ...q.attributes, ...given };
     for (const [k, v] of Object.entries(given)) if (v === '' && (k === 'RedrivePolicy' || k === 'RedriveAllowPolicy' || k === 'Policy')) delete next[k];
     q.attributes = next;
-    q.modifiedAt = this.now();
+    q.modifiedAt = this.clock.now();
     q.attributesChanged();
     this.sink.append({ op: 'set', name: q.name, attributes: next, modifiedAt: q.modifiedAt }, true);
   }
@@ -223,7 +225,7 @@ export class EmbeddedQueues implements QueueDirectory {
       }
       case 'del': q?.messages.delete(r.id); return;
       case 'purge': q?.messages.clear(); return;
-      case 'dedup': if (q && r.expiresAt > this.now()) q.dedup.add(r.key, { expiresAt: r.expiresAt, messageId: r.messageId, sequenceNumber: r.sequenceNumber }); return;
+      case 'dedup': if (q && r.expiresAt > this.clock.now()) q.dedup.add(r.key, { expiresAt: r.expiresAt, messageId: r.messageId, sequenceNumber: r.sequenceNumber }); return;
     }
   }
 

@@ -1,5 +1,6 @@
 // One embedded shard's log: records in sequence-number order, retention trimming, and the opaque
 // shard iterators (a position after a sequence number, valid 5 minutes) both embedded kinds share.
+import type { Clock } from '../../lib/clock.ts';
 import { type IteratorRequest, type RecordsPage, type StreamRecord, StreamError } from './stream.ts';
 
 export const ITERATOR_TTL_MS = 300_000;
@@ -22,20 +23,20 @@ export class EmbeddedShard {
   readonly startingSequenceNumber: string;
   private readonly streamArn: string;
   private readonly records: (StreamRecord & { seq: bigint })[] = [];
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly retentionMs: number;
   private readonly prefix: string;
   private readonly width: number;
   private counter = 0n;
 
   /** Sequence numbers are `prefix` followed by a counter, zero-padded to `width` digits in all. */
-  constructor(opts: { streamArn: string; shardId: string; prefix: string; width: number; retentionMs: number; now: () => number }) {
+  constructor(opts: { streamArn: string; shardId: string; prefix: string; width: number; retentionMs: number; clock: Clock }) {
     this.streamArn = opts.streamArn;
     this.shardId = opts.shardId;
     this.prefix = opts.prefix;
     this.width = opts.width;
     this.retentionMs = opts.retentionMs;
-    this.now = opts.now;
+    this.clock = opts.clock;
     this.startingSequenceNumber = this.sequence(0n);
   }
 
@@ -44,7 +45,7 @@ export class EmbeddedShard {
   }
 
   /** Append a record (arrival = now unless given); returns it with its sequence number. */
-  append(fields: Omit<StreamRecord, 'sequenceNumber' | 'arrival'>, arrival = this.now()): StreamRecord {
+  append(fields: Omit<StreamRecord, 'sequenceNumber' | 'arrival'>, arrival = this.clock.now()): StreamRecord {
     this.counter += 1n;
     const sequenceNumber = this.sequence(this.counter);
     const record = { ...fields, sequenceNumber, arrival, seq: BigInt(sequenceNumber) };
@@ -54,7 +55,7 @@ export class EmbeddedShard {
 
   /** Drop records past retention. */
   private trim(): void {
-    const cutoff = this.now() - this.retentionMs;
+    const cutoff = this.clock.now() - this.retentionMs;
     let n = 0;
     while (n < this.records.length && this.records[n].arrival < cutoff) n++;
     if (n > 0) this.records.splice(0, n);
@@ -92,12 +93,12 @@ export class EmbeddedShard {
         break;
       }
     }
-    return encodeIterator({ a: this.streamArn, s: this.shardId, p: after, t: this.now() });
+    return encodeIterator({ a: this.streamArn, s: this.shardId, p: after, t: this.clock.now() });
   }
 
   read(token: IteratorToken, limit: number): RecordsPage {
-    if (this.now() - token.t > ITERATOR_TTL_MS) {
-      throw new StreamError('ExpiredIteratorException', `Iterator expired. The iterator was created at time ${new Date(token.t).toUTCString()} while right now it is ${new Date(this.now()).toUTCString()} which is further in the future than the tolerated delay of ${ITERATOR_TTL_MS} milliseconds.`);
+    if (this.clock.now() - token.t > ITERATOR_TTL_MS) {
+      throw new StreamError('ExpiredIteratorException', `Iterator expired. The iterator was created at time ${new Date(token.t).toUTCString()} while right now it is ${new Date(this.clock.now()).toUTCString()} which is further in the future than the tolerated delay of ${ITERATOR_TTL_MS} milliseconds.`);
     }
     this.trim();
     const after = token.p === '' ? -1n : BigInt(token.p);
@@ -117,10 +118,10 @@ export class EmbeddedShard {
     const last = page.at(-1)?.sequenceNumber ?? token.p;
     const remaining = this.records.length - end;
     // 0 means caught up: with records left it is at least 1, even when they arrived this millisecond.
-    const behind = remaining > 0 ? Math.max(1, this.now() - this.records[end].arrival) : 0;
+    const behind = remaining > 0 ? Math.max(1, this.clock.now() - this.records[end].arrival) : 0;
     return {
       records: page.map(strip),
-      nextIterator: encodeIterator({ a: this.streamArn, s: this.shardId, p: last, t: this.now() }),
+      nextIterator: encodeIterator({ a: this.streamArn, s: this.shardId, p: last, t: this.clock.now() }),
       millisBehindLatest: behind,
     };
   }

@@ -1,5 +1,6 @@
 // The emulator's streams: embedded Kinesis streams (by name) and DynamoDB streams (by table), created
 // from the template or CreateStream, plus external endpoints for ARNs that are not embedded.
+import { type Clock, systemClock } from '../../lib/clock.ts';
 import { EmbeddedDynamoDbStream, type StreamViewType } from '../dynamodb-streams/embedded-dynamodb-stream.ts';
 import { EmbeddedKinesisStream, type KinesisStreamOptions } from '../kinesis/embedded-kinesis.ts';
 import { type Stream, type StreamDirectory, StreamError } from './stream.ts';
@@ -21,20 +22,21 @@ export class StreamRegistry implements StreamDirectory {
   private readonly kinesis = new Map<string, EmbeddedKinesisStream>();
   private readonly tables = new Map<string, EmbeddedDynamoDbStream>();
   private readonly external: readonly ExternalStreams[];
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
-  constructor(opts: { region: string; accountId: string; now?: () => number; external?: readonly ExternalStreams[] }) {
+  /** `clock`: record arrival, retention and iterator ages (default: the system clock). */
+  constructor(opts: { region: string; accountId: string; clock?: Clock; external?: readonly ExternalStreams[] }) {
     this.region = opts.region;
     this.accountId = opts.accountId;
-    this.now = opts.now ?? Date.now;
+    this.clock = opts.clock ?? systemClock;
     this.external = opts.external ?? [];
   }
 
-  createKinesis(opts: Omit<KinesisStreamOptions, 'region' | 'accountId' | 'now'>): EmbeddedKinesisStream {
+  createKinesis(opts: Omit<KinesisStreamOptions, 'region' | 'accountId' | 'clock'>): EmbeddedKinesisStream {
     if (this.kinesis.has(opts.name)) {
       throw new StreamError('ResourceInUseException', `Stream ${opts.name} under account ${this.accountId} already exists.`);
     }
-    const s = new EmbeddedKinesisStream({ ...opts, region: this.region, accountId: this.accountId, now: this.now });
+    const s = new EmbeddedKinesisStream({ ...opts, region: this.region, accountId: this.accountId, clock: this.clock });
     this.kinesis.set(opts.name, s);
     return s;
   }
@@ -66,7 +68,7 @@ export class StreamRegistry implements StreamDirectory {
   }
 
   createTableStream(table: string, viewType: StreamViewType, label: string, keySchema?: { AttributeName: string; KeyType: string }[]): EmbeddedDynamoDbStream {
-    const s = new EmbeddedDynamoDbStream({ table, viewType, label, keySchema, region: this.region, accountId: this.accountId, now: this.now });
+    const s = new EmbeddedDynamoDbStream({ table, viewType, label, keySchema, region: this.region, accountId: this.accountId, clock: this.clock });
     this.tables.set(table, s);
     return s;
   }

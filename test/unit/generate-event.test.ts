@@ -14,6 +14,7 @@ import { generateEvent, resolveValues } from '../../server/cli/generate-event/ge
 import { pathParameters } from '../../server/cli/generate-event/apigateway-events.ts';
 import { s3EventKey } from '../../server/cli/generate-event/notification-events.ts';
 import type { SampleContext } from '../../server/cli/generate-event/sample-event.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
 
 const NOW = Date.UTC(2026, 0, 15, 10, 30, 45, 123);
 
@@ -39,7 +40,7 @@ function outline(v: unknown): unknown {
 
 describe('generate-event: records shaped as ephemera\'s pollers deliver them', () => {
   it('sqs receive-message is a record of the embedded queue, as the SQS poller builds it', async () => {
-    const queues = new EmbeddedQueues({ region: 'us-east-1', accountId: '000000000000', now: () => NOW });
+    const queues = new EmbeddedQueues({ region: 'us-east-1', accountId: '000000000000', clock: new ManualClock({ start: NOW }) });
     const queue = queues.create('MyQueue');
     await queue.send({ body: 'Hello from SQS!' });
     const [received] = await queue.receive({ maxMessages: 1, waitTimeSeconds: 0 });
@@ -52,7 +53,7 @@ describe('generate-event: records shaped as ephemera\'s pollers deliver them', (
   });
 
   it('kinesis get-records is a record of the embedded stream, as the stream poller builds it', async () => {
-    const stream = new EmbeddedKinesisStream({ name: 'ExampleStream', region: 'us-east-1', accountId: '000000000000', shardCount: 1, retentionPeriodHours: 24, now: () => NOW });
+    const stream = new EmbeddedKinesisStream({ name: 'ExampleStream', region: 'us-east-1', accountId: '000000000000', shardCount: 1, retentionPeriodHours: 24, clock: new ManualClock({ start: NOW }) });
     stream.put('partitionKey-03', Buffer.from('Hello, this is a test 123.'));
     const [shard] = stream.shardInfos();
     const page = stream.getRecordsSync(stream.iteratorSync(shard.shardId, { type: 'TRIM_HORIZON' }), 10);
@@ -66,7 +67,7 @@ describe('generate-event: records shaped as ephemera\'s pollers deliver them', (
   });
 
   it('dynamodb update is three records of the embedded stream (INSERT, MODIFY, REMOVE), as the stream poller builds them', async () => {
-    const table = new EmbeddedDynamoDbStream({ table: 'ExampleTableWithStream', label: '2026-01-14T10:30:45.123', viewType: 'NEW_AND_OLD_IMAGES', region: 'us-east-1', accountId: '000000000000', now: () => NOW });
+    const table = new EmbeddedDynamoDbStream({ table: 'ExampleTableWithStream', label: '2026-01-14T10:30:45.123', viewType: 'NEW_AND_OLD_IMAGES', region: 'us-east-1', accountId: '000000000000', clock: new ManualClock({ start: NOW }) });
     const item = { Id: { N: '101' }, Message: { S: 'New item!' } };
     table.append({ eventName: 'INSERT', Keys: { Id: { N: '101' } }, NewImage: item });
     table.append({ eventName: 'MODIFY', Keys: { Id: { N: '101' } }, OldImage: item, NewImage: { ...item, Message: { S: 'This item has changed' } } });

@@ -7,10 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddedQueues } from '../../services/sqs/embedded-queues.ts';
 import { SqsError } from '../../services/sqs/sqs-error.ts';
 import { md5OfAttributes, md5OfBody } from '../../services/sqs/sqs-md5.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
 
-let clock = 1_700_000_000_000;
-const now = (): number => clock;
-const make = (dataDir?: string): EmbeddedQueues => new EmbeddedQueues({ region: 'us-east-1', accountId: '000000000000', now, dataDir });
+const clock = new ManualClock({ start: 1_700_000_000_000 });
+const make = (dataDir?: string): EmbeddedQueues => new EmbeddedQueues({ region: 'us-east-1', accountId: '000000000000', clock, dataDir });
 const one = { maxMessages: 1, waitTimeSeconds: 0 };
 const ten = { maxMessages: 10, waitTimeSeconds: 0 };
 
@@ -54,11 +54,11 @@ describe('standard queue', () => {
     expect(sent.md5OfMessageAttributes).toBe(md5OfAttributes({ Author: { DataType: 'String', StringValue: 'John' } }));
     const [first] = await q.receive(one);
     expect(first.attributes.ApproximateReceiveCount).toBe('1');
-    expect(first.attributes.SentTimestamp).toBe(String(clock));
+    expect(first.attributes.SentTimestamp).toBe(String(clock.now()));
     expect(first.messageAttributes.Author.StringValue).toBe('John');
     expect(await q.receive(one)).toEqual([]);
     expect(q.counts()).toEqual({ visible: 0, inFlight: 1, delayed: 0 });
-    clock += 30_000;
+    await clock.advance(30_000);
     const [second] = await q.receive(one);
     expect(second.messageId).toBe(first.messageId);
     expect(second.receiptHandle).not.toBe(first.receiptHandle);
@@ -80,9 +80,9 @@ describe('standard queue', () => {
     const [again] = await q.receive(one);
     expect(sqsError(() => q.changeVisibilityNow(m.receiptHandle, 10)).type).toBe('InvalidParameterValueException');
     q.changeVisibilityNow(again.receiptHandle, 60);
-    clock += 59_000;
+    await clock.advance(59_000);
     expect(await q.receive(one)).toEqual([]);
-    clock += 1_000;
+    await clock.advance(1_000);
     expect(await q.receive(one)).toHaveLength(1);
   });
 
@@ -92,7 +92,7 @@ describe('standard queue', () => {
     await q.send({ body: 'no delay', delaySeconds: 0 });
     expect(q.counts()).toEqual({ visible: 1, inFlight: 0, delayed: 1 });
     expect((await q.receive(ten)).map((m) => m.body)).toEqual(['no delay']);
-    clock += 10_000;
+    await clock.advance(10_000);
     expect((await q.receive(ten)).map((m) => m.body)).toEqual(['queue delay']);
     expect(sqsError(() => q.sendNow({ body: 'x', delaySeconds: 901 })).message).toBe('Value 901 for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.');
   });
@@ -100,9 +100,9 @@ describe('standard queue', () => {
   it('drops messages older than the retention period', async () => {
     const q = make().create('q4', { MessageRetentionPeriod: '60' });
     await q.send({ body: 'old' });
-    clock += 59_000;
+    await clock.advance(59_000);
     await q.send({ body: 'new' });
-    clock += 1_000;
+    await clock.advance(1_000);
     expect(q.counts().visible).toBe(1);
     expect((await q.receive(ten)).map((m) => m.body)).toEqual(['new']);
   });
@@ -116,7 +116,7 @@ describe('standard queue', () => {
     for (let i = 1; i <= 2; i++) {
       const [m] = await q.receive(one);
       expect(m.attributes.ApproximateReceiveCount).toBe(String(i));
-      clock += 5_000;
+      await clock.advance(5_000);
     }
     expect(await q.receive(one)).toEqual([]);
     expect(q.counts()).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
@@ -149,7 +149,7 @@ describe('standard queue', () => {
       .toContain('Reason: Dead letter target does not exist.');
     queues.delete(q);
     expect(sqsError(() => queues.create('q5')).type).toBe('QueueDeletedRecently');
-    clock += 60_000;
+    await clock.advance(60_000);
     expect(queues.create('q5').name).toBe('q5');
   });
 
@@ -160,7 +160,7 @@ describe('standard queue', () => {
     expect(all).toMatchObject({
       QueueArn: 'arn:aws:sqs:us-east-1:000000000000:attrs', VisibilityTimeout: '30', MaximumMessageSize: '1048576',
       MessageRetentionPeriod: '345600', DelaySeconds: '0', ReceiveMessageWaitTimeSeconds: '0', ApproximateNumberOfMessages: '0',
-      CreatedTimestamp: String(Math.floor(clock / 1000)),
+      CreatedTimestamp: String(Math.floor(clock.now() / 1000)),
     });
     expect(all.FifoQueue).toBeUndefined();
     expect(queues.getAttributes(q, ['VisibilityTimeout'])).toEqual({ VisibilityTimeout: '30' });
@@ -189,7 +189,7 @@ describe('FIFO queue', () => {
     expect(batch.map((m) => m.body)).toEqual(['1', '2', '3']);
     await q.delete([batch[0].receiptHandle]);
     expect(await q.receive(ten)).toEqual([]);
-    clock += 10_000;
+    await clock.advance(10_000);
     const again = await q.receive(ten);
     expect(again.map((m) => [m.body, m.attributes.ApproximateReceiveCount])).toEqual([['2', '2'], ['3', '2']]);
   });
@@ -201,7 +201,7 @@ describe('FIFO queue', () => {
     expect(dup.messageId).toBe(first.messageId);
     expect(dup.sequenceNumber).toBe(first.sequenceNumber);
     expect(q.counts().visible).toBe(1);
-    clock += 5 * 60_000;
+    await clock.advance(5 * 60_000);
     const later = await q.send({ body: 'x', messageGroupId: 'g', messageDeduplicationId: 'd1' });
     expect(later.messageId).not.toBe(first.messageId);
     expect(first.sequenceNumber).toMatch(/^\d{20,}$/);
@@ -221,23 +221,50 @@ describe('FIFO queue', () => {
   });
 });
 
-describe('long polling (real time)', () => {
+describe('long polling', () => {
   it('returns as soon as a message is sent or a FIFO group unlocks, and early on abort', async () => {
-    const q = new EmbeddedQueues({ region: 'us-east-1', accountId: '000000000000' }).create('lp');
+    const q = make().create('lp');
     const waiting = q.receive({ maxMessages: 10, waitTimeSeconds: 20 });
-    setTimeout(() => void q.send({ body: 'wake' }), 50);
+    setImmediate(() => void q.send({ body: 'wake' }));
     expect((await waiting).map((m) => m.body)).toEqual(['wake']);
-    const fifo = new EmbeddedQueues({ region: 'us-east-1', accountId: '000000000000' }).create('lp.fifo', { FifoQueue: 'true', ContentBasedDeduplication: 'true' });
+    const fifo = make().create('lp.fifo', { FifoQueue: 'true', ContentBasedDeduplication: 'true' });
     await fifo.send({ body: '1', messageGroupId: 'g' });
     await fifo.send({ body: '2', messageGroupId: 'g' });
     const [head] = await fifo.receive({ maxMessages: 1, waitTimeSeconds: 0 });
     const blocked = fifo.receive({ maxMessages: 10, waitTimeSeconds: 20 });
-    setTimeout(() => void fifo.delete([head.receiptHandle]), 50);
+    setImmediate(() => void fifo.delete([head.receiptHandle]));
     expect((await blocked).map((m) => m.body)).toEqual(['2']);
     const ac = new AbortController();
     const aborted = q.receive({ maxMessages: 10, waitTimeSeconds: 20, signal: ac.signal });
-    setTimeout(() => ac.abort(), 50);
+    setImmediate(() => ac.abort());
     expect(await aborted).toEqual([]);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('answers empty once its wait is over, and with a message whose visibility timeout ran out meanwhile', async () => {
+    const q = make().create('lp-timed', { VisibilityTimeout: '30' });
+    let empty: unknown;
+    void q.receive({ maxMessages: 10, waitTimeSeconds: 20 }).then((got) => (empty = got));
+    await clock.advance(19_999);
+    expect(empty).toBeUndefined();
+    await clock.advance(2);
+    expect(empty).toEqual([]);
+    await q.send({ body: 'again' });
+    expect(await q.receive(one)).toHaveLength(1);
+    let again: { body: string }[] | undefined;
+    void q.receive({ maxMessages: 10, waitTimeSeconds: 20 }).then((got) => (again = got));
+    await clock.advance(15_000);
+    expect(again).toBeUndefined();
+    await q.send({ body: 'delayed', delaySeconds: 3 });
+    await clock.advance(3_001);
+    expect(again?.map((m) => m.body)).toEqual(['delayed']);
+    let redelivered: { body: string }[] | undefined;
+    void q.receive({ maxMessages: 10, waitTimeSeconds: 20 }).then((got) => (redelivered = got));
+    await clock.advance(11_998);
+    expect(redelivered).toBeUndefined();
+    await clock.advance(2);
+    expect(redelivered?.map((m) => m.body)).toEqual(['again']);
+    expect(clock.pending).toBe(0);
   });
 });
 
@@ -309,7 +336,7 @@ describe('journal', () => {
   it('rewrites itself while running once it has grown, keeping the state', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sqs-journal-'));
     dirs.push(dir);
-    const a = new EmbeddedQueues({ region: 'us-east-1', accountId: '000000000000', now, dataDir: dir, compactAfterBytes: 20_000 });
+    const a = new EmbeddedQueues({ region: 'us-east-1', accountId: '000000000000', clock, dataDir: dir, compactAfterBytes: 20_000 });
     const q = a.create('churn');
     for (let i = 0; i < 300; i++) {
       await q.send({ body: `m${i}` });

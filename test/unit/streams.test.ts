@@ -16,13 +16,15 @@ import type { WireRequest } from '../../services/wire/wire-contract.ts';
 import { kinesisHandler } from '../../services/kinesis/kinesis-wire.ts';
 import { loadTemplate } from '../../server/template/load-template.ts';
 import { createTemplateStreams } from '../../server/template/stream-resources.ts';
+import type { Clock } from '../../lib/clock.ts';
 
+/** A clock the test sets by hand (streams read the time and never wait). */
 const clock = (start = Date.UTC(2024, 0, 1)) => {
-  const c = { t: start, now: () => c.t };
+  const c = { t: start, now: () => c.t, setTimeout: (): never => { throw new Error('streams do not wait'); } };
   return c;
 };
-const kinesis = (shardCount: number, now = clock().now, retentionPeriodHours = 24) =>
-  new EmbeddedKinesisStream({ name: 's', region: 'us-east-1', accountId: '000000000000', shardCount, retentionPeriodHours, now });
+const kinesis = (shardCount: number, c: Clock = clock(), retentionPeriodHours = 24) =>
+  new EmbeddedKinesisStream({ name: 's', region: 'us-east-1', accountId: '000000000000', shardCount, retentionPeriodHours, clock: c });
 
 describe('hash-key ranges and routing', () => {
   it('splits 0 … 2^128−1 evenly and contiguously', () => {
@@ -65,7 +67,7 @@ describe('iterators', () => {
   const read = (s: EmbeddedKinesisStream, it: string) => s.getRecordsSync(it, 100).records.map((r) => r.data.toString());
   it('TRIM_HORIZON, LATEST, AT_/AFTER_SEQUENCE_NUMBER, AT_TIMESTAMP', () => {
     const c = clock();
-    const s = kinesis(1, c.now);
+    const s = kinesis(1, c);
     const put = (v: string) => {
       c.t += 1000;
       return s.put('k', Buffer.from(v)).sequenceNumber;
@@ -86,7 +88,7 @@ describe('iterators', () => {
   });
   it('expire after 5 minutes; malformed ones are InvalidArgumentException', () => {
     const c = clock();
-    const s = kinesis(1, c.now);
+    const s = kinesis(1, c);
     const it0 = s.iteratorSync('shardId-000000000000', { type: 'TRIM_HORIZON' });
     c.t += 300_001;
     expect(() => s.getRecordsSync(it0, 1)).toThrow(expect.objectContaining({ type: 'ExpiredIteratorException' }));
@@ -105,7 +107,7 @@ describe('iterators', () => {
   });
   it('records past retention are gone', () => {
     const c = clock();
-    const s = kinesis(1, c.now, 24);
+    const s = kinesis(1, c, 24);
     s.put('k', Buffer.from('old'));
     c.t += 23 * 3_600_000;
     s.put('k', Buffer.from('new'));
