@@ -1,5 +1,6 @@
 // Gathering one batch from a queue: long polls of up to 10 messages until BatchSize, the batching
 // window (counted from the first message) or the 6 MB payload cap; messages over the cap go back.
+import { type Clock, timeoutSignal } from '../lib/clock.ts';
 import type { Queue, ReceivedMessage } from '../services/sqs/queue.ts';
 import { EVENT_OVERHEAD, recordBytes, type SqsRecord, toSqsRecord } from './sqs-record.ts';
 
@@ -17,6 +18,8 @@ export interface BatchSpec {
   region: string;
   /** Ends long polls (stop). */
   signal: AbortSignal;
+  /** The batching window runs on it. */
+  clock: Clock;
   /** Bytes one payload may hold (tests lower it). */
   payloadCap?: number;
 }
@@ -38,24 +41,27 @@ export async function gatherBatch(queue: Queue, spec: BatchSpec): Promise<Batch>
   const batch: Batch = { messages: [], records: [], receives: 0, returned: 0 };
   let bytes = EVENT_OVERHEAD;
   let deadline: number | undefined;
+  const { clock } = spec;
   while (batch.messages.length < spec.batchSize && !spec.signal.aborted) {
     let wait = LONG_POLL_SECONDS;
     let signal = spec.signal;
+    let windowTimer: ReturnType<typeof timeoutSignal> | undefined;
     if (deadline !== undefined) {
-      const left = deadline - Date.now();
+      const left = deadline - clock.now();
       if (left <= 0) break;
       wait = Math.min(LONG_POLL_SECONDS, Math.ceil(left / 1000));
-      signal = AbortSignal.any([spec.signal, AbortSignal.timeout(left)]);
+      windowTimer = timeoutSignal(clock, left);
+      signal = AbortSignal.any([spec.signal, windowTimer.signal]);
     }
-    const polledAt = Date.now();
+    const polledAt = clock.now();
     const got = await receive(queue, {
       maxMessages: Math.min(10, spec.batchSize - batch.messages.length), waitTimeSeconds: wait, visibilityTimeout: spec.visibilityTimeout, signal,
-    });
+    }).finally(() => windowTimer?.cancel());
     batch.receives++;
-    if (got.length > 0) batch.firstReceivedAt ??= Date.now();
+    if (got.length > 0) batch.firstReceivedAt ??= clock.now();
     if (got.length === 0) {
       // Empty before its wait was over (window closed, stop, or the queue was deleted): deliver what we have.
-      if (batch.messages.length === 0 || Date.now() - polledAt < wait * 1000) return batch;
+      if (batch.messages.length === 0 || clock.now() - polledAt < wait * 1000) return batch;
       continue;
     }
     const over: ReceivedMessage[] = [];
@@ -76,7 +82,7 @@ export async function gatherBatch(queue: Queue, spec: BatchSpec): Promise<Batch>
       break;
     }
     if (spec.windowSeconds === 0) break;
-    deadline ??= Date.now() + spec.windowSeconds * 1000;
+    deadline ??= clock.now() + spec.windowSeconds * 1000;
   }
   return batch;
 }

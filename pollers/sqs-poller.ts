@@ -1,8 +1,8 @@
 // The SQS event source mapping's poller: concurrent workers that gather a batch, drop filter misses,
 // invoke the function and delete what succeeded; scaling with queue depth up to MaximumConcurrency,
 // backing off on errors and throttles (AWS's waits, time-scaled), and a prompt, clean stop().
-import { abortableSleep } from './abortable-sleep.ts';
 import type { Logger } from 'pino';
+import { sleep } from '../lib/clock.ts';
 import type { EsmConfig, Poller, PollerDeps, PollerFactory, PollerStatus } from './esm/mapping.ts';
 import { compileFilters, type RecordFilter } from './filter-criteria.ts';
 import { InvokeFailure, type InvokeOutcome } from './invoker.ts';
@@ -56,7 +56,7 @@ export class SqsPoller implements Poller {
     this.options = options;
     this.log = deps.logger.child({ esm: config.uuid });
     this.filter = compileFilters(config.filterCriteria, 'sqs');
-    this.scaling = new SqsScaling(config.scalingConfig?.MaximumConcurrency, deps.timeScale);
+    this.scaling = new SqsScaling(config.scalingConfig?.MaximumConcurrency, deps.timeScale, deps.clock);
     if (config.enabled) for (let i = 0; i < this.scaling.initial; i++) this.spawn();
   }
 
@@ -99,9 +99,9 @@ export class SqsPoller implements Poller {
         batch = await gatherBatch(queue, {
           batchSize: this.config.batchSize, windowSeconds: queue.fifo ? 0 : this.config.maximumBatchingWindowInSeconds,
           visibilityTimeout: visibility, eventSourceArn: this.config.eventSourceArn,
-          region: arnRegion(this.config.eventSourceArn, this.deps.region), signal: this.abort.signal,
+          region: arnRegion(this.config.eventSourceArn, this.deps.region), signal: this.abort.signal, clock: this.deps.clock,
         });
-        receivedAt = batch.firstReceivedAt ?? Date.now();
+        receivedAt = batch.firstReceivedAt ?? this.deps.clock.now();
       } catch (err) {
         if (this.stopped) break;
         this.counters.sourceErrors++;
@@ -184,9 +184,9 @@ export class SqsPoller implements Poller {
         this.counters.throttles++;
         this.scaling.onThrottle();
         const delay = this.backoff(attempt);
-        if (this.stopped || Date.now() + delay >= visibleAgainAt) return undefined;
+        if (this.stopped || this.deps.clock.now() + delay >= visibleAgainAt) return undefined;
         await this.sleep(delay);
-        if (this.stopped || Date.now() >= visibleAgainAt) return undefined;
+        if (this.stopped || this.deps.clock.now() >= visibleAgainAt) return undefined;
       } finally {
         this.inFlight--;
       }
@@ -205,8 +205,9 @@ export class SqsPoller implements Poller {
 
   /** window + function timeout + 30 s when window + timeout exceed the queue's VisibilityTimeout. */
   private async effectiveVisibility(queue: Queue): Promise<number | undefined> {
-    if (!this.visibility || Date.now() - this.visibility.at > VISIBILITY_CACHE_MS) {
-      this.visibility = { seconds: await queue.visibilityTimeoutSeconds(), at: Date.now() };
+    const now = this.deps.clock.now();
+    if (!this.visibility || now - this.visibility.at > VISIBILITY_CACHE_MS) {
+      this.visibility = { seconds: await queue.visibilityTimeoutSeconds(), at: now };
     }
     const timeout = this.options.functionTimeoutSeconds?.(this.config.functionArn);
     if (timeout === undefined) return undefined;
@@ -219,7 +220,7 @@ export class SqsPoller implements Poller {
   }
 
   private sleep(ms: number): Promise<void> {
-    return abortableSleep(ms, this.abort.signal);
+    return sleep(this.deps.clock, ms, this.abort.signal);
   }
 
   /** Log a problem once until it changes or clears. */

@@ -1,6 +1,8 @@
 // How many concurrent batches an SQS mapping runs (reference §8.2): 5 to start, one more per
 // 200 ms (+300/min, time-scaled) while batches come back full, one fewer per empty long poll, fewer
 // after function errors and throttles; never above MaximumConcurrency (default 1,000).
+import type { Clock } from '../lib/clock.ts';
+
 export const INITIAL_POLLERS = 5;
 export const DEFAULT_MAX_CONCURRENCY = 1000;
 /** AWS adds up to 300 concurrent batches a minute. */
@@ -16,13 +18,15 @@ export class SqsScaling {
   /** The most workers ever running at once. */
   highWater = 0;
   private readonly growthMs: number;
+  private readonly clock: Clock;
   private lastGrowth = 0;
 
-  constructor(maximumConcurrency: number | undefined, timeScale: number) {
+  constructor(maximumConcurrency: number | undefined, timeScale: number, clock: Clock) {
     this.cap = maximumConcurrency ?? DEFAULT_MAX_CONCURRENCY;
     this.initial = Math.min(INITIAL_POLLERS, this.cap);
     this.target = this.initial;
     this.growthMs = GROWTH_INTERVAL_MS * timeScale;
+    this.clock = clock;
   }
 
   /** Checked by a worker before each batch: true when it should stop to bring `active` down to `target`. */
@@ -50,7 +54,7 @@ export class SqsScaling {
    * A batch was processed. Grow when it was full (more messages are waiting) or when errors took the
    * concurrency below the initial pollers; at most one step per growth interval. True: start a worker.
    */
-  onBatchDone(full: boolean, now = Date.now()): boolean {
+  onBatchDone(full: boolean, now = this.clock.now()): boolean {
     if ((full || this.target < this.initial) && this.target < this.cap && now - this.lastGrowth >= this.growthMs) {
       this.target++;
       this.lastGrowth = now;

@@ -66,7 +66,7 @@ export async function runBatch(
     const payload = Buffer.from(`{"Records":[${work.items.map((i) => JSON.stringify(i.event)).join(',')}]${window ? `,${JSON.stringify(window.envelope(state!)).slice(1, -1)}` : ''}}`);
     let outcome: InvokeOutcome;
     counters.invocations = (counters.invocations ?? 0) + 1;
-    counters.iteratorAgeMs = Math.max(0, Date.now() - work.items.at(-1)!.record.arrival);
+    counters.iteratorAgeMs = Math.max(0, deps.clock.now() - work.items.at(-1)!.record.arrival);
     counters.maxIteratorAgeMs = Math.max(counters.maxIteratorAgeMs ?? 0, counters.iteratorAgeMs);
     try {
       outcome = await deps.invoker.invoke(config.functionArn, payload);
@@ -127,7 +127,7 @@ export async function runBatch(
 
 /** How many leading items are past MaximumRecordAgeInSeconds or the stream's retention. */
 function tooOld(ctx: BatchContext, items: Item[]): number {
-  const now = Date.now();
+  const now = ctx.deps.clock.now();
   const maxAge = ctx.config.maximumRecordAgeInSeconds;
   const limit = Math.min(ctx.retentionMs, maxAge === -1 ? Infinity : maxAge * 1000);
   let n = 0;
@@ -149,7 +149,7 @@ async function sendToOnFailure(
   const body = JSON.stringify(failureRecord({
     kind: ctx.kind, streamArn: ctx.streamArn, shardId: ctx.shardId, functionArn: config.functionArn,
     requestId: requestId ?? randomUUID(), condition, approximateInvokeCount: invokes, records: items.map((i) => i.record),
-    response: condition === 'RetryAttemptsExhausted' ? response : undefined, now: Date.now(),
+    response: condition === 'RetryAttemptsExhausted' ? response : undefined, now: deps.clock.now(),
   }));
   const queue = deps.queues.byArn(dest);
   if (!queue) {

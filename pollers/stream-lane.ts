@@ -31,7 +31,7 @@ export class StreamLane {
   }
 
   push(items: Item[]): void {
-    const now = Date.now();
+    const now = this.ctx.deps.clock.now();
     for (const i of items) {
       this.items.push({ ...i, queuedAt: now });
       this.bytes += i.size;
@@ -68,19 +68,19 @@ export class StreamLane {
   /** Wait for new records, a wake-up, or `ms` (capped), whichever comes first. */
   private idle(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const t = setTimeout(() => {
+      const cancel = this.ctx.deps.clock.setTimeout(() => {
         this.wakeUp = undefined;
         resolve();
       }, Math.max(1, Math.min(ms, 60_000)));
       this.wakeUp = () => {
-        clearTimeout(t);
+        cancel();
         resolve();
       };
     });
   }
 
   async run(): Promise<void> {
-    const { config } = this.ctx;
+    const { config, deps: { clock } } = this.ctx;
     const tumbling = config.tumblingWindowInSeconds;
     const batchWindowMs = config.maximumBatchingWindowInSeconds * 1000;
     while (!this.ctx.stopped()) {
@@ -93,13 +93,13 @@ export class StreamLane {
           if (this.window) await this.finalInvoke(false);
           return;
         }
-        await this.idle(this.window ? this.window.w.end - Date.now() + 1 : 60_000);
+        await this.idle(this.window ? this.window.w.end - clock.now() + 1 : 60_000);
         continue;
       }
       const head = this.items[0];
       const w = tumbling > 0 ? windowOf(head.record.arrival, tumbling) : undefined;
       const { count, full } = this.batchExtent(w);
-      const waitLeft = head.queuedAt + batchWindowMs - Date.now();
+      const waitLeft = head.queuedAt + batchWindowMs - clock.now();
       if (!full && waitLeft > 0) {
         await this.idle(waitLeft);
         continue;
@@ -141,7 +141,7 @@ export class StreamLane {
     const w = this.window!.w;
     const head = this.items[0];
     if (head) return head.record.arrival >= w.end;
-    return Date.now() >= w.end && this.caughtUpAt() >= w.end;
+    return this.ctx.deps.clock.now() >= w.end && this.caughtUpAt() >= w.end;
   }
 
   /** The window's last invoke: no records, the aggregated state, isFinalInvokeForWindow; retried until it succeeds. */

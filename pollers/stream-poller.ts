@@ -1,7 +1,7 @@
 // The Kinesis and DynamoDB Streams pollers (PollerFactory): one reader per shard polling GetRecords
 // (1/s Kinesis, 4/s DynamoDB, × timeScale when idle; at once while behind), FilterCriteria, and
 // ParallelizationFactor ordered lanes per shard; checkpoints survive a disable/enable in this process.
-import { abortableSleep } from './abortable-sleep.ts';
+import { sleep } from '../lib/clock.ts';
 import type { EsmConfig, Poller, PollerDeps, PollerFactory, PollerStatus } from './esm/mapping.ts';
 import { compileFilters, type RecordFilter } from './filter-criteria.ts';
 import { type IteratorRequest, type Stream, StreamError, partitionKeyHash } from '../services/streams/stream.ts';
@@ -41,7 +41,7 @@ class StreamPoller implements Poller {
   }
 
   /** Resolves after `ms` or at stop(). */
-  private sleep = (ms: number): Promise<void> => abortableSleep(ms, this.abort.signal);
+  private sleep = (ms: number): Promise<void> => sleep(this.deps.clock, ms, this.abort.signal);
 
   private async start(): Promise<void> {
     const arn = this.config.eventSourceArn;
@@ -133,7 +133,7 @@ class StreamPoller implements Poller {
           await Promise.race([new Promise<void>((r) => { drained = r; }), this.sleep(poll)]);
           continue;
         }
-        const started = Date.now();
+        const started = deps.clock.now();
         const page = await stream.getRecords(iterator, 10_000);
         const perLane: Item[][] = lanes.map(() => []);
         for (const r of page.records) {

@@ -1,6 +1,7 @@
 // An event source mapping as the pollers see it (the management API's shape, defaults applied and
 // validated by esm/validate.ts), and the contract every poller kind implements.
 import type { Logger } from 'pino';
+import type { Clock } from '../../lib/clock.ts';
 import type { Invoker } from '../invoker.ts';
 import type { QueueDirectory } from '../../services/sqs/queue.ts';
 import type { StreamDirectory } from '../../services/streams/stream.ts';
@@ -57,7 +58,9 @@ export interface PollerDeps {
   queues: QueueDirectory;
   /** Kinesis and DynamoDB streams (embedded and external) the stream pollers read. */
   streams?: StreamDirectory;
-  /** AWS's own waits (poll intervals, back-off) multiply by this; user-configured waits do not. */
+  /** Every wait and every age (poll intervals, back-off, batching windows, record ages) runs on it. */
+  clock: Clock;
+  /** AWS's own waits (poll intervals, back-off, scaling steps) multiply by this; user-configured waits do not. */
   timeScale: number;
   logger: Logger;
   region: string;

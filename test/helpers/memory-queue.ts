@@ -1,6 +1,8 @@
 // A small in-memory Queue for poller unit tests (not the embedded engine): visibility, receive
-// counts, long polls that end on a message or an abort, FIFO groups locked while in flight.
+// counts, long polls that end on a message or an abort, FIFO groups locked while in flight; on the
+// clock it is given (the system clock unless a test drives one).
 import { createHash, randomUUID } from 'node:crypto';
+import { type Clock, systemClock } from '../../lib/clock.ts';
 import type { Queue, ReceiveOptions, ReceivedMessage, SendInput, SendResult } from '../../services/sqs/queue.ts';
 
 interface Stored {
@@ -21,8 +23,10 @@ export class MemoryQueue implements Queue {
   readonly deleted: string[] = [];
   receiveCalls = 0;
   private waiters = new Set<() => void>();
+  private readonly clock: Clock;
 
-  constructor(name: string, region = 'us-east-1', account = '000000000000') {
+  constructor(name: string, region = 'us-east-1', account = '000000000000', clock: Clock = systemClock) {
+    this.clock = clock;
     this.name = name;
     this.fifo = name.endsWith('.fifo');
     this.arn = `arn:aws:sqs:${region}:${account}:${name}`;
@@ -34,25 +38,25 @@ export class MemoryQueue implements Queue {
 
   async send(input: SendInput): Promise<SendResult> {
     const id = randomUUID();
-    this.messages.push({ id, input, visibleAt: 0, receives: 0, sent: Date.now() });
+    this.messages.push({ id, input, visibleAt: 0, receives: 0, sent: this.clock.now() });
     for (const w of this.waiters) w();
     return { messageId: id, md5OfMessageBody: md5(input.body) };
   }
 
   async receive(opts: ReceiveOptions): Promise<ReceivedMessage[]> {
     this.receiveCalls++;
-    const end = Date.now() + opts.waitTimeSeconds * 1000;
+    const end = this.clock.now() + opts.waitTimeSeconds * 1000;
     for (;;) {
       const got = this.take(opts);
-      if (got.length > 0 || Date.now() >= end || opts.signal?.aborted) return got;
+      if (got.length > 0 || this.clock.now() >= end || opts.signal?.aborted) return got;
       await new Promise<void>((resolve) => {
         const done = (): void => {
-          clearTimeout(t);
+          cancel();
           this.waiters.delete(done);
           opts.signal?.removeEventListener('abort', done);
           resolve();
         };
-        const t = setTimeout(done, Math.min(50, end - Date.now()));
+        const cancel = this.clock.setTimeout(done, Math.min(50, end - this.clock.now()));
         this.waiters.add(done);
         opts.signal?.addEventListener('abort', done, { once: true });
       });
@@ -72,7 +76,7 @@ export class MemoryQueue implements Queue {
   async changeVisibility(handle: string, seconds: number): Promise<void> {
     const m = this.messages.find((x) => x.handle === handle);
     if (m) {
-      m.visibleAt = Date.now() + seconds * 1000;
+      m.visibleAt = this.clock.now() + seconds * 1000;
       for (const w of this.waiters) w();
     }
   }
@@ -83,7 +87,7 @@ export class MemoryQueue implements Queue {
   }
 
   private take(opts: ReceiveOptions): ReceivedMessage[] {
-    const now = Date.now();
+    const now = this.clock.now();
     const locked = new Set<string>();
     if (this.fifo) for (const m of this.messages) if (m.visibleAt > now && m.input.messageGroupId) locked.add(m.input.messageGroupId);
     const out: ReceivedMessage[] = [];

@@ -1,5 +1,6 @@
 // The SQS poller against an in-memory queue and a recording invoker: event shape, batching (size,
 // window, 6 MB cap), deletes per outcome, filters, FIFO blocking, throttle retry, scaling and stop().
+// Where time matters (windows, visibility, back-off) the queue and the poller share a ManualClock.
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EsmConfig, Poller, PollerDeps } from '../../pollers/esm/mapping.ts';
@@ -7,6 +8,8 @@ import { InvokeFailure, type InvokeOutcome, type Invoker } from '../../pollers/i
 import { gatherBatch } from '../../pollers/sqs-batch.ts';
 import { createSqsPollerFactory } from '../../pollers/sqs-poller.ts';
 import { EmbeddedQueues } from '../../services/sqs/embedded-queues.ts';
+import { type Clock, systemClock } from '../../lib/clock.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
 import { MemoryQueue } from '../helpers/memory-queue.ts';
 import { waitFor } from '../helpers/emulator.ts';
 
@@ -46,14 +49,14 @@ afterEach(async () => {
   await Promise.all(pollers.splice(0).map((p) => p.stop()));
 });
 
-function start(queue: MemoryQueue, invoker: Invoker, cfg: Partial<EsmConfig> = {}, factory = sqsPollerFactory): Poller {
+function start(queue: MemoryQueue, invoker: Invoker, cfg: Partial<EsmConfig> = {}, factory = sqsPollerFactory, clock: Clock = systemClock): Poller {
   const config: EsmConfig = {
     uuid: 'u-1', kind: 'sqs', eventSourceArn: queue.arn, functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f',
     enabled: true, batchSize: 10, maximumBatchingWindowInSeconds: 0, functionResponseTypes: [], parallelizationFactor: 1,
     maximumRecordAgeInSeconds: -1, maximumRetryAttempts: -1, bisectBatchOnFunctionError: false, tumblingWindowInSeconds: 0, ...cfg,
   };
   const deps: PollerDeps = {
-    invoker, queues: { byArn: (arn) => (arn === queue.arn ? queue : undefined) }, timeScale: 0.01,
+    invoker, queues: { byArn: (arn) => (arn === queue.arn ? queue : undefined) }, clock, timeScale: clock === systemClock ? 0.01 : 1,
     logger: pino({ level: 'silent' }), region: 'us-east-1', accountId: '000000000000',
   };
   const p = factory(config, deps);
@@ -95,29 +98,49 @@ describe('batching', () => {
     expect(inv.delivered.map((r) => r.body).sort()).toEqual(Array.from({ length: 25 }, (_, i) => `m${i}`).sort());
     expect(inv.calls.every((c) => c.length <= 10)).toBe(true);
   });
-  it('gathers more than 10 within the batching window', async () => {
-    const queue = new MemoryQueue('window');
+  it('gathers more than 10 within the batching window, counted from the first message', async () => {
+    const clock = new ManualClock();
+    const queue = new MemoryQueue('window', undefined, undefined, clock);
+    await queue.send({ body: 'first' });
+    let batch: Awaited<ReturnType<typeof gatherBatch>> | undefined;
+    void gatherBatch(queue, { batchSize: 30, windowSeconds: 1, eventSourceArn: queue.arn, region: 'us-east-1', signal: new AbortController().signal, clock })
+      .then((b) => (batch = b));
+    await clock.advance(500);
+    for (let i = 0; i < 20; i++) await queue.send({ body: `m${i}` });
+    await clock.advance(499);
+    expect(batch).toBeUndefined();
+    await clock.advance(1);
+    expect(batch?.messages).toHaveLength(21);
+    expect(batch?.receives).toBeGreaterThan(2);
+  });
+  it('the poller delivers nothing before the window closes, then everything', async () => {
+    const clock = new ManualClock();
+    const queue = new MemoryQueue('window', undefined, undefined, clock);
     const inv = new RecordingInvoker();
-    start(queue, inv, { batchSize: 30, maximumBatchingWindowInSeconds: 1 });
+    start(queue, inv, { batchSize: 30, maximumBatchingWindowInSeconds: 1 }, undefined, clock);
     for (let i = 0; i < 30; i++) await queue.send({ body: `m${i}` });
-    await waitFor(() => inv.delivered.length === 30, 10_000);
-    expect(Math.max(...inv.calls.map((c) => c.length))).toBeGreaterThan(10);
+    await clock.advance(999);
+    expect(inv.delivered).toEqual([]);
+    await clock.advanceUntil(() => inv.delivered.length === 30, { step: 10, within: 100 });
+    expect(Math.max(...inv.calls.map((c) => c.length))).toBeGreaterThan(1);
   });
   it('stops a batch at the payload cap and makes the rest visible again', async () => {
     const queue = new MemoryQueue('cap');
     for (let i = 0; i < 5; i++) await queue.send({ body: 'x'.repeat(1000) });
-    const batch = await gatherBatch(queue, { batchSize: 10, windowSeconds: 0, eventSourceArn: queue.arn, region: 'us-east-1', signal: new AbortController().signal, payloadCap: 3500 });
+    const spec = { windowSeconds: 0, eventSourceArn: queue.arn, region: 'us-east-1', signal: new AbortController().signal, clock: systemClock };
+    const batch = await gatherBatch(queue, { ...spec, batchSize: 10, payloadCap: 3500 });
     expect(batch.messages.length).toBe(2);
     expect(batch.returned).toBe(3);
-    const again = await gatherBatch(queue, { batchSize: 10, windowSeconds: 0, eventSourceArn: queue.arn, region: 'us-east-1', signal: new AbortController().signal });
+    const again = await gatherBatch(queue, { ...spec, batchSize: 10 });
     expect(again.messages.length).toBe(3);
   });
   it('a queue deleted during the batching window ends the batch (no busy loop of empty receives)', async () => {
-    const queues = new EmbeddedQueues({ region: 'us-east-1', accountId: '000000000000' });
+    const clock = new ManualClock();
+    const queues = new EmbeddedQueues({ region: 'us-east-1', accountId: '000000000000', clock });
     const q = queues.create('deleted-mid-window');
     await q.send({ body: 'a' });
-    const gathering = gatherBatch(q, { batchSize: 20, windowSeconds: 3, eventSourceArn: q.arn, region: 'us-east-1', signal: new AbortController().signal });
-    await new Promise((r) => setTimeout(r, 100));
+    const gathering = gatherBatch(q, { batchSize: 20, windowSeconds: 3, eventSourceArn: q.arn, region: 'us-east-1', signal: new AbortController().signal, clock });
+    await clock.advance(100);
     queues.delete(q);
     const batch = await gathering;
     expect(batch.messages.map((m) => m.body)).toEqual(['a']);
@@ -125,7 +148,8 @@ describe('batching', () => {
     queues.close();
   });
   it('uses window + timeout + 30 s as visibility when they exceed the queue\'s', async () => {
-    const queue = new MemoryQueue('visibility');
+    const clock = new ManualClock();
+    const queue = new MemoryQueue('visibility', undefined, undefined, clock);
     const seen: Array<number | undefined> = [];
     const receive = queue.receive.bind(queue);
     queue.receive = (opts) => {
@@ -134,20 +158,22 @@ describe('batching', () => {
     };
     await queue.send({ body: 'a' });
     const inv = new RecordingInvoker();
-    start(queue, inv, { maximumBatchingWindowInSeconds: 1 }, createSqsPollerFactory({ functionTimeoutSeconds: () => 30 }));
-    await waitFor(() => inv.delivered.length === 1);
+    start(queue, inv, { maximumBatchingWindowInSeconds: 1 }, createSqsPollerFactory({ functionTimeoutSeconds: () => 30 }), clock);
+    await clock.advanceUntil(() => inv.delivered.length === 1, { within: 2000 });
     expect(seen[0]).toBe(61);
   });
 });
 
 describe('outcomes', () => {
   it('ReportBatchItemFailures: only the failed message stays, and comes back with a higher receive count', async () => {
-    const queue = new MemoryQueue('partial');
-    queue.visibility = 0.2;
+    const clock = new ManualClock();
+    const queue = new MemoryQueue('partial', undefined, undefined, clock);
     for (const b of ['ok1', 'fail', 'ok2']) await queue.send({ body: b });
     const inv = new RecordingInvoker((records, call) => partial((r) => r.body === 'fail' && call < 3)(records));
-    start(queue, inv, { functionResponseTypes: ['ReportBatchItemFailures'] });
-    await waitFor(() => queue.depth === 0, 10_000);
+    start(queue, inv, { functionResponseTypes: ['ReportBatchItemFailures'] }, undefined, clock);
+    // Back on the queue after its 30 s visibility timeout, twice.
+    const took = await clock.advanceUntil(() => queue.depth === 0, { step: 1000 });
+    expect(took).toBeGreaterThanOrEqual(60_000);
     const fails = inv.delivered.filter((r) => r.body === 'fail').map((r) => r.attributes.ApproximateReceiveCount);
     expect(fails).toEqual(['1', '2', '3']);
     expect(inv.delivered.filter((r) => r.body !== 'fail').length).toBe(2);
@@ -187,22 +213,24 @@ describe('outcomes', () => {
     expect(p.status().counters?.filtered).toBe(2);
   });
   it('throttle retries end when the first message gathered in the window is visible again', async () => {
-    // Window 1 s, VisibilityTimeout 2 s: the first message's visibility ends 2 s after its receive,
-    // not 2 s after the window closed. No invoke may carry a message that is visible or received again.
-    const queue = new MemoryQueue('throttled-window');
-    queue.visibility = 2;
+    // Window 1 s, VisibilityTimeout 10 s: the first message's visibility ends 10 s after its receive,
+    // not 10 s after the window closed (back-off 1, 2, 4 s: the invoke at 8 s is the last one that fits).
+    // No invoke may carry a message that is visible or received again.
+    const clock = new ManualClock();
+    const queue = new MemoryQueue('throttled-window', undefined, undefined, clock);
+    queue.visibility = 10;
     const stale: string[] = [];
     const inv = new RecordingInvoker((records) => {
       for (const r of records as Array<Rec & { receiptHandle: string }>) {
         const m = queue.messages.find((x) => x.id === r.messageId);
-        if (!m || m.handle !== r.receiptHandle || m.visibleAt <= Date.now()) stale.push(r.messageId);
+        if (!m || m.handle !== r.receiptHandle || m.visibleAt <= clock.now()) stale.push(r.messageId);
       }
       return 'throttle';
     });
-    start(queue, inv, { batchSize: 20, maximumBatchingWindowInSeconds: 1 }, createSqsPollerFactory({ functionTimeoutSeconds: () => 0.5 }));
+    start(queue, inv, { batchSize: 20, maximumBatchingWindowInSeconds: 1 }, createSqsPollerFactory({ functionTimeoutSeconds: () => 0.5 }), clock);
     await queue.send({ body: 'a' });
-    await waitFor(() => (queue.messages[0]?.receives ?? 0) >= 3, 20_000);
-    expect(inv.calls.length).toBeGreaterThan(2);
+    await clock.advanceUntil(() => (queue.messages[0]?.receives ?? 0) >= 3, { within: 60_000 });
+    expect(inv.calls.length).toBe(8);
     expect(stale).toEqual([]);
   });
   it('a throttled batch is retried while its messages are still invisible', async () => {
@@ -219,8 +247,8 @@ describe('outcomes', () => {
 
 describe('FIFO', () => {
   it('a failure keeps the rest of its group in that batch, and the group order holds across retries', async () => {
-    const queue = new MemoryQueue('order.fifo');
-    queue.visibility = 0.2;
+    const clock = new ManualClock();
+    const queue = new MemoryQueue('order.fifo', undefined, undefined, clock);
     for (let i = 1; i <= 4; i++) await queue.send({ body: `a${i}`, messageGroupId: 'A' });
     for (let i = 1; i <= 2; i++) await queue.send({ body: `b${i}`, messageGroupId: 'B' });
     let failedOnce = false;
@@ -231,8 +259,8 @@ describe('FIFO', () => {
       }
       return false;
     }));
-    start(queue, inv, { functionResponseTypes: ['ReportBatchItemFailures'] });
-    await waitFor(() => queue.depth === 0, 10_000);
+    start(queue, inv, { functionResponseTypes: ['ReportBatchItemFailures'] }, undefined, clock);
+    await clock.advanceUntil(() => queue.depth === 0, { step: 1000 });
     // Each group's successful processing order: a message is done the last time it is delivered.
     const lastIndex = (b: string) => inv.delivered.map((r) => r.body).lastIndexOf(b);
     expect(['a1', 'a2', 'a3', 'a4'].map(lastIndex)).toEqual([...['a1', 'a2', 'a3', 'a4'].map(lastIndex)].sort((x, y) => x - y));
@@ -288,7 +316,7 @@ describe('concurrency and lifecycle', () => {
     let exists = false;
     const inv = new RecordingInvoker();
     const config = { uuid: 'u-2', kind: 'sqs', eventSourceArn: queue.arn, functionArn: 'f', enabled: true, batchSize: 10, maximumBatchingWindowInSeconds: 0, functionResponseTypes: [], parallelizationFactor: 1, maximumRecordAgeInSeconds: -1, maximumRetryAttempts: -1, bisectBatchOnFunctionError: false, tumblingWindowInSeconds: 0 } as EsmConfig;
-    const p = sqsPollerFactory(config, { invoker: inv, queues: { byArn: () => (exists ? queue : undefined) }, timeScale: 0.01, logger: pino({ level: 'silent' }), region: 'us-east-1', accountId: '000000000000' });
+    const p = sqsPollerFactory(config, { invoker: inv, queues: { byArn: () => (exists ? queue : undefined) }, clock: systemClock, timeScale: 0.01, logger: pino({ level: 'silent' }), region: 'us-east-1', accountId: '000000000000' });
     pollers.push(p);
     await waitFor(() => (p.status().counters?.sourceErrors ?? 0) > 0);
     exists = true;

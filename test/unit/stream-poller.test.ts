@@ -1,5 +1,6 @@
 // The stream poller against embedded streams and a recording invoker (no processes): what it keeps
 // while it runs (no per-poll leftovers, a bounded read-ahead while the function is busy) and stop().
+// Tests that need time to pass move a ManualClock through the poller's own waits (unscaled).
 import { getEventListeners } from 'node:events';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,7 +11,9 @@ import { EmbeddedKinesisStream } from '../../services/kinesis/embedded-kinesis.t
 import { StreamRegistry } from '../../services/streams/stream-registry.ts';
 import type { RecordsPage, ShardInfo, Stream, StreamRecord } from '../../services/streams/stream.ts';
 import { dynamodbPollerFactory, kinesisPollerFactory } from '../../pollers/stream-poller.ts';
+import { type Clock, systemClock } from '../../lib/clock.ts';
 import { waitFor } from '../helpers/emulator.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
 
 class RecordingInvoker implements Invoker {
   readonly batches: number[] = [];
@@ -45,14 +48,17 @@ afterEach(async () => {
   await Promise.all(pollers.splice(0).map((p) => p.stop()));
 });
 
-function start(stream: Stream, invoker: Invoker, cfg: Partial<EsmConfig> = {}, timeScale = 0.01, registry?: StreamRegistry): Poller {
+/** A poller on `clock` (AWS's waits unscaled on a ManualClock, × 0.01 on the system clock). */
+function start(stream: Stream, invoker: Invoker, cfg: Partial<EsmConfig> = {}, opts: { clock?: Clock; registry?: StreamRegistry } = {}): Poller {
+  const { clock = systemClock, registry } = opts;
   const config: EsmConfig = {
     uuid: `u-${Math.random()}`, kind: stream.kind, eventSourceArn: stream.arn, functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f',
     enabled: true, batchSize: 100, maximumBatchingWindowInSeconds: 0, functionResponseTypes: [], startingPosition: 'TRIM_HORIZON',
     parallelizationFactor: 1, maximumRecordAgeInSeconds: -1, maximumRetryAttempts: -1, bisectBatchOnFunctionError: false, tumblingWindowInSeconds: 0, ...cfg,
   };
   const deps: PollerDeps = {
-    invoker, queues: { byArn: () => undefined }, streams: registry ?? { byArn: (arn) => (arn === stream.arn ? stream : undefined) }, timeScale,
+    invoker, queues: { byArn: () => undefined }, streams: registry ?? { byArn: (arn) => (arn === stream.arn ? stream : undefined) },
+    clock, timeScale: clock === systemClock ? 0.01 : 1,
     logger: pino({ level: 'silent' }), region: 'us-east-1', accountId: '000000000000',
   };
   const p = (stream.kind === 'kinesis' ? kinesisPollerFactory : dynamodbPollerFactory)(config, deps);
@@ -62,12 +68,13 @@ function start(stream: Stream, invoker: Invoker, cfg: Partial<EsmConfig> = {}, t
 
 describe('the stream poller', () => {
   it('keeps nothing per idle poll: the stop signal has no listeners piling up (each was ~0.5 KB for the life of the mapping)', async () => {
-    const table = new EmbeddedDynamoDbStream({ table: 'T', region: 'us-east-1', accountId: '000000000000', label: 'L', viewType: 'KEYS_ONLY' });
+    const clock = new ManualClock();
+    const table = new EmbeddedDynamoDbStream({ table: 'T', region: 'us-east-1', accountId: '000000000000', label: 'L', viewType: 'KEYS_ONLY', clock });
     const invoker = new RecordingInvoker();
-    const p = start(table, invoker, {}, 0.004); // a poll each 1 ms
+    const p = start(table, invoker, {}, { clock });
     table.append({ eventName: 'INSERT', Keys: { id: { S: '1' } } });
-    await waitFor(() => invoker.batches.length === 1, 5000);
-    await new Promise((r) => setTimeout(r, 300)); // a few hundred idle polls
+    await clock.advanceUntil(() => invoker.batches.length === 1, { within: 5000 });
+    await clock.advance(100_000); // 400 idle polls, 4 a second
     const signal = (p as unknown as { abort: AbortController }).abort.signal;
     expect(signal).toBeInstanceOf(AbortSignal);
     expect(getEventListeners(signal, 'abort').length).toBeLessThanOrEqual(2);
@@ -76,9 +83,10 @@ describe('the stream poller', () => {
   });
 
   it('reads at most about 10 MiB per GetRecords and does not read far ahead of a busy function', async () => {
-    const stream = new EmbeddedKinesisStream({ name: 'big', region: 'us-east-1', accountId: '000000000000', shardCount: 1 });
+    const clock = new ManualClock();
+    const stream = new EmbeddedKinesisStream({ name: 'big', region: 'us-east-1', accountId: '000000000000', shardCount: 1, clock });
     const mb = Buffer.alloc(1024 * 1024 - 64, 1);
-    for (let i = 0; i < 300; i++) stream.put('k', mb);
+    for (let i = 0; i < 100; i++) stream.put('k', mb);
     const page = stream.getRecordsSync(stream.iteratorSync('shardId-000000000000', { type: 'TRIM_HORIZON' }), 10_000);
     expect(page.records.length).toBeGreaterThan(0);
     expect(page.records.reduce((n, r) => n + r.data.length, 0)).toBeLessThanOrEqual(10 * 1024 * 1024);
@@ -87,15 +95,15 @@ describe('the stream poller', () => {
     const src = counting(stream);
     const invoker = new RecordingInvoker();
     invoker.hold = true;
-    start(src, invoker, { batchSize: 10 });
-    await waitFor(() => invoker.release !== undefined, 5000);
-    await new Promise((r) => setTimeout(r, 300)); // many polls while the first batch runs
-    // A 6 MB batch in flight and a full next one are enough; 300 MB would be read without a bound.
+    start(src, invoker, { batchSize: 10 }, { clock });
+    await clock.advanceUntil(() => invoker.release !== undefined, { within: 5000 });
+    await clock.advance(30_000); // 30 polls while the first batch runs
+    // A 6 MB batch in flight and a full next one are enough; 100 MB would be read without a bound.
     expect(src.read.bytes).toBeLessThan(64 * 1024 * 1024);
     invoker.hold = false;
     invoker.release!();
-    await waitFor(() => invoker.batches.reduce((n, b) => n + b, 0) >= 300, 20_000);
-    expect(src.read.records).toBe(300);
+    await clock.advanceUntil(() => invoker.batches.reduce((n, b) => n + b, 0) >= 100, { within: 60_000 });
+    expect(src.read.records).toBe(100);
   });
 
   it('follows resharding: a closed parent is read to its end before its child, and shards that appear later are read', async () => {
@@ -144,7 +152,7 @@ describe('the stream poller', () => {
       for (const r of (JSON.parse(payload.toString()) as { Records: { kinesis: { data: string } }[] }).Records) texts.push(Buffer.from(r.kinesis.data, 'base64').toString());
       return { requestId: 'r', executedVersion: '$LATEST', payload: Buffer.from('null') };
     };
-    start(first, invoker, {}, 0.01, reg);
+    start(first, invoker, {}, { registry: reg });
     first.put('k', Buffer.from('one'));
     await waitFor(() => texts.length === 1, 5000);
     reg.deleteKinesis('again');
