@@ -2,9 +2,10 @@
 // request id on every attempt; function errors (timeouts included) are retried after Lambda's
 // back-off (about 1, then 2 minutes, scaled by --time-scale) up to MaximumRetryAttempts; throttles
 // and platform errors are requeued with exponential back-off (1 s to 5 min, scaled) until the
-// maximum event age. Every event ends in async/destinations.ts (OnSuccess/OnFailure, dead-letter queue).
+// maximum event age (not scaled). Both run on the injected clock. Every event ends in async/destinations.ts (OnSuccess/OnFailure, dead-letter queue).
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Cancel, Clock } from '../../lib/clock.ts';
 import type { QueueDirectory } from '../../services/sqs/queue.ts';
 import { ServiceException, TooManyRequestsException } from '../errors.ts';
 import type { SyncInvoker } from '../invoke/invocation-service.ts';
@@ -41,6 +42,9 @@ interface AsyncEvent {
 export type FunctionLookup = Pick<Registry, 'resolve' | 'current'>;
 
 export interface AsyncInvokerDeps {
+  /** Retry waits and event ages run on it. */
+  clock: Clock;
+  /** Lambda's own waits (retry and throttle back-off) multiply by this; the maximum event age does not. */
   timeScale: number;
   logger: Logger;
   functions: FunctionLookup;
@@ -50,16 +54,18 @@ export interface AsyncInvokerDeps {
 
 export class AsyncInvoker {
   private readonly invoker: SyncInvoker;
+  private readonly clock: Clock;
   private readonly timeScale: number;
   private readonly logger: Logger;
   private readonly functions: FunctionLookup;
   private readonly destinations: Destinations;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<Cancel>();
   private closed = false;
   private unfinished = 0;
 
   constructor(invoker: SyncInvoker, deps: AsyncInvokerDeps) {
     this.invoker = invoker;
+    this.clock = deps.clock;
     this.timeScale = deps.timeScale;
     this.logger = deps.logger;
     this.functions = deps.functions;
@@ -68,6 +74,7 @@ export class AsyncInvoker {
     this.destinations = new Destinations({
       queues: deps.queues,
       logger: deps.logger,
+      clock: deps.clock,
       invokeAsync: async (ref, payload) => {
         const { fn, invokedArn } = this.functions.resolve(ref, undefined);
         return this.enqueue(fn, invokedArn, payload);
@@ -84,7 +91,7 @@ export class AsyncInvoker {
   enqueue(fn: FunctionVersion, invokedArn: string, payload: Buffer, traceId?: string): string {
     const qualifier = invokedArn.split(':')[7];
     const viaAlias = qualifier !== undefined && qualifier !== '$LATEST' && !/^\d+$/.test(qualifier);
-    const ev: AsyncEvent = { requestId: randomUUID(), fn, invokedArn, payload, traceId, acceptedAt: Date.now(), attempts: 0, throttles: 0, errorCode: 200, viaAlias };
+    const ev: AsyncEvent = { requestId: randomUUID(), fn, invokedArn, payload, traceId, acceptedAt: this.clock.now(), attempts: 0, throttles: 0, errorCode: 200, viaAlias };
     this.unfinished++;
     if (fn.config.reservedConcurrency === 0) {
       ev.errorCode = 429;
@@ -97,18 +104,18 @@ export class AsyncInvoker {
 
   close(): void {
     this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
+    for (const cancel of this.timers) cancel();
     if (this.timers.size > 0) this.logger.warn({ events: this.timers.size }, 'emulator stopping: queued asynchronous events dropped');
     this.timers.clear();
   }
 
   private later(ev: AsyncEvent, delayMs: number): void {
     if (this.closed) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
+    const cancel = this.clock.setTimeout(() => {
+      this.timers.delete(cancel);
       void this.attempt(ev);
     }, delayMs);
-    this.timers.add(timer);
+    this.timers.add(cancel);
   }
 
   private async attempt(ev: AsyncEvent): Promise<void> {
@@ -126,7 +133,7 @@ export class AsyncInvoker {
       return this.done(ev, 'ZeroReservedConcurrency');
     }
     const maxAgeMs = (ev.fn.config.eventInvokeConfig?.maximumEventAgeInSeconds ?? DEFAULT_MAX_AGE_S) * 1000;
-    if (Date.now() - ev.acceptedAt > maxAgeMs) return this.done(ev, 'EventAgeExceeded');
+    if (this.clock.now() - ev.acceptedAt > maxAgeMs) return this.done(ev, 'EventAgeExceeded');
     try {
       const result = await this.invoker.invoke({
         fn: ev.fn, invokedArn: ev.invokedArn, payload: ev.payload, tail: false, requestId: ev.requestId, traceId: ev.traceId,

@@ -2,6 +2,7 @@
 // OnSuccess/OnFailure destination (SQS queue or function), and the original event to the dead-letter
 // queue with RequestID/ErrorCode/ErrorMessage attributes. SNS, EventBridge, S3, FIFO queues and the function itself receive nothing.
 import type { Logger } from 'pino';
+import type { Clock } from '../../lib/clock.ts';
 import type { QueueDirectory } from '../../services/sqs/queue.ts';
 import type { FunctionConfig } from '../model.ts';
 
@@ -27,6 +28,8 @@ export interface DestinationDeps {
   /** A function destination: a new asynchronous event of that function (the async invoker's own enqueue). */
   invokeAsync: (functionRef: string, payload: Buffer) => Promise<string>;
   logger: Logger;
+  /** The record's timestamp. */
+  clock: Clock;
 }
 
 /** Destination kinds ephemera does not deliver to (reported at start-up and per event). */
@@ -72,7 +75,7 @@ export class Destinations {
     const failed = ev.condition !== 'Success';
     const target = failed ? eic?.onFailure : eic?.onSuccess;
     const jobs: Promise<void>[] = [];
-    if (target) jobs.push(this.send(target, Buffer.from(JSON.stringify(invocationRecord(ev))), ev, 'destination'));
+    if (target) jobs.push(this.send(target, Buffer.from(JSON.stringify(invocationRecord(ev, new Date(this.deps.clock.now())))), ev, 'destination'));
     if (failed && ev.config.deadLetterTargetArn) jobs.push(this.deadLetter(ev.config.deadLetterTargetArn, ev));
     if (failed && !target && !ev.config.deadLetterTargetArn) {
       this.deps.logger.warn({ function: ev.config.name, requestId: ev.requestId, condition: ev.condition, approximateInvokeCount: ev.approximateInvokeCount },

@@ -15,7 +15,7 @@ export class AsyncInvocation implements Feature {
   constructor(base: Base, core: InvocationCore, services: EmbeddedServices, durable: DurableFunctionsFeature) {
     base.warnings.add(destinationWarnings(base.template.functions, base.account));
     this.invoker = new AsyncInvoker(durable.door, {
-      timeScale: base.options.timeScale, logger: base.logger, functions: core.registry, queues: services.queues,
+      clock: base.clock, timeScale: base.options.timeScale, logger: base.logger, functions: core.registry, queues: services.queues,
     });
   }
 

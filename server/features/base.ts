@@ -2,6 +2,7 @@
 // template (with the dev loop's --env-vars and --debug applied), the sinks that watch the emulator
 // (function output, the web view's event bus and invocation history), and the start-up warnings.
 import type { Logger } from 'pino';
+import { type Clock, systemClock } from '../../lib/clock.ts';
 import type { DevContext } from '../build/prepare-launch.ts';
 import { devSetup } from '../dev/dev-setup.ts';
 import { type OutputSink, StreamOutputSink } from '../environment/function-log.ts';
@@ -23,6 +24,8 @@ export interface AppOverrides {
   output?: OutputSink;
   /** Create the template's event source mappings (default true; `ephemera invoke` runs none). */
   templateMappings?: boolean;
+  /** The emulator's time (default: the system clock); tests pass one they move. */
+  clock?: Clock;
 }
 
 /** Warnings the features find while they are built, logged as one message once all are built. */
@@ -41,6 +44,8 @@ export class StartupWarnings {
 export interface Base {
   readonly options: Options;
   readonly logger: Logger;
+  /** What every wait and age of AWS's rules runs on (async retries, pollers, queues, streams, keep-alive, caches). */
+  readonly clock: Clock;
   readonly isolation: IsolationInfo;
   readonly account: AccountContext;
   readonly template: LoadedTemplate;
@@ -80,7 +85,7 @@ export function loadBase(options: Options, overrides: AppOverrides): Base {
   warnings.add(dev.warnings.map((message) => ({ resource: '', message })));
   const events = new EventBus();
   return {
-    options, logger, isolation, account, template, dev: dev.context, localUrl, warnings,
+    options, logger, clock: overrides.clock ?? systemClock, isolation, account, template, dev: dev.context, localUrl, warnings,
     reloadTemplate: () => loadTemplate(options.template, templateOptions),
     output: overrides.output ?? new StreamOutputSink(process.stdout),
     events, history: new InvocationHistory(100, events),

@@ -3,6 +3,7 @@
 // the main port; and the external endpoints (--sqs-endpoint, --kinesis-endpoint,
 // --dynamodbstreams-endpoint) for queues and streams that are not embedded.
 import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../../lib/clock.ts';
 import { DYNAMODB_STREAMS_TARGET, dynamoDbStreamsHandler } from '../../services/dynamodb-streams/dynamodb-streams-wire.ts';
 import { ExternalDynamoDbStreams } from '../../services/dynamodb-streams/aws-dynamodb-streams.ts';
 import { ExternalKinesis } from '../../services/kinesis/aws-kinesis.ts';
@@ -37,7 +38,7 @@ export class EmbeddedServices implements Feature {
   constructor(base: Base) {
     this.base = base;
     const { options, template, account } = base;
-    this.sqs = openQueues(options);
+    this.sqs = openQueues(options, base.clock);
     base.warnings.add(createTemplateQueues(template, this.sqs));
     const externalQueues = options.sqsEndpoint ? new ExternalQueues({ endpoint: options.sqsEndpoint }) : undefined;
     const kinesis = options.kinesisEndpoint ? new ExternalKinesis(options.kinesisEndpoint) : undefined;
@@ -45,7 +46,7 @@ export class EmbeddedServices implements Feature {
     this.externals = [externalQueues, kinesis, ddb].filter((e) => e !== undefined);
     this.queues = new CompositeQueueDirectory([this.sqs, externalQueues]);
     const streamEndpoints = [kinesis, ddb].filter((e) => e !== undefined);
-    this.streams = new StreamRegistry({ ...account, external: streamEndpoints.map((e) => e.byArn) });
+    this.streams = new StreamRegistry({ ...account, clock: base.clock, external: streamEndpoints.map((e) => e.byArn) });
     createTemplateStreams(template, this.streams);
   }
 
@@ -75,9 +76,9 @@ export class EmbeddedServices implements Feature {
 }
 
 /** The embedded queues; an unusable --data-dir is a start-up error in one line. */
-function openQueues(options: Options): EmbeddedQueues {
+function openQueues(options: Options, clock: Clock): EmbeddedQueues {
   try {
-    return new EmbeddedQueues({ region: options.region, accountId: options.accountId, dataDir: options.dataDir });
+    return new EmbeddedQueues({ region: options.region, accountId: options.accountId, dataDir: options.dataDir, clock });
   } catch (err) {
     if (!options.dataDir) throw err;
     throw new OptionsError(`--data-dir ${options.dataDir}: cannot keep SQS queues there (${(err as Error).message})`);

@@ -54,7 +54,7 @@ export class EventSourceMappings implements Feature {
         }
       },
     }, {
-      invoker: new PollerInvoker(registry, durable.door), queues, streams, timeScale: base.options.timeScale, logger: base.logger, ...base.account,
+      invoker: new PollerInvoker(registry, durable.door), queues, streams, clock: base.clock, timeScale: base.options.timeScale, logger: base.logger, ...base.account,
     });
     this.esm.registerFactory('sqs', createSqsPollerFactory({ functionTimeoutSeconds: timeoutOf }));
     this.esm.registerFactory('kinesis', kinesisPollerFactory);

@@ -23,7 +23,7 @@ export class FrontDoorFeature implements Feature {
     const { options, logger, account } = base;
     this.registry = core.registry;
     this.frontDoor = new FrontDoor({
-      registry: core.registry, invoker: durable.door, events: base.events, logger, ...account, guardPolicy: guardPolicy(options),
+      registry: core.registry, invoker: durable.door, events: base.events, clock: base.clock, logger, ...account, guardPolicy: guardPolicy(options),
     });
     base.warnings.add(this.frontDoor.load(base.template));
     this.watcher = options.watch

@@ -13,7 +13,7 @@ import { resolveAddress, stripStage } from './address.ts';
 import { type GuardPolicy, RequestGuard } from '../http/request-guard.ts';
 import { handleApiRequest, type RequestOutcome, serveApi, type ServedApi } from './api-request.ts';
 import { Authorizer } from './auth/authorize.ts';
-import { type Clock, systemClock } from './clock.ts';
+import { type Clock, systemClock } from '../../lib/clock.ts';
 import { closeServer, createFrontDoorServer, listen } from './front-door-server.ts';
 import { handleUrlRequest } from './function-url-request.ts';
 import { FunctionUrlStore, type FunctionUrlRecord } from './function-url-store.ts';

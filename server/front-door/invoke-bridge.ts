@@ -7,7 +7,7 @@ import { LambdaApiError, RequestEntityTooLargeException, TooManyRequestsExceptio
 import type { SyncInvoker } from '../invoke/invocation-service.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { FunctionTarget } from '../template/api-model.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import type { Failure } from './gateway-reply.ts';
 
 /** Lambda's synchronous request limit (6 MB). */

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
+import type { Clock } from '../../lib/clock.ts';
 import { buildApp, type Ephemera } from '../../server/app.ts';
 import type { OutputSink } from '../../server/environment/function-log.ts';
 import { DEFAULTS, type Options } from '../../server/options.ts';
@@ -33,10 +34,11 @@ export interface TestEmulator {
   stopChecked(): Promise<number[]>;
 }
 
-export async function startEmulator(template: string, options: Partial<Options> = {}): Promise<TestEmulator> {
+/** `clock`: the emulator's time (a ManualClock with `realTime: true` lets a test skip AWS's long waits). */
+export async function startEmulator(template: string, options: Partial<Options> = {}, with_: { clock?: Clock } = {}): Promise<TestEmulator> {
   const lines: TestEmulator['lines'] = [];
   const output: OutputSink = { line: (fn, env, text) => lines.push({ fn, env, text }) };
-  const eph = buildApp({ ...DEFAULTS, keepAlive: 60, port: 0, ...options, template }, { output, logger: pino({ level: 'silent' }) });
+  const eph = buildApp({ ...DEFAULTS, keepAlive: 60, port: 0, ...options, template }, { output, logger: pino({ level: 'silent' }), clock: with_.clock });
   await eph.app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = eph.app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -8,6 +8,7 @@ import type { InvocationService, InvokeRequest } from '../../server/invoke/invoc
 import type { FunctionConfig } from '../../server/model.ts';
 import { Registry } from '../../server/registry/registry.ts';
 import type { Queue, QueueDirectory, SendInput } from '../../services/sqs/queue.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
 
 const ctx = { region: 'us-east-1', accountId: '000000000000' };
 const FAILURES = 'arn:aws:sqs:us-east-1:000000000000:failures';
@@ -29,11 +30,14 @@ interface Finished {
 function harness() {
   const registry = new Registry([{ ...config }, { ...other }], ctx);
   const calls: InvokeRequest[] = [];
+  /** Clock time of each call. */
+  const at: number[] = [];
   let onCall: (n: number) => void = () => {};
   // `fn` always fails (so it is retried and ends on failure); `other` succeeds.
   const service = {
     invoke: async (req: InvokeRequest) => {
       calls.push(req);
+      at.push(clock.now());
       onCall(calls.length);
       const failed = req.fn.config.name === 'fn';
       return { requestId: req.requestId!, executedVersion: req.fn.version, functionError: failed ? 'Unhandled' : undefined, payload: Buffer.from(failed ? '{"errorMessage":"no"}' : 'null') };
@@ -43,9 +47,11 @@ function harness() {
   const queues: QueueDirectory = {
     byArn: (arn) => ({ arn, send: async (input: SendInput) => { sent.push({ arn, input }); return { messageId: 'm', md5OfMessageBody: '' }; } }) as unknown as Queue,
   };
-  const invoker = new AsyncInvoker(service, { timeScale: 0.0001, logger: pino({ level: 'silent' }), functions: registry, queues });
+  // Lambda's own waits, unscaled: the test moves the clock through them.
+  const clock = new ManualClock();
+  const invoker = new AsyncInvoker(service, { clock, timeScale: 1, logger: pino({ level: 'silent' }), functions: registry, queues });
   const settled = async () => {
-    for (let i = 0; i < 500 && invoker.pending > 0; i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 100 && invoker.pending > 0; i++) await clock.next();
     expect(invoker.pending).toBe(0);
   };
   /** Each failed event: its OnFailure record next to its dead-letter message. */
@@ -54,10 +60,28 @@ function harness() {
     const dead = sent.filter((s) => s.arn === DLQ).map((s) => Number(s.input.messageAttributes!.ErrorCode.StringValue));
     return records.map((r, i) => ({ condition: r.condition, approximateInvokeCount: r.approximateInvokeCount, errorCode: dead[i] }));
   };
-  return { registry, calls, finished, invoker, settled, setOnCall: (f: (n: number) => void) => { onCall = f; } };
+  return { registry, calls, at, clock, finished, invoker, settled, setOnCall: (f: (n: number) => void) => { onCall = f; } };
 }
 
 describe('asynchronous retries', () => {
+  it('come 1 and then 2 minutes after a function error; an event older than MaximumEventAgeInSeconds is not run again', async () => {
+    const h = harness();
+    const { fn, invokedArn } = h.registry.resolve('fn', undefined);
+    h.invoker.enqueue(fn, invokedArn, Buffer.from('{}'));
+    await h.settled();
+    expect(h.at.map((t) => t - h.at[0])).toEqual([0, 60_000, 180_000]);
+    expect(h.finished().map((f) => [f.condition, f.approximateInvokeCount])).toEqual([['RetriesExhausted', 3]]);
+
+    const aged = harness();
+    aged.registry.setEventInvokeConfig(aged.registry.target('fn', undefined), { maximumEventAgeInSeconds: 60, onFailure: FAILURES });
+    const target = aged.registry.resolve('fn', undefined);
+    aged.invoker.enqueue(target.fn, target.invokedArn, Buffer.from('{}'));
+    await aged.settled();
+    // 60 s old is not older than 60 s: the first retry runs; the second (at 180 s) does not.
+    expect(aged.at.map((t) => t - aged.at[0])).toEqual([0, 60_000]);
+    expect(aged.finished().map((f) => [f.condition, f.approximateInvokeCount])).toEqual([['EventAgeExceeded', 2]]);
+  });
+
   it('run the current $LATEST after an update, not the configuration the event was accepted with', async () => {
     const h = harness();
     const { fn, invokedArn } = h.registry.resolve('fn', undefined);

@@ -8,6 +8,7 @@ import type { LambdaApiError } from '../../server/errors.ts';
 import { checkDestinations } from '../../server/http/event-invoke-config-routes.ts';
 import { Registry } from '../../server/registry/registry.ts';
 import type { Queue, SendInput } from '../../services/sqs/queue.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
 
 const config: FunctionConfig = {
   name: 'fn', logicalId: 'Fn', codeDir: '/x', handler: 'index.handler', runtime: 'nodejs24.x', memorySize: 128, timeout: 3,
@@ -29,6 +30,7 @@ function harness() {
     queues: { byArn: (arn) => (arn.endsWith(':missing') ? undefined : queue(arn)) },
     invokeAsync: async (ref, payload) => { invoked.push({ ref, payload: payload.toString() }); return 'id'; },
     logger: pino({ level: 'silent' }),
+    clock: new ManualClock({ start: Date.parse('2019-11-14T18:16:05.568Z') }),
   });
   return { d, sent, invoked };
 }
@@ -62,7 +64,7 @@ describe('delivery', () => {
     await d.finish(failure);
     expect(invoked).toHaveLength(1);
     expect(invoked[0].ref).toBe('arn:aws:lambda:us-east-1:000000000000:function:handler');
-    expect(JSON.parse(invoked[0].payload).requestContext.condition).toBe('RetriesExhausted');
+    expect(JSON.parse(invoked[0].payload)).toMatchObject({ timestamp: '2019-11-14T18:16:05.568Z', requestContext: { condition: 'RetriesExhausted' } });
     expect(sent).toHaveLength(1);
     const dlq = sent[0];
     expect(dlq.arn).toBe('arn:aws:sqs:us-east-1:000000000000:dlq');

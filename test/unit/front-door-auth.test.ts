@@ -9,7 +9,7 @@ import { sigV4Caller } from '../../server/front-door/auth/sigv4.ts';
 import { identitySource } from '../../server/template/api-auth.ts';
 import { frontDoorDefinition } from '../../server/template/apis.ts';
 import { loadTemplate } from '../../server/template/load-template.ts';
-import type { Clock } from '../../server/front-door/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import type { RequestView } from '../../server/front-door/request-view.ts';
 import { fixture } from '../helpers/emulator.ts';
 

@@ -3,7 +3,7 @@
 // authorizers and AWS_IAM. Yields the `requestContext.authorizer` (or identity) for the event, or the reply.
 import type { Logger } from 'pino';
 import type { ApiDefinition, AuthorizerDefinition, RouteDefinition } from '../../template/api-model.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../../lib/clock.ts';
 import type { GatewayReply } from '../gateway-reply.ts';
 import type { InvokeBridge } from '../invoke-bridge.ts';
 import { headerValue, type RequestView } from '../request-view.ts';

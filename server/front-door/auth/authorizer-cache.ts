@@ -1,6 +1,6 @@
 // Lambda authorizer results cached for their TTL, keyed by authorizer and identity-source values
 // (REST TOKEN: the token). A cached result is re-evaluated for each method, as AWS does. Clock injected.
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../../lib/clock.ts';
 
 export class AuthorizerCache<T> {
   private readonly entries = new Map<string, { value: T; expires: number }>();
