@@ -2,37 +2,9 @@
 // /proc/<pid>/stat that tell a process apart (state, parent, group, session, start time), and the
 // walk of a process tree through each thread's `children` file.
 import { closeSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
+import { readStat } from '../../lib/proc-stat.ts';
 
-/** The fields of /proc/<pid>/stat this project uses. */
-export interface ProcStat {
-  /** R, S, D, T (stopped), t, Z (zombie), X... */
-  state: string;
-  ppid: number;
-  pgid: number;
-  sid: number;
-  /** Clock ticks after boot: with the pid, names one process for good (pids are reused). */
-  startTime: number;
-}
-
-/** Parses /proc/<pid>/stat. The command name (field 2) may hold spaces and parentheses: split after the last `)`. */
-export function parseStat(text: string): ProcStat | undefined {
-  const close = text.lastIndexOf(')');
-  if (close < 0) return undefined;
-  // Fields from 3 on: state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime
-  // stime cutime cstime priority nice num_threads itrealvalue starttime (field 22).
-  const f = text.slice(close + 2).split(' ');
-  if (f.length < 20) return undefined;
-  return { state: f[0], ppid: Number(f[1]), pgid: Number(f[2]), sid: Number(f[3]), startTime: Number(f[19]) };
-}
-
-/** /proc/<pid>/stat of a live process, or undefined when it is gone. */
-export function readStat(pid: number | 'self'): ProcStat | undefined {
-  try {
-    return parseStat(readFileSync(`/proc/${pid}/stat`, 'latin1'));
-  } catch {
-    return undefined;
-  }
-}
+export { type ProcStat, parseStat, readStat } from '../../lib/proc-stat.ts';
 
 /** Running, sleeping or stopped: not a zombie and not gone. */
 export function isRunning(pid: number): boolean {

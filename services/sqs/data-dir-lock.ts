@@ -3,6 +3,7 @@
 // a zombie, or whose PID now belongs to another process never blocks a restart.
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readStat } from '../../lib/proc-stat.ts';
 
 /** Who holds the lock. `start` is field 22 of /proc/<pid>/stat (clock ticks since boot). */
 export interface LockHolder {
@@ -43,20 +44,10 @@ export function parseHolder(text: string): LockHolder | undefined {
   return undefined;
 }
 
-/** State letter (field 3) and start time (field 22) from the text of /proc/<pid>/stat. */
-export function parseStat(stat: string): { state: string; start: string } | undefined {
-  // The command name (field 2) is in parentheses and may itself hold spaces and parentheses.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return fields.length > 19 ? { state: fields[0], start: fields[19] } : undefined;
-}
-
 function view(pid: number): ProcessView {
-  try {
-    const stat = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-    return { exists: true, state: stat?.state, start: stat?.start };
-  } catch {
-    // no /proc (not Linux), or no such process: ask the kernel
-  }
+  const stat = readStat(pid);
+  if (stat) return { exists: true, state: stat.state, start: String(stat.startTime) };
+  // no /proc (not Linux), or no such process: ask the kernel
   try {
     process.kill(pid, 0);
     return { exists: true };

@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type LockHolder, type ProcessView, holderAlive, lockDataDir, parseHolder, parseStat } from '../../services/sqs/data-dir-lock.ts';
+import { type LockHolder, type ProcessView, holderAlive, lockDataDir, parseHolder } from '../../services/sqs/data-dir-lock.ts';
+import { parseStat, readStat } from '../../lib/proc-stat.ts';
 import { EmbeddedQueues } from '../../services/sqs/embedded-queues.ts';
 import { ROOT, isAlive, procState, waitFor } from '../helpers/emulator.ts';
 
@@ -28,7 +29,7 @@ const dataDir = (): string => {
   return d;
 };
 
-const startOf = (pid: number): string => parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))!.start;
+const startOf = (pid: number): string => String(readStat(pid)!.startTime);
 
 /** `sh` forks a Node child that opens the embedded queues on `dir` (taking the lock), creates a queue
  *  and SIGKILLs itself; `sh` has meanwhile exec'd `sleep`, which never reaps it: the child stays a zombie. */
@@ -126,6 +127,6 @@ describe('lock rules', () => {
     expect(parseHolder('')).toBeUndefined();
     expect(parseHolder('{"pid":-1}')).toBeUndefined();
     const stat = '77 (a) b (c) Z 1 77 77 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 123456 0 0';
-    expect(parseStat(stat)).toEqual({ state: 'Z', start: '123456' });
+    expect(parseStat(stat)).toMatchObject({ state: 'Z', ppid: 1, startTime: 123456 });
   });
 });
