@@ -57,7 +57,7 @@ async function measure(kind: 'js' | 'ts', isolation: IsolationLevel, runs: numbe
     const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/2015-03-31/functions/reload/invocations`;
     const version = async (): Promise<string> => ((await (await fetch(url, { method: 'POST', body: '{}' })).json()) as { version: string }).version;
     let reloadedAt = 0;
-    eph.watcher!.onReload = () => (reloadedAt = performance.now());
+    eph.watcher!.onReload(() => (reloadedAt = performance.now()));
     if ((await version()) !== 'v0') throw new Error('the first invoke did not run v0');
     const totals: number[] = [];
     const detects: number[] = [];

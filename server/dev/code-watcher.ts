@@ -36,8 +36,7 @@ export class CodeWatcher {
   private readonly debounceMs: number;
   /** The bundle cache and --data-dir may sit inside a code dir: their writes are the emulator's own. */
   private readonly ownDirs: string[];
-  /** Called after each reload (tests, the bench). */
-  onReload: (r: Reload) => void = () => {};
+  private readonly reloadListeners = new Set<(r: Reload) => void>();
 
   constructor(functions: readonly FunctionConfig[], recycler: Recycler, logger: Logger, debounceMs = 50, ownDirs: readonly string[] = []) {
     this.ownDirs = [defaultCacheDir(), ...ownDirs];
@@ -67,6 +66,12 @@ export class CodeWatcher {
     });
     this.watcher.on('error', (err) => this.logger.warn({ err }, 'watch: error while watching function code'));
   }
+  /** Calls `listener` after each reload (tests, the bench); returns what removes it. */
+  onReload(listener: (r: Reload) => void): () => void {
+    this.reloadListeners.add(listener);
+    return () => this.reloadListeners.delete(listener);
+  }
+
 
   /** How many directories are watched (code dirs and layers). */
   get directories(): number {
@@ -112,7 +117,7 @@ export class CodeWatcher {
     for (const fn of functions) environments += await this.recycler.recycle(fn, `code changed (${files[0]})`);
     const shown = files.length > 3 ? `${files.slice(0, 3).join(', ')} and ${files.length - 3} more` : files.join(', ');
     this.logger.info({ functions, files, environments }, `reload: ${functions.join(', ')} (${shown} changed; ${environments} environment${environments === 1 ? '' : 's'} retired)`);
-    this.onReload({ functions, files, environments });
+    for (const listener of this.reloadListeners) listener({ functions, files, environments });
   }
 
   async close(): Promise<void> {

@@ -8,8 +8,7 @@ export class TemplateWatcher {
   private readonly watcher: FSWatcher;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
-  /** Called after each reload attempt (tests). */
-  onReload: (ok: boolean) => void = () => {};
+  private readonly reloadListeners = new Set<(ok: boolean) => void>();
 
   constructor(files: readonly string[], reload: () => string, logger: Logger, debounceMs = 50) {
     this.watcher = watch([...files], { ignoreInitial: true });
@@ -21,14 +20,20 @@ export class TemplateWatcher {
         if (this.closed) return;
         try {
           logger.info(`reload: routes (${reload()})`);
-          this.onReload(true);
+          for (const listener of this.reloadListeners) listener(true);
         } catch (err) {
           logger.error(`reload: the template does not load, routes unchanged: ${(err as Error).message}`);
-          this.onReload(false);
+          for (const listener of this.reloadListeners) listener(false);
         }
       }, debounceMs);
     });
     this.watcher.on('error', (err) => logger.warn({ err }, 'watch: error while watching the template'));
+  }
+
+  /** Calls `listener` after each reload attempt, with whether the template loaded (tests); returns what removes it. */
+  onReload(listener: (ok: boolean) => void): () => void {
+    this.reloadListeners.add(listener);
+    return () => this.reloadListeners.delete(listener);
   }
 
   async close(): Promise<void> {

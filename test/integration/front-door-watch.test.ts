@@ -26,6 +26,13 @@ const write = (paths: string[]): void => writeFileSync(template, [
 ].join('\n'));
 
 let em: FrontDoorEmulator;
+/** Settles with the next reload attempt's outcome. */
+const nextReload = (): Promise<boolean> => new Promise((resolve) => {
+  const off = em.eph.frontDoor.watcher!.onReload((ok) => {
+    off();
+    resolve(ok);
+  });
+});
 beforeAll(async () => {
   write(['/a']);
   em = await startFrontDoor(template, { watch: true });
@@ -48,12 +55,12 @@ describe('front door dev loop', () => {
   });
 
   it('reloads routes when the template changes', async () => {
-    const reloaded = new Promise<boolean>((resolve) => (em.eph.frontDoor.watcher!.onReload = resolve));
+    const reloaded = nextReload();
     write(['/a', '/b']);
     expect(await reloaded).toBe(true);
     expect((await fetch(`http://127.0.0.1:${em.doors.apiPort}/b`)).status).toBe(200);
     // A template that no longer loads keeps the routes it had.
-    const failed = new Promise<boolean>((resolve) => (em.eph.frontDoor.watcher!.onReload = resolve));
+    const failed = nextReload();
     writeFileSync(template, 'Resources: [');
     expect(await failed).toBe(false);
     expect((await fetch(`http://127.0.0.1:${em.doors.apiPort}/b`)).status).toBe(200);

@@ -35,7 +35,7 @@ describe('--watch', () => {
     ].join('\n'));
     em = await startEmulator(join(dir, 'template.yaml'), { watch: true, isolation: 'process' });
     expect(em.eph.watcher).toBeDefined();
-    em.eph.watcher!.onReload = (r) => reloads.push(r);
+    em.eph.watcher!.onReload((r) => reloads.push(r));
     await em.eph.watcher!.ready;
   });
   afterAll(async () => {
@@ -102,7 +102,7 @@ describe('--watch with --data-dir inside a code directory', () => {
       '    Properties: { QueueName: jobs }',
     ].join('\n'));
     em = await startEmulator(join(root, 'template.yaml'), { watch: true, isolation: 'process', dataDir: join(root, 'code', '.state') });
-    em.eph.watcher!.onReload = (r) => reloads.push(r);
+    em.eph.watcher!.onReload((r) => reloads.push(r));
     await em.eph.watcher!.ready;
   });
   afterAll(async () => {

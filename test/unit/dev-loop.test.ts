@@ -179,7 +179,7 @@ describe('CodeWatcher', () => {
       writeFileSync(join(dir, 'index.mjs'), 'export const handler = async () => 2;\n');
       await waitUntil(() => errors.length === 1);
       expect(errors).toEqual(['reload failed; the next change tries again']);
-      const reloaded = new Promise((r) => { watcher.onReload = r; });
+      const reloaded = new Promise((r) => watcher.onReload(r));
       writeFileSync(join(dir, 'index.mjs'), 'export const handler = async () => 3;\n');
       await reloaded;
       expect(calls).toBe(2);
