@@ -61,6 +61,10 @@ export class FrontDoor {
     this.guard = new RequestGuard({ ...deps.guardPolicy, checkOrigin: false }, deps.logger);
     this.bridge = new InvokeBridge({ registry: deps.registry, invoker: deps.invoker, clock, logger: deps.logger });
     this.authorizer = new Authorizer({ bridge: this.bridge, clock, accountId: deps.accountId, logger: deps.logger });
+    // A function URL configuration goes with its function or alias (AWS deletes it with them).
+    deps.registry.onDeleted((name, alias) => {
+      for (const record of this.urls.ofFunction(name)) if (alias === undefined || record.qualifier === alias) this.urls.remove(record);
+    });
     this.urls.onChange((change) => {
       if (!this.listening) return;
       if (change.kind === 'added') void this.openUrl(change.record).catch((err: unknown) => deps.logger.error({ err }, 'function URL: cannot listen'));

@@ -55,6 +55,7 @@ export class Registry {
   readonly ctx: AccountContext;
   readonly code: CodeStore;
   private readonly runtime: VersionRuntime | undefined;
+  private readonly deletionListeners = new Set<(name: string, alias?: string) => void>();
 
   constructor(functions: FunctionConfig[], ctx: AccountContext, deps: RegistryDeps = {}) {
     this.ctx = ctx;
@@ -245,11 +246,28 @@ export class Registry {
     await this.runtime?.removed(record.fv);
   }
 
+  /**
+   * Calls `listener` when a function (no alias) or one of its aliases is deleted, so what hangs off it
+   * (function URL configurations) goes too, as on AWS. Returns what removes the listener.
+   */
+  onDeleted(listener: (name: string, alias?: string) => void): () => void {
+    this.deletionListeners.add(listener);
+    return () => this.deletionListeners.delete(listener);
+  }
+
+  /** DeleteAlias's bookkeeping: the alias goes, with its provisioned concurrency. */
+  removeAlias(entry: FunctionEntry, alias: string): void {
+    if (!entry.aliases.delete(alias)) return;
+    if (entry.provisioned.delete(alias)) void this.applyProvisioned(entry);
+    for (const listener of this.deletionListeners) listener(entry.name, alias);
+  }
+
   /** DeleteFunction: every version goes, with its environments and the code folders kept for it. */
   async deleteFunction(entry: FunctionEntry): Promise<void> {
     if (this.entries.get(entry.name) !== entry) return;
     this.entries.delete(entry.name);
     this.parsed.clear();
+    for (const listener of this.deletionListeners) listener(entry.name);
     await Promise.all([entry.latest, ...entry.versions.values()].map((r) => this.runtime?.removed(r.fv)));
     if (!this.entries.has(entry.name)) this.code.removeFunction(entry.name);
   }

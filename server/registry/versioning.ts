@@ -108,7 +108,5 @@ export function updateAlias(reg: Registry, entry: FunctionEntry, rawName: string
 
 /** DeleteAlias: its provisioned concurrency goes with it. */
 export async function deleteAlias(reg: Registry, entry: FunctionEntry, rawName: string): Promise<void> {
-  const alias = getAlias(reg, entry, rawName);
-  entry.aliases.delete(alias.name);
-  if (entry.provisioned.delete(alias.name)) void reg.applyProvisioned(entry);
+  reg.removeAlias(entry, getAlias(reg, entry, rawName).name);
 }

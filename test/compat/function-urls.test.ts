@@ -2,14 +2,16 @@
 // status codes and AWS's errors), the FunctionUrl it returns called from Node's fetch and curl (and by
 // Host on the API port), AuthType AWS_IAM (unsigned 403, SigV4-signed 200), CORS, RESPONSE_STREAM.
 import {
-  CreateAliasCommand, CreateFunctionUrlConfigCommand, DeleteFunctionUrlConfigCommand, GetFunctionUrlConfigCommand, LambdaClient,
-  ListFunctionUrlConfigsCommand, PublishVersionCommand, UpdateFunctionUrlConfigCommand,
+  CreateAliasCommand, CreateFunctionCommand, CreateFunctionUrlConfigCommand, DeleteAliasCommand, DeleteFunctionCommand,
+  DeleteFunctionUrlConfigCommand, GetFunctionUrlConfigCommand, LambdaClient, ListFunctionUrlConfigsCommand, PublishVersionCommand,
+  UpdateFunctionUrlConfigCommand,
 } from '@aws-sdk/client-lambda';
 import { createHash, createHmac, type Hash as NodeHash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { curl, type FrontDoorEmulator, startFrontDoor } from '../helpers/front-door.ts';
 import { fixture } from '../helpers/emulator.ts';
+import { zipOf } from '../helpers/zip.ts';
 
 /** A response's JSON body, untyped (the tests read events field by field). */
 const json = async (r: Response | Promise<Response>): Promise<any> => (await r).json();
@@ -96,6 +98,31 @@ describe('function URL configuration API', () => {
     const deleted = await lambda.send(new DeleteFunctionUrlConfigCommand({ FunctionName: 'secure-app', Qualifier: 'live' }));
     expect(deleted.$metadata.httpStatusCode).toBe(204);
     expect(await errorOf(fetch(created.FunctionUrl!))).toMatchObject({ name: 'TypeError' });
+  });
+
+  it('a URL configuration goes with its alias and with its function; a function made again has none', async () => {
+    const version = await lambda.send(new PublishVersionCommand({ FunctionName: 'url-app' }));
+    await lambda.send(new CreateAliasCommand({ FunctionName: 'url-app', Name: 'brief', FunctionVersion: version.Version }));
+    const aliasUrl = (await lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: 'url-app', Qualifier: 'brief', AuthType: 'NONE' }))).FunctionUrl!;
+    expect((await fetch(aliasUrl)).status).toBe(200);
+    await lambda.send(new DeleteAliasCommand({ FunctionName: 'url-app', Name: 'brief' }));
+    expect(await errorOf(lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: 'url-app', Qualifier: 'brief' })))).toMatchObject({ name: 'ResourceNotFoundException', status: 404 });
+    expect(await errorOf(fetch(aliasUrl))).toMatchObject({ name: 'TypeError' }); // its port is closed
+    expect((await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: 'url-app' }))).AuthType).toBe('NONE'); // $LATEST's stays
+
+    const create = new CreateFunctionCommand({
+      FunctionName: 'short-lived', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/r',
+      Code: { ZipFile: zipOf({ 'index.mjs': 'export const handler = async () => ({ statusCode: 200, body: "hi" });\n' }) },
+    });
+    await lambda.send(create);
+    const url = (await lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: 'short-lived', AuthType: 'NONE' }))).FunctionUrl!;
+    expect(await (await fetch(url)).text()).toBe('hi');
+    await lambda.send(new DeleteFunctionCommand({ FunctionName: 'short-lived' }));
+    expect(await errorOf(fetch(url))).toMatchObject({ name: 'TypeError' });
+    await lambda.send(create);
+    expect(await errorOf(lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: 'short-lived' })))).toMatchObject({ name: 'ResourceNotFoundException', status: 404 });
+    expect((await lambda.send(new ListFunctionUrlConfigsCommand({ FunctionName: 'short-lived' }))).FunctionUrlConfigs).toEqual([]);
+    await lambda.send(new DeleteFunctionCommand({ FunctionName: 'short-lived' }));
   });
 
   it('AWS\'s errors', async () => {
