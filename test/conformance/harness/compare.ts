@@ -1,0 +1,38 @@
+// One step's expectation against what a transport observed → the differences, in words. Status,
+// error type, query error code and fault, message, the error body's keys (raw HTTP), the output's
+// fields and values (masks.ts), and the request id header every AWS answer carries. Pure.
+import type { Expectation, Transport } from './case-file.ts';
+import { type Bindings, matchText, matchValue } from './masks.ts';
+import type { Observation } from './observation.ts';
+
+export function compare(exp: Expectation, obs: Observation, transport: Transport, b: Bindings): string[] {
+  const out: string[] = [];
+  if (obs.status !== exp.status) out.push(`status: expected ${exp.status}, got ${obs.status}`);
+  const wantsError = exp.error !== undefined || exp.code !== undefined || exp.status >= 400;
+  if (wantsError) {
+    if (!obs.error) {
+      out.push(`expected an error ${exp.error ?? exp.code ?? ''}, got an answer ${JSON.stringify(obs.output)}`);
+      return out;
+    }
+    // The query protocol's XML names only the code; the JSON protocols and the SDK name the type.
+    if (exp.error !== undefined && transport !== 'query' && obs.error.type !== exp.error) {
+      out.push(`error type: expected ${exp.error}, got ${obs.error.type}`);
+    }
+    if (exp.code !== undefined && obs.error.code !== exp.code) out.push(`error code: expected ${exp.code}, got ${obs.error.code}`);
+    if (exp.fault !== undefined && obs.error.fault !== exp.fault) out.push(`fault: expected ${exp.fault}, got ${obs.error.fault}`);
+    if (exp.message !== undefined) {
+      if (obs.error.message === undefined) out.push(`message: expected ${JSON.stringify(exp.message)}, got none`);
+      else out.push(...matchText(exp.message, obs.error.message, 'message', b));
+    }
+    if (exp.body !== undefined && transport === 'http') {
+      const keys = Object.keys(obs.errorBody ?? {}).sort();
+      const want = [...exp.body].sort();
+      if (keys.join() !== want.join()) out.push(`error body keys: expected [${want.join(', ')}], got [${keys.join(', ')}]`);
+    }
+  } else {
+    if (obs.error) out.push(`expected success, got ${obs.error.type ?? obs.error.code}: ${obs.error.message}`);
+    else if (exp.output !== undefined) out.push(...matchValue(exp.output, obs.output ?? {}, 'output', b, exp.partial === true));
+  }
+  if (obs.headers && obs.headers['x-amzn-requestid'] === undefined) out.push('header x-amzn-RequestId: missing');
+  return out;
+}
