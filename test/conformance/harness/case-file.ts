@@ -27,6 +27,11 @@ export interface Expectation {
   /** `Sender` / `Receiver` (SQS), next to the code. */
   fault?: string;
   message?: string;
+  /**
+   * A "N validation errors detected" message by its parts, in any order (AWS's order is not stable; the
+   * recordings keep them sorted): each `Value '…' at '…' failed to satisfy constraint: …`.
+   */
+  validation?: string[];
   /** Raw HTTP only: the keys of the JSON error body (`Type`, `Message`/`message`, `Reason`...). */
   body?: string[];
   /** The operation's output, as the SDKs model it, with masks (see masks.ts). */
@@ -89,7 +94,7 @@ function checkStep(file: string, where: string, st: Step): void {
   const known = new Set(['op', 'service', 'input', 'snapshot', 'expect', 'save', 'wait', 'note']);
   for (const k of Object.keys(st)) if (!known.has(k)) fail(file, where, `unknown step key ${k}`);
   if (st.expect) {
-    const keys = new Set(['status', 'error', 'code', 'fault', 'message', 'body', 'output', 'partial']);
+    const keys = new Set(['status', 'error', 'code', 'fault', 'message', 'validation', 'body', 'output', 'partial']);
     for (const k of Object.keys(st.expect)) if (!keys.has(k)) fail(file, where, `unknown expect key ${k}`);
   }
 }

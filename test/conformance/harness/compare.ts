@@ -24,6 +24,7 @@ export function compare(exp: Expectation, obs: Observation, transport: Transport
       if (obs.error.message === undefined) out.push(`message: expected ${JSON.stringify(exp.message)}, got none`);
       else out.push(...matchText(exp.message, obs.error.message, 'message', b));
     }
+    if (exp.validation !== undefined) out.push(...compareValidation(exp.validation, obs.error.message ?? ''));
     if (exp.body !== undefined && transport === 'http') {
       const keys = Object.keys(obs.errorBody ?? {}).sort();
       const want = [...exp.body].sort();
@@ -34,5 +35,21 @@ export function compare(exp: Expectation, obs: Observation, transport: Transport
     else if (exp.output !== undefined) out.push(...matchValue(exp.output, obs.output ?? {}, 'output', b, exp.partial === true));
   }
   if (obs.headers && obs.headers['x-amzn-requestid'] === undefined) out.push('header x-amzn-RequestId: missing');
+  return out;
+}
+
+/** The parts of a Coral validation message, sorted (how the recordings keep them). */
+export function validationParts(message: string): string[] {
+  return [...message.matchAll(/(Value '.*?' at '.*?' failed to satisfy constraint: .+?(?=; Value '|$))/g)].map((m) => m[1]).sort();
+}
+
+function compareValidation(expected: string[], message: string): string[] {
+  const n = expected.length;
+  const prefix = `${n} validation error${n === 1 ? '' : 's'} detected: `;
+  const out: string[] = [];
+  if (!message.startsWith(prefix)) out.push(`message: expected to start with ${JSON.stringify(prefix)}, got ${JSON.stringify(message)}`);
+  const got = validationParts(message);
+  const want = [...expected].sort();
+  if (JSON.stringify(got) !== JSON.stringify(want)) out.push(`validation errors: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
   return out;
 }
