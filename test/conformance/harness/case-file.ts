@@ -50,8 +50,18 @@ export interface Step {
   expect?: Expectation;
   /** Values of the answer kept for later steps: variable name → dotted path in the output. */
   save?: Record<string, string>;
-  /** Poll until the function settles (State and LastUpdateStatus) before the next step. */
-  wait?: 'function-ready';
+  /** Lists compared in a fixed order: list member → the field to sort by (the recordings sorted them). */
+  sort?: Record<string, string>;
+  /**
+   * Lists of the whole account (ListFunctions): keep only the items whose field holds one of this run's
+   * names, following NextMarker through every page first (list member → field).
+   */
+  keep?: Record<string, string>;
+  /**
+   * Poll before the next step, as AWS's waiters do between recorded steps: until the function settles
+   * (State and LastUpdateStatus), or its provisioned concurrency (FunctionName + Qualifier) is READY.
+   */
+  wait?: 'function-ready' | 'provisioned-ready';
   /** Why the step's expectation differs from the recording (the newer model, a masked value...). */
   note?: string;
 }
@@ -91,7 +101,7 @@ function checkStep(file: string, where: string, st: Step): void {
   if (typeof st.input !== 'object' || st.input === null) fail(file, where, 'input must be a map');
   if ((st.snapshot === undefined) !== (st.expect === undefined)) fail(file, where, 'snapshot and expect go together');
   if (st.expect && !Number.isInteger(st.expect.status)) fail(file, where, 'expect.status must be an integer');
-  const known = new Set(['op', 'service', 'input', 'snapshot', 'expect', 'save', 'wait', 'note']);
+  const known = new Set(['op', 'service', 'input', 'snapshot', 'expect', 'save', 'sort', 'keep', 'wait', 'note']);
   for (const k of Object.keys(st)) if (!known.has(k)) fail(file, where, `unknown step key ${k}`);
   if (st.expect) {
     const keys = new Set(['status', 'error', 'code', 'fault', 'message', 'validation', 'body', 'output', 'partial']);

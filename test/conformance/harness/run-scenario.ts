@@ -29,16 +29,43 @@ async function viaWire(h: Harness, service: Service, transport: Transport, op: s
   }
 }
 
-/** Poll until a function has settled (AWS's waiters do the same between recorded steps). */
-async function settle(h: Harness, name: unknown): Promise<string | undefined> {
-  for (let i = 0; i < 100; i++) {
-    const obs = await h.sdk.run('lambda', 'GetFunctionConfiguration', { FunctionName: name });
-    const o = obs.output ?? {};
-    if (obs.error) return `waiting for ${String(name)}: ${obs.error.type}`;
-    if (o.State !== 'Pending' && o.LastUpdateStatus !== 'InProgress') return undefined;
+/** Poll until a function (or its provisioned concurrency) has settled, as AWS's waiters do between recorded steps. */
+async function settle(h: Harness, kind: NonNullable<Step['wait']>, input: Record<string, unknown>): Promise<string | undefined> {
+  const [op, request, done] = kind === 'function-ready'
+    ? ['GetFunctionConfiguration', { FunctionName: input.FunctionName }, (o: Record<string, unknown>) => o.State !== 'Pending' && o.LastUpdateStatus !== 'InProgress'] as const
+    : ['GetProvisionedConcurrencyConfig', { FunctionName: input.FunctionName, Qualifier: input.Qualifier }, (o: Record<string, unknown>) => o.Status === 'READY'] as const;
+  // Up to 10 s: provisioned environments start real runtimes.
+  for (let i = 0; i < 500; i++) {
+    const obs = await h.sdk.run('lambda', op, request);
+    if (obs.error) return `waiting (${kind}): ${obs.error.type}: ${obs.error.message}`;
+    if (done(obs.output ?? {})) return undefined;
     await new Promise((r) => setTimeout(r, 20));
   }
-  return `function ${String(name)} did not settle`;
+  return `${kind}: ${String(input.FunctionName)} did not settle`;
+}
+
+/** Every page of a Marker/NextMarker list, concatenated under `list`. */
+async function allPages(first: Observation, list: string, next: (marker: string) => Promise<Observation>): Promise<Observation> {
+  let obs = first;
+  const items = [...((obs.output?.[list] as unknown[]) ?? [])];
+  while (!obs.error && typeof obs.output?.NextMarker === 'string') {
+    obs = await next(obs.output.NextMarker);
+    items.push(...((obs.output?.[list] as unknown[]) ?? []));
+  }
+  return obs.error ? obs : { ...first, output: { ...first.output, [list]: items, NextMarker: undefined } };
+}
+
+/** The recording's view of a list: only this run's items (`keep`), in the recording's order (`sort`). */
+function shape(obs: Observation, step: Step, names: Set<string>): Observation {
+  if (!obs.output) return obs;
+  const output = { ...obs.output };
+  for (const [list, field] of Object.entries(step.keep ?? {})) {
+    output[list] = ((output[list] as Record<string, unknown>[]) ?? []).filter((item) => names.has(String(item[field])));
+  }
+  for (const [list, field] of Object.entries(step.sort ?? {})) {
+    if (Array.isArray(output[list])) output[list] = [...(output[list] as Record<string, unknown>[])].sort((a, b) => String(a[field]).localeCompare(String(b[field])));
+  }
+  return { ...obs, output };
 }
 
 export async function runScenario(file: CaseFile, s: Scenario, transport: Transport, h: Harness): Promise<string[]> {
@@ -51,9 +78,12 @@ export async function runScenario(file: CaseFile, s: Scenario, transport: Transp
     const service = step.service ?? file.service;
     const input = resolve(step.input, ctx) as Record<string, unknown>;
     // Setup steps go through the SDK; recorded steps through the transport under test.
-    const obs = step.expect && transport !== 'sdk'
-      ? await viaWire(h, service, transport, step.op, input)
-      : await h.sdk.run(service, step.op, input);
+    const call = (inp: Record<string, unknown>): Promise<Observation> => (step.expect && transport !== 'sdk'
+      ? viaWire(h, service, transport, step.op, inp)
+      : h.sdk.run(service, step.op, inp));
+    let obs = await call(input);
+    for (const list of Object.keys(step.keep ?? {})) obs = await allPages(obs, list, (marker) => call({ ...input, Marker: marker }));
+    obs = shape(obs, step, new Set(ctx.vars.values()));
     if (step.expect) {
       const exp = resolve(step.expect, ctx) as Expectation;
       out.push(...compare(exp, obs, transport, bindings).map((d) => `${where}: ${d}`));
@@ -69,8 +99,8 @@ export async function runScenario(file: CaseFile, s: Scenario, transport: Transp
       }
       ctx.vars.set(name, String(v));
     }
-    if (step.wait === 'function-ready') {
-      const stuck = await settle(h, input.FunctionName);
+    if (step.wait) {
+      const stuck = await settle(h, step.wait, input);
       if (stuck) out.push(`${where}: ${stuck}`);
     }
   }

@@ -1,7 +1,8 @@
 // Per-run values in the data: `$(fn)` (a name the scenario declares, fresh for every run so runs never
-// share state), `${account}`, `${region}`, values saved from earlier answers, and a few builders
-// (`$(arn:fn)`, `$(queue-url:q)`, `$(repeat:a:65)`...). Byte inputs (`{$zip: ...}`, `{$json: ...}`,
-// `{$text: ...}`) become Bytes, which each transport encodes its own way. Pure.
+// share state), `$(account)`, `$(region)`, values saved from earlier answers, and a few builders
+// (`$(arn:fn)`, `$(queue-url:q)`, `$(repeat:a:65)`, `$(num:limit+1)`...). Byte inputs (`{$zip: ...}`, `{$json: ...}`,
+// `{$text: ...}`) become Bytes, which each transport encodes its own way.
+import { randomUUID } from 'node:crypto';
 
 export class Bytes {
   readonly bytes: Buffer;
@@ -52,7 +53,12 @@ export function expand(text: string, ctx: RunContext): string {
 
 /** A data value with every `$()` expanded and byte markers turned into Bytes. */
 export function resolve(value: unknown, ctx: RunContext): unknown {
-  if (typeof value === 'string') return expand(value, ctx);
+  if (typeof value === 'string') {
+    // `$(num:limit+1)`: a saved number, with an offset, as a number (an account limit plus one).
+    const num = /^\$\(num:([a-z][a-z0-9-]*)([+-]\d+)?\)$/.exec(value);
+    if (num) return Number(expand(`$(${num[1]})`, ctx)) + Number(num[2] ?? 0);
+    return expand(value, ctx);
+  }
   if (Array.isArray(value)) return value.map((v) => resolve(v, ctx));
   if (value !== null && typeof value === 'object') {
     const o = value as Record<string, unknown>;
@@ -78,6 +84,7 @@ let counter = 0;
 
 /** A fresh name per run: short, valid for functions, queues and streams alike. */
 export function freshName(label: string, transport: string): string {
+  if (label.startsWith('uuid')) return randomUUID();
   counter += 1;
   return `c${counter.toString(36)}-${transport}-${label}`.slice(0, 60);
 }
