@@ -40,6 +40,8 @@ export interface Expectation {
   partial?: boolean;
 }
 
+export type Wait = 'function-ready' | 'provisioned-ready' | 'esm-enabled' | 'esm-deleted' | 'stream-active';
+
 export interface Step {
   op: string;
   /** The service of the operation, when not the file's (an SQS queue made for a Lambda mapping). */
@@ -58,10 +60,11 @@ export interface Step {
    */
   keep?: Record<string, string>;
   /**
-   * Poll before the next step, as AWS's waiters do between recorded steps: until the function settles
-   * (State and LastUpdateStatus), or its provisioned concurrency (FunctionName + Qualifier) is READY.
+   * Poll before the next step, as AWS's waiters and the recorded tests do between steps: until the
+   * function settles (State and LastUpdateStatus), its provisioned concurrency (FunctionName +
+   * Qualifier) is READY, a mapping (UUID of the answer or the input) is Enabled or gone, a stream is ACTIVE.
    */
-  wait?: 'function-ready' | 'provisioned-ready';
+  wait?: Wait;
   /** Why the step's expectation differs from the recording (the newer model, a masked value...). */
   note?: string;
 }

@@ -1,13 +1,15 @@
 // Deployment packages the conformance data names (`Code: {ZipFile: {$zip: python-echo}}`): the same
 // kinds of handlers the recordings used, built in memory.
-import { zipOf } from '../../helpers/zip.ts';
+import { type ZipEntry, zipOf } from '../../helpers/zip.ts';
 
-const SOURCES: Record<string, Record<string, string>> = {
+const SOURCES: Record<string, Record<string, string | ZipEntry>> = {
   // Returns its event: LocalStack's echo handler, handler `handler.handler`.
   'python-echo': { 'handler.py': 'def handler(event, context):\n    return event\n' },
   // The same with another body (an UpdateFunctionCode changes CodeSha256).
   'python-echo-2': { 'handler.py': 'import json\n\n\ndef handler(event, context):\n    return json.loads(json.dumps(event))\n' },
   'node-echo': { 'index.mjs': 'export const handler = async (event) => event;\n' },
+  // A provided runtime whose bootstrap does nothing (LocalStack's "empty provided" function).
+  'provided-empty': { bootstrap: { content: '#!/bin/sh\nexit 0\n', mode: 0o755 } },
 };
 
 const cache = new Map<string, Buffer>();

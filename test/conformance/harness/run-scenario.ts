@@ -1,7 +1,7 @@
 // Runs one scenario over one transport: fresh names, setup steps through the SDK, recorded steps
 // through the transport under test, each answer compared with what AWS recorded. Returns every
 // difference (an empty list is a pass) and how many recorded cases ran.
-import type { CaseFile, Expectation, Scenario, Service, Step, Transport } from './case-file.ts';
+import type { CaseFile, Expectation, Scenario, Service, Step, Transport, Wait } from './case-file.ts';
 import { compare } from './compare.ts';
 import { jsonRpcRequest, kinesisObservation } from './json-rpc-wire.ts';
 import { lambdaObservation, lambdaRequest } from './lambda-wire.ts';
@@ -29,19 +29,33 @@ async function viaWire(h: Harness, service: Service, transport: Transport, op: s
   }
 }
 
-/** Poll until a function (or its provisioned concurrency) has settled, as AWS's waiters do between recorded steps. */
-async function settle(h: Harness, kind: NonNullable<Step['wait']>, input: Record<string, unknown>): Promise<string | undefined> {
-  const [op, request, done] = kind === 'function-ready'
-    ? ['GetFunctionConfiguration', { FunctionName: input.FunctionName }, (o: Record<string, unknown>) => o.State !== 'Pending' && o.LastUpdateStatus !== 'InProgress'] as const
-    : ['GetProvisionedConcurrencyConfig', { FunctionName: input.FunctionName, Qualifier: input.Qualifier }, (o: Record<string, unknown>) => o.Status === 'READY'] as const;
-  // Up to 10 s: provisioned environments start real runtimes.
+/** The request that tells whether a wait is over, and the test on its answer. */
+function probe(kind: Wait, input: Record<string, unknown>, output: Record<string, unknown>): [Service, string, Record<string, unknown>, (o: Observation) => boolean] {
+  const uuid = output.UUID ?? input.UUID;
+  switch (kind) {
+    case 'function-ready':
+      return ['lambda', 'GetFunctionConfiguration', { FunctionName: input.FunctionName }, (o) => !o.error && o.output?.State !== 'Pending' && o.output?.LastUpdateStatus !== 'InProgress'];
+    case 'provisioned-ready':
+      return ['lambda', 'GetProvisionedConcurrencyConfig', { FunctionName: input.FunctionName, Qualifier: input.Qualifier }, (o) => o.output?.Status === 'READY'];
+    case 'esm-enabled':
+      return ['lambda', 'GetEventSourceMapping', { UUID: uuid }, (o) => o.output?.State === 'Enabled'];
+    case 'esm-deleted':
+      return ['lambda', 'GetEventSourceMapping', { UUID: uuid }, (o) => o.status === 404];
+    case 'stream-active':
+      return ['kinesis', 'DescribeStreamSummary', { StreamName: input.StreamName }, (o) => (o.output?.StreamDescriptionSummary as { StreamStatus?: string } | undefined)?.StreamStatus === 'ACTIVE'];
+  }
+}
+
+/** Poll (up to 10 s: provisioned environments start real runtimes) until the wait is over. */
+async function settle(h: Harness, kind: Wait, input: Record<string, unknown>, output: Record<string, unknown>): Promise<string | undefined> {
+  const [service, op, request, done] = probe(kind, input, output);
+  let last: Observation | undefined;
   for (let i = 0; i < 500; i++) {
-    const obs = await h.sdk.run('lambda', op, request);
-    if (obs.error) return `waiting (${kind}): ${obs.error.type}: ${obs.error.message}`;
-    if (done(obs.output ?? {})) return undefined;
+    last = await h.sdk.run(service, op, request);
+    if (done(last)) return undefined;
     await new Promise((r) => setTimeout(r, 20));
   }
-  return `${kind}: ${String(input.FunctionName)} did not settle`;
+  return `waited in vain for ${kind}: ${JSON.stringify(last?.error ?? last?.output)}`;
 }
 
 /** Every page of a Marker/NextMarker list, concatenated under `list`. */
@@ -100,7 +114,7 @@ export async function runScenario(file: CaseFile, s: Scenario, transport: Transp
       ctx.vars.set(name, String(v));
     }
     if (step.wait) {
-      const stuck = await settle(h, step.wait, input);
+      const stuck = await settle(h, step.wait, input, obs.output ?? {});
       if (stuck) out.push(`${where}: ${stuck}`);
     }
   }
