@@ -34,8 +34,8 @@ export interface Expectation {
   validation?: string[];
   /** Raw HTTP only: the keys of the JSON error body (`Type`, `Message`/`message`, `Reason`...). */
   body?: string[];
-  /** The operation's output, as the SDKs model it, with masks (see masks.ts). */
-  output?: Record<string, unknown>;
+  /** The operation's output, as the SDKs model it, with masks (see masks.ts); the part at `select` if given. */
+  output?: unknown;
   /** Compare only the keys `output` names (default: the field set must be equal). */
   partial?: boolean;
 }
@@ -47,11 +47,15 @@ export interface Step {
   /** The service of the operation, when not the file's (an SQS queue made for a Lambda mapping). */
   service?: Service;
   input: Record<string, unknown>;
+  /** Only over these transports (a recording that used another client for this one step). */
+  transports?: Transport[];
   /** The recorded-content key this step's answer was recorded under (absent: a setup step). */
   snapshot?: string;
   expect?: Expectation;
   /** Values of the answer kept for later steps: variable name → dotted path in the output. */
   save?: Record<string, string>;
+  /** The recording kept one part of the answer (`StreamDescription.Shards`): only that part is compared. */
+  select?: string;
   /** Lists compared in a fixed order: list member → the field to sort by (the recordings sorted them). */
   sort?: Record<string, string>;
   /**
@@ -104,7 +108,7 @@ function checkStep(file: string, where: string, st: Step): void {
   if (typeof st.input !== 'object' || st.input === null) fail(file, where, 'input must be a map');
   if ((st.snapshot === undefined) !== (st.expect === undefined)) fail(file, where, 'snapshot and expect go together');
   if (st.expect && !Number.isInteger(st.expect.status)) fail(file, where, 'expect.status must be an integer');
-  const known = new Set(['op', 'service', 'input', 'snapshot', 'expect', 'save', 'sort', 'keep', 'wait', 'note']);
+  const known = new Set(['op', 'service', 'transports', 'input', 'snapshot', 'expect', 'save', 'select', 'sort', 'keep', 'wait', 'note']);
   for (const k of Object.keys(st)) if (!known.has(k)) fail(file, where, `unknown step key ${k}`);
   if (st.expect) {
     const keys = new Set(['status', 'error', 'code', 'fault', 'message', 'validation', 'body', 'output', 'partial']);

@@ -4,8 +4,9 @@
 import type { Expectation, Transport } from './case-file.ts';
 import { type Bindings, matchText, matchValue } from './masks.ts';
 import type { Observation } from './observation.ts';
+import { pick } from './vars.ts';
 
-export function compare(exp: Expectation, obs: Observation, transport: Transport, b: Bindings): string[] {
+export function compare(exp: Expectation, obs: Observation, transport: Transport, b: Bindings, select?: string): string[] {
   const out: string[] = [];
   if (obs.status !== exp.status) out.push(`status: expected ${exp.status}, got ${obs.status}`);
   const wantsError = exp.error !== undefined || exp.code !== undefined || exp.status >= 400;
@@ -32,7 +33,10 @@ export function compare(exp: Expectation, obs: Observation, transport: Transport
     }
   } else {
     if (obs.error) out.push(`expected success, got ${obs.error.type ?? obs.error.code}: ${obs.error.message}`);
-    else if (exp.output !== undefined) out.push(...matchValue(exp.output, obs.output ?? {}, 'output', b, exp.partial === true));
+    else if (exp.output !== undefined) {
+      const observed = select === undefined ? obs.output ?? {} : pick(obs.output, select);
+      out.push(...matchValue(exp.output, observed, select === undefined ? 'output' : `output.${select}`, b, exp.partial === true));
+    }
   }
   if (obs.headers && obs.headers['x-amzn-requestid'] === undefined) out.push('header x-amzn-RequestId: missing');
   return out;

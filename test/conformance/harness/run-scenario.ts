@@ -77,7 +77,8 @@ function shape(obs: Observation, step: Step, names: Set<string>): Observation {
     output[list] = ((output[list] as Record<string, unknown>[]) ?? []).filter((item) => names.has(String(item[field])));
   }
   for (const [list, field] of Object.entries(step.sort ?? {})) {
-    if (Array.isArray(output[list])) output[list] = [...(output[list] as Record<string, unknown>[])].sort((a, b) => String(a[field]).localeCompare(String(b[field])));
+    const key = (x: Record<string, unknown>): string => String(x[field]);
+    if (Array.isArray(output[list])) output[list] = [...(output[list] as Record<string, unknown>[])].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
   return { ...obs, output };
 }
@@ -88,6 +89,7 @@ export async function runScenario(file: CaseFile, s: Scenario, transport: Transp
   const bindings = new Bindings();
   const out: string[] = [];
   for (const [i, step] of s.steps.entries()) {
+    if (step.transports && !step.transports.includes(transport)) continue;
     const where = step.snapshot ? `[${step.snapshot}] ${step.op}` : `setup step ${i + 1} ${step.op}`;
     const service = step.service ?? file.service;
     const input = resolve(step.input, ctx) as Record<string, unknown>;
@@ -100,7 +102,7 @@ export async function runScenario(file: CaseFile, s: Scenario, transport: Transp
     obs = shape(obs, step, new Set(ctx.vars.values()));
     if (step.expect) {
       const exp = resolve(step.expect, ctx) as Expectation;
-      out.push(...compare(exp, obs, transport, bindings).map((d) => `${where}: ${d}`));
+      out.push(...compare(exp, obs, transport, bindings, step.select).map((d) => `${where}: ${d}`));
     } else if (obs.error) {
       out.push(`${where} failed: ${obs.error.type ?? obs.error.code}: ${obs.error.message}`);
       return out;
