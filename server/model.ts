@@ -18,6 +18,8 @@ export interface FunctionConfig {
   timeout: number;
   /** The function's own environment variables (Environment.Variables). */
   environment: Record<string, string>;
+  /** The API was given an Environment (even an empty one): AWS then echoes it back. */
+  environmentSet?: boolean;
   /** MB of /tmp, 512–10240, default 512. */
   ephemeralStorage: number;
   description: string;

@@ -1,5 +1,6 @@
 // Errors of the event-source-mapping API as AWS names them; the server renders them with the same
 // status, x-amzn-ErrorType and message (pollers/ does not import the server's error classes).
+import { validationMessage, violation } from '../../lib/aws-validation.ts';
 
 export type EsmErrorType =
   | 'InvalidParameterValueException'
@@ -29,9 +30,8 @@ export class EsmError extends Error {
 
 export const invalid = (message: string): EsmError => new EsmError('InvalidParameterValueException', message);
 
-/** AWS's model-validation wording: `1 validation error detected: Value '<v>' at '<field>' failed to satisfy constraint: <c>`. */
+/** AWS's model-validation wording (lib/aws-validation.ts): `1 validation error detected: Value '<v>' at '<field>' ...`. */
 export function validationError(field: string, value: unknown, constraint: string): EsmError {
-  const shown = value === null || value === undefined ? 'null' : `'${typeof value === 'object' ? JSON.stringify(value) : String(value)}'`;
-  const v = value === null || value === undefined ? 'Value null' : `Value ${shown}`;
-  return new EsmError('ValidationException', `1 validation error detected: ${v} at '${field}' failed to satisfy constraint: ${constraint}`);
+  const shown = value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
+  return new EsmError('ValidationException', validationMessage([violation(shown, field, constraint)]));
 }

@@ -17,6 +17,8 @@ export interface EsmRecord {
   stateTransitionReason: string;
   /** Where it came from: a template logical id, or `api`. */
   origin: string;
+  /** TagResource / CreateEventSourceMapping's Tags. */
+  tags: Record<string, string>;
   poller?: Poller;
 }
 
@@ -49,14 +51,16 @@ export class EsmManager {
     const cfg = await validateCreate(input, this.ctx);
     for (const other of this.records.values()) {
       if (other.config.eventSourceArn === cfg.eventSourceArn && other.config.functionArn === cfg.functionArn) {
-        throw duplicate(cfg.kind, cfg.eventSourceArn, cfg.functionArn, other.config.uuid);
+        throw duplicate(cfg.kind, cfg.eventSourceArn, String(input.FunctionName), other.config.uuid);
       }
     }
     // Always ours: a UUID in the body (not an API field) would replace an existing mapping and orphan its poller.
     const uuid = randomUUID();
+    const tags = input.Tags !== null && typeof input.Tags === 'object' && !Array.isArray(input.Tags) ? { ...(input.Tags as Record<string, string>) } : {};
     const record: EsmRecord = {
-      config: { ...cfg, uuid }, state: 'Creating', lastModified: Date.now() / 1000,
-      stateTransitionReason: cfg.kind === 'sqs' ? 'USER_INITIATED' : 'User action', origin,
+      // A mapping created disabled is Disabled at once; an enabled one is Creating until its poller runs.
+      config: { ...cfg, uuid }, state: cfg.enabled ? 'Creating' : 'Disabled', lastModified: Date.now() / 1000,
+      stateTransitionReason: cfg.kind === 'sqs' ? 'USER_INITIATED' : 'User action', origin, tags,
     };
     this.records.set(uuid, record);
     const snapshot = { ...record };
@@ -70,6 +74,16 @@ export class EsmManager {
     return r;
   }
 
+  /** A mapping's tags, or undefined when there is no such mapping. */
+  tagsOf(uuid: string): Readonly<Record<string, string>> | undefined {
+    return this.records.get(uuid)?.tags;
+  }
+
+  setTags(uuid: string, tags: Record<string, string>): void {
+    const record = this.records.get(uuid);
+    if (record) record.tags = { ...tags };
+  }
+
   list(filter: { eventSourceArn?: string; functionArn?: (arn: string) => boolean } = {}): EsmRecord[] {
     return [...this.records.values()].filter((r) =>
       (filter.eventSourceArn === undefined || r.config.eventSourceArn === filter.eventSourceArn) &&
@@ -78,19 +92,21 @@ export class EsmManager {
 
   async update(uuid: string, input: Record<string, unknown>): Promise<EsmRecord> {
     const record = this.get(uuid);
-    if (record.state === 'Creating' || record.state === 'Updating' || record.state === 'Deleting') {
+    if (record.state === 'Creating' || record.state === 'Updating' || record.state === 'Enabling' || record.state === 'Disabling' || record.state === 'Deleting') {
       throw new EsmError('ResourceInUseException', `Cannot update the event source mapping because it is in use.`);
     }
     const next = await validateUpdate(record.config, input, this.ctx);
     for (const other of this.records.values()) {
       if (other !== record && other.config.eventSourceArn === next.eventSourceArn && other.config.functionArn === next.functionArn) {
-        throw duplicate(next.kind, next.eventSourceArn, next.functionArn, other.config.uuid);
+        throw duplicate(next.kind, next.eventSourceArn, String(input.FunctionName ?? next.functionArn), other.config.uuid);
       }
     }
     const restart = JSON.stringify({ ...record.config, enabled: true }) !== JSON.stringify({ ...next, enabled: true });
+    const toggled = next.enabled !== record.config.enabled;
     record.config = next;
     record.lastModified = Date.now() / 1000;
-    record.state = 'Updating';
+    // AWS names the transition: Enabling or Disabling when the update turns the mapping on or off.
+    record.state = toggled ? (next.enabled ? 'Enabling' : 'Disabling') : 'Updating';
     const snapshot = { ...record };
     void (async () => {
       if (restart) await this.stopPoller(record);

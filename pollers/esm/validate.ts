@@ -1,5 +1,6 @@
 // CreateEventSourceMapping / UpdateEventSourceMapping input → EsmConfig: AWS's defaults per source
 // kind, ranges, and the error each bad input gets (reference §8.1), in the order AWS checks them.
+import { inEnum, NOT_NULL, validationMessage, violation } from '../../lib/aws-validation.ts';
 import { EsmError, invalid, validationError } from './esm-error.ts';
 import type { EsmConfig, FilterCriteria, SourceKind } from './mapping.ts';
 
@@ -49,7 +50,7 @@ function bool(input: Input, key: string, field: string): boolean | undefined {
 /** A new mapping's configuration (without uuid), or the EsmError AWS would answer. */
 export async function validateCreate(input: Input, ctx: EsmValidationContext): Promise<Omit<EsmConfig, 'uuid'>> {
   const arn = input.EventSourceArn;
-  if (typeof arn !== 'string' || arn === '') throw invalid('Unrecognized event source, must be kafka or specify EventSourceArn');
+  if (typeof arn !== 'string' || arn === '') throw invalid('Unrecognized event source.');
   const kind = sourceKind(arn);
   if (!kind) throw invalid('Unrecognized event source.');
   const base: Omit<EsmConfig, 'uuid'> = {
@@ -60,9 +61,10 @@ export async function validateCreate(input: Input, ctx: EsmValidationContext): P
   };
   if (kind !== 'sqs') {
     const sp = input.StartingPosition;
-    if (sp === undefined || sp === null) throw validationError('startingPosition', null, 'Member must not be null.');
+    // A missing StartingPosition is the service's answer (InvalidParameterValue, with a final period); a bad one the framework's.
+    if (sp === undefined || sp === null) throw invalid(`${validationMessage([violation(null, 'startingPosition', NOT_NULL)])}.`);
     if (sp !== 'TRIM_HORIZON' && sp !== 'LATEST' && sp !== 'AT_TIMESTAMP') {
-      throw validationError('startingPosition', sp, 'Member must satisfy enum value set: [LATEST, AT_TIMESTAMP, TRIM_HORIZON]');
+      throw validationError('startingPosition', sp, inEnum(['LATEST', 'AT_TIMESTAMP', 'TRIM_HORIZON']));
     }
     if (sp === 'AT_TIMESTAMP' && kind === 'dynamodb') throw invalid(`Unsupported starting position for arn type: ${arn}`);
     base.startingPosition = sp;

@@ -7,6 +7,7 @@ import { validateFilterPattern } from '../../pollers/filter-criteria.ts';
 import { createSqsPollerFactory } from '../../pollers/sqs-poller.ts';
 import { dynamodbPollerFactory, kinesisPollerFactory } from '../../pollers/stream-poller.ts';
 import { registerEsmRoutes } from '../http/esm-routes.ts';
+import { registerTagRoutes } from '../http/tag-routes.ts';
 import { PollerInvoker } from '../invoke/poller-invoker.ts';
 import type { Registry } from '../registry/registry.ts';
 import { templateEventSourceMappings } from '../template/event-sources.ts';
@@ -73,6 +74,8 @@ export class EventSourceMappings implements Feature {
 
   routes(app: FastifyInstance): void {
     registerEsmRoutes(app, this.esm, this.registry);
+    // Tags name functions and mappings alike.
+    registerTagRoutes(app, this.registry, this.esm);
   }
 
   /** Pollers stop (an invoke in flight finishes first). */

@@ -1,6 +1,7 @@
 // Aliases on the wire (2015-03-31): CreateAlias, GetAlias, UpdateAlias (RevisionId guard; moving an alias
 // moves its provisioned concurrency), DeleteAlias and ListAliases (optionally by FunctionVersion).
 import type { FastifyInstance } from 'fastify';
+import { functionNotFound } from '../errors.ts';
 import { aliasConfiguration } from '../registry/aliases.ts';
 import type { Registry } from '../registry/registry.ts';
 import { type AliasInput, createAlias, deleteAlias, getAlias, updateAlias } from '../registry/versioning.ts';
@@ -14,8 +15,12 @@ export function registerAliasRoutes(app: FastifyInstance, registry: Registry): v
   const base = '/2015-03-31/functions/:FunctionName/aliases';
 
   app.post<FnRoute>(base, async (request, reply) => {
+    const input = jsonBody(request.body) as AliasInput;
+    const { name } = registry.ref(request.params.FunctionName, undefined, 'lambda:CreateAlias', 'plain');
+    // A missing function is named with the version the alias was to point at.
+    if (!registry.entry(name)) throw functionNotFound(registry.arn(name, typeof input.FunctionVersion === 'string' ? input.FunctionVersion : undefined));
     const entry = registry.function(request.params.FunctionName, 'lambda:CreateAlias');
-    const alias = createAlias(registry, entry, jsonBody(request.body) as AliasInput);
+    const alias = createAlias(registry, entry, input);
     return reply.code(201).send(aliasConfiguration(alias, registry.arn(entry.name)));
   });
 
@@ -31,7 +36,7 @@ export function registerAliasRoutes(app: FastifyInstance, registry: Registry): v
 
   app.get<AliasRoute>(`${base}/:Name`, async (request) => {
     const entry = registry.function(request.params.FunctionName, 'lambda:GetAlias');
-    return aliasConfiguration(getAlias(registry, entry, request.params.Name), registry.arn(entry.name));
+    return aliasConfiguration(getAlias(registry, entry, request.params.Name, 'cannot-find'), registry.arn(entry.name));
   });
 
   app.put<AliasRoute>(`${base}/:Name`, async (request) => {

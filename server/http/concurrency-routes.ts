@@ -2,9 +2,10 @@
 // ListProvisionedConcurrencyConfig (a version or an alias; environments really initialised by the pool)
 // and GetAccountSettings, with AWS's rules and messages (reference §6, §10).
 import type { FastifyInstance } from 'fastify';
+import { NOT_NULL, violation } from '../../lib/aws-validation.ts';
 import {
-  functionNotFound, InvalidParameterValueException, ProvisionedConcurrencyConfigNotFoundException, ResourceConflictException,
-  ResourceNotFoundException, ValidationException,
+  functionNotFound, InvalidParameterValueException, invalidInput, ProvisionedConcurrencyConfigNotFoundException, ResourceConflictException,
+  ResourceNotFoundException,
 } from '../errors.ts';
 import type { FunctionEntry } from '../registry/function-entry.ts';
 import { qualifierKind } from '../registry/function-ref.ts';
@@ -32,21 +33,26 @@ export function registerConcurrencyRoutes(app: FastifyInstance, deps: Concurrenc
     .reduce((sum, e) => sum + (e.latest.fv.config.reservedConcurrency ?? 0), 0);
   const provisionedTotal = (entry: FunctionEntry, except?: string): number =>
     [...entry.provisioned].filter(([q]) => q !== except).reduce((sum, [, s]) => sum + s.requested, 0);
-  const unqualified = (raw: string): FunctionEntry => {
-    if (registry.ref(raw, undefined).qualifier !== undefined) {
+  /** The function of a reserved-concurrency request; a missing one is named as `$LATEST` by PutFunctionConcurrency. */
+  const unqualified = (raw: string, missingAsLatest = false): FunctionEntry => {
+    const { name, qualifier } = registry.ref(raw, undefined, 'lambda:PutFunctionConcurrency', 'plain');
+    if (qualifier !== undefined) {
       throw new InvalidParameterValueException('This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.');
     }
-    return registry.function(raw);
+    const entry = registry.entry(name);
+    if (!entry) throw functionNotFound(registry.arn(name, missingAsLatest ? '$LATEST' : undefined));
+    return entry;
   };
+  // The account-limit answers carry no Type.
+  const belowMinimum = (what: string): InvalidParameterValueException => new InvalidParameterValueException(
+    `Specified ${what} for function decreases account's UnreservedConcurrentExecution below its minimum value of [${minimumUnreserved}].`, { untyped: true });
 
   app.put<FnRoute>('/2017-10-31/functions/:FunctionName/concurrency', async (request) => {
-    const entry = unqualified(request.params.FunctionName);
     const body = jsonBody(request.body);
     const value = intIn(body, 'ReservedConcurrentExecutions', 'reservedConcurrentExecutions', 0, 1_000_000);
-    if (value === undefined) throw new ValidationException("1 validation error detected: Value null at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must not be null");
-    if (deps.accountLimit - reservedBy(entry) - value < minimumUnreserved) {
-      throw new InvalidParameterValueException(`Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${minimumUnreserved}].`);
-    }
+    if (value === undefined) throw invalidInput([violation(null, 'reservedConcurrentExecutions', NOT_NULL)]);
+    const entry = unqualified(request.params.FunctionName, true);
+    if (deps.accountLimit - reservedBy(entry) - value < minimumUnreserved) throw belowMinimum('ReservedConcurrentExecutions');
     const provisioned = provisionedTotal(entry);
     if (provisioned > value) {
       throw new InvalidParameterValueException(` ReservedConcurrentExecutions  ${value} should not be lower than function's total provisioned concurrency [${provisioned}].`);
@@ -67,8 +73,8 @@ export function registerConcurrencyRoutes(app: FastifyInstance, deps: Concurrenc
 
   /** The entry and the qualifier a provisioned-concurrency request names (version or alias, never $LATEST). */
   const target = (raw: string, query: string | undefined, latestMessage: string): { entry: FunctionEntry; qualifier: string; version: string } => {
-    const { name, qualifier } = registry.ref(raw, query);
-    if (qualifier === undefined) throw new ValidationException("1 validation error detected: Value null at 'qualifier' failed to satisfy constraint: Member must not be null");
+    const { name, qualifier } = registry.ref(raw, query, 'lambda:GetProvisionedConcurrencyConfig', 'plain');
+    if (qualifier === undefined) throw invalidInput([violation(null, 'qualifier', NOT_NULL)]);
     if (qualifierKind(qualifier) === 'latest') throw new InvalidParameterValueException(latestMessage);
     const entry = registry.entry(name);
     if (qualifierKind(qualifier) === 'alias') {
@@ -93,9 +99,10 @@ export function registerConcurrencyRoutes(app: FastifyInstance, deps: Concurrenc
   const path = '/2019-09-30/functions/:FunctionName/provisioned-concurrency';
 
   app.put<FnRoute>(path, async (request, reply) => {
-    const { entry, qualifier, version } = target(request.params.FunctionName, request.query.Qualifier, 'Provisioned Concurrency Configs cannot be applied to unpublished function versions.');
+    // The body's model constraints first, then the qualifier and the service's rules.
     const requested = intIn(jsonBody(request.body), 'ProvisionedConcurrentExecutions', 'provisionedConcurrentExecutions', 1, 1_000_000);
-    if (requested === undefined) throw new ValidationException("1 validation error detected: Value null at 'provisionedConcurrentExecutions' failed to satisfy constraint: Member must not be null");
+    if (requested === undefined) throw invalidInput([violation(null, 'provisionedConcurrentExecutions', NOT_NULL)]);
+    const { entry, qualifier, version } = target(request.params.FunctionName, request.query.Qualifier, 'Provisioned Concurrency Configs cannot be applied to unpublished function versions.');
     if (qualifierKind(qualifier) === 'alias' && entry.provisioned.has(version)) {
       throw new ResourceConflictException("Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version");
     }
@@ -106,9 +113,11 @@ export function registerConcurrencyRoutes(app: FastifyInstance, deps: Concurrenc
     if (reserved !== undefined && reserved < provisionedTotal(entry, qualifier) + requested) {
       throw new InvalidParameterValueException('Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function');
     }
-    if (requested > deps.accountLimit - reservedBy() - minimumUnreserved) {
-      throw new InvalidParameterValueException(`Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${minimumUnreserved}].`);
+    const unreserved = deps.accountLimit - reservedBy();
+    if (requested > unreserved) {
+      throw new InvalidParameterValueException(`Specified ConcurrentExecutions for function is greater than account's unreserved concurrency [${unreserved}].`, { untyped: true });
     }
+    if (requested > unreserved - minimumUnreserved) throw belowMinimum('ConcurrentExecutions');
     const setting = { requested, lastModified: new Date() };
     entry.provisioned.set(qualifier, setting);
     void registry.applyProvisioned(entry);

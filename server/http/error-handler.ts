@@ -11,7 +11,7 @@ import type { WireAnswer } from '../../services/wire/wire-contract.ts';
 export const INVOKE_LIMIT_BYTES = 6 * 1024 * 1024;
 
 export function renderApiError(err: LambdaApiError): WireAnswer {
-  const body: Record<string, unknown> = { Type: err.faultType, [err.messageKey]: err.message, ...err.extra };
+  const body: Record<string, unknown> = { ...(err.faultType ? { Type: err.faultType } : {}), [err.messageKey]: err.message, ...err.extra };
   return {
     status: err.statusCode,
     headers: { 'Content-Type': 'application/json', 'x-amzn-ErrorType': err.wireType, 'x-amzn-RequestId': randomUUID(), ...err.headers },

@@ -40,9 +40,11 @@ export function registerEsmRoutes(app: FastifyInstance, esm: EsmManager, registr
     }
     let fnFilter: ((arn: string) => boolean) | undefined;
     if (FunctionName !== undefined) {
-      const { fn, invokedArn } = registry.resolve(FunctionName, undefined);
-      const qualified = invokedArn !== fn.arn;
-      fnFilter = (arn) => (qualified ? arn === invokedArn : arn === fn.arn || arn.startsWith(`${fn.arn}:`));
+      // A function that does not exist (any more) lists its mappings too: none, or those it left behind.
+      const { name, qualifier } = registry.ref(FunctionName, undefined, 'lambda:ListEventSourceMappings');
+      const base = registry.arn(name);
+      const wanted = qualifier === undefined ? undefined : registry.arn(name, qualifier);
+      fnFilter = (arn) => (wanted ? arn === wanted : arn === base || arn.startsWith(`${base}:`));
     }
     const all = esm.list({ eventSourceArn: EventSourceArn, functionArn: fnFilter });
     const start = markerOffset(Marker);

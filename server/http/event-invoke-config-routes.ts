@@ -2,7 +2,9 @@
 // destinations per qualifier ($LATEST, a version or an alias), stored where the asynchronous invoker reads
 // them (FunctionConfig.eventInvokeConfig), with the destination rules of reference §7.
 import type { FastifyInstance } from 'fastify';
-import { InvalidParameterValueException, ResourceNotFoundException, ValidationException } from '../errors.ts';
+import { check } from '../../lib/aws-validation.ts';
+import { InvalidParameterValueException, invalidInput, ResourceNotFoundException } from '../errors.ts';
+import { RULES } from '../lambda-rules.ts';
 import type { FunctionConfig } from '../model.ts';
 import type { Registry, Target } from '../registry/registry.ts';
 import { type Body, intIn, jsonBody } from './function-input.ts';
@@ -11,9 +13,6 @@ import { page } from './management-routes.ts';
 type Eic = NonNullable<FunctionConfig['eventInvokeConfig']>;
 type FnRoute = { Params: { FunctionName: string }; Querystring: { Qualifier?: string; Marker?: string; MaxItems?: string } };
 
-const DESTINATION_PATTERN = '^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)';
-// The model pattern matches the whole value (Java matches()), so it is anchored here.
-const DESTINATION_RE = new RegExp(`^(?:${DESTINATION_PATTERN})$`);
 const startedAt = Math.floor(Date.now() / 1000);
 
 /** DestinationConfig → onSuccess/onFailure ARNs, or AWS's error. */
@@ -28,9 +27,8 @@ export function checkDestinations(reg: Registry, functionName: string, dc: unkno
   let valid = true;
   for (const [arn, field] of [[onSuccess, 'onSuccess'], [onFailure, 'onFailure']] as const) {
     if (arn === undefined) continue;
-    if (!DESTINATION_RE.test(arn)) {
-      throw new ValidationException(`1 validation error detected: Value '${arn}' at 'destinationConfig.${field}.destination' failed to satisfy constraint: Member must satisfy regular expression pattern: ${DESTINATION_PATTERN}`);
-    }
+    const problems = check(arn, RULES.destination, `destinationConfig.${field}.destination`);
+    if (problems.length > 0) throw invalidInput(problems);
     const [, , service, , , ...rest] = arn.split(':');
     const resource = rest.join(':');
     if (service === 'lambda') {
@@ -67,16 +65,30 @@ export function registerEventInvokeConfigRoutes(app: FastifyInstance, registry: 
       OnFailure: c.onFailure ? { Destination: c.onFailure } : {},
     },
   });
-  const targetOf = (raw: string, q: string | undefined): Target => {
+  /**
+   * The qualifier a request names. A function, version or alias that does not exist is "The function
+   * doesn't exist." for Put, Update and List, and "...doesn't have an EventInvokeConfig" for Get and Delete.
+   */
+  const targetOf = (raw: string, q: string | undefined, missingFunction: 'doesnt-exist' | 'no-config'): Target => {
+    const { name, qualifier } = registry.ref(raw, q, 'lambda:GetFunctionEventInvokeConfig');
     try {
-      return registry.target(raw, q);
+      return registry.target(raw, q, 'lambda:GetFunctionEventInvokeConfig');
     } catch (err) {
-      if (err instanceof ResourceNotFoundException) throw new ResourceNotFoundException("The function doesn't exist.");
-      throw err;
+      if (!(err instanceof ResourceNotFoundException)) throw err;
+      throw missingFunction === 'doesnt-exist'
+        ? new ResourceNotFoundException("The function doesn't exist.")
+        : new ResourceNotFoundException(`The function ${registry.arn(name, qualifier ?? '$LATEST')} doesn't have an EventInvokeConfig`);
     }
   };
   const missing = (t: Target) => new ResourceNotFoundException(`The function ${arnOf(t)} doesn't have an EventInvokeConfig`);
-  /** The fields of a Put/Update body: only those present; at least one is required. */
+  /** A Put/Update names at least one setting: checked before the function is looked up. */
+  const requireSetting = (body: Body): void => {
+    const given = (k: string) => body[k] !== undefined && body[k] !== null;
+    if (!given('MaximumRetryAttempts') && !given('MaximumEventAgeInSeconds') && !given('DestinationConfig')) {
+      throw new InvalidParameterValueException('You must specify at least one of error handling or destination setting.');
+    }
+  };
+  /** The fields of a Put/Update body: only those present. */
   const fields = (t: Target, body: Body): Partial<Eic> => {
     const out: Partial<Eic> = {};
     const retries = intIn(body, 'MaximumRetryAttempts', 'maximumRetryAttempts', 0, 2);
@@ -84,22 +96,22 @@ export function registerEventInvokeConfigRoutes(app: FastifyInstance, registry: 
     if (retries !== undefined) out.maximumRetryAttempts = retries;
     if (age !== undefined) out.maximumEventAgeInSeconds = age;
     if (body.DestinationConfig !== undefined && body.DestinationConfig !== null) Object.assign(out, checkDestinations(registry, t.entry.name, body.DestinationConfig));
-    if (retries === undefined && age === undefined && (body.DestinationConfig === undefined || body.DestinationConfig === null)) {
-      throw new InvalidParameterValueException('You must specify at least one of error handling or destination setting.');
-    }
     return out;
   };
 
   app.put<FnRoute>(path, async (request) => {
-    const t = targetOf(request.params.FunctionName, request.query.Qualifier);
-    const config: Eic = { ...fields(t, jsonBody(request.body)), lastModified: Math.floor(Date.now() / 1000) };
+    const body = jsonBody(request.body);
+    requireSetting(body);
+    const t = targetOf(request.params.FunctionName, request.query.Qualifier, 'doesnt-exist');
+    const config: Eic = { ...fields(t, body), lastModified: Math.floor(Date.now() / 1000) };
     registry.setEventInvokeConfig(t, config);
     return shape(t, config);
   });
 
   app.post<FnRoute>(path, async (request) => {
-    const t = targetOf(request.params.FunctionName, request.query.Qualifier);
     const body = jsonBody(request.body);
+    requireSetting(body);
+    const t = targetOf(request.params.FunctionName, request.query.Qualifier, 'doesnt-exist');
     const current = registry.eventInvokeConfig(t);
     if (!current) throw missing(t);
     const changes = fields(t, body);
@@ -113,21 +125,21 @@ export function registerEventInvokeConfigRoutes(app: FastifyInstance, registry: 
   });
 
   app.get<FnRoute>(path, async (request) => {
-    const t = targetOf(request.params.FunctionName, request.query.Qualifier);
+    const t = targetOf(request.params.FunctionName, request.query.Qualifier, 'no-config');
     const current = registry.eventInvokeConfig(t);
     if (!current) throw missing(t);
     return shape(t, current);
   });
 
   app.delete<FnRoute>(path, async (request, reply) => {
-    const t = targetOf(request.params.FunctionName, request.query.Qualifier);
+    const t = targetOf(request.params.FunctionName, request.query.Qualifier, 'no-config');
     if (!registry.eventInvokeConfig(t)) throw missing(t);
     registry.setEventInvokeConfig(t, undefined);
     return reply.code(204).send();
   });
 
   app.get<FnRoute>(`${path}/list`, async (request) => {
-    const entry = registry.function(request.params.FunctionName, 'lambda:ListFunctionEventInvokeConfigs');
+    const entry = targetOf(request.params.FunctionName, undefined, 'doesnt-exist').entry;
     const targets: Target[] = [
       { entry, qualifier: undefined, record: entry.latest },
       ...[...entry.versions.values()].map((record) => ({ entry, qualifier: record.fv.version, record })),

@@ -9,19 +9,36 @@ export function lastModified(d: Date): string {
   return d.toISOString().replace('Z', '+0000');
 }
 
+/**
+ * Which answer the configuration is part of. `creating`: CreateFunction, or a version published while
+ * the function is still being created or updated (State Pending). `updating`: an Update* answer (the
+ * update InProgress). `settled`: Get*, and versions published from a settled function. `listed`:
+ * ListFunctions / ListVersionsByFunction items, which carry no state and no runtime version.
+ * ephemera is ready at once, so every later read is settled.
+ */
+export type ConfigurationView = 'creating' | 'updating' | 'settled' | 'listed';
+
 export interface DescribeOptions {
   /** The FunctionArn to show (unqualified for lists and CreateFunction; qualified for Get with a qualifier). */
   arn: string;
-  /**
-   * What AWS answers right after CreateFunction / PublishVersion (`Pending`) and updates
-   * (`InProgress`); ephemera is ready at once, so later reads say Active / Successful.
-   */
-  transition?: 'creating' | 'updating';
+  view?: ConfigurationView;
+}
+
+const BEING_CREATED = { reason: 'The function is being created.', code: 'Creating' };
+
+function stateFields(view: ConfigurationView): Record<string, unknown> {
+  switch (view) {
+    case 'creating': return { State: 'Pending', StateReason: BEING_CREATED.reason, StateReasonCode: BEING_CREATED.code };
+    case 'updating': return { State: 'Active', LastUpdateStatus: 'InProgress', LastUpdateStatusReason: BEING_CREATED.reason, LastUpdateStatusReasonCode: BEING_CREATED.code };
+    case 'settled': return { State: 'Active', LastUpdateStatus: 'Successful' };
+    case 'listed': return {};
+  }
 }
 
 export function functionConfiguration(reg: Registry, record: VersionRecord, opts: DescribeOptions): Record<string, unknown> {
   const c = record.fv.config;
   const code = reg.codeFacts(record);
+  const view = opts.view ?? 'settled';
   const layerArn = (dir: string, i: number): string => record.layerArns?.[i] ?? reg.layerArn(dir);
   return {
     FunctionName: c.name,
@@ -36,22 +53,17 @@ export function functionConfiguration(reg: Registry, record: VersionRecord, opts
     LastModified: lastModified(record.lastModified),
     CodeSha256: code.sha256,
     Version: record.fv.version,
-    ...(Object.keys(c.environment).length ? { Environment: { Variables: c.environment } } : {}),
+    ...(c.environmentSet || Object.keys(c.environment).length ? { Environment: { Variables: c.environment } } : {}),
     ...(c.deadLetterTargetArn ? { DeadLetterConfig: { TargetArn: c.deadLetterTargetArn } } : {}),
     TracingConfig: { Mode: 'PassThrough' },
     RevisionId: record.revisionId,
     ...(c.layers?.length ? { Layers: c.layers.map((dir, i) => ({ Arn: layerArn(dir, i), CodeSize: reg.code.facts(dir).size })) } : {}),
-    ...(opts.transition === 'creating'
-      ? { State: 'Pending', StateReason: 'The function is being created.', StateReasonCode: 'Creating' }
-      : { State: 'Active' }),
-    ...(opts.transition === 'updating'
-      ? { LastUpdateStatus: 'InProgress', LastUpdateStatusReason: 'The function is being created.', LastUpdateStatusReasonCode: 'Creating' }
-      : { LastUpdateStatus: 'Successful' }),
+    ...stateFields(view),
     PackageType: 'Zip',
     Architectures: [c.architecture],
     EphemeralStorage: { Size: c.ephemeralStorage },
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
-    RuntimeVersionConfig: { RuntimeVersionArn: `arn:aws:lambda:${reg.ctx.region}::runtime:ephemera-${c.runtime}` },
+    ...(view === 'listed' ? {} : { RuntimeVersionConfig: { RuntimeVersionArn: `arn:aws:lambda:${reg.ctx.region}::runtime:ephemera-${c.runtime}` } }),
     LoggingConfig: { LogFormat: c.logFormat, LogGroup: `/aws/lambda/${c.name}` },
     ...(c.durableConfig ? { DurableConfig: { ...c.durableConfig } } : {}),
   };
@@ -63,7 +75,8 @@ export function getFunctionAnswer(reg: Registry, entry: FunctionEntry, record: V
   return {
     Configuration: functionConfiguration(reg, record, { arn }),
     Code: { RepositoryType: 'S3', Location: `file://${record.fv.config.codeDir}` },
-    Tags: entry.tags,
+    // AWS leaves Tags out when the function has none.
+    ...(Object.keys(entry.tags).length ? { Tags: entry.tags } : {}),
     ...(reserved !== undefined ? { Concurrency: { ReservedConcurrentExecutions: reserved } } : {}),
   };
 }

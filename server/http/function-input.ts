@@ -1,25 +1,12 @@
 // The configuration fields of CreateFunction and UpdateFunctionConfiguration, checked as Lambda checks
 // them (types, ranges, runtimes, reserved variables, the 4 KB environment, layers, dead-letter target)
 // with AWS's error types and messages, and turned into FunctionConfig changes.
-import { InvalidParameterValueException, InvalidRequestContentException, ValidationException } from '../errors.ts';
+import { check, inEnum, lengthAtMost, matchesPattern, NOT_NULL, valueAtLeast, valueAtMost, violation, wholeMatch } from '../../lib/aws-validation.ts';
+import { InvalidParameterValueException, InvalidRequestContentException, invalidInput, type ValidationException } from '../errors.ts';
+import { ACCEPTED_RUNTIMES, DEPRECATED_RUNTIMES, FUNCTION_LIMITS, PATTERNS, RULES } from '../lambda-rules.ts';
 import type { FunctionConfig } from '../model.ts';
 import type { Registry } from '../registry/registry.ts';
 import { RESERVED_ENV_VARS } from '../template/function-properties.ts';
-
-/** Runtimes the service model accepts (ephemera runs nodejs, python and provided; others fail at invoke). */
-const RUNTIMES = [
-  'nodejs18.x', 'nodejs20.x', 'nodejs22.x', 'nodejs24.x', 'python3.9', 'python3.10', 'python3.11', 'python3.12', 'python3.13',
-  'python3.14', 'provided', 'provided.al2', 'provided.al2023', 'java8.al2', 'java11', 'java17', 'java21', 'java25', 'dotnet8',
-  'dotnet10', 'ruby3.2', 'ruby3.3', 'ruby3.4',
-];
-/** Runtimes AWS no longer accepts for creating or updating functions. */
-const DEPRECATED = new Set([
-  'nodejs', 'nodejs4.3', 'nodejs4.3-edge', 'nodejs6.10', 'nodejs8.10', 'nodejs10.x', 'nodejs12.x', 'nodejs14.x', 'nodejs16.x',
-  'python2.7', 'python3.6', 'python3.7', 'python3.8', 'java8', 'dotnetcore1.0', 'dotnetcore2.0', 'dotnetcore2.1', 'dotnetcore3.1',
-  'dotnet6', 'ruby2.5', 'ruby2.7', 'go1.x',
-]);
-const ROLE_PATTERN = 'arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+';
-const ENV_NAME = /^[a-zA-Z]([a-zA-Z0-9_])+$/;
 
 export type Body = Record<string, unknown>;
 
@@ -37,15 +24,14 @@ export function jsonBody(raw: unknown): Body {
   return v as Body;
 }
 
-const invalid = (field: string, value: unknown, constraint: string): ValidationException =>
-  new ValidationException(`1 validation error detected: Value '${value === null ? 'null' : String(value)}' at '${field}' failed to satisfy constraint: ${constraint}`);
+const invalid = (field: string, value: unknown, constraint: string): ValidationException => invalidInput([violation(value, field, constraint)]);
 
 export function intIn(body: Body, key: string, field: string, min: number, max: number): number | undefined {
   const v = body[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v)) throw invalid(field, v, 'Member must be an integer');
-  if (v < min) throw invalid(field, v, `Member must have value greater than or equal to ${min}`);
-  if (v > max) throw invalid(field, v, `Member must have value less than or equal to ${max}`);
+  if (v < min) throw invalid(field, v, valueAtLeast(min));
+  if (v > max) throw invalid(field, v, valueAtMost(max));
   return v;
 }
 
@@ -53,35 +39,45 @@ export function str(body: Body, key: string, field: string, max = 256): string |
   const v = body[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw invalid(field, JSON.stringify(v), 'Member must be a string');
-  if (v.length > max) throw invalid(field, v, `Member must have length less than or equal to ${max}`);
+  if (v.length > max) throw invalid(field, v, lengthAtMost(max));
   return v;
 }
 
 export function checkRuntime(runtime: string): string {
-  if (DEPRECATED.has(runtime)) {
+  if (DEPRECATED_RUNTIMES.has(runtime)) {
     throw new InvalidParameterValueException(`The runtime parameter of ${runtime} is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.`);
   }
-  if (!RUNTIMES.includes(runtime)) {
-    throw new InvalidParameterValueException(`Value ${runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${RUNTIMES.join(', ')}] or be a valid ARN`);
+  if (!(ACCEPTED_RUNTIMES as readonly string[]).includes(runtime)) {
+    throw new InvalidParameterValueException(`Value ${runtime} at 'runtime' failed to satisfy constraint: ${inEnum(ACCEPTED_RUNTIMES)} or be a valid ARN`);
   }
   return runtime;
 }
 
+/** The role's violations (the framework reports them with the other members'). */
+export function roleViolations(role: unknown): string[] {
+  return check(typeof role === 'string' || role === undefined || role === null ? role : JSON.stringify(role), RULES.role, 'role');
+}
+
 export function checkRole(role: unknown): string {
-  if (role === undefined || role === null) throw new ValidationException("1 validation error detected: Value null at 'role' failed to satisfy constraint: Member must not be null");
-  if (typeof role !== 'string' || !new RegExp(`^${ROLE_PATTERN}$`).test(role)) {
-    throw invalid('role', role, `Member must satisfy regular expression pattern: ${ROLE_PATTERN}`);
+  const problems = roleViolations(role);
+  if (problems.length > 0) throw invalidInput(problems);
+  return role as string;
+}
+
+/** Architectures: one of x86_64 and arm64 (the list's member constraint reads as one nested sentence). */
+export function architectureViolations(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || v.length > 1) return [violation(v, 'architectures', lengthAtMost(1))];
+  if (v.length === 1 && v[0] !== 'x86_64' && v[0] !== 'arm64') {
+    return [violation(v, 'architectures', `Member must satisfy constraint: [${inEnum(['x86_64', 'arm64'])}, ${NOT_NULL}]`)];
   }
-  return role;
+  return [];
 }
 
 export function checkArchitectures(v: unknown): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v) || v.length !== 1) throw invalid('architectures', `[${String(v)}]`, 'Member must have length less than or equal to 1');
-  if (v[0] !== 'x86_64' && v[0] !== 'arm64') {
-    throw invalid('architectures', `[${String(v)}]`, 'Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]');
-  }
-  return v[0] as string;
+  const problems = architectureViolations(v);
+  if (problems.length > 0) throw invalidInput(problems);
+  return Array.isArray(v) && v.length === 1 ? (v[0] as string) : undefined;
 }
 
 /** Environment.Variables → the function's variables; reserved names and the 4 KB limit as AWS rejects them. */
@@ -92,7 +88,7 @@ function environment(v: unknown): Record<string, string> {
   if (typeof vars !== 'object' || Array.isArray(vars)) throw new InvalidParameterValueException('Environment.Variables must be a map of strings');
   const out: Record<string, string> = {};
   for (const [k, value] of Object.entries(vars as Record<string, unknown>)) {
-    if (!ENV_NAME.test(k)) throw invalid('environment.variables', k, 'Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+');
+    if (!wholeMatch(PATTERNS.environmentVariableName).test(k)) throw invalid('environment.variables', k, matchesPattern(PATTERNS.environmentVariableName));
     if (typeof value !== 'string') throw new InvalidParameterValueException(`Environment variable ${k} must be a string`);
     out[k] = value;
   }
@@ -102,7 +98,7 @@ function environment(v: unknown): Record<string, string> {
       `Reserved keys used in this request: ${reserved.join(', ')}`);
   }
   const measured = JSON.stringify(out);
-  if (Buffer.byteLength(measured) > 4096) {
+  if (Buffer.byteLength(measured) > FUNCTION_LIMITS.environmentBytes) {
     throw new InvalidParameterValueException(`Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: ${measured}`);
   }
   return out;
@@ -111,7 +107,7 @@ function environment(v: unknown): Record<string, string> {
 /** Layer ARNs → their folders: the template's layers are the ones ephemera knows. */
 function layers(reg: Registry, v: unknown): { dirs: string[]; arns: string[] } {
   if (!Array.isArray(v)) throw invalid('layers', JSON.stringify(v), 'Member must be a list');
-  if (v.length > 5) throw new InvalidParameterValueException('Cannot reference more than 5 layers.');
+  if (v.length > FUNCTION_LIMITS.layers) throw new InvalidParameterValueException(`Cannot reference more than ${FUNCTION_LIMITS.layers} layers.`);
   const dirs = v.map((arn) => {
     const dir = typeof arn === 'string' ? reg.layers.get(arn) : undefined;
     if (!dir) throw new InvalidParameterValueException(`Layer version ${String(arn)} does not exist.`);
@@ -135,19 +131,23 @@ export function configChanges(reg: Registry, body: Body): ConfigChanges {
   if (runtime !== undefined) changes.runtime = checkRuntime(runtime);
   const handler = str(body, 'Handler', 'handler', 128);
   if (handler !== undefined) {
-    if (!/^[^\s]+$/.test(handler)) throw invalid('handler', handler, 'Member must satisfy regular expression pattern: [^\\s]+');
+    if (!wholeMatch(PATTERNS.handler).test(handler)) throw invalid('handler', handler, matchesPattern(PATTERNS.handler));
     changes.handler = handler;
   }
   const description = str(body, 'Description', 'description', 256);
   if (description !== undefined) changes.description = description;
-  const timeout = intIn(body, 'Timeout', 'timeout', 1, 900);
+  const { timeout: t, memorySize: m, ephemeralStorage: e } = FUNCTION_LIMITS;
+  const timeout = intIn(body, 'Timeout', 'timeout', t.min, t.max);
   if (timeout !== undefined) changes.timeout = timeout;
-  const memory = intIn(body, 'MemorySize', 'memorySize', 128, 10240);
+  const memory = intIn(body, 'MemorySize', 'memorySize', m.min, m.max);
   if (memory !== undefined) changes.memorySize = memory;
-  if (body.Environment !== undefined) changes.environment = environment(body.Environment);
+  if (body.Environment !== undefined && body.Environment !== null) {
+    changes.environment = environment(body.Environment);
+    changes.environmentSet = true;
+  }
   if (body.EphemeralStorage !== undefined && body.EphemeralStorage !== null) {
-    const size = intIn(body.EphemeralStorage as Body, 'Size', 'ephemeralStorage.size', 512, 10240);
-    if (size === undefined) throw new ValidationException("1 validation error detected: Value null at 'ephemeralStorage.size' failed to satisfy constraint: Member must not be null");
+    const size = intIn(body.EphemeralStorage as Body, 'Size', 'ephemeralStorage.size', e.min, e.max);
+    if (size === undefined) throw invalid('ephemeralStorage.size', null, NOT_NULL);
     changes.ephemeralStorage = size;
   }
   if (body.DeadLetterConfig !== undefined && body.DeadLetterConfig !== null) {

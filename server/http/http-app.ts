@@ -1,6 +1,7 @@
 // The fastify instance every route is mounted on: every request (HTTP/1.1, h2c, the Invoke fast path)
 // passes the request guard first (Host/Origin checks); raw bodies for every content type (the Invoke
 // API passes bytes through; wire protocols parse their own) and Lambda-shaped error rendering.
+import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
@@ -34,6 +35,13 @@ export function createHttpApp(logger: Logger, fastPath?: FastPath, policy: Guard
     childLoggerFactory: (logger) => logger,
     bodyLimit: INVOKE_LIMIT_BYTES,
     forceCloseConnections: true,
+    // A function ARN with a qualifier is longer than fastify's default (100): the API answers long
+    // names with its own validation errors, never a 414.
+    routerOptions: { maxParamLength: 8192 },
+  });
+  // Every answer carries a request id, as AWS's do (the wire protocols and the Invoke paths set their own).
+  app.addHook('onSend', async (_request, reply) => {
+    if (!reply.hasHeader('x-amzn-RequestId')) reply.header('x-amzn-RequestId', randomUUID());
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));

@@ -46,7 +46,7 @@ export function registerManagementRoutes(app: FastifyInstance, registry: Registr
       ? [entry.latest, ...publishedVersions(entry)].map((record) => ({ record, arn: registry.arn(entry.name, record.fv.version) }))
       : [{ record: entry.latest, arn: registry.arn(entry.name) }]);
     const { items, NextMarker } = page(rows, request.query);
-    return { Functions: items.map((r) => functionConfiguration(registry, r.record, { arn: r.arn })), ...(NextMarker ? { NextMarker } : {}) };
+    return { Functions: items.map((r) => functionConfiguration(registry, r.record, { arn: r.arn, view: 'listed' })), ...(NextMarker ? { NextMarker } : {}) };
   };
   // SDKs send the path with and without the trailing slash; AWS accepts both.
   app.get<ListRoute>('/2015-03-31/functions', list);

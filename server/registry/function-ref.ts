@@ -1,12 +1,15 @@
 // FunctionName path parameter + ?Qualifier → function name and qualifier, validated as Lambda does
-// (model pattern, derived vs given qualifier, region and account of an ARN); plus ARN helpers.
+// (the model's patterns for the operation, derived vs given qualifier, region and account of an ARN);
+// plus ARN helpers.
 
+import { check } from '../../lib/aws-validation.ts';
 import {
   AccessDeniedException,
   InvalidParameterValueException,
+  invalidInput,
   ResourceNotFoundException,
-  ValidationException,
 } from '../errors.ts';
+import { RULES } from '../lambda-rules.ts';
 
 export interface AccountContext {
   region: string;
@@ -21,44 +24,27 @@ export interface FunctionRef {
   qualifier: string | undefined;
 }
 
-/** The service model's FunctionName pattern, verbatim (it appears in the ValidationException message). */
-export const FUNCTION_NAME_PATTERN =
-  '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?';
-/** The service model's Qualifier pattern. */
-export const QUALIFIER_PATTERN = '(|[a-zA-Z0-9$_-]+)';
+/**
+ * Which of the model's name shapes an operation takes: `namespaced` (GetFunction, DeleteFunction,
+ * Invoke, event invoke configs...: dotted names, `$LATEST.PUBLISHED`) or `plain` (CreateFunction,
+ * aliases, concurrency...: the FunctionName shape, at most 140 characters).
+ */
+export type NameShape = 'namespaced' | 'plain';
 
-const FUNCTION_NAME_RE = new RegExp(`^(?:${FUNCTION_NAME_PATTERN})$`);
-const QUALIFIER_RE = new RegExp(`^(?:${QUALIFIER_PATTERN})$`);
-// Group numbers in FUNCTION_NAME_PATTERN.
-const G_REGION = 3;
-const G_ACCOUNT = 8;
-const G_NAME = 10;
-const G_QUALIFIER = 12;
+/** Splits a name that passed validation: region, account, name, qualifier. */
+const PARTS = /^(?:arn:(?:aws[a-zA-Z-]*)?:lambda:)?(?:((?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d):)?(?:(\d{12}):)?(?:function:)?([a-zA-Z0-9-_.]+)(?::(\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$/;
 
-export function parseFunctionRef(raw: string, queryQualifier: string | undefined, ctx: AccountContext): FunctionRef {
+export function parseFunctionRef(raw: string, queryQualifier: string | undefined, ctx: AccountContext, shape: NameShape = 'namespaced'): FunctionRef {
   const value = decode(raw);
   const given = queryQualifier === undefined || queryQualifier === '' ? undefined : decode(queryQualifier);
-  const match = FUNCTION_NAME_RE.exec(value);
-  const problems: string[] = [];
-  if (!match) {
-    problems.push(`Value '${value}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${FUNCTION_NAME_PATTERN}`);
-  }
-  if (given !== undefined) {
-    if (!QUALIFIER_RE.test(given)) {
-      problems.push(`Value '${given}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: ${QUALIFIER_PATTERN}`);
-    } else if (given.length > 128) {
-      problems.push(`Value '${given}' at 'qualifier' failed to satisfy constraint: Member must have length less than or equal to 128`);
-    }
-  }
-  if (problems.length > 0 || !match) {
-    const n = problems.length;
-    throw new ValidationException(`${n} validation error${n === 1 ? '' : 's'} detected: ${problems.join('; ')}`);
-  }
+  const problems = [
+    ...check(value, shape === 'plain' ? RULES.functionName : RULES.namespacedFunctionName, 'functionName'),
+    ...check(given, RULES.qualifier, 'qualifier'),
+  ];
+  const match = PARTS.exec(value);
+  if (problems.length > 0 || !match) throw invalidInput(problems);
 
-  const region = match[G_REGION]?.slice(0, -1);
-  const account = match[G_ACCOUNT]?.slice(0, -1);
-  const name = match[G_NAME];
-  const derived = match[G_QUALIFIER];
+  const [, region, account, name, derived] = match;
   if (derived !== undefined && given !== undefined && derived !== given) {
     throw new InvalidParameterValueException('The derived qualifier from the function name does not match the specified qualifier.');
   }

@@ -3,15 +3,14 @@
 // the ARN the runtime is told it was invoked as. Changes reach the environment pool through VersionRuntime,
 // given at construction (the pool is built first).
 import { randomUUID } from 'node:crypto';
-import { functionNotFound, ResourceConflictException, ValidationException } from '../errors.ts';
+import { violation } from '../../lib/aws-validation.ts';
+import { functionNotFound, invalidInput, ResourceConflictException } from '../errors.ts';
+import { PATTERNS } from '../lambda-rules.ts';
 import type { FunctionConfig, FunctionVersion } from '../model.ts';
 import { pickVersion } from './aliases.ts';
 import { type CodeFacts, CodeStore } from './code-store.ts';
 import { type AliasRecord, type FunctionEntry, newRecord, type VersionRecord } from './function-entry.ts';
-import { type FunctionRef, functionArn, parseFunctionRef, qualifierKind } from './function-ref.ts';
-
-/** The service model's pattern for operations on a whole function (no qualifier). */
-const UNQUALIFIED_PATTERN = '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)';
+import { type FunctionRef, functionArn, type NameShape, parseFunctionRef, qualifierKind } from './function-ref.ts';
 
 export interface AccountContext {
   region: string;
@@ -93,12 +92,15 @@ export class Registry {
     return functionArn(name, this.ctx, qualifier);
   }
 
-  /** Parse the FunctionName path parameter and ?Qualifier (successful parses are cached). */
-  ref(rawName: string, queryQualifier: string | undefined, action?: string): FunctionRef {
-    const key = queryQualifier === undefined ? rawName : `${rawName}?${queryQualifier}`;
+  /**
+   * Parse the FunctionName path parameter and ?Qualifier (successful parses are cached) against the
+   * name shape the operation takes in the model.
+   */
+  ref(rawName: string, queryQualifier: string | undefined, action?: string, shape: NameShape = 'namespaced'): FunctionRef {
+    const key = `${shape}\u0000${rawName}\u0000${queryQualifier ?? ''}`;
     let hit = this.parsed.get(key);
     if (!hit) {
-      hit = parseFunctionRef(rawName, queryQualifier, { ...this.ctx, action });
+      hit = parseFunctionRef(rawName, queryQualifier, { ...this.ctx, action }, shape);
       if (this.parsed.size >= 1000) this.parsed.clear();
       this.parsed.set(key, hit);
     }
@@ -135,13 +137,13 @@ export class Registry {
   }
 
   /**
-   * The function and qualifier a management operation names. Throws AWS's not-found error (with the
-   * qualifier when one was given) for an unknown function, version or alias.
+   * The function and qualifier a management operation names. Throws AWS's not-found error for an
+   * unknown function, version or alias: the ARN as named (qualified only when a qualifier was given).
    */
-  target(rawName: string, queryQualifier: string | undefined): Target {
-    const { name, qualifier } = this.ref(rawName, queryQualifier, 'lambda:GetFunction');
+  target(rawName: string, queryQualifier: string | undefined, action = 'lambda:GetFunction'): Target {
+    const { name, qualifier } = this.ref(rawName, queryQualifier, action);
     const entry = this.entries.get(name);
-    const notFound = () => functionNotFound(this.arn(name, qualifier ?? '$LATEST'));
+    const notFound = () => functionNotFound(this.arn(name, qualifier));
     if (!entry) throw notFound();
     switch (qualifierKind(qualifier)) {
       case 'latest':
@@ -161,10 +163,10 @@ export class Registry {
   }
 
   /** A function named without a qualifier (UpdateFunction*, PublishVersion, aliases...): its entry or 404. */
-  function(rawName: string, action?: string): FunctionEntry {
-    const { name, qualifier } = this.ref(rawName, undefined, action);
+  function(rawName: string, action?: string, shape: NameShape = 'plain'): FunctionEntry {
+    const { name, qualifier } = this.ref(rawName, undefined, action, shape);
     if (qualifier !== undefined) {
-      throw new ValidationException(`1 validation error detected: Value '${rawName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${UNQUALIFIED_PATTERN}`);
+      throw invalidInput([violation(rawName, 'functionName', `Member must satisfy regular expression pattern: ${PATTERNS.unqualifiedFunctionName}`)]);
     }
     const entry = this.entries.get(name);
     if (!entry) throw functionNotFound(this.arn(name));
@@ -216,6 +218,20 @@ export class Registry {
     };
     this.runtime?.replaced(fv);
     return entry.latest;
+  }
+
+  /** TagResource / UntagResource: the function's whole tag set (a change of $LATEST's RevisionId, as on AWS). */
+  setTags(entry: FunctionEntry, tags: Record<string, string>): void {
+    entry.tags = tags;
+    entry.latest.revisionId = randomUUID();
+  }
+
+  /**
+   * A create, update or publish-while-pending has finished (at once here): as on AWS, the record gets a
+   * new RevisionId when its function becomes Active or its update Successful.
+   */
+  settle(record: VersionRecord): void {
+    record.revisionId = randomUUID();
   }
 
   /** Function-wide reserved concurrency: every version's configuration carries it. */

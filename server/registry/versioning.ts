@@ -84,9 +84,13 @@ export function createAlias(reg: Registry, entry: FunctionEntry, input: AliasInp
   return alias;
 }
 
-export function getAlias(reg: Registry, entry: FunctionEntry, rawName: string): AliasRecord {
+/** The alias, or AWS's not-found answer (GetAlias words it differently from UpdateAlias). */
+export function getAlias(reg: Registry, entry: FunctionEntry, rawName: string, wording: 'cannot-find' | 'not-found' = 'not-found'): AliasRecord {
   const alias = entry.aliases.get(rawName);
-  if (!alias) throw new ResourceNotFoundException(`Alias not found: ${reg.arn(entry.name, rawName)}`);
+  if (!alias) {
+    const arn = reg.arn(entry.name, rawName);
+    throw new ResourceNotFoundException(wording === 'cannot-find' ? `Cannot find alias arn: ${arn}` : `Alias not found: ${arn}`);
+  }
   return alias;
 }
 
@@ -106,7 +110,7 @@ export function updateAlias(reg: Registry, entry: FunctionEntry, rawName: string
   return updated;
 }
 
-/** DeleteAlias: its provisioned concurrency goes with it. */
+/** DeleteAlias: its provisioned concurrency goes with it. Deleting an alias that does not exist succeeds. */
 export async function deleteAlias(reg: Registry, entry: FunctionEntry, rawName: string): Promise<void> {
-  reg.removeAlias(entry, getAlias(reg, entry, rawName).name);
+  reg.removeAlias(entry, rawName);
 }

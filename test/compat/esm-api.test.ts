@@ -82,7 +82,7 @@ describe.skipIf(missing)('event source mapping API (aws CLI and SDK)', () => {
 
   it('disables with UpdateEventSourceMapping (SDK): messages then stay in the queue', async () => {
     const updated = await lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: false }));
-    expect(updated.State).toBe('Updating');
+    expect(updated.State).toBe('Disabling');
     await waitFor(async () => (await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State === 'Disabled', 5000);
     const before = runs();
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"via":"disabled"}' }));

@@ -155,7 +155,7 @@ describe('versions, aliases and the management API (write side) with @aws-sdk/cl
     const two = await fail(client.send(new CreateAliasCommand({ FunctionName: 'api-fn', Name: 'x', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { 2: 0.1, 3: 0.1 } } })));
     expect(two.message).toBe('Number of items in AdditionalVersionWeights cannot be greater than 1');
     const missing = await fail(client.send(new GetAliasCommand({ FunctionName: 'api-fn', Name: 'nope' })));
-    expect([missing.name, missing.message]).toEqual(['ResourceNotFoundException', `Alias not found: ${arn('api-fn')}:nope`]);
+    expect([missing.name, missing.message]).toEqual(['ResourceNotFoundException', `Cannot find alias arn: ${arn('api-fn')}:nope`]);
     const inUse = await fail(client.send(new DeleteFunctionCommand({ FunctionName: 'api-fn', Qualifier: '2' })));
     expect([inUse.name, inUse.message]).toEqual(['ResourceConflictException', 'Unable to delete version because the following aliases reference it: [live]']);
     const current = await client.send(new GetAliasCommand({ FunctionName: 'api-fn', Name: 'live' }));

@@ -92,7 +92,8 @@ describe('CreateEventSourceMapping', () => {
 
   it('gives streams their defaults and requires StartingPosition', async () => {
     const missing = await create({ FunctionName: 'worker', EventSourceArn: STREAM });
-    expect(missing).toMatchObject({ status: 400, type: 'ValidationException' });
+    // AWS answers a missing StartingPosition itself (InvalidParameterValueException), not through model validation.
+    expect(missing).toMatchObject({ status: 400, type: 'InvalidParameterValueException' });
     expect(missing.body.message).toBe("1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.");
     const res = await create({ FunctionName: 'worker', EventSourceArn: STREAM, StartingPosition: 'TRIM_HORIZON' });
     expect(res.status).toBe(202);
@@ -137,7 +138,7 @@ describe('Update, List, Delete', () => {
     await call('GET', `/2015-03-31/event-source-mappings/${body.UUID}`);
     const off = await call('PUT', `/2015-03-31/event-source-mappings/${body.UUID}`, { Enabled: false });
     expect(off.status).toBe(202);
-    expect(off.body.State).toBe('Updating');
+    expect(off.body.State).toBe('Disabling');
     await new Promise((r) => setTimeout(r, 10));
     expect((await call('GET', `/2015-03-31/event-source-mappings/${body.UUID}`)).body.State).toBe('Disabled');
     expect(stopped).toContain(body.UUID);

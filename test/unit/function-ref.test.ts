@@ -8,7 +8,8 @@ import {
   ResourceNotFoundException,
   ValidationException,
 } from '../../server/errors.ts';
-import { FUNCTION_NAME_PATTERN, functionArn, parseFunctionRef, qualifierKind } from '../../server/registry/function-ref.ts';
+import { PATTERNS } from '../../server/lambda-rules.ts';
+import { functionArn, parseFunctionRef, qualifierKind } from '../../server/registry/function-ref.ts';
 
 const ctx = { region: 'us-east-1', accountId: '123456789012' };
 const parse = (raw: string, q?: string) => parseFunctionRef(raw, q, ctx);
@@ -41,6 +42,8 @@ describe('parseFunctionRef: accepted forms', () => {
     ['my-fn', '', 'my-fn', undefined],
     ['my-fn:PROD', 'PROD', 'my-fn', 'PROD'],
     ['arn:aws:lambda:us-east-1:123456789012:function:my-fn', '$LATEST', 'my-fn', '$LATEST'],
+    ['my-fn:$LATEST.PUBLISHED', undefined, 'my-fn', '$LATEST.PUBLISHED'],
+    ['my-fn', '$LATEST.PUBLISHED', 'my-fn', '$LATEST.PUBLISHED'],
   ])('%s ?Qualifier=%s → %s, %s', (raw, q, name, qualifier) => {
     expect(parse(raw, q)).toEqual({ name, qualifier });
   });
@@ -52,11 +55,18 @@ describe('parseFunctionRef: errors', () => {
     expect(err).toBeInstanceOf(ValidationException);
     expect(err.message).toBe(
       "1 validation error detected: Value 'my fn!' at 'functionName' failed to satisfy constraint: " +
-        `Member must satisfy regular expression pattern: ${FUNCTION_NAME_PATTERN}`,
+        `Member must satisfy regular expression pattern: ${PATTERNS.namespacedFunctionName}`,
     );
-    expect(FUNCTION_NAME_PATTERN).toBe(
-      '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?',
+  });
+
+  it('takes the plain FunctionName shape where the operation does: no dots, at most 140 characters', () => {
+    const dotted = thrown(() => parseFunctionRef('my.fn', undefined, ctx, 'plain'));
+    expect(dotted.message).toBe(
+      "1 validation error detected: Value 'my.fn' at 'functionName' failed to satisfy constraint: " +
+        `Member must satisfy regular expression pattern: ${PATTERNS.functionName}`,
     );
+    const long = thrown(() => parseFunctionRef(`arn:aws:lambda:us-east-1:123456789012:function:${'a'.repeat(96)}`, undefined, ctx, 'plain'));
+    expect(long.message).toMatch(/^1 validation error detected: .* Member must have length less than or equal to 140$/);
   });
 
   it('rejects too many colons and an empty name', () => {
@@ -74,7 +84,7 @@ describe('parseFunctionRef: errors', () => {
     expect(one).toBeInstanceOf(ValidationException);
     expect(one.message).toBe(
       "1 validation error detected: Value 'a.b' at 'qualifier' failed to satisfy constraint: " +
-        'Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)',
+        'Member must satisfy regular expression pattern: \\$(LATEST(\\.PUBLISHED)?)|[a-zA-Z0-9-_$]+',
     );
     const two = thrown(() => parse('my fn', 'a.b'));
     expect(two.message).toMatch(/^2 validation errors detected: Value 'my fn' at 'functionName' .*; Value 'a\.b' at 'qualifier' /);
@@ -87,6 +97,10 @@ describe('parseFunctionRef: errors', () => {
     expect(thrown(() => parse('arn:aws:lambda:us-east-1:123456789012:function:my-fn:1', '2'))).toBeInstanceOf(
       InvalidParameterValueException,
     );
+  });
+
+  it('accepts the eusc- partition regions', () => {
+    expect(() => parse('arn:aws-eusc:lambda:eusc-de-east-1:123456789012:function:my-fn')).toThrow("Functions from 'eusc-de-east-1' are not reachable");
   });
 
   it('rejects an ARN from another region', () => {

@@ -44,7 +44,7 @@ export function compare(exp: Expectation, obs: Observation, transport: Transport
 
 /** The parts of a Coral validation message, sorted (how the recordings keep them). */
 export function validationParts(message: string): string[] {
-  return [...message.matchAll(/(Value '.*?' at '.*?' failed to satisfy constraint: .+?(?=; Value '|$))/g)].map((m) => m[1]).sort();
+  return [...message.matchAll(/(Value (?:'.*?'|null) at '.*?' failed to satisfy constraint: .+?(?=; Value |$))/g)].map((m) => m[1]).sort();
 }
 
 function compareValidation(expected: string[], message: string): string[] {

@@ -1,0 +1,62 @@
+// The validation vocabulary (lib/aws-validation.ts): each constraint's sentence, value rendering, the
+// order of violations, and the summary line, against AWS's recorded wording.
+import { describe, expect, it } from 'vitest';
+import { check, checkAll, type MemberRule, shown, validationMessage, violation } from '../../lib/aws-validation.ts';
+
+describe('shown values', () => {
+  it.each([
+    [null, {}, 'null'],
+    [undefined, {}, 'null'],
+    ['r1', {}, "'r1'"],
+    [0, {}, "'0'"],
+    [['x86_64', 'arm64'], {}, "'[x86_64, arm64]'"],
+    [{ 2: 2 }, { double: true }, "'{2=2.0}'"],
+    [{ 2: -1 }, { double: true }, "'{2=-1.0}'"],
+    [{ $LATEST: 0.5 }, { double: true }, "'{$LATEST=0.5}'"],
+    [Buffer.alloc(3), {}, "'java.nio.HeapByteBuffer[pos=0 lim=3 cap=3]'"],
+  ] as const)('%j → %s', (value, opts, text) => {
+    expect(shown(value, opts)).toBe(text);
+  });
+});
+
+describe('violations of one member', () => {
+  const name: MemberRule = { required: true, pattern: '[a-z]+', minLength: 1, maxLength: 3 };
+  it.each([
+    ['absent and required', undefined, name, ["Value null at 'p' failed to satisfy constraint: Member must not be null"]],
+    ['absent and optional', undefined, { pattern: 'x' }, []],
+    ['pattern', 'A', name, ["Value 'A' at 'p' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-z]+"]],
+    ['pattern then length', 'ABCD', name, [
+      "Value 'ABCD' at 'p' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-z]+",
+      "Value 'ABCD' at 'p' failed to satisfy constraint: Member must have length less than or equal to 3",
+    ]],
+    ['whole match only', 'abc1', { pattern: '[a-z]+' }, ["Value 'abc1' at 'p' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-z]+"]],
+    ['min length', '', { minLength: 1 }, ["Value '' at 'p' failed to satisfy constraint: Member must have length greater than or equal to 1"]],
+    ['list length', [1, 2], { maxLength: 1 }, ["Value '[1, 2]' at 'p' failed to satisfy constraint: Member must have length less than or equal to 1"]],
+    ['enum', 'invalid', { enum: ['LATEST', 'AT_TIMESTAMP', 'TRIM_HORIZON'] }, [
+      "Value 'invalid' at 'p' failed to satisfy constraint: Member must satisfy enum value set: [LATEST, AT_TIMESTAMP, TRIM_HORIZON]",
+    ]],
+    ['value below', 0, { minValue: 1 }, ["Value '0' at 'p' failed to satisfy constraint: Member must have value greater than or equal to 1"]],
+    ['value above', 10001, { maxValue: 10000 }, ["Value '10001' at 'p' failed to satisfy constraint: Member must have value less than or equal to 10000"]],
+    ['unicode classes', 'ünï', { pattern: '([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)' }, []],
+    ['valid', 'abc', name, []],
+  ] as const)('%s', (_what, value, rule, expected) => {
+    expect(check(value, rule as MemberRule, 'p')).toEqual(expected);
+  });
+
+  it('checks members in the order given', () => {
+    expect(checkAll([['a', undefined, { required: true }], ['b', 'x', { maxLength: 0 }]])).toEqual([
+      "Value null at 'a' failed to satisfy constraint: Member must not be null",
+      "Value 'x' at 'b' failed to satisfy constraint: Member must have length less than or equal to 0",
+    ]);
+  });
+});
+
+describe('the summary line', () => {
+  it('counts errors in the singular and plural, joined by semicolons, ten at most', () => {
+    expect(validationMessage([violation('r1', 'role', 'Member must not be null')])).toBe(
+      "1 validation error detected: Value 'r1' at 'role' failed to satisfy constraint: Member must not be null",
+    );
+    expect(validationMessage(['a', 'b'])).toBe('2 validation errors detected: a; b');
+    expect(validationMessage(Array.from({ length: 12 }, (_, i) => `e${i}`))).toMatch(/^10 validation errors detected: e0; .*; e9$/);
+  });
+});
