@@ -37,8 +37,9 @@ it('has a coverage table that is current (npm run coverage rewrites docs/referen
   expect(readFileSync(COVERAGE_FILE, 'utf8') === table, 'docs/reference/coverage.md is stale: run `npm run coverage`').toBe(true);
 });
 
+// Every run has names of its own, so scenarios run side by side (the emulator is the only shared thing).
 for (const file of files) {
-  describe(file.file, () => {
+  describe.concurrent(file.file, () => {
     for (const scenario of file.scenarios) {
       for (const transport of transportsOf(file, scenario)) {
         it(`${scenario.test} [${transport}]`, async () => {
