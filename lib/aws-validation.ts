@@ -24,6 +24,8 @@ export const valueAtMost = (n: number | string): string => `Member must have val
 export const valueAtLeast = (n: number | string): string => `Member must have value greater than or equal to ${n}`;
 export const matchesPattern = (pattern: string): string => `Member must satisfy regular expression pattern: ${pattern}`;
 export const inEnum = (values: readonly string[]): string => `Member must satisfy enum value set: [${values.join(', ')}]`;
+/** The members of a list or map failed their own constraints: `Member must satisfy constraint: [a, b]`. */
+export const membersSatisfy = (constraints: readonly string[]): string => `Member must satisfy constraint: [${constraints.join(', ')}]`;
 
 /**
  * A value as the framework prints it: `null`, `'text'`, `'5'`, `'[a, b]'`, `'{k=v}'`. Doubles print
@@ -83,7 +85,7 @@ export function check(value: unknown, rule: MemberRule, path: string): string[] 
     out.push(violation(value, path, constraint));
   };
   if (rule.pattern !== undefined && typeof value === 'string' && !wholeMatch(rule.pattern).test(value)) fail(matchesPattern(rule.pattern));
-  if (rule.enum !== undefined && typeof value === 'string' && !rule.enum.includes(value)) fail(inEnum(rule.enum));
+  if (rule.enum !== undefined && !(typeof value === 'string' && rule.enum.includes(value))) fail(inEnum(rule.enum));
   const size = sizeOf(value);
   if (size !== undefined && rule.minLength !== undefined && size < rule.minLength) fail(lengthAtLeast(rule.minLength));
   if (size !== undefined && rule.maxLength !== undefined && size > rule.maxLength) fail(lengthAtMost(rule.maxLength));

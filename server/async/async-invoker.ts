@@ -162,6 +162,7 @@ export class AsyncInvoker {
     const finished = {
       requestId: ev.requestId, config: ev.fn.config, payload: ev.payload, condition, approximateInvokeCount: ev.attempts,
       functionArn: ev.invokedArn === ev.fn.arn ? `${ev.fn.arn}:$LATEST` : ev.invokedArn, last: ev.last, errorCode: ev.errorCode,
+      traceId: ev.traceId,
     };
     // Pending until the destination has the record: tests and /_ephemera see a settled queue.
     void this.destinations.finish(finished).finally(() => { this.unfinished--; });

@@ -20,6 +20,8 @@ export interface FinishedEvent {
   last?: { executedVersion: string; functionError?: string; payload: Buffer };
   /** HTTP status of the last failure (200 for a function error, 429 for a throttle). */
   errorCode: number;
+  /** The invocation's X-Ray trace header: an SQS destination's message carries it as AWSTraceHeader. */
+  traceId?: string;
 }
 
 export interface DestinationDeps {
@@ -96,7 +98,9 @@ export class Destinations {
       } else {
         const queue = this.deps.queues.byArn(arn);
         if (!queue) throw new Error(`queue ${arn} does not exist`);
-        await queue.send({ body: body.toString('utf8') });
+        // AWS sends the record with the event's trace header (LocalStack's AWS-recorded snapshot
+        // test_reserved_concurrency, 2025-11: the message's AWSTraceHeader attribute).
+        await queue.send({ body: body.toString('utf8'), ...(ev.traceId ? { systemAttributes: { AWSTraceHeader: ev.traceId } } : {}) });
       }
     } catch (err) {
       this.deps.logger.error({ function: ev.config.name, requestId: ev.requestId, destination: arn, err: (err as Error).message }, `${what} delivery failed; the record is dropped (as AWS drops undeliverable records)`);

@@ -5,6 +5,7 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FunctionConfig } from '../model.ts';
+import { RUNNABLE_RUNTIMES } from '../lambda-rules.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const NODE_RUNTIME_DIR = join(REPO, 'runtime-api/bootstrap/nodejs');
@@ -21,8 +22,6 @@ export interface RuntimeLaunch {
 
 export type LaunchError = { error: string; errorType: string };
 
-export const SUPPORTED_RUNTIMES = /^(nodejs(18|20|22|24)\.x|python3\.([89]|1[0-4])|provided(\.al2|\.al2023)?)$/;
-
 export function runtimeLaunch(fn: FunctionConfig): RuntimeLaunch | LaunchError {
   if (fn.runtime.startsWith('nodejs')) {
     return {
@@ -31,7 +30,7 @@ export function runtimeLaunch(fn: FunctionConfig): RuntimeLaunch | LaunchError {
       command: (runtimeDir) => [process.execPath, join(runtimeDir, 'index.mjs')],
     };
   }
-  if (fn.runtime.startsWith('python') && SUPPORTED_RUNTIMES.test(fn.runtime)) {
+  if (fn.runtime.startsWith('python') && RUNNABLE_RUNTIMES.test(fn.runtime)) {
     const python = hostPython();
     if ('error' in python) return python;
     return {

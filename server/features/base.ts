@@ -7,7 +7,8 @@ import type { DevContext } from '../build/prepare-launch.ts';
 import { devSetup } from '../dev/dev-setup.ts';
 import { type OutputSink, StreamOutputSink } from '../environment/function-log.ts';
 import { type IsolationInfo, detectIsolation } from '../environment/isolation.ts';
-import { SUPPORTED_RUNTIMES, pythonRuntimeProblem } from '../environment/runtimes.ts';
+import { pythonRuntimeProblem } from '../environment/runtimes.ts';
+import { RUNNABLE_RUNTIMES } from '../lambda-rules.ts';
 import { emulatorUrl } from '../environment/sdk-endpoints.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { InvocationHistory } from '../events/invocation-history.ts';
@@ -93,13 +94,14 @@ export function loadBase(options: Options, overrides: AppOverrides): Base {
   };
 }
 
-/** Functions whose runtime ephemera cannot start (invoking them returns the error named). */
+/**
+ * Python functions that cannot start here (no interpreter). A runtime ephemera cannot run at all was
+ * reported by the template loader, in the words of server/lambda-rules.ts.
+ */
 function runtimeWarnings(template: LoadedTemplate): TemplateWarning[] {
   const out: TemplateWarning[] = [];
   for (const fn of template.functions) {
-    if (!SUPPORTED_RUNTIMES.test(fn.runtime)) {
-      out.push({ resource: fn.logicalId, message: `Runtime ${fn.runtime} is not supported yet: invoking it returns Runtime.InvalidRuntime` });
-    } else if (fn.runtime.startsWith('python')) {
+    if (RUNNABLE_RUNTIMES.test(fn.runtime) && fn.runtime.startsWith('python')) {
       const problem = pythonRuntimeProblem(fn.runtime);
       if (problem) out.push({ resource: fn.logicalId, message: problem });
     }

@@ -1,19 +1,19 @@
 // The function URL configuration API on the main port (2021-10-31): Create/Get/Update/Delete
 // FunctionUrlConfig and ListFunctionUrlConfigs, with AWS's shapes, status codes and error messages.
 import type { FastifyInstance } from 'fastify';
-import { InvalidParameterValueException, ResourceConflictException, ResourceNotFoundException, ValidationException } from '../errors.ts';
+import { check, valueAtLeast, valueAtMost, violation } from '../../lib/aws-validation.ts';
+import { InvalidParameterValueException, ResourceConflictException, ResourceNotFoundException, invalidInput } from '../errors.ts';
 import { jsonBody } from '../http/function-input.ts';
 import { page } from '../http/management-routes.ts';
 import type { Registry } from '../registry/registry.ts';
 import { qualifierKind } from '../registry/function-ref.ts';
+import { RULES } from '../lambda-rules.ts';
 import type { FrontDoor } from './front-door.ts';
 import type { FunctionUrlRecord } from './function-url-store.ts';
 import { corsInput } from './url-config-input.ts';
 
 type UrlRoute = { Params: { FunctionName: string }; Querystring: { Qualifier?: string; Marker?: string; MaxItems?: string } };
 
-const URL_QUALIFIER = /^(?!\d+$)[0-9a-zA-Z-_]+$/;
-const QUALIFIER_RULE = '((?!^\\d+$)^[0-9a-zA-Z-_]+$)';
 const missing = (): ResourceNotFoundException => new ResourceNotFoundException('The resource you requested does not exist.');
 const noFunction = (): ResourceNotFoundException => new ResourceNotFoundException('Function does not exist');
 
@@ -23,9 +23,8 @@ export function registerFunctionUrlRoutes(app: FastifyInstance, registry: Regist
   /** The function (and alias) the request names; `exists` picks the 404 message of the operation. */
   const target = (request: { params: UrlRoute['Params']; query: UrlRoute['Querystring'] }, notFound: () => ResourceNotFoundException) => {
     const { name, qualifier } = registry.ref(request.params.FunctionName, request.query.Qualifier);
-    if (qualifier !== undefined && (qualifier === '$LATEST' || !URL_QUALIFIER.test(qualifier) || qualifier.length > 128)) {
-      throw new ValidationException(`1 validation error detected: Value '${qualifier}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: ${QUALIFIER_RULE}`);
-    }
+    const bad = check(qualifier, RULES.urlQualifier, 'qualifier');
+    if (bad.length > 0) throw invalidInput(bad);
     const entry = registry.entry(name);
     if (!entry) throw notFound();
     if (qualifier !== undefined && qualifierKind(qualifier) === 'alias' && !entry.aliases.has(qualifier)) throw notFound();
@@ -95,7 +94,7 @@ export function registerFunctionUrlRoutes(app: FastifyInstance, registry: Regist
     if (!registry.entry(name)) throw noFunction();
     const max = request.query.MaxItems;
     if (max !== undefined && !(/^\d+$/.test(max) && Number(max) >= 1 && Number(max) <= 50)) {
-      throw new ValidationException(`1 validation error detected: Value '${max}' at 'maxItems' failed to satisfy constraint: Member must have value ${Number(max) < 1 ? 'greater than or equal to 1' : 'less than or equal to 50'}`);
+      throw invalidInput([violation(max, 'maxItems', Number(max) < 1 ? valueAtLeast(1) : valueAtMost(50))]);
     }
     const { items, NextMarker } = page(frontDoor.urls.ofFunction(name), request.query, 50);
     const configs = await Promise.all(items.map((r) => shape(r, registry.arn(name, r.qualifier), 'get')));
@@ -111,11 +110,11 @@ export function registerFunctionUrlRoutes(app: FastifyInstance, registry: Regist
 function authTypeOf(v: unknown, required: boolean): 'NONE' | 'AWS_IAM' | undefined {
   if (v === undefined && !required) return undefined;
   if (v === 'NONE' || v === 'AWS_IAM') return v;
-  throw new ValidationException(`1 validation error detected: Value '${v === undefined ? 'null' : String(v)}' at 'authType' failed to satisfy constraint: ${v === undefined ? 'Member must not be null' : 'Member must satisfy enum value set: [NONE, AWS_IAM]'}`);
+  throw invalidInput(check(v, { required: true, enum: ['NONE', 'AWS_IAM'] }, 'authType'));
 }
 
 function invokeModeOf(v: unknown): 'BUFFERED' | 'RESPONSE_STREAM' | undefined {
   if (v === undefined) return undefined;
   if (v === 'BUFFERED' || v === 'RESPONSE_STREAM') return v;
-  throw new ValidationException(`1 validation error detected: Value '${String(v)}' at 'invokeMode' failed to satisfy constraint: Member must satisfy enum value set: [RESPONSE_STREAM, BUFFERED]`);
+  throw invalidInput(check(v, { enum: ['RESPONSE_STREAM', 'BUFFERED'] }, 'invokeMode'));
 }

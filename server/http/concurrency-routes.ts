@@ -55,7 +55,7 @@ export function registerConcurrencyRoutes(app: FastifyInstance, deps: Concurrenc
     if (deps.accountLimit - reservedBy(entry) - value < minimumUnreserved) throw belowMinimum('ReservedConcurrentExecutions');
     const provisioned = provisionedTotal(entry);
     if (provisioned > value) {
-      throw new InvalidParameterValueException(` ReservedConcurrentExecutions  ${value} should not be lower than function's total provisioned concurrency [${provisioned}].`);
+      throw new InvalidParameterValueException(` ReservedConcurrentExecutions  ${value} should not be lower than function's total provisioned concurrency [${provisioned}].`, { untyped: true });
     }
     registry.setReservedConcurrency(entry, value);
     return { ReservedConcurrentExecutions: value };

@@ -1,12 +1,13 @@
 // Event source mapping API (2015-03-31): Create/Get/List/Update/DeleteEventSourceMapping over the
 // pollers' EsmManager, with AWS's status codes (202 for create, update and delete) and errors.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { valueAtLeast, valueAtMost, violation } from '../../lib/aws-validation.ts';
 import { EsmError } from '../../pollers/esm/esm-error.ts';
 import { esmApiShape } from '../../pollers/esm/api-shape.ts';
 import type { EsmManager, EsmRecord } from '../../pollers/esm/manager.ts';
 import {
   InvalidParameterValueException, InvalidRequestContentException, type LambdaApiError, ResourceConflictException,
-  ResourceInUseException, ResourceNotFoundException, ValidationException,
+  ResourceInUseException, ResourceNotFoundException, ValidationException, invalidInput,
 } from '../errors.ts';
 import type { Registry } from '../registry/registry.ts';
 import { markerOffset } from './management-routes.ts';
@@ -35,8 +36,7 @@ export function registerEsmRoutes(app: FastifyInstance, esm: EsmManager, registr
     const { EventSourceArn, FunctionName, Marker, MaxItems } = request.query;
     const max = MaxItems === undefined ? 100 : Number(MaxItems);
     if (!Number.isInteger(max) || max < 1 || max > 10_000) {
-      const bound = max < 1 ? 'greater than or equal to 1' : 'less than or equal to 10000';
-      throw new ValidationException(`1 validation error detected: Value '${MaxItems}' at 'maxItems' failed to satisfy constraint: Member must have value ${bound}`);
+      throw invalidInput([violation(MaxItems, 'maxItems', max < 1 ? valueAtLeast(1) : valueAtMost(10_000))]);
     }
     let fnFilter: ((arn: string) => boolean) | undefined;
     if (FunctionName !== undefined) {

@@ -3,12 +3,14 @@
 // fast path alike, so both answer exactly the same.
 import { randomFillSync, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { InvalidParameterValueException, InvalidRequestContentException, RequestEntityTooLargeException, ValidationException } from '../errors.ts';
+import { check } from '../../lib/aws-validation.ts';
+import { InvalidParameterValueException, InvalidRequestContentException, RequestEntityTooLargeException, invalidInput } from '../errors.ts';
 import { ASYNC_PAYLOAD_LIMIT, type AsyncInvoker } from '../async/async-invoker.ts';
 import type { SyncInvoker } from '../invoke/invocation-service.ts';
 import type { DurableDoor } from '../durable/durable-door.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { WireAnswer } from '../../services/wire/wire-contract.ts';
+import { payloadFault } from './payload-json.ts';
 
 export interface InvokeDeps {
   registry: Registry;
@@ -36,7 +38,7 @@ export async function handleInvoke(deps: InvokeDeps, req: InvokeHttpRequest): Pr
   const resolved = deps.registry.resolve(req.functionName, req.qualifier);
   const type = header(req.headers, 'x-amz-invocation-type') ?? 'RequestResponse';
   if (!INVOCATION_TYPES.includes(type)) {
-    throw new ValidationException(`1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`);
+    throw invalidInput(check(type, { enum: INVOCATION_TYPES }, 'invocationType'));
   }
   const payload = validatePayload(req.body);
   if (resolved.fn.config.durableConfig && deps.durable) {
@@ -50,7 +52,7 @@ export async function handleInvoke(deps: InvokeDeps, req: InvokeHttpRequest): Pr
     if (payload.length > ASYNC_PAYLOAD_LIMIT) {
       throw new RequestEntityTooLargeException(`${payload.length} byte payload is too large for the Event invocation type (limit ${ASYNC_PAYLOAD_LIMIT} bytes)`);
     }
-    const requestId = deps.asyncInvoker.enqueue(resolved.fn, resolved.invokedArn, payload, header(req.headers, 'x-amzn-trace-id'));
+    const requestId = deps.asyncInvoker.enqueue(resolved.fn, resolved.invokedArn, payload, header(req.headers, 'x-amzn-trace-id') ?? newTraceId());
     return { status: 202, headers: { 'x-amzn-RequestId': requestId }, body: '' };
   }
   const result = await deps.invoker.invoke({
@@ -93,16 +95,10 @@ export function validatePayload(body: unknown): Buffer {
     if (buf.length === 0) throw new InvalidRequestContentException('Could not parse request body into json: Could not parse payload into json: No content to map due to end-of-input');
   }
   if (buf.length === 0) return Buffer.from('{}');
-  let text: string;
   try {
-    text = utf8.decode(buf);
-  } catch {
-    throw new InvalidRequestContentException('Could not parse request body into json: Could not parse payload into json: Invalid UTF-8 middle byte');
-  }
-  try {
-    JSON.parse(text);
+    JSON.parse(utf8.decode(buf));
   } catch (err) {
-    throw new InvalidRequestContentException(`Could not parse request body into json: Could not parse payload into json: ${(err as Error).message}`);
+    throw new InvalidRequestContentException(`Could not parse request body into json: Could not parse payload into json: ${payloadFault(buf) ?? (err as Error).message}`);
   }
   return buf;
 }

@@ -2,7 +2,8 @@
 // GetFunction and GetFunctionConfiguration with qualifiers (versions, aliases), so the aws CLI, the
 // SDKs and tooling can see what ephemera serves.
 import type { FastifyInstance } from 'fastify';
-import { InvalidParameterValueException, ValidationException } from '../errors.ts';
+import { check } from '../../lib/aws-validation.ts';
+import { InvalidParameterValueException, invalidInput } from '../errors.ts';
 import { publishedVersions } from '../registry/function-entry.ts';
 import type { Registry, Target } from '../registry/registry.ts';
 import { functionConfiguration, getFunctionAnswer } from './function-configuration.ts';
@@ -39,7 +40,7 @@ export function registerManagementRoutes(app: FastifyInstance, registry: Registr
   const list = async (request: { query: ListRoute['Querystring'] }): Promise<Record<string, unknown>> => {
     const all = request.query.FunctionVersion;
     if (all !== undefined && all !== 'ALL') {
-      throw new ValidationException(`1 validation error detected: Value '${all}' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum value set: [ALL]`);
+      throw invalidInput(check(all, { enum: ['ALL'] }, 'functionVersion'));
     }
     // FunctionVersion=ALL: every version with a qualified ARN; else $LATEST with an unqualified one.
     const rows = registry.all().flatMap((entry) => all === 'ALL'

@@ -6,7 +6,8 @@ import type { ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { ResourceNotFoundException, ValidationException } from '../errors.ts';
+import { violation } from '../../lib/aws-validation.ts';
+import { ResourceNotFoundException, invalidInput } from '../errors.ts';
 import type { EphemeraEvent, EventBus } from '../events/event-bus.ts';
 import type { InvocationHistory } from '../events/invocation-history.ts';
 
@@ -43,7 +44,7 @@ export function registerWebViewRoutes(app: FastifyInstance, deps: Deps): void {
     const { limit } = request.query;
     const max = deps.history.capacity;
     if (limit !== undefined && !(/^\d+$/.test(limit) && Number(limit) >= 1 && Number(limit) <= max)) {
-      throw new ValidationException(`1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must be an integer from 1 to ${max}`);
+      throw invalidInput([violation(limit, 'limit', `Member must be an integer from 1 to ${max}`)]);
     }
     return { invocations: deps.history.list({ function: request.query.function, limit: limit === undefined ? undefined : Number(limit) }) };
   });

@@ -58,5 +58,3 @@ export const RESERVED_ENV_VARS: ReadonlySet<string> = new Set([
   'AWS_SESSION_TOKEN', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
 ]);
 
-/** Runtime name prefixes ephemera can run. */
-export const SUPPORTED_RUNTIME_PREFIXES: readonly string[] = ['nodejs', 'python3', 'provided'];

@@ -4,7 +4,8 @@
 import type { FunctionConfig } from '../model.ts';
 import { functionEnvironment } from './function-environment.ts';
 import { codeLocation } from './code-location.ts';
-import { API_EVENT_TYPES, ESM_EVENT_TYPES, functionPropertyUse, SUPPORTED_RUNTIME_PREFIXES, USED_LOGGING_KEYS } from './function-properties.ts';
+import { unrunnableRuntimeWarning } from '../lambda-rules.ts';
+import { API_EVENT_TYPES, ESM_EVENT_TYPES, functionPropertyUse, USED_LOGGING_KEYS } from './function-properties.ts';
 import type { Resolver } from './intrinsics.ts';
 import { functionLayers, type LayerInfo } from './layers.ts';
 import { isRecord, type NodePath } from './node-path.ts';
@@ -82,9 +83,9 @@ export function buildFunction(input: FunctionInput, ctx: FunctionContext): Built
   }
   if (typeof runtime !== 'string' || runtime === '') fail('Runtime', 'Runtime must be a non-empty string');
   const rt = runtime as string;
-  if (!SUPPORTED_RUNTIME_PREFIXES.some((p) => rt.startsWith(p))) {
-    ctx.warnings.add(id, origin('Runtime'), `runtime ${rt} is not supported by ephemera; invoking this function will fail`);
-  }
+  // The one warning for a runtime ephemera cannot run (server/lambda-rules.ts; CreateFunction gives the same).
+  const unrunnable = unrunnableRuntimeWarning(rt);
+  if (unrunnable) ctx.warnings.add(id, origin('Runtime'), unrunnable);
   const handler = get('Handler');
   if (handler === undefined && !rt.startsWith('provided')) fail('Handler', `Handler is required for runtime ${rt}`);
   if (handler !== undefined && (typeof handler !== 'string' || handler === '')) fail('Handler', 'Handler must be a non-empty string');

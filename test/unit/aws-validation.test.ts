@@ -1,7 +1,7 @@
 // The validation vocabulary (lib/aws-validation.ts): each constraint's sentence, value rendering, the
 // order of violations, and the summary line, against AWS's recorded wording.
 import { describe, expect, it } from 'vitest';
-import { check, checkAll, type MemberRule, shown, validationMessage, violation } from '../../lib/aws-validation.ts';
+import { check, checkAll, lengthAtLeast, lengthAtMost, type MemberRule, membersSatisfy, shown, validationMessage, violation } from '../../lib/aws-validation.ts';
 
 describe('shown values', () => {
   it.each([
@@ -41,6 +41,16 @@ describe('violations of one member', () => {
     ['valid', 'abc', name, []],
   ] as const)('%s', (_what, value, rule, expected) => {
     expect(check(value, rule as MemberRule, 'p')).toEqual(expected);
+  });
+
+  it('fails an enum for a value that is no string (raw JSON can send one)', () => {
+    expect(check(5, { enum: ['NONE'] }, 'authType')).toEqual(["Value '5' at 'authType' failed to satisfy constraint: Member must satisfy enum value set: [NONE]"]);
+  });
+
+  it('words the constraints of a list\'s members', () => {
+    expect(violation(['', 'b'], 'cors.allowHeaders', membersSatisfy([lengthAtMost(1024), lengthAtLeast(1)]))).toBe(
+      "Value '[, b]' at 'cors.allowHeaders' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1]",
+    );
   });
 
   it('checks members in the order given', () => {

@@ -732,7 +732,7 @@ Outputs:
       'Fn: Properties.VpcConfig: ignored locally',
       'Image: function skipped: container image functions are not supported locally',
       'Inline: function skipped: Code.ZipFile (inline code) is not supported locally; put the code in a directory and set Code to its path',
-      'Java: Properties.Runtime: runtime java21 is not supported by ephemera; invoking this function will fail',
+      'Java: Properties.Runtime: runtime java21 is not supported by ephemera: invoking the function returns Runtime.InvalidRuntime',
       "Zipped: function skipped: CodeUri 'package.zip' is a file; only code directories are supported locally (not .zip or .jar packages)",
     ].sort());
     expect(t.warnings.find((w) => w.message.startsWith('Properties.Role'))?.line).toBe(18);

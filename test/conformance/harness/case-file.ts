@@ -38,6 +38,11 @@ export interface Expectation {
   output?: unknown;
   /** Compare only the keys `output` names (default: the field set must be equal). */
   partial?: boolean;
+  /**
+   * The lines of the base64 LogResult (Invoke with LogType Tail), REPORT lines left out as the recordings
+   * leave them out (their durations vary); `LogResult` itself is then masked in `output`.
+   */
+  tail?: string[];
 }
 
 export type Wait = 'function-ready' | 'provisioned-ready' | 'esm-enabled' | 'esm-deleted' | 'stream-active';
@@ -111,7 +116,7 @@ function checkStep(file: string, where: string, st: Step): void {
   const known = new Set(['op', 'service', 'transports', 'input', 'snapshot', 'expect', 'save', 'select', 'sort', 'keep', 'wait', 'note']);
   for (const k of Object.keys(st)) if (!known.has(k)) fail(file, where, `unknown step key ${k}`);
   if (st.expect) {
-    const keys = new Set(['status', 'error', 'code', 'fault', 'message', 'validation', 'body', 'output', 'partial']);
+    const keys = new Set(['status', 'error', 'code', 'fault', 'message', 'validation', 'body', 'output', 'partial', 'tail']);
     for (const k of Object.keys(st.expect)) if (!keys.has(k)) fail(file, where, `unknown expect key ${k}`);
   }
 }

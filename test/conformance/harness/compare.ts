@@ -39,6 +39,13 @@ export function compare(exp: Expectation, obs: Observation, transport: Transport
       const observed = select === undefined ? obs.output ?? {} : pick(obs.output, select);
       out.push(...matchValue(exp.output, observed, select === undefined ? 'output' : `output.${select}`, b, exp.partial === true));
     }
+    if (!obs.error && exp.tail !== undefined) {
+      const log = obs.output?.LogResult;
+      // Lines as Python's splitlines() gives them (no empty last line), as the recording took them.
+      const text = typeof log === 'string' ? Buffer.from(log, 'base64').toString('utf8').replace(/\r?\n$/, '') : '';
+      const lines = text === '' ? [] : text.split(/\r?\n/).filter((l) => !l.startsWith('REPORT'));
+      out.push(...matchValue(exp.tail, lines, 'tail', b));
+    }
   }
   if (obs.headers && obs.headers['x-amzn-requestid'] === undefined) out.push('header x-amzn-RequestId: missing');
   return out;

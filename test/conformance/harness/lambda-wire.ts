@@ -130,9 +130,8 @@ export function lambdaObservation(op: string, answer: RawAnswer): Observation {
     };
     return obs;
   }
-  const output: Record<string, unknown> = spec.outPayload
-    ? (answer.body.length > 0 ? { [spec.outPayload]: text } : {})
-    : (parseJson(text) ?? {});
+  // A payload member is always there (empty for an Event invoke), as the SDKs read it.
+  const output: Record<string, unknown> = spec.outPayload ? { [spec.outPayload]: text } : (parseJson(text) ?? {});
   for (const [member, header] of Object.entries(spec.outHeaders ?? {})) {
     const v = answer.headers[header.toLowerCase()];
     if (v !== undefined) output[member] = v;

@@ -57,6 +57,8 @@ export class SdkTransport {
     if (!Command) throw new Error(`the ${service} SDK has no ${op}Command`);
     try {
       const { $metadata, ...output } = await this.client(service).send(new Command(sdkInput(input)));
+      // An empty Invoke payload (Event, DryRun) reads as null from this SDK, as "" from botocore's stream.
+      if (service === 'lambda' && op === 'Invoke' && output.Payload === null) output.Payload = new Uint8Array(0);
       return { status: ($metadata as { httpStatusCode: number }).httpStatusCode, output: plain(output) as Record<string, unknown> };
     } catch (e) {
       const err = e as Error & { $metadata?: { httpStatusCode?: number }; Code?: string; Type?: string };

@@ -1,7 +1,7 @@
 // Per-run values in the data: `$(fn)` (a name the scenario declares, fresh for every run so runs never
 // share state), `$(account)`, `$(region)`, values saved from earlier answers, and a few builders
 // (`$(arn:fn)`, `$(queue-url:q)`, `$(repeat:a:65)`, `$(num:limit+1)`...). Byte inputs (`{$zip: ...}`, `{$json: ...}`,
-// `{$text: ...}`) become Bytes, which each transport encodes its own way.
+// `{$text: ...}`, `{$hex: ...}`) become Bytes, which each transport encodes its own way.
 import { randomUUID } from 'node:crypto';
 
 export class Bytes {
@@ -65,6 +65,7 @@ export function resolve(value: unknown, ctx: RunContext): unknown {
     if ('$zip' in o) return new Bytes(ctx.zip(String(o.$zip)));
     if ('$json' in o) return new Bytes(Buffer.from(JSON.stringify(resolve(o.$json, ctx))));
     if ('$text' in o) return new Bytes(Buffer.from(expand(String(o.$text), ctx)));
+    if ('$hex' in o) return new Bytes(Buffer.from(String(o.$hex), 'hex'));
     return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, resolve(v, ctx)]));
   }
   return value;
