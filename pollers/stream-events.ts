@@ -65,12 +65,16 @@ export interface FailureInput {
 export function failureRecord(f: FailureInput): Record<string, unknown> {
   const first = f.records[0];
   const last = f.records.at(-1)!;
+  // DynamoDB's arrival times are whole seconds, written without a fraction (LocalStack's AWS-recorded
+  // snapshot test_dynamodb_event_source_mapping_with_on_failure_destination_config, 2025-11:
+  // "2022-07-13T13:48:01Z"); Kinesis keeps its milliseconds.
+  const arrival = (ms: number): string => (f.kind === 'dynamodb' ? new Date(ms - (ms % 1000)).toISOString().replace('.000Z', 'Z') : new Date(ms).toISOString());
   const info = {
     shardId: f.shardId,
     startSequenceNumber: first.sequenceNumber,
     endSequenceNumber: last.sequenceNumber,
-    approximateArrivalOfFirstRecord: new Date(first.arrival).toISOString(),
-    approximateArrivalOfLastRecord: new Date(last.arrival).toISOString(),
+    approximateArrivalOfFirstRecord: arrival(first.arrival),
+    approximateArrivalOfLastRecord: arrival(last.arrival),
     batchSize: f.records.length,
     streamArn: f.streamArn,
   };

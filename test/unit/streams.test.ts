@@ -204,6 +204,9 @@ describe('event shapes', () => {
     const aged = failureRecord({ ...base, kind: 'dynamodb', condition: 'RecordAgeExceeded' });
     expect(aged).not.toHaveProperty('responseContext');
     expect(aged).toHaveProperty('DDBStreamBatchInfo.batchSize', 2);
+    // DynamoDB's arrival times: whole seconds, no fraction.
+    expect(aged).toHaveProperty('DDBStreamBatchInfo.approximateArrivalOfFirstRecord', '2018-12-17T22:10:50Z');
+    expect(aged).toHaveProperty('DDBStreamBatchInfo.approximateArrivalOfLastRecord', '2018-12-17T22:10:51Z');
     expect(unqualified('arn:aws:lambda:r:1:function:f')).toBe('arn:aws:lambda:r:1:function:f');
   });
 });
