@@ -7,7 +7,7 @@ import { type RedrivePolicy, parseRedrivePolicy } from './sqs-attributes.ts';
 import { DEDUP_WINDOW_MS, DedupWindow, fifoIds } from './fifo-dedup.ts';
 import { SqsError, invalidValue } from './sqs-error.ts';
 import type { JournalRecord } from './sqs-journal.ts';
-import { type StoredMessage, newMessage, newReceiptHandle, parseReceiptHandle, toReceived } from './sqs-message.ts';
+import { NOT_FOR_THIS_QUEUE_TYPE, type StoredMessage, checkDedupId, newMessage, newReceiptHandle, parseReceiptHandle, toReceived } from './sqs-message.ts';
 
 /** What a queue needs from the set it belongs to. */
 export interface QueueHost {
@@ -75,6 +75,8 @@ export class EmbeddedQueue implements Queue {
     const m = newMessage(input, { fifo: this.fifo, now, senderId: this.accountId, delaySeconds: this.num('DelaySeconds'), maxSize: this.num('MaximumMessageSize') });
     const md5 = m.md5OfBody;
     const md5Attrs = m.md5OfMessageAttributes;
+    // A standard queue takes a MessageGroupId (fair queues), held to the FIFO id's rules.
+    if (!this.fifo && input.messageGroupId !== undefined) checkDedupId('MessageGroupId', input.messageGroupId);
     if (input.messageGroupId !== undefined) m.groupId = input.messageGroupId;
     if (this.fifo) {
       const ids = fifoIds(input, this.attributes);
@@ -86,7 +88,7 @@ export class EmbeddedQueue implements Queue {
       this.dedup.add(ids.key, entry);
       this.host.journal({ op: 'dedup', q: this.name, key: ids.key, ...entry }, false);
     } else if (input.messageDeduplicationId !== undefined) {
-      throw invalidValue('MessageDeduplicationId', input.messageDeduplicationId, 'The request include parameter that is not valid for this queue type');
+      throw invalidValue('MessageDeduplicationId', input.messageDeduplicationId, NOT_FOR_THIS_QUEUE_TYPE);
     }
     this.store(m, true);
     return { messageId: m.id, md5OfMessageBody: md5, md5OfMessageAttributes: md5Attrs, sequenceNumber: m.sequenceNumber };

@@ -4,7 +4,7 @@
 import { type Clock, systemClock } from '../../lib/clock.ts';
 import type { QueueDirectory } from './queue.ts';
 import { EmbeddedQueue, type QueueHost } from './embedded-queue.ts';
-import { FIFO_DEFAULTS, STANDARD_DEFAULTS, knownAttribute, validateAttributes } from './sqs-attributes.ts';
+import { FIFO_DEFAULTS, STANDARD_DEFAULTS, knownAttribute, settleEncryption, validateAttributes } from './sqs-attributes.ts';
 import { SqsError, invalidParameter, queueDoesNotExist, unknownAttribute } from './sqs-error.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { FileJournal, type JournalRecord, type JournalSink, NO_JOURNAL, readJournal } from './sqs-journal.ts';
@@ -120,6 +120,7 @@ export class EmbeddedQueues implements QueueDirectory {
     const now = this.clock.now();
     const all = { ...(fifo ? FIFO_DEFAULTS : STANDARD_DEFAULTS), ...given };
     if (all.RedrivePolicy === '') delete all.RedrivePolicy;
+    settleEncryption(all, given);
     const q = new EmbeddedQueue(this.host, { name, arn: this.arnOf(name), accountId: this.accountId, fifo, attributes: all, createdAt: now });
     q.tags = { ...tags };
     this.queues.set(name, q);
@@ -139,6 +140,7 @@ export class EmbeddedQueues implements QueueDirectory {
     const given = validateAttributes(attributes, q.fifo, false, (arn) => this.typeOf(arn));
     const next = { ...q.attributes, ...given };
     for (const [k, v] of Object.entries(given)) if (v === '' && (k === 'RedrivePolicy' || k === 'RedriveAllowPolicy' || k === 'Policy')) delete next[k];
+    settleEncryption(next, given);
     q.attributes = next;
     q.modifiedAt = this.clock.now();
     q.attributesChanged();

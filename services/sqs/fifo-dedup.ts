@@ -7,6 +7,20 @@ import { checkDedupId } from './sqs-message.ts';
 
 export const DEDUP_WINDOW_MS = 5 * 60_000;
 
+export const NO_DEDUP_ID = 'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly';
+
+/**
+ * SendMessageBatch to a FIFO queue: an entry without a MessageGroupId, or without a deduplication id
+ * the queue cannot make, fails the whole request (InvalidParameterValue, nothing sent), where a bad
+ * id only fails its entry (LocalStack's AWS-recorded test_send_batch_missing_*_for_fifo_queue, 2025-08).
+ */
+export function checkFifoBatch(entries: ReadonlyArray<{ messageGroupId?: string; messageDeduplicationId?: string }>, attributes: Record<string, string>): void {
+  for (const e of entries) {
+    if (!e.messageGroupId) throw invalidParameter('The request must contain the parameter MessageGroupId.');
+    if (e.messageDeduplicationId === undefined && attributes.ContentBasedDeduplication !== 'true') throw invalidParameter(NO_DEDUP_ID);
+  }
+}
+
 export interface DedupEntry { expiresAt: number; messageId: string; sequenceNumber?: string }
 
 /** Checks a FIFO send's group and deduplication ids; returns the dedup id and its key. */
@@ -16,7 +30,7 @@ export function fifoIds(input: SendInput, attributes: Record<string, string>): {
   let dedupId = input.messageDeduplicationId;
   if (dedupId !== undefined) checkDedupId('MessageDeduplicationId', dedupId);
   else if (attributes.ContentBasedDeduplication === 'true') dedupId = createHash('sha256').update(input.body, 'utf8').digest('hex');
-  else throw invalidParameter('The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
+  else throw invalidParameter(NO_DEDUP_ID);
   const key = attributes.DeduplicationScope === 'messageGroup' ? `${input.messageGroupId}\u0000${dedupId}` : dedupId;
   return { groupId: input.messageGroupId, dedupId, key };
 }

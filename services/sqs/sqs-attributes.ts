@@ -1,6 +1,6 @@
 // Queue attributes: AWS's defaults and ranges, validation of CreateQueue/SetQueueAttributes input
 // (errors as AWS words them), the parsed RedrivePolicy, and which names GetQueueAttributes knows.
-import { invalidAttributeValue, invalidValue, unknownAttribute } from './sqs-error.ts';
+import { SqsError, invalidAttributeValue, invalidValue, unknownAttribute } from './sqs-error.ts';
 
 export interface RedrivePolicy {
   deadLetterTargetArn: string;
@@ -35,6 +35,8 @@ export const FIFO_DEFAULTS: Readonly<Record<string, string>> = {
 
 const STORED = new Set(['RedrivePolicy', 'RedriveAllowPolicy', 'Policy', 'KmsMasterKeyId', 'SqsManagedSseEnabled', ...Object.keys(RANGES)]);
 const FIFO_ONLY = new Set(['FifoQueue', 'ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit']);
+/** FIFO-only attributes a standard queue refuses by name ("You can specify the X only when FifoQueue is set to true."). */
+const FIFO_SETTINGS = new Set(['DeduplicationScope', 'FifoThroughputLimit']);
 /** Computed attributes GetQueueAttributes answers (never settable). */
 export const READ_ONLY = [
   'QueueArn', 'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed',
@@ -58,15 +60,16 @@ export function validateAttributes(
     if (typeof raw !== 'string') throw invalidAttributeValue(name);
     const value = raw;
     if (name === 'FifoQueue') {
-      if (!creating) {
-        if (value === String(fifo)) continue;
-        throw invalidAttributeValue('FifoQueue', 'Modifying queue type is not supported.');
+      // A standard queue knows no FifoQueue attribute, not even `false` (AWS-recorded, 2025-08); a FIFO
+      // queue cannot become standard.
+      if (!fifo) throw unknownAttribute(name);
+      if (creating || value === 'true') {
+        out[name] = 'true';
+        continue;
       }
-      if (!fifo && value === 'false') continue;
-      if (value !== 'true' && value !== 'false') throw invalidAttributeValue(name);
-      if (fifo) out[name] = 'true';
-      continue;
+      throw invalidAttributeValue('FifoQueue', 'Modifying queue type is not supported.');
     }
+    if (!fifo && FIFO_SETTINGS.has(name)) throw new SqsError('InvalidAttributeName', `You can specify the ${name} only when FifoQueue is set to true.`);
     if (!STORED.has(name) && !(fifo && FIFO_ONLY.has(name))) throw unknownAttribute(name);
     const range = RANGES[name];
     if (range) {
@@ -94,6 +97,19 @@ export function validateAttributes(
     throw invalidValue('FifoThroughputLimit', 'perMessageGroupId', 'The perMessageGroupId value is allowed only when the value for DeduplicationScope is messageGroup');
   }
   return out;
+}
+
+/**
+ * Server-side encryption after a change: a KMS key turns SQS-managed encryption off (unless the same
+ * request says otherwise), and without a key there is no KmsMasterKeyId or KmsDataKeyReusePeriodSeconds
+ * to show; SQS-managed encryption stays off (LocalStack's AWS-recorded test_set_queue_attributes_default_values, 2025-08).
+ */
+export function settleEncryption(next: Record<string, string>, given: Record<string, string>): void {
+  if (given.KmsMasterKeyId) next.SqsManagedSseEnabled = given.SqsManagedSseEnabled ?? 'false';
+  if (!next.KmsMasterKeyId) {
+    delete next.KmsMasterKeyId;
+    delete next.KmsDataKeyReusePeriodSeconds;
+  }
 }
 
 export function parseRedrivePolicy(value: string, fifo: boolean, dlqType?: (arn: string) => 'fifo' | 'standard' | undefined): RedrivePolicy {

@@ -83,6 +83,9 @@ export function checkSize(input: SendInput, maximum: number): void {
   if (size > maximum) throw messageTooLong(maximum);
 }
 
+/** AWS's reason for a parameter the queue's type does not take (recorded with its final period, 2025-08). */
+export const NOT_FOR_THIS_QUEUE_TYPE = 'The request include parameter that is not valid for this queue type.';
+
 /** Validates a send (body, attributes, size, DelaySeconds) and builds the message; FIFO fields are the caller's. */
 export function newMessage(
   input: SendInput, q: { fifo: boolean; now: number; senderId: string; delaySeconds: number; maxSize: number },
@@ -91,7 +94,7 @@ export function newMessage(
   checkBody(input.body);
   checkSize(input, q.maxSize);
   if (input.delaySeconds !== undefined) {
-    if (q.fifo) throw invalidValue('DelaySeconds', input.delaySeconds, 'The request include parameter that is not valid for this queue type');
+    if (q.fifo) throw invalidValue('DelaySeconds', input.delaySeconds, NOT_FOR_THIS_QUEUE_TYPE);
     if (!Number.isInteger(input.delaySeconds) || input.delaySeconds < 0 || input.delaySeconds > 900) {
       throw invalidValue('DelaySeconds', input.delaySeconds, 'DelaySeconds must be >= 0 and <= 900.');
     }

@@ -143,8 +143,10 @@ describe('standard queue', () => {
     expect(queues.create('q5', { MaximumMessageSize: '1024' })).toBe(q);
     expect(sqsError(() => queues.create('q6', { VisibilityTimeout: '43201' })).type).toBe('InvalidAttributeValue');
     expect(sqsError(() => queues.create('q6', { ContentBasedDeduplication: 'true' })).message).toBe('Unknown Attribute ContentBasedDeduplication.');
-    expect(sqsError(() => queues.setAttributes(q, { FifoQueue: 'true' })).message)
-      .toBe('Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.');
+    // A standard queue knows no FifoQueue attribute (AWS-recorded); FIFO-only settings are named.
+    expect(sqsError(() => queues.setAttributes(q, { FifoQueue: 'true' })).message).toBe('Unknown Attribute FifoQueue.');
+    expect(sqsError(() => queues.create('q6b', { FifoQueue: 'false' })).message).toBe('Unknown Attribute FifoQueue.');
+    expect(sqsError(() => queues.create('q6c', { DeduplicationScope: 'queue' })).message).toBe('You can specify the DeduplicationScope only when FifoQueue is set to true.');
     expect(sqsError(() => queues.create('q7', { RedrivePolicy: '{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:nope","maxReceiveCount":3}' })).message)
       .toContain('Reason: Dead letter target does not exist.');
     queues.delete(q);

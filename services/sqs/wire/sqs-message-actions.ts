@@ -2,6 +2,7 @@
 // converts to and from them): SendMessage(Batch), ReceiveMessage, DeleteMessage(Batch),
 // ChangeMessageVisibility(Batch).
 import type { EmbeddedQueue } from '../embedded-queue.ts';
+import { checkFifoBatch } from '../fifo-dedup.ts';
 import type { ReceivedMessage, SendInput } from '../queue.ts';
 import { SqsError, invalidParameter, missingParameter } from '../sqs-error.ts';
 import { md5OfAttributes } from '../sqs-md5.ts';
@@ -93,6 +94,7 @@ export const messageActions: Record<string, (ctx: SqsContext, input: Input) => P
       }
     }
     if (size > BATCH_LIMIT) throw new SqsError('BatchRequestTooLong', `Batch requests cannot be longer than ${BATCH_LIMIT} bytes. You have sent ${size} bytes.`);
+    if (q.fifo) checkFifoBatch(entries.map((e) => ({ messageGroupId: str(e, 'MessageGroupId'), messageDeduplicationId: str(e, 'MessageDeduplicationId') })), q.attributes);
     const Successful: Record<string, unknown>[] = [];
     const Failed: Record<string, unknown>[] = [];
     ctx.queues.batch(() => {
