@@ -1,7 +1,11 @@
 // Input validation of AWS's JSON protocols as their service framework (Coral) does it, from a shape per
 // operation: first each member's JSON type (SerializationException with Coral's own sentences), then the
 // model's constraints, every failure listed ("2 validation errors detected: Value ... at 'a.b' failed to
-// satisfy constraint: ...; ..."). Wording from kinesalite's tests, which run against Kinesis itself.
+// satisfy constraint: ...; ...", in lib/aws-validation.ts's words). Wording from kinesalite's tests, which run
+// against Kinesis itself.
+import {
+  NOT_NULL, inEnum, lengthAtLeast, lengthAtMost, matchesPattern, shown as shownValue, validationMessage, valueAtLeast, valueAtMost, wholeMatch,
+} from '../../lib/aws-validation.ts';
 import { StreamError } from './stream.ts';
 
 export type Shape =
@@ -84,36 +88,33 @@ function convertMembers(input: Json, members: Members): Json {
   return out;
 }
 
-/** The value as Coral prints it in a validation message. */
+/** The value as Coral prints it in a validation message (a list of structures by its members' fixed text). */
 function shown(v: unknown, shape: Shape): string {
-  if (v === undefined || v === null) return 'null';
-  if (Buffer.isBuffer(v)) return `'java.nio.HeapByteBuffer[pos=0 lim=${v.length} cap=${v.length}]'`;
-  if (Array.isArray(v)) return `'[${v.map((x) => (shape.type === 'list' && shape.memberStr) || String(x)).join(', ')}]'`;
-  if (typeof v === 'object') return `'{${Object.entries(v as Json).map(([k, x]) => `${k}=${String(x)}`).join(', ')}}'`;
-  return `'${String(v)}'`;
+  if (Array.isArray(v) && shape.type === 'list' && shape.memberStr) return `'[${v.map(() => shape.memberStr).join(', ')}]'`;
+  return shownValue(v);
 }
 
 const lowerFirst = (s: string): string => s[0].toLowerCase() + s.slice(1);
 const lengthOf = (v: unknown): number => (Buffer.isBuffer(v) || Array.isArray(v) || typeof v === 'string' ? v.length : Object.keys(v as Json).length);
 
-/** Pass 2: the model's constraints; each failure is one sentence, in member order. */
+/** Pass 2: the model's constraints (lib/aws-validation.ts words them); each failure one sentence, in member order. */
 function check(v: unknown, shape: Shape, path: string, errors: string[]): void {
   const fail = (constraint: string) => errors.push(`Value ${shown(v, shape)} at '${path}' failed to satisfy constraint: ${constraint}`);
   if (v === undefined) {
-    if (shape.required) fail('Member must not be null');
+    if (shape.required) fail(NOT_NULL);
     return;
   }
   if (shape.type === 'integer') {
-    if (shape.min !== undefined && (v as number) < shape.min) fail(`Member must have value greater than or equal to ${shape.min}`);
-    if (shape.max !== undefined && (v as number) > shape.max) fail(`Member must have value less than or equal to ${shape.max}`);
+    if (shape.min !== undefined && (v as number) < shape.min) fail(valueAtLeast(shape.min));
+    if (shape.max !== undefined && (v as number) > shape.max) fail(valueAtMost(shape.max));
     return;
   }
   if (shape.type === 'string') {
-    if (shape.pattern !== undefined && !new RegExp(`^(?:${shape.pattern})$`, 'u').test(v as string)) fail(`Member must satisfy regular expression pattern: ${shape.pattern}`);
-    if (shape.enum && !shape.enum.includes(v as string)) fail(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+    if (shape.pattern !== undefined && !wholeMatch(shape.pattern).test(v as string)) fail(matchesPattern(shape.pattern));
+    if (shape.enum && !shape.enum.includes(v as string)) fail(inEnum(shape.enum));
   }
-  if ('min' in shape && shape.min !== undefined && lengthOf(v) < shape.min) fail(`Member must have length greater than or equal to ${shape.min}`);
-  if ('max' in shape && shape.max !== undefined && lengthOf(v) > shape.max) fail(`Member must have length less than or equal to ${shape.max}`);
+  if ('min' in shape && shape.min !== undefined && lengthOf(v) < shape.min) fail(lengthAtLeast(shape.min));
+  if ('max' in shape && shape.max !== undefined && lengthOf(v) > shape.max) fail(lengthAtMost(shape.max));
   if (shape.type === 'list') (v as unknown[]).forEach((x, i) => check(x, shape.member, `${path}.${i + 1}.member`, errors));
   if (shape.type === 'map') for (const [k, x] of Object.entries(v as Json)) check(x, shape.value, `${path}.${k}.member`, errors);
   if (shape.type === 'structure') for (const [name, s] of Object.entries(shape.members)) check((v as Json)[name], s, `${path}.${lowerFirst(name)}`, errors);
@@ -127,9 +128,6 @@ export function validateInput(input: Json, members: Members): Json {
   const out = convertMembers(input, members);
   const errors: string[] = [];
   for (const [name, shape] of Object.entries(members)) check(out[name], shape, lowerFirst(name), errors);
-  if (errors.length > 0) {
-    const listed = errors.slice(0, 10);
-    throw new StreamError('ValidationException', `${listed.length} validation error${listed.length > 1 ? 's' : ''} detected: ${listed.join('; ')}`);
-  }
+  if (errors.length > 0) throw new StreamError('ValidationException', validationMessage(errors));
   return out;
 }
