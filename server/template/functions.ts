@@ -4,7 +4,7 @@
 import type { FunctionConfig } from '../model.ts';
 import { functionEnvironment } from './function-environment.ts';
 import { codeLocation } from './code-location.ts';
-import { unrunnableRuntimeWarning } from '../lambda-rules.ts';
+import { FUNCTION_LIMITS, unrunnableRuntimeWarning } from '../lambda-rules.ts';
 import { API_EVENT_TYPES, ESM_EVENT_TYPES, functionPropertyUse, USED_LOGGING_KEYS } from './function-properties.ts';
 import type { Resolver } from './intrinsics.ts';
 import { functionLayers, type LayerInfo } from './layers.ts';
@@ -106,15 +106,16 @@ export function buildFunction(input: FunctionInput, ctx: FunctionContext): Built
     const v = get(prop);
     return v === undefined ? undefined : int(prop, v, min, max, unit);
   };
-  const memorySize = optionalInt('MemorySize', 128, 10240, 'MB') ?? 128;
-  const timeout = optionalInt('Timeout', 1, 900, 'seconds') ?? 3;
+  const { memorySize: mem, timeout: time, ephemeralStorage: tmp } = FUNCTION_LIMITS;
+  const memorySize = optionalInt('MemorySize', mem.min, mem.max, 'MB') ?? mem.default;
+  const timeout = optionalInt('Timeout', time.min, time.max, 'seconds') ?? time.default;
 
-  let ephemeralStorage = 512;
+  let ephemeralStorage: number = tmp.default;
   const storage = get('EphemeralStorage');
   if (storage !== undefined) {
     if (!isRecord(storage) || !Object.hasOwn(storage, 'Size')) fail('EphemeralStorage', 'EphemeralStorage must be a mapping with Size');
     const size = (storage as Record<string, unknown>).Size;
-    ephemeralStorage = int('EphemeralStorage.Size', size, 512, 10240, 'MB', [...origin('EphemeralStorage'), 'Size']);
+    ephemeralStorage = int('EphemeralStorage.Size', size, tmp.min, tmp.max, 'MB', [...origin('EphemeralStorage'), 'Size']);
   }
 
   const description = get('Description') ?? '';

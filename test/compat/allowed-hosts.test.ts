@@ -75,7 +75,7 @@ describe('default: localhost and IP addresses only', () => {
     const res = await curl('ephemera', port, INVOKE);
     expect(res.status).toBe(403);
     expect(JSON.parse(res.body)).toEqual({
-      Type: 'User', __type: 'AccessDeniedException',
+      __type: 'AccessDeniedException',
       Message: 'Refused a request for Host "ephemera:' + port + '" (DNS-rebinding protection): ephemera answers requests addressed to localhost, '
         + '*.localhost, an IP address, or a name given to --allowed-hosts. To allow this name, start ephemera with --allowed-hosts ephemera '
         + '(or EPHEMERA_ALLOWED_HOSTS=ephemera).',

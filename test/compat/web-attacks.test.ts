@@ -142,7 +142,7 @@ describe.skipIf(missing)('web pages cannot drive ephemera', () => {
     expect(res?.status()).toBe(403);
     const body = await res!.text();
     expect(body).not.toContain(secret);
-    expect(JSON.parse(body)).toMatchObject({ Type: 'User', Message: expect.stringContaining('--allowed-hosts rebind.test') });
+    expect(JSON.parse(body)).toMatchObject({ __type: 'AccessDeniedException', Message: expect.stringContaining('--allowed-hosts rebind.test') });
     // Script running at that origin (a rebinding page after the switch) reads nothing either.
     const read = await page.evaluate(async () => {
       const r = await fetch('/_ephemera/invocations');
