@@ -31,7 +31,7 @@ const SERVER_LAYERS: string[][] = [
   ['pool/'],
   ['registry/', 'template/'],
   ['environment/', 'build/', 'events/', 'temp-dirs.ts'], // an execution environment, how its code is launched, what it reports, its temp dirs
-  ['model.ts', 'errors.ts', 'logger.ts', 'metrics.ts'], // the vocabulary every layer shares
+  ['model.ts', 'errors.ts', 'lambda-rules.ts', 'logger.ts', 'metrics.ts'], // the vocabulary every layer shares
 ];
 
 /** Computed import() specifiers, where a file loads code that is not ours by design. */
