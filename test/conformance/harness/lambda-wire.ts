@@ -22,6 +22,9 @@ interface RestOp {
 const FN = '/2015-03-31/functions/{FunctionName}';
 const Q = { Qualifier: 'Qualifier' };
 const PAGE = { Marker: 'Marker', MaxItems: 'MaxItems' };
+const EIC = '/2019-09-25/functions/{FunctionName}/event-invoke-config';
+const URL_CONFIG = '/2021-10-31/functions/{FunctionName}/url';
+const PROVISIONED = '/2019-09-30/functions/{FunctionName}/provisioned-concurrency';
 
 export const LAMBDA_OPS: Record<string, RestOp> = {
   CreateFunction: { method: 'POST', uri: '/2015-03-31/functions' },
@@ -47,16 +50,16 @@ export const LAMBDA_OPS: Record<string, RestOp> = {
   PutFunctionConcurrency: { method: 'PUT', uri: '/2017-10-31/functions/{FunctionName}/concurrency' },
   GetFunctionConcurrency: { method: 'GET', uri: '/2019-09-30/functions/{FunctionName}/concurrency' },
   DeleteFunctionConcurrency: { method: 'DELETE', uri: '/2017-10-31/functions/{FunctionName}/concurrency' },
-  PutProvisionedConcurrencyConfig: { method: 'PUT', uri: '/2019-09-30/functions/{FunctionName}/provisioned-concurrency', query: Q },
-  GetProvisionedConcurrencyConfig: { method: 'GET', uri: '/2019-09-30/functions/{FunctionName}/provisioned-concurrency', query: Q },
-  DeleteProvisionedConcurrencyConfig: { method: 'DELETE', uri: '/2019-09-30/functions/{FunctionName}/provisioned-concurrency', query: Q },
-  ListProvisionedConcurrencyConfigs: { method: 'GET', uri: '/2019-09-30/functions/{FunctionName}/provisioned-concurrency?List=ALL', query: PAGE },
+  PutProvisionedConcurrencyConfig: { method: 'PUT', uri: PROVISIONED, query: Q },
+  GetProvisionedConcurrencyConfig: { method: 'GET', uri: PROVISIONED, query: Q },
+  DeleteProvisionedConcurrencyConfig: { method: 'DELETE', uri: PROVISIONED, query: Q },
+  ListProvisionedConcurrencyConfigs: { method: 'GET', uri: `${PROVISIONED}?List=ALL`, query: PAGE },
   GetAccountSettings: { method: 'GET', uri: '/2016-08-19/account-settings' },
-  PutFunctionEventInvokeConfig: { method: 'PUT', uri: '/2019-09-25/functions/{FunctionName}/event-invoke-config', query: Q },
-  UpdateFunctionEventInvokeConfig: { method: 'POST', uri: '/2019-09-25/functions/{FunctionName}/event-invoke-config', query: Q },
-  GetFunctionEventInvokeConfig: { method: 'GET', uri: '/2019-09-25/functions/{FunctionName}/event-invoke-config', query: Q },
-  DeleteFunctionEventInvokeConfig: { method: 'DELETE', uri: '/2019-09-25/functions/{FunctionName}/event-invoke-config', query: Q },
-  ListFunctionEventInvokeConfigs: { method: 'GET', uri: '/2019-09-25/functions/{FunctionName}/event-invoke-config/list', query: PAGE },
+  PutFunctionEventInvokeConfig: { method: 'PUT', uri: EIC, query: Q },
+  UpdateFunctionEventInvokeConfig: { method: 'POST', uri: EIC, query: Q },
+  GetFunctionEventInvokeConfig: { method: 'GET', uri: EIC, query: Q },
+  DeleteFunctionEventInvokeConfig: { method: 'DELETE', uri: EIC, query: Q },
+  ListFunctionEventInvokeConfigs: { method: 'GET', uri: `${EIC}/list`, query: PAGE },
   TagResource: { method: 'POST', uri: '/2017-03-31/tags/{Resource}' },
   UntagResource: { method: 'DELETE', uri: '/2017-03-31/tags/{Resource}', query: { TagKeys: 'tagKeys' } },
   ListTags: { method: 'GET', uri: '/2017-03-31/tags/{Resource}' },
@@ -65,10 +68,10 @@ export const LAMBDA_OPS: Record<string, RestOp> = {
   UpdateEventSourceMapping: { method: 'PUT', uri: '/2015-03-31/event-source-mappings/{UUID}' },
   DeleteEventSourceMapping: { method: 'DELETE', uri: '/2015-03-31/event-source-mappings/{UUID}' },
   ListEventSourceMappings: { method: 'GET', uri: '/2015-03-31/event-source-mappings', query: { ...PAGE, EventSourceArn: 'EventSourceArn', FunctionName: 'FunctionName' } },
-  CreateFunctionUrlConfig: { method: 'POST', uri: '/2021-10-31/functions/{FunctionName}/url', query: Q },
-  GetFunctionUrlConfig: { method: 'GET', uri: '/2021-10-31/functions/{FunctionName}/url', query: Q },
-  UpdateFunctionUrlConfig: { method: 'PUT', uri: '/2021-10-31/functions/{FunctionName}/url', query: Q },
-  DeleteFunctionUrlConfig: { method: 'DELETE', uri: '/2021-10-31/functions/{FunctionName}/url', query: Q },
+  CreateFunctionUrlConfig: { method: 'POST', uri: URL_CONFIG, query: Q },
+  GetFunctionUrlConfig: { method: 'GET', uri: URL_CONFIG, query: Q },
+  UpdateFunctionUrlConfig: { method: 'PUT', uri: URL_CONFIG, query: Q },
+  DeleteFunctionUrlConfig: { method: 'DELETE', uri: URL_CONFIG, query: Q },
   ListFunctionUrlConfigs: { method: 'GET', uri: '/2021-10-31/functions/{FunctionName}/urls', query: PAGE },
   GetFunctionCodeSigningConfig: { method: 'GET', uri: '/2020-06-30/functions/{FunctionName}/code-signing-config' },
   GetPolicy: { method: 'GET', uri: `${FN}/policy`, query: Q },
