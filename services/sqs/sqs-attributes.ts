@@ -103,8 +103,13 @@ export function validateAttributes(
  * Server-side encryption after a change: a KMS key turns SQS-managed encryption off (unless the same
  * request says otherwise), and without a key there is no KmsMasterKeyId or KmsDataKeyReusePeriodSeconds
  * to show; SQS-managed encryption stays off (LocalStack's AWS-recorded test_set_queue_attributes_default_values, 2025-08).
+ * Throws when the change asks for both kinds.
  */
 export function settleEncryption(next: Record<string, string>, given: Record<string, string>): void {
+  // Both kinds at once are refused (AWS-recorded test_sse_kms_and_sqs_are_mutually_exclusive, 2024-04).
+  if (given.SqsManagedSseEnabled === 'true' && next.KmsMasterKeyId) {
+    throw new SqsError('InvalidAttributeName', 'You can use one type of server-side encryption (SSE) at one time. You can either enable KMS SSE or SQS SSE.');
+  }
   if (given.KmsMasterKeyId) next.SqsManagedSseEnabled = given.SqsManagedSseEnabled ?? 'false';
   if (!next.KmsMasterKeyId) {
     delete next.KmsMasterKeyId;

@@ -110,6 +110,11 @@ export function batchEntries(input: Input, entryName: string): Input[] {
   return entries;
 }
 
+/** A batch answer: AWS leaves out an empty Successful or Failed list (recorded, 2024-04). */
+export function batchResult(successful: Record<string, unknown>[], failed: Record<string, unknown>[]): Record<string, unknown> {
+  return { ...(successful.length ? { Successful: successful } : {}), ...(failed.length ? { Failed: failed } : {}) };
+}
+
 export function batchFailure(id: string, err: unknown): Record<string, unknown> {
   if (err instanceof SqsError) return { Id: id, SenderFault: err.fault === 'Sender', Code: err.queryCode, Message: err.message };
   return { Id: id, SenderFault: false, Code: 'InternalError', Message: (err as Error).message };

@@ -8,7 +8,7 @@ import { SqsError, invalidParameter, missingParameter } from '../sqs-error.ts';
 import { md5OfAttributes } from '../sqs-md5.ts';
 import { checkMessageAttributes, parseReceiptHandle } from '../sqs-message.ts';
 import {
-  type Input, type SqsContext, batchEntries, batchFailure, int, list, messageAttributes, queueOf, required, str, wireAttributes,
+  type Input, type SqsContext, batchEntries, batchFailure, batchResult, int, list, messageAttributes, queueOf, required, str, wireAttributes,
 } from './sqs-input.ts';
 
 const BATCH_LIMIT = 1048576;
@@ -106,7 +106,7 @@ export const messageActions: Record<string, (ctx: SqsContext, input: Input) => P
         }
       }
     });
-    return { Successful, Failed };
+    return batchResult(Successful, Failed);
   },
 
   ReceiveMessage: async (ctx, input) => {
@@ -145,7 +145,7 @@ export const messageActions: Record<string, (ctx: SqsContext, input: Input) => P
         }
       }
     });
-    return { Successful, Failed };
+    return batchResult(Successful, Failed);
   },
 
   ChangeMessageVisibility: (ctx, input) => {
@@ -171,6 +171,6 @@ export const messageActions: Record<string, (ctx: SqsContext, input: Input) => P
         Failed.push(batchFailure(e.Id as string, err));
       }
     }
-    return { Successful, Failed };
+    return batchResult(Successful, Failed);
   },
 };

@@ -2,15 +2,26 @@
 // `__type` plus `x-amzn-query-error`) and the query protocol (`Action=<Op>` form, XML answers), each
 // turned into the operation's view so one expectation serves both.
 import type { Observation, RawAnswer, RawRequest } from './observation.ts';
-import { parseJson } from './lambda-wire.ts';
+import { jsonWithBlobs, parseJson } from './lambda-wire.ts';
+import { Bytes } from './vars.ts';
 import { parseXml, type XmlNode } from './xml.ts';
 
 export function sqsJsonRequest(op: string, input: Record<string, unknown>): RawRequest {
   return {
     method: 'POST', path: '/',
     headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': `AmazonSQS.${op}` },
-    body: Buffer.from(JSON.stringify(input)),
+    body: Buffer.from(jsonWithBlobs(input)),
   };
+}
+
+/** Received binary attribute values as the text they hold (the wire sends base64; the SDK gives bytes). */
+function binaryAsText(output: Record<string, unknown>): Record<string, unknown> {
+  for (const m of (output.Messages as Array<{ MessageAttributes?: Record<string, { BinaryValue?: unknown }> }> | undefined) ?? []) {
+    for (const a of Object.values(m.MessageAttributes ?? {})) {
+      if (typeof a.BinaryValue === 'string') a.BinaryValue = Buffer.from(a.BinaryValue, 'base64').toString('utf8');
+    }
+  }
+  return output;
 }
 
 export function jsonRpcObservation(answer: RawAnswer): Observation {
@@ -24,7 +35,7 @@ export function jsonRpcObservation(answer: RawAnswer): Observation {
     obs.error = { type, message, ...(code ? { code, fault } : {}) };
     return obs;
   }
-  obs.output = body ?? {};
+  obs.output = binaryAsText(body ?? {});
   return obs;
 }
 
@@ -44,6 +55,10 @@ const ENTRIES: Record<string, string> = {
 
 function flatten(prefix: string, value: unknown, out: [string, string][], op: string): void {
   if (value === undefined || value === null) return;
+  if (value instanceof Bytes) {
+    out.push([prefix, value.bytes.toString('base64')]);
+    return;
+  }
   if (typeof value !== 'object') {
     out.push([prefix, String(value)]);
     return;
@@ -124,7 +139,7 @@ export function queryObservation(answer: RawAnswer): Observation {
     return obs;
   }
   const result = doc?.children.find((c) => c.name.endsWith('Result'));
-  obs.output = result ? resultOf(result) : {};
+  obs.output = binaryAsText(result ? resultOf(result) : {});
   // Numbers and booleans are text in XML: the JSON protocol's types come back where the model has them.
   for (const entry of [obs.output.Successful ?? [], obs.output.Failed ?? []].flat() as Record<string, unknown>[]) {
     if (entry.SenderFault !== undefined) entry.SenderFault = entry.SenderFault === 'true';
