@@ -19,15 +19,28 @@ export function markerOffset(marker: string | undefined): number {
   return Number.isSafeInteger(n) && n > 0 ? n : 0;
 }
 
-export function page<T>(all: T[], query: { Marker?: string; MaxItems?: string }, limit = PAGE): { items: T[]; NextMarker?: string } {
+/**
+ * One page of `all`. Without `keyOf` the marker is an offset; with it (a list in key order) the marker
+ * names the last key given, so a list that changes between pages neither skips nor repeats an item.
+ */
+export function page<T>(
+  all: T[], query: { Marker?: string; MaxItems?: string }, limit = PAGE, keyOf?: (item: T) => string,
+): { items: T[]; NextMarker?: string } {
   const max = query.MaxItems === undefined ? limit : Number(query.MaxItems);
   if (!Number.isInteger(max) || max < 1 || max > 10_000) {
     throw new InvalidParameterValueException('MaxItems must be an integer from 1 to 10000');
   }
-  const start = markerOffset(query.Marker);
+  let start = markerOffset(query.Marker);
+  if (keyOf && query.Marker) {
+    const after = Buffer.from(query.Marker, 'base64').toString('utf8');
+    start = all.findIndex((item) => keyOf(item) > after);
+    if (start < 0) start = all.length;
+  }
   const items = all.slice(start, start + Math.min(max, limit));
   const next = start + items.length;
-  return { items, ...(next < all.length ? { NextMarker: Buffer.from(String(next)).toString('base64') } : {}) };
+  if (next >= all.length) return { items };
+  const marker = keyOf ? keyOf(items[items.length - 1]) : String(next);
+  return { items, NextMarker: Buffer.from(marker).toString('base64') };
 }
 
 /** The FunctionArn Get* shows: qualified (even `:$LATEST`) whenever the caller gave a qualifier. */
@@ -46,7 +59,9 @@ export function registerManagementRoutes(app: FastifyInstance, registry: Registr
     const rows = registry.all().flatMap((entry) => all === 'ALL'
       ? [entry.latest, ...publishedVersions(entry)].map((record) => ({ record, arn: registry.arn(entry.name, record.fv.version) }))
       : [{ record: entry.latest, arn: registry.arn(entry.name) }]);
-    const { items, NextMarker } = page(rows, request.query);
+    // In ARN order, paged by the last ARN given: functions created or deleted meanwhile do not shift pages.
+    rows.sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+    const { items, NextMarker } = page(rows, request.query, undefined, (r) => r.arn);
     return { Functions: items.map((r) => functionConfiguration(registry, r.record, { arn: r.arn, view: 'listed' })), ...(NextMarker ? { NextMarker } : {}) };
   };
   // SDKs send the path with and without the trailing slash; AWS accepts both.

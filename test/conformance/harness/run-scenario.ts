@@ -69,12 +69,16 @@ async function allPages(first: Observation, list: string, next: (marker: string)
   return obs.error ? obs : { ...first, output: { ...first.output, [list]: items, NextMarker: undefined } };
 }
 
-/** The recording's view of a list: only this run's items (`keep`), in the recording's order (`sort`). */
-function shape(obs: Observation, step: Step, names: Set<string>): Observation {
+/**
+ * The recording's view of a list: only this run's items (`keep`: the field is one of the scenario's
+ * names, or one of them followed by `-...`), in the recording's order (`sort`).
+ */
+function shape(obs: Observation, step: Step, names: string[]): Observation {
   if (!obs.output) return obs;
   const output = { ...obs.output };
+  const ours = (v: unknown): boolean => names.some((n) => v === n || String(v).startsWith(`${n}-`));
   for (const [list, field] of Object.entries(step.keep ?? {})) {
-    output[list] = ((output[list] as Record<string, unknown>[]) ?? []).filter((item) => names.has(String(item[field])));
+    output[list] = ((output[list] as Record<string, unknown>[]) ?? []).filter((item) => ours(item[field]));
   }
   for (const [list, field] of Object.entries(step.sort ?? {})) {
     const key = (x: Record<string, unknown>): string => String(x[field]);
@@ -99,7 +103,7 @@ export async function runScenario(file: CaseFile, s: Scenario, transport: Transp
       : h.sdk.run(service, step.op, inp));
     let obs = await call(input);
     for (const list of Object.keys(step.keep ?? {})) obs = await allPages(obs, list, (marker) => call({ ...input, Marker: marker }));
-    obs = shape(obs, step, new Set(ctx.vars.values()));
+    obs = shape(obs, step, (s.names ?? []).map((n) => ctx.vars.get(n) ?? n));
     if (step.expect) {
       const exp = resolve(step.expect, ctx) as Expectation;
       out.push(...compare(exp, obs, transport, bindings, step.select).map((d) => `${where}: ${d}`));
