@@ -113,6 +113,7 @@ export class InvocationService {
   private async ensureInit(lease: Lease, facts: InvocationFacts): Promise<InitFailure | undefined> {
     const first = await lease.env.init({ type: 'on-demand', phase: 'init', limitMs: this.initLimitMs, log: facts.log });
     facts.initDurationMs = first.durationMs;
+    facts.log.startInvokePhase();
     this.recorder.start(facts, lease.env.id);
     if (first.ok) return undefined;
     await lease.renew('init failed; retrying inside the invoke');

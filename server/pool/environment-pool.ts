@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { type EnvironmentContext, ExecutionEnvironment } from '../environment/execution-environment.ts';
 import type { FunctionVersion } from '../model.ts';
 import { ServiceException } from '../errors.ts';
-import type { ConcurrencyLimiter } from './concurrency-limiter.ts';
+import type { ConcurrencyLimiter, SlotKind } from './concurrency-limiter.ts';
 import { Lease, type LeaseOwner } from './lease.ts';
 import { afterLease, countsAsProvisioned, newSlot, pickIdle, type Slot } from './slot.ts';
 
@@ -18,8 +18,14 @@ interface VersionPool {
   spillover: number;
   /** Idle (frozen) environments, most recently used last. */
   idle: Slot[];
-  /** Callers waiting for an environment that has answered to come back to /next. */
-  waiters: Array<(slot: Slot | undefined) => void>;
+  /** Callers waiting for an environment that has answered to come back to /next (with its concurrency slot). */
+  waiters: Array<(handed: Handed | undefined) => void>;
+}
+
+/** An environment passed from an ending lease to a waiting caller, with the kind of slot it holds. */
+interface Handed {
+  slot: Slot;
+  kind: SlotKind;
 }
 
 export class EnvironmentPool {
@@ -32,6 +38,8 @@ export class EnvironmentPool {
     returned: (lease) => this.returned(lease),
     renew: (lease, reason) => this.renew(lease, reason),
   };
+  /** The kind of concurrency slot each live lease holds (given back when it ends). */
+  private readonly kinds = new WeakMap<Lease, SlotKind>();
   private closed = false;
 
   constructor(ctx: EnvironmentContext, limiter: ConcurrencyLimiter, keepAliveMs: number) {
@@ -48,23 +56,24 @@ export class EnvironmentPool {
       if (this.closed) throw new ServiceException('The emulator is shutting down.');
       const warm = pickIdle(pool.idle);
       if (warm >= 0) {
-        this.limiter.take(fn.config.name, fn.config.reservedConcurrency);
+        const kind: SlotKind = pool.idle[warm].provisioned ? 'provisioned' : 'on-demand';
+        this.take(fn, kind);
         const [slot] = pool.idle.splice(warm, 1);
         clearTimeout(slot.idleTimer);
         slot.idleTimer = undefined;
         if (!slot.provisioned && pool.provisionedRequested > 0) pool.spillover++;
-        return this.lease(slot, fn, false);
+        return this.lease(slot, fn, false, kind);
       }
       // An environment that has answered and is on its way back to /next beats a cold start.
       if (finishing(pool) > pool.waiters.length) {
-        const slot = await new Promise<Slot | undefined>((r) => pool.waiters.push(r));
-        if (slot) return this.lease(slot, fn, false);
+        const handed = await new Promise<Handed | undefined>((r) => pool.waiters.push(r));
+        if (handed) return this.lease(handed.slot, fn, false, handed.kind);
         continue;
       }
-      this.limiter.take(fn.config.name, fn.config.reservedConcurrency);
+      this.take(fn, 'on-demand');
       if (pool.provisionedRequested > 0) pool.spillover++;
       // The pool's configuration, not the caller's: an update may have come while this call waited.
-      return this.lease(this.create(pool), fn, true);
+      return this.lease(this.create(pool), fn, true, 'on-demand');
     }
   }
 
@@ -152,9 +161,18 @@ export class EnvironmentPool {
 
   // ---- leases -----------------------------------------------------------------------------------
 
-  private lease(slot: Slot, fn: FunctionVersion, cold: boolean): Lease {
+  private lease(slot: Slot, fn: FunctionVersion, cold: boolean, kind: SlotKind): Lease {
     slot.leases++;
-    return new Lease(fn, slot.env, cold, this.owner);
+    const lease = new Lease(fn, slot.env, cold, this.owner);
+    this.kinds.set(lease, kind);
+    return lease;
+  }
+
+  /** A concurrency slot of `kind`, the function's provisioned concurrency carved out of its reserved. */
+  private take(fn: FunctionVersion, kind: SlotKind): void {
+    let provisioned = 0;
+    for (const p of this.pools.values()) if (p.fn.config.name === fn.config.name) provisioned += p.provisionedRequested;
+    this.limiter.take(fn.config.name, fn.config.reservedConcurrency, kind, provisioned);
   }
 
   /** The one place a lease ends (Lease.end): the environment goes where afterLease says. */
@@ -166,8 +184,9 @@ export class EnvironmentPool {
     const next = slot
       ? afterLease({ state: env.state, retiring: slot.retiring, closed: this.closed, leases: slot.leases, waiting: pool.waiters.length > 0 })
       : 'shut-down';
-    if (next === 'hand-over') return pool.waiters.shift()!(slot); // the concurrency slot passes to the waiter
-    this.limiter.give(fn.config.name);
+    const kind = this.kinds.get(lease) ?? 'on-demand';
+    if (next === 'hand-over') return pool.waiters.shift()!({ slot: slot!, kind }); // the concurrency slot passes to the waiter
+    this.limiter.give(fn.config.name, kind);
     if (next === 'in-use') return;
     if (next === 'keep' && slot) {
       env.freeze();

@@ -62,4 +62,21 @@ describe('LogBuffer (Tail)', () => {
     log.push('END');
     expect(Buffer.from(log.tailBase64(), 'base64').toString()).toBe('START\nEND\n');
   });
+  it('leaves the INIT phase out of the Tail and keeps it in the log', () => {
+    const log = new LogBuffer();
+    log.push('INIT_START Runtime Version: python:3.12');
+    log.push('printed at import');
+    log.startInvokePhase();
+    log.push('START');
+    log.push('END');
+    expect(Buffer.from(log.tailBase64(), 'base64').toString()).toBe('START\nEND\n');
+    expect(log.text()).toBe('INIT_START Runtime Version: python:3.12\nprinted at import\nSTART\nEND\n');
+  });
+  it('counts the INIT lines already dropped from a long log', () => {
+    const log = new LogBuffer(64);
+    for (let i = 0; i < 20; i++) log.push(`init ${i}`);
+    log.startInvokePhase();
+    log.push('START');
+    expect(Buffer.from(log.tailBase64(), 'base64').toString()).toBe('START\n');
+  });
 });
