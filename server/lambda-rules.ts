@@ -11,6 +11,8 @@ export const PATTERNS = {
   functionName: `(arn:(aws[a-zA-Z-]*)?:lambda:)?(${REGION}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`,
   /** GetFunction, DeleteFunction, Invoke, event invoke configs: dotted names and `$LATEST.PUBLISHED`. */
   namespacedFunctionName: `(arn:(aws[a-zA-Z-]*)?:lambda:${REGION}:\\d{12}:|((${REGION}:)?(\\d{12}:)?))(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?`,
+  /** Function URL configs: a name of at most 64 characters, an alias but no version. */
+  functionUrlFunctionName: `(arn:(aws[a-zA-Z-]*)?:lambda:)?(${REGION}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]{1,64})(:((?!\\d+$)[0-9a-zA-Z-_]+))?`,
   /** Operations on a whole function (UpdateFunctionCode's own check when a qualifier is given). */
   unqualifiedFunctionName: `(arn:(aws[a-zA-Z-]*)?:lambda:)?(${REGION}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)`,
   /** Qualifier of GetFunction, DeleteFunction, Invoke. */
@@ -32,7 +34,8 @@ export const PATTERNS = {
 /** Members as the model constrains them, for the validation vocabulary (lib/aws-validation.ts). */
 export const RULES = {
   functionName: { required: true, pattern: PATTERNS.functionName, minLength: 1, maxLength: 140 },
-  namespacedFunctionName: { required: true, pattern: PATTERNS.namespacedFunctionName },
+  namespacedFunctionName: { required: true, pattern: PATTERNS.namespacedFunctionName, minLength: 1, maxLength: 256 },
+  functionUrlFunctionName: { required: true, pattern: PATTERNS.functionUrlFunctionName, minLength: 1, maxLength: 140 },
   qualifier: { pattern: PATTERNS.qualifier, minLength: 1, maxLength: 128 },
   role: { required: true, pattern: PATTERNS.role },
   aliasName: { required: true, pattern: PATTERNS.alias, minLength: 1, maxLength: 128 },

@@ -22,9 +22,8 @@ export function registerFunctionUrlRoutes(app: FastifyInstance, registry: Regist
 
   /** The function (and alias) the request names; `exists` picks the 404 message of the operation. */
   const target = (request: { params: UrlRoute['Params']; query: UrlRoute['Querystring'] }, notFound: () => ResourceNotFoundException) => {
-    const { name, qualifier } = registry.ref(request.params.FunctionName, request.query.Qualifier);
-    const bad = check(qualifier, RULES.urlQualifier, 'qualifier');
-    if (bad.length > 0) throw invalidInput(bad);
+    // The model's FunctionUrlFunctionName and FunctionUrlQualifier (an alias, never a version or $LATEST).
+    const { name, qualifier } = registry.ref(request.params.FunctionName, request.query.Qualifier, undefined, 'url');
     const entry = registry.entry(name);
     if (!entry) throw notFound();
     if (qualifier !== undefined && qualifierKind(qualifier) === 'alias' && !entry.aliases.has(qualifier)) throw notFound();
@@ -89,7 +88,7 @@ export function registerFunctionUrlRoutes(app: FastifyInstance, registry: Regist
   });
 
   app.get<UrlRoute>('/2021-10-31/functions/:FunctionName/urls', async (request) => {
-    const { name, qualifier } = registry.ref(request.params.FunctionName, undefined);
+    const { name, qualifier } = registry.ref(request.params.FunctionName, undefined, undefined, 'url');
     if (qualifier !== undefined) throw new InvalidParameterValueException('Qualifier is not supported by ListFunctionUrlConfigs');
     if (!registry.entry(name)) throw noFunction();
     const max = request.query.MaxItems;

@@ -26,10 +26,13 @@ export interface FunctionRef {
 
 /**
  * Which of the model's name shapes an operation takes: `namespaced` (GetFunction, DeleteFunction,
- * Invoke, event invoke configs...: dotted names, `$LATEST.PUBLISHED`) or `plain` (CreateFunction,
- * aliases, concurrency...: the FunctionName shape, at most 140 characters).
+ * Invoke, event invoke configs...: dotted names, `$LATEST.PUBLISHED`, at most 256 characters), `plain`
+ * (CreateFunction, aliases, concurrency...: the FunctionName shape, at most 140 characters) or `url`
+ * (function URL configs: a name of at most 64 characters, an alias qualifier only).
  */
-export type NameShape = 'namespaced' | 'plain';
+export type NameShape = 'namespaced' | 'plain' | 'url';
+
+const NAME_RULES = { namespaced: RULES.namespacedFunctionName, plain: RULES.functionName, url: RULES.functionUrlFunctionName } as const;
 
 /** Splits a name that passed validation: region, account, name, qualifier. */
 const PARTS = /^(?:arn:(?:aws[a-zA-Z-]*)?:lambda:)?(?:((?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d):)?(?:(\d{12}):)?(?:function:)?([a-zA-Z0-9-_.]+)(?::(\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$/;
@@ -38,8 +41,8 @@ export function parseFunctionRef(raw: string, queryQualifier: string | undefined
   const value = decode(raw);
   const given = queryQualifier === undefined || queryQualifier === '' ? undefined : decode(queryQualifier);
   const problems = [
-    ...check(value, shape === 'plain' ? RULES.functionName : RULES.namespacedFunctionName, 'functionName'),
-    ...check(given, RULES.qualifier, 'qualifier'),
+    ...check(value, NAME_RULES[shape], 'functionName'),
+    ...check(given, shape === 'url' ? RULES.urlQualifier : RULES.qualifier, 'qualifier'),
   ];
   const match = PARTS.exec(value);
   if (problems.length > 0 || !match) throw invalidInput(problems);
