@@ -24,6 +24,12 @@ export const valueAtMost = (n: number | string): string => `Member must have val
 export const valueAtLeast = (n: number | string): string => `Member must have value greater than or equal to ${n}`;
 export const matchesPattern = (pattern: string): string => `Member must satisfy regular expression pattern: ${pattern}`;
 export const inEnum = (values: readonly string[]): string => `Member must satisfy enum value set: [${values.join(', ')}]`;
+/**
+ * A value of the wrong JSON kind (`an integer`, `a string`, `a boolean`, `a list`, `a map`, `a structure`,
+ * `a timestamp`). AWS's framework refuses these before validation, in words no recording pins down;
+ * ephemera words them as one more constraint so the message keeps the framework's shape.
+ */
+export const ofKind = (kind: string): string => `Member must be ${kind}`;
 /** The members of a list or map failed their own constraints: `Member must satisfy constraint: [a, b]`. */
 export const membersSatisfy = (constraints: readonly string[]): string => `Member must satisfy constraint: [${constraints.join(', ')}]`;
 
@@ -48,7 +54,17 @@ function plain(value: unknown, opts: { double?: boolean }): string {
 
 /** One failed constraint: `Value 'x' at 'path' failed to satisfy constraint: <constraint>`. */
 export function violation(value: unknown, path: string, constraint: string, opts: { double?: boolean } = {}): string {
-  return `Value ${shown(value, opts)} at '${path}' failed to satisfy constraint: ${constraint}`;
+  return shownViolation(shown(value, opts), path, constraint);
+}
+
+/** The same sentence with the value already printed (a service that prints some values its own way). */
+export function shownViolation(printed: string, path: string, constraint: string): string {
+  return `Value ${printed} at '${path}' failed to satisfy constraint: ${constraint}`;
+}
+
+/** A constraint on a structure or map as a whole, written without its value: `Value at 'path' failed to ...`. */
+export function wholeViolation(path: string, constraint: string): string {
+  return `Value at '${path}' failed to satisfy constraint: ${constraint}`;
 }
 
 /** `1 validation error detected: a` / `2 validation errors detected: a; b` (the framework lists ten at most). */

@@ -26,6 +26,8 @@ export const PATTERNS = {
     '|code-signing-config:csc-[a-z0-9]{17}|event-source-mapping:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}' +
     '|(capacity-provider|network-connector):[a-zA-Z0-9-_]{1,64})',
   destinationArn: `$|kafka://([^.]([a-zA-Z0-9\\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:(${REGION})?:(\\d{12})?:(.*)`,
+  /** ResourceArn and KMSKeyArn: any ARN, or empty. */
+  resourceArn: '(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()',
   handler: '[^\\s]+',
   environmentVariableName: '[a-zA-Z]([a-zA-Z0-9_])+',
   additionalVersion: '[0-9]+',
@@ -42,6 +44,8 @@ export const RULES = {
   urlQualifier: { pattern: PATTERNS.urlQualifier, minLength: 1, maxLength: 128 },
   taggableResource: { required: true, pattern: PATTERNS.taggableResource, minLength: 1, maxLength: 10000 },
   destination: { pattern: PATTERNS.destinationArn, maxLength: 350 },
+  resourceArn: { pattern: PATTERNS.resourceArn, minLength: 0, maxLength: 10000 },
+  logFormat: { enum: ['JSON', 'Text'] },
 } as const satisfies Record<string, MemberRule>;
 
 /**

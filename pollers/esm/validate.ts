@@ -1,6 +1,6 @@
 // CreateEventSourceMapping / UpdateEventSourceMapping input → EsmConfig: AWS's defaults per source
 // kind, ranges, and the error each bad input gets (reference §8.1), in the order AWS checks them.
-import { inEnum, NOT_NULL, validationMessage, violation } from '../../lib/aws-validation.ts';
+import { inEnum, membersSatisfy, NOT_NULL, ofKind, validationMessage, valueAtLeast, valueAtMost, violation } from '../../lib/aws-validation.ts';
 import { EsmError, invalid, validationError } from './esm-error.ts';
 import type { EsmConfig, FilterCriteria, SourceKind } from './mapping.ts';
 
@@ -34,16 +34,16 @@ const STREAM_ONLY = [
 function int(input: Input, key: string, field: string, min: number, max: number): number | undefined {
   const v = input[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw validationError(field, v, 'Member must be an integer');
-  if (v < min) throw validationError(field, v, `Member must have value greater than or equal to ${min}`);
-  if (v > max) throw validationError(field, v, `Member must have value less than or equal to ${max}`);
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw validationError(field, v, ofKind('an integer'));
+  if (v < min) throw validationError(field, v, valueAtLeast(min));
+  if (v > max) throw validationError(field, v, valueAtMost(max));
   return v;
 }
 
 function bool(input: Input, key: string, field: string): boolean | undefined {
   const v = input[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'boolean') throw validationError(field, v, 'Member must be a boolean');
+  if (typeof v !== 'boolean') throw validationError(field, v, ofKind('a boolean'));
   return v;
 }
 
@@ -101,7 +101,7 @@ async function apply<T extends Omit<EsmConfig, 'uuid'>>(cfg: T, input: Input, ct
   let timeoutSeconds: number | undefined;
   if (creating || input.FunctionName !== undefined) {
     const ref = input.FunctionName;
-    if (typeof ref !== 'string' || ref === '') throw validationError('functionName', ref, 'Member must not be null');
+    if (typeof ref !== 'string' || ref === '') throw validationError('functionName', ref, NOT_NULL);
     const fn = ctx.resolveFunction(ref);
     if (!fn) throw invalid('Function does not exist');
     cfg.functionArn = fn.functionArn;
@@ -123,7 +123,7 @@ async function apply<T extends Omit<EsmConfig, 'uuid'>>(cfg: T, input: Input, ct
   const types = input.FunctionResponseTypes;
   if (types !== undefined && types !== null) {
     if (!Array.isArray(types) || types.some((t) => t !== 'ReportBatchItemFailures')) {
-      throw validationError('functionResponseTypes', types, 'Member must satisfy constraint: [Member must satisfy enum value set: [ReportBatchItemFailures]]');
+      throw validationError('functionResponseTypes', types, membersSatisfy([inEnum(['ReportBatchItemFailures'])]));
     }
     cfg.functionResponseTypes = types.length > 0 ? ['ReportBatchItemFailures'] : [];
   }
@@ -138,7 +138,7 @@ async function apply<T extends Omit<EsmConfig, 'uuid'>>(cfg: T, input: Input, ct
     if (pf !== undefined) cfg.parallelizationFactor = pf;
     const age = int(input, 'MaximumRecordAgeInSeconds', 'maximumRecordAgeInSeconds', -1, 604_800);
     if (age !== undefined) {
-      if (age !== -1 && age < 60) throw validationError('maximumRecordAgeInSeconds', age, 'Member must have value greater than or equal to 60');
+      if (age !== -1 && age < 60) throw validationError('maximumRecordAgeInSeconds', age, valueAtLeast(60));
       cfg.maximumRecordAgeInSeconds = age;
     }
     const retries = int(input, 'MaximumRetryAttempts', 'maximumRetryAttempts', -1, 10_000);

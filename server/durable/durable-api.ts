@@ -1,7 +1,8 @@
 // The durable execution API's operations over the backend: checkpoint and state (the SDK's calls,
 // guarded by the checkpoint token), reads (get, history, list), stop, and the callback operations.
 // Inputs arrive parsed from HTTP (durable-routes.ts); answers leave in the wire's shapes.
-import { InvalidParameterValueException, ResourceNotFoundException, ValidationException } from '../errors.ts';
+import { inEnum, lengthAtMost, membersSatisfy, ofKind, valueAtLeast, valueAtMost, violation } from '../../lib/aws-validation.ts';
+import { InvalidParameterValueException, invalidInput, ResourceNotFoundException } from '../errors.ts';
 import { renderEvent, renderExecution, renderListEntry } from './api-shapes.ts';
 import { applyCheckpoint, tokenProblem } from './checkpoint.ts';
 import { CheckpointRejected } from './checkpoint-rules.ts';
@@ -17,9 +18,10 @@ import { type ErrorObject, EXECUTION_STATUSES, type Operation, type OperationUpd
 export function pageSize(value: string | undefined, member: string, max = 1000): number {
   if (value === undefined || value === '') return 100;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max) {
-    throw new ValidationException(`1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have value between 0 and ${max}`);
-  }
+  // The model's ItemCount: an integer from 0 to 1000.
+  if (!Number.isInteger(n)) throw invalidInput([violation(value, member, ofKind('an integer'))]);
+  if (n < 0) throw invalidInput([violation(value, member, valueAtLeast(0))]);
+  if (n > max) throw invalidInput([violation(value, member, valueAtMost(max))]);
   return n === 0 ? 100 : n;
 }
 
@@ -111,11 +113,13 @@ export class DurableApi {
 
   /** ListDurableExecutionsByFunction; `functionArn` is the unqualified ARN of an existing function. */
   list(functionArn: string, q: { Qualifier?: string; DurableExecutionName?: string; Statuses?: string[]; StartedAfter?: string; StartedBefore?: string; ReverseOrder?: string; Marker?: string; MaxItems?: string }): unknown {
-    for (const s of q.Statuses ?? []) {
-      if (!(EXECUTION_STATUSES as readonly string[]).includes(s)) {
-        throw new ValidationException(`1 validation error detected: Value '${s}' at 'statuses' failed to satisfy constraint: Member must satisfy enum value set: [${EXECUTION_STATUSES.join(', ')}]`);
-      }
-    }
+    // The model's ExecutionStatusList: at most 10 statuses, each one of the enum.
+    const statuses = q.Statuses ?? [];
+    const problems = [
+      ...(statuses.some((s) => !(EXECUTION_STATUSES as readonly string[]).includes(s)) ? [violation(statuses, 'statuses', membersSatisfy([inEnum(EXECUTION_STATUSES)]))] : []),
+      ...(statuses.length > 10 ? [violation(statuses, 'statuses', lengthAtMost(10))] : []),
+    ];
+    if (problems.length > 0) throw invalidInput(problems);
     const after = q.StartedAfter ? timestamp(q.StartedAfter, 'startedAfter') : undefined;
     const before = q.StartedBefore ? timestamp(q.StartedBefore, 'startedBefore') : undefined;
     const matches = this.host.all().filter((r) => r.functionArn === functionArn
@@ -191,6 +195,6 @@ export class DurableApi {
 /** A timestamp query parameter: ISO 8601 (what the AWS SDKs send) or epoch seconds. */
 function timestamp(value: string, member: string): number {
   const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value);
-  if (Number.isNaN(n)) throw new ValidationException(`1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must be a timestamp`);
+  if (Number.isNaN(n)) throw invalidInput([violation(value, member, ofKind('a timestamp'))]);
   return n;
 }

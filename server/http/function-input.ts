@@ -1,7 +1,7 @@
 // The configuration fields of CreateFunction and UpdateFunctionConfiguration, checked as Lambda checks
 // them (types, ranges, runtimes, reserved variables, the 4 KB environment, layers, dead-letter target)
 // with AWS's error types and messages, and turned into FunctionConfig changes.
-import { check, inEnum, lengthAtMost, matchesPattern, NOT_NULL, valueAtLeast, valueAtMost, violation, wholeMatch } from '../../lib/aws-validation.ts';
+import { check, inEnum, lengthAtMost, matchesPattern, membersSatisfy, NOT_NULL, ofKind, shownViolation, valueAtLeast, valueAtMost, violation, wholeMatch } from '../../lib/aws-validation.ts';
 import { InvalidParameterValueException, InvalidRequestContentException, invalidInput, type ValidationException } from '../errors.ts';
 import { ACCEPTED_RUNTIMES, DEPRECATED_RUNTIMES, FUNCTION_LIMITS, PATTERNS, RULES } from '../lambda-rules.ts';
 import type { FunctionConfig } from '../model.ts';
@@ -29,7 +29,7 @@ const invalid = (field: string, value: unknown, constraint: string): ValidationE
 export function intIn(body: Body, key: string, field: string, min: number, max: number): number | undefined {
   const v = body[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw invalid(field, v, 'Member must be an integer');
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw invalid(field, v, ofKind('an integer'));
   if (v < min) throw invalid(field, v, valueAtLeast(min));
   if (v > max) throw invalid(field, v, valueAtMost(max));
   return v;
@@ -38,7 +38,7 @@ export function intIn(body: Body, key: string, field: string, min: number, max: 
 export function str(body: Body, key: string, field: string, max = 256): string | undefined {
   const v = body[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw invalid(field, JSON.stringify(v), 'Member must be a string');
+  if (typeof v !== 'string') throw invalid(field, JSON.stringify(v), ofKind('a string'));
   if (v.length > max) throw invalid(field, v, lengthAtMost(max));
   return v;
 }
@@ -48,7 +48,8 @@ export function checkRuntime(runtime: string): string {
     throw new InvalidParameterValueException(`The runtime parameter of ${runtime} is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.`);
   }
   if (!(ACCEPTED_RUNTIMES as readonly string[]).includes(runtime)) {
-    throw new InvalidParameterValueException(`Value ${runtime} at 'runtime' failed to satisfy constraint: ${inEnum(ACCEPTED_RUNTIMES)} or be a valid ARN`);
+    // The service's own check, not the framework's: the value unquoted, the sentence without a count.
+    throw new InvalidParameterValueException(shownViolation(runtime, 'runtime', `${inEnum(ACCEPTED_RUNTIMES)} or be a valid ARN`));
   }
   return runtime;
 }
@@ -69,7 +70,7 @@ export function architectureViolations(v: unknown): string[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v) || v.length > 1) return [violation(v, 'architectures', lengthAtMost(1))];
   if (v.length === 1 && v[0] !== 'x86_64' && v[0] !== 'arm64') {
-    return [violation(v, 'architectures', `Member must satisfy constraint: [${inEnum(['x86_64', 'arm64'])}, ${NOT_NULL}]`)];
+    return [violation(v, 'architectures', membersSatisfy([inEnum(['x86_64', 'arm64']), NOT_NULL]))];
   }
   return [];
 }
@@ -106,7 +107,7 @@ function environment(v: unknown): Record<string, string> {
 
 /** Layer ARNs → their folders: the template's layers are the ones ephemera knows. */
 function layers(reg: Registry, v: unknown): { dirs: string[]; arns: string[] } {
-  if (!Array.isArray(v)) throw invalid('layers', JSON.stringify(v), 'Member must be a list');
+  if (!Array.isArray(v)) throw invalid('layers', JSON.stringify(v), ofKind('a list'));
   if (v.length > FUNCTION_LIMITS.layers) throw new InvalidParameterValueException(`Cannot reference more than ${FUNCTION_LIMITS.layers} layers.`);
   const dirs = v.map((arn) => {
     const dir = typeof arn === 'string' ? reg.layers.get(arn) : undefined;
@@ -152,15 +153,15 @@ export function configChanges(reg: Registry, body: Body): ConfigChanges {
   }
   if (body.DeadLetterConfig !== undefined && body.DeadLetterConfig !== null) {
     const target = (body.DeadLetterConfig as Body).TargetArn;
-    if (target !== undefined && typeof target !== 'string') throw invalid('deadLetterConfig.targetArn', target, 'Member must be a string');
-    if (typeof target === 'string' && target !== '' && !/^arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*$/.test(target)) {
-      throw invalid('deadLetterConfig.targetArn', target, 'Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()');
-    }
+    if (target !== undefined && typeof target !== 'string') throw invalid('deadLetterConfig.targetArn', target, ofKind('a string'));
+    const bad = check(target, RULES.resourceArn, 'deadLetterConfig.targetArn');
+    if (bad.length > 0) throw invalidInput(bad);
     changes.deadLetterTargetArn = target ? target : undefined;
   }
   if (body.LoggingConfig !== undefined && body.LoggingConfig !== null) {
     const format = (body.LoggingConfig as Body).LogFormat;
-    if (format !== undefined && format !== 'Text' && format !== 'JSON') throw invalid('loggingConfig.logFormat', format, 'Member must satisfy enum value set: [JSON, Text]');
+    const bad = check(format, RULES.logFormat, 'loggingConfig.logFormat');
+    if (bad.length > 0) throw invalidInput(bad);
     if (format !== undefined) changes.logFormat = format as 'Text' | 'JSON';
   }
   if (body.DurableConfig !== undefined && body.DurableConfig !== null) {

@@ -3,7 +3,7 @@
 // ListVersionsByFunction. Environments of a changed $LATEST retire through the registry's VersionRuntime.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { check, lengthAtMost, NOT_NULL, validationMessage, violation } from '../../lib/aws-validation.ts';
+import { check, lengthAtMost, matchesPattern, NOT_NULL, validationMessage, violation } from '../../lib/aws-validation.ts';
 import { functionNotFound, InvalidParameterValueException, invalidInput, ResourceConflictException, revisionMismatch } from '../errors.ts';
 import { FUNCTION_LIMITS, PATTERNS, RULES, unrunnableRuntimeWarning } from '../lambda-rules.ts';
 import type { FunctionConfig } from '../model.ts';
@@ -44,7 +44,7 @@ export function registerFunctionWriteRoutes(app: FastifyInstance, registry: Regi
     ];
     if (problems.length > 0) throw invalidInput(problems);
     const { name, qualifier } = registry.ref(rawName!, undefined, 'lambda:CreateFunction', 'plain');
-    if (qualifier !== undefined) throw invalidInput([violation(rawName, 'functionName', `Member must satisfy regular expression pattern: ${PATTERNS.unqualifiedFunctionName}`)]);
+    if (qualifier !== undefined) throw invalidInput([violation(rawName, 'functionName', matchesPattern(PATTERNS.unqualifiedFunctionName))]);
     // Then the service's own: a name of at most 64 characters (the ARN forms allow up to 140).
     if (name.length > FUNCTION_LIMITS.functionNameLength) {
       throw new InvalidParameterValueException(validationMessage([violation(rawName, 'functionName', lengthAtMost(FUNCTION_LIMITS.functionNameLength))]));

@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { violation } from '../../lib/aws-validation.ts';
+import { ofKind, violation } from '../../lib/aws-validation.ts';
 import { ResourceNotFoundException, invalidInput } from '../errors.ts';
 import type { EphemeraEvent, EventBus } from '../events/event-bus.ts';
 import type { InvocationHistory } from '../events/invocation-history.ts';
@@ -44,7 +44,7 @@ export function registerWebViewRoutes(app: FastifyInstance, deps: Deps): void {
     const { limit } = request.query;
     const max = deps.history.capacity;
     if (limit !== undefined && !(/^\d+$/.test(limit) && Number(limit) >= 1 && Number(limit) <= max)) {
-      throw invalidInput([violation(limit, 'limit', `Member must be an integer from 1 to ${max}`)]);
+      throw invalidInput([violation(limit, 'limit', ofKind(`an integer from 1 to ${max}`))]);
     }
     return { invocations: deps.history.list({ function: request.query.function, limit: limit === undefined ? undefined : Number(limit) }) };
   });

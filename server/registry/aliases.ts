@@ -1,7 +1,7 @@
 // Alias rules (reference §9): the name pattern, the version it points at, RoutingConfig's
 // AdditionalVersionWeights (one extra numeric version, weight 0.0–1.0, never with $LATEST) with
 // AWS's messages; and the weighted choice of the version an invocation runs.
-import { check, lengthAtLeast, lengthAtMost, matchesPattern, NOT_NULL, valueAtLeast, valueAtMost, violation } from '../../lib/aws-validation.ts';
+import { check, lengthAtLeast, lengthAtMost, matchesPattern, NOT_NULL, ofKind, valueAtLeast, valueAtMost, violation, wholeViolation } from '../../lib/aws-validation.ts';
 import { InvalidParameterValueException, invalidInput } from '../errors.ts';
 import { PATTERNS, RULES } from '../lambda-rules.ts';
 import type { AliasRecord } from './function-entry.ts';
@@ -33,12 +33,12 @@ const VERSION_KEY = `Map keys must satisfy constraint: [${lengthAtMost(1024)}, $
 export function checkRoutingConfig(routing: unknown, primary: string, exists: (version: string) => void): AliasRecord['additional'] {
   if (routing === undefined || routing === null) return undefined;
   if (typeof routing !== 'object' || Array.isArray(routing)) {
-    throw invalidInput([`Value at 'routingConfig' failed to satisfy constraint: Member must be a structure`]);
+    throw invalidInput([wholeViolation('routingConfig', ofKind('a structure'))]);
   }
   const weights = (routing as { AdditionalVersionWeights?: unknown }).AdditionalVersionWeights;
   if (weights === undefined || weights === null) return undefined;
   if (typeof weights !== 'object' || Array.isArray(weights)) {
-    throw invalidInput([`Value at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Member must be a map`]);
+    throw invalidInput([wholeViolation('routingConfig.additionalVersionWeights', ofKind('a map'))]);
   }
   const entries = Object.entries(weights as Record<string, unknown>);
   if (entries.length === 0) return undefined;

@@ -3,7 +3,7 @@
 // the ARN the runtime is told it was invoked as. Changes reach the environment pool through VersionRuntime,
 // given at construction (the pool is built first).
 import { randomUUID } from 'node:crypto';
-import { violation } from '../../lib/aws-validation.ts';
+import { matchesPattern, violation } from '../../lib/aws-validation.ts';
 import { functionNotFound, invalidInput, ResourceConflictException } from '../errors.ts';
 import { PATTERNS } from '../lambda-rules.ts';
 import type { FunctionConfig, FunctionVersion } from '../model.ts';
@@ -166,7 +166,7 @@ export class Registry {
   function(rawName: string, action?: string, shape: NameShape = 'plain'): FunctionEntry {
     const { name, qualifier } = this.ref(rawName, undefined, action, shape);
     if (qualifier !== undefined) {
-      throw invalidInput([violation(rawName, 'functionName', `Member must satisfy regular expression pattern: ${PATTERNS.unqualifiedFunctionName}`)]);
+      throw invalidInput([violation(rawName, 'functionName', matchesPattern(PATTERNS.unqualifiedFunctionName))]);
     }
     const entry = this.entries.get(name);
     if (!entry) throw functionNotFound(this.arn(name));

@@ -4,7 +4,7 @@
 // satisfy constraint: ...; ...", in lib/aws-validation.ts's words). Wording from kinesalite's tests, which run
 // against Kinesis itself.
 import {
-  NOT_NULL, inEnum, lengthAtLeast, lengthAtMost, matchesPattern, shown as shownValue, validationMessage, valueAtLeast, valueAtMost, wholeMatch,
+  NOT_NULL, inEnum, lengthAtLeast, lengthAtMost, matchesPattern, shown as shownValue, shownViolation, validationMessage, valueAtLeast, valueAtMost, wholeMatch,
 } from '../../lib/aws-validation.ts';
 import { StreamError } from './stream.ts';
 
@@ -99,7 +99,7 @@ const lengthOf = (v: unknown): number => (Buffer.isBuffer(v) || Array.isArray(v)
 
 /** Pass 2: the model's constraints (lib/aws-validation.ts words them); each failure one sentence, in member order. */
 function check(v: unknown, shape: Shape, path: string, errors: string[]): void {
-  const fail = (constraint: string) => errors.push(`Value ${shown(v, shape)} at '${path}' failed to satisfy constraint: ${constraint}`);
+  const fail = (constraint: string) => errors.push(shownViolation(shown(v, shape), path, constraint));
   if (v === undefined) {
     if (shape.required) fail(NOT_NULL);
     return;

@@ -1,7 +1,12 @@
 // The validation vocabulary (lib/aws-validation.ts): each constraint's sentence, value rendering, the
 // order of violations, and the summary line, against AWS's recorded wording.
 import { describe, expect, it } from 'vitest';
-import { check, checkAll, lengthAtLeast, lengthAtMost, type MemberRule, membersSatisfy, shown, validationMessage, violation } from '../../lib/aws-validation.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  check, checkAll, lengthAtLeast, lengthAtMost, type MemberRule, membersSatisfy, ofKind, shown, shownViolation, validationMessage, violation, wholeViolation,
+} from '../../lib/aws-validation.ts';
 
 describe('shown values', () => {
   it.each([
@@ -68,5 +73,37 @@ describe('the summary line', () => {
     );
     expect(validationMessage(['a', 'b'])).toBe('2 validation errors detected: a; b');
     expect(validationMessage(Array.from({ length: 12 }, (_, i) => `e${i}`))).toMatch(/^10 validation errors detected: e0; .*; e9$/);
+  });
+});
+
+describe('values of the wrong kind and whole structures', () => {
+  it('words a kind as one more constraint', () => {
+    expect(violation('x', 'batchSize', ofKind('an integer'))).toBe("Value 'x' at 'batchSize' failed to satisfy constraint: Member must be an integer");
+  });
+  it('writes a structure\'s constraint without its value', () => {
+    expect(wholeViolation('cors', ofKind('a structure'))).toBe("Value at 'cors' failed to satisfy constraint: Member must be a structure");
+  });
+  it('takes a value a service printed its own way', () => {
+    expect(shownViolation('java99', 'runtime', 'X')).toBe("Value java99 at 'runtime' failed to satisfy constraint: X");
+  });
+});
+
+// The one vocabulary stays the only one: no source outside lib/aws-validation.ts writes the framework's
+// sentences by hand (a new message goes through check/violation and the constraint words above).
+describe('one vocabulary', () => {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const sources = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const path = join(dir, d.name);
+    if (d.isDirectory()) return d.name === 'node_modules' ? [] : sources(path);
+    return /\.(ts|mjs)$/.test(d.name) ? [path] : [];
+  });
+  const HAND_BUILT = /failed to satisfy constraint|validation errors? detected|['"`]Member must /;
+  it('builds every validation sentence in lib/aws-validation.ts', () => {
+    const stray = ['server', 'services', 'pollers', 'lib', 'runtime-api'].flatMap((area) => sources(join(root, area)))
+      .filter((file) => !file.endsWith(join('lib', 'aws-validation.ts')))
+      .flatMap((file) => readFileSync(file, 'utf8').split('\n').map((line, i) => ({ where: `${relative(root, file)}:${i + 1}`, line })))
+      .filter(({ line }) => HAND_BUILT.test(line) && !/^\s*(\/\/|\*|\/\*)/.test(line))
+      .map(({ where }) => where);
+    expect(stray).toEqual([]);
   });
 });
