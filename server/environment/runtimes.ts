@@ -23,6 +23,8 @@ export interface RuntimeLaunch {
 export type LaunchError = { error: string; errorType: string };
 
 export function runtimeLaunch(fn: FunctionConfig): RuntimeLaunch | LaunchError {
+  // The one table decides (server/lambda-rules.ts): what it cannot run fails as its warning says.
+  if (!RUNNABLE_RUNTIMES.test(fn.runtime)) return invalidRuntime(fn.runtime);
   if (fn.runtime.startsWith('nodejs')) {
     return {
       runtimeDir: NODE_RUNTIME_DIR,
@@ -30,7 +32,7 @@ export function runtimeLaunch(fn: FunctionConfig): RuntimeLaunch | LaunchError {
       command: (runtimeDir) => [process.execPath, join(runtimeDir, 'index.mjs')],
     };
   }
-  if (fn.runtime.startsWith('python') && RUNNABLE_RUNTIMES.test(fn.runtime)) {
+  if (fn.runtime.startsWith('python')) {
     const python = hostPython();
     if ('error' in python) return python;
     return {
@@ -54,8 +56,10 @@ export function runtimeLaunch(fn: FunctionConfig): RuntimeLaunch | LaunchError {
       command: (_runtimeDir, taskRoot) => [join(taskRoot, 'bootstrap')],
     };
   }
-  return { errorType: 'Runtime.InvalidRuntime', error: `Runtime ${fn.runtime} is not supported by this version of ephemera` };
+  return invalidRuntime(fn.runtime);
 }
+
+const invalidRuntime = (runtime: string): LaunchError => ({ errorType: 'Runtime.InvalidRuntime', error: `Runtime ${runtime} is not supported by this version of ephemera` });
 
 /**
  * What a python3.x function gets told at start-up: why it cannot run (no interpreter), or that it runs

@@ -37,7 +37,7 @@ export interface BuiltFunction {
   properties: Record<string, unknown>;
 }
 
-const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+const FUNCTION_NAME = new RegExp(`^[a-zA-Z0-9_-]{1,${FUNCTION_LIMITS.functionNameLength}}$`);
 
 export function buildFunction(input: FunctionInput, ctx: FunctionContext): BuiltFunction {
   const { logicalId: id, type, properties, origin } = input;
@@ -92,7 +92,7 @@ export function buildFunction(input: FunctionInput, ctx: FunctionContext): Built
 
   const name = get('FunctionName') ?? id;
   if (typeof name !== 'string' || !FUNCTION_NAME.test(name)) {
-    fail('FunctionName', `FunctionName '${String(name)}' is not valid: 1 to 64 characters from [a-zA-Z0-9-_]`);
+    fail('FunctionName', `FunctionName '${String(name)}' is not valid: 1 to ${FUNCTION_LIMITS.functionNameLength} characters from [a-zA-Z0-9-_]`);
   }
   const int = (prop: string, v: unknown, min: number, max: number, unit: string, path?: NodePath): number => {
     const n = toInt(v);

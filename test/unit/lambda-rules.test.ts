@@ -2,7 +2,9 @@
 // each runtime's standing (ephemera runs it, AWS accepts it, AWS retired it, unknown).
 import { describe, expect, it } from 'vitest';
 import { wholeMatch } from '../../lib/aws-validation.ts';
+import { runtimeLaunch } from '../../server/environment/runtimes.ts';
 import { PATTERNS, runtimeStatus, unrunnableRuntimeWarning } from '../../server/lambda-rules.ts';
+import type { FunctionConfig } from '../../server/model.ts';
 
 describe('the model patterns', () => {
   it('are the strings of the service model (botocore lambda 2015-03-31, 2026-08)', () => {
@@ -48,5 +50,13 @@ describe('runtimes', () => {
   it('has one warning for a runtime ephemera cannot run', () => {
     expect(unrunnableRuntimeWarning('java21')).toBe('runtime java21 is not supported by ephemera: invoking the function returns Runtime.InvalidRuntime');
     expect(unrunnableRuntimeWarning('nodejs24.x')).toBeUndefined();
+  });
+
+  it('launches exactly what the table says ephemera runs (the warning and the invoke agree)', () => {
+    const launch = (runtime: string) => runtimeLaunch({ runtime, codeDir: '/nonexistent' } as FunctionConfig);
+    for (const runtime of ['nodejs16.x', 'nodejs8.10', 'java21', 'dotnet8']) {
+      expect(launch(runtime)).toEqual({ errorType: 'Runtime.InvalidRuntime', error: `Runtime ${runtime} is not supported by this version of ephemera` });
+    }
+    expect(launch('nodejs24.x')).toMatchObject({ version: `nodejs:${process.versions.node}` });
   });
 });
