@@ -28,6 +28,8 @@ export const PATTERNS = {
   destinationArn: `$|kafka://([^.]([a-zA-Z0-9\\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:(${REGION})?:(\\d{12})?:(.*)`,
   /** ResourceArn and KMSKeyArn: any ARN, or empty. */
   resourceArn: '(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()',
+  /** The durable execution APIs (2025-12-01). */
+  durableExecutionName: '[a-zA-Z0-9-_]+',
   handler: '[^\\s]+',
   environmentVariableName: '[a-zA-Z]([a-zA-Z0-9_])+',
   additionalVersion: '[0-9]+',
@@ -46,6 +48,11 @@ export const RULES = {
   destination: { pattern: PATTERNS.destinationArn, maxLength: 350 },
   resourceArn: { pattern: PATTERNS.resourceArn, minLength: 0, maxLength: 10000 },
   logFormat: { enum: ['JSON', 'Text'] },
+  durableExecutionName: { pattern: PATTERNS.durableExecutionName, minLength: 1, maxLength: 64 },
+  /** ExecutionStatusList (each member one of the statuses: the caller checks that). */
+  executionStatuses: { minLength: 1, maxLength: 10 },
+  /** ItemCount, the durable APIs' MaxItems. */
+  itemCount: { minValue: 0, maxValue: 1000 },
 } as const satisfies Record<string, MemberRule>;
 
 /**

@@ -1,7 +1,7 @@
 // The durable execution API's operations over the backend: checkpoint and state (the SDK's calls,
 // guarded by the checkpoint token), reads (get, history, list), stop, and the callback operations.
 // Inputs arrive parsed from HTTP (durable-routes.ts); answers leave in the wire's shapes.
-import { inEnum, lengthAtMost, membersSatisfy, ofKind, valueAtLeast, valueAtMost, violation } from '../../lib/aws-validation.ts';
+import { ofKind, violation } from '../../lib/aws-validation.ts';
 import { InvalidParameterValueException, invalidInput, ResourceNotFoundException } from '../errors.ts';
 import { renderEvent, renderExecution, renderListEntry } from './api-shapes.ts';
 import { applyCheckpoint, tokenProblem } from './checkpoint.ts';
@@ -11,19 +11,9 @@ import type { DurableExecutions } from './durable-executions.ts';
 import { currentInvocation, type ExecutionRecord, markUpdated, pushEvent, putOperation } from './execution-record.ts';
 import { callbackId, checkpointToken, marker, parseCallbackId, parseMarker } from './ids.ts';
 import { renderOperation } from './api-shapes.ts';
+import { pageSize } from './durable-input.ts';
 import { stateScope, statePage } from './invocation-io.ts';
 import { type ErrorObject, EXECUTION_STATUSES, type Operation, type OperationUpdate } from './wire.ts';
-
-/** Page sizes of the reads: default 100, at most 1000, 0 meaning the default (model docs). */
-export function pageSize(value: string | undefined, member: string, max = 1000): number {
-  if (value === undefined || value === '') return 100;
-  const n = Number(value);
-  // The model's ItemCount: an integer from 0 to 1000.
-  if (!Number.isInteger(n)) throw invalidInput([violation(value, member, ofKind('an integer'))]);
-  if (n < 0) throw invalidInput([violation(value, member, valueAtLeast(0))]);
-  if (n > max) throw invalidInput([violation(value, member, valueAtMost(max))]);
-  return n === 0 ? 100 : n;
-}
 
 const STATE_PAGE_BYTES = 5 * 1024 * 1024;
 
@@ -84,9 +74,9 @@ export class DurableApi {
   }
 
   state(arn: string, q: { CheckpointToken?: string; Marker?: string; MaxItems?: string }): unknown {
+    const max = pageSize(q.MaxItems, 'maxItems');
     const rec = this.forSdk(arn);
     this.checkToken(rec, q.CheckpointToken);
-    const max = pageSize(q.MaxItems, 'maxItems');
     const offset = q.Marker ? parseMarker(stateScope(rec), q.Marker) : 0;
     if (offset === undefined) throw new InvalidParameterValueException('Invalid Marker: it does not belong to this execution state.');
     const page = statePage(rec, offset, max, STATE_PAGE_BYTES, 's');
@@ -98,28 +88,22 @@ export class DurableApi {
   }
 
   history(arn: string, q: { IncludeExecutionData?: string; MaxItems?: string; Marker?: string; ReverseOrder?: string }): unknown {
+    const size = pageSize(q.MaxItems, 'maxItems');
     const rec = this.host.byArn(arn);
     const reverse = q.ReverseOrder === 'true';
     const events = reverse ? [...rec.events].reverse() : rec.events;
     const scope = `${rec.id}:history:${reverse}`;
     const offset = q.Marker ? parseMarker(scope, q.Marker) : 0;
     if (offset === undefined) throw new InvalidParameterValueException('Invalid Marker.');
-    const end = offset + pageSize(q.MaxItems, 'maxItems');
+    const end = offset + size;
     return {
       Events: events.slice(offset, end).map((e) => renderEvent(e, q.IncludeExecutionData !== 'false')),
       ...(end < events.length ? { NextMarker: marker(scope, end) } : {}),
     };
   }
 
-  /** ListDurableExecutionsByFunction; `functionArn` is the unqualified ARN of an existing function. */
+  /** ListDurableExecutionsByFunction; `functionArn` is the unqualified ARN of an existing function, `q` checked (checkListQuery). */
   list(functionArn: string, q: { Qualifier?: string; DurableExecutionName?: string; Statuses?: string[]; StartedAfter?: string; StartedBefore?: string; ReverseOrder?: string; Marker?: string; MaxItems?: string }): unknown {
-    // The model's ExecutionStatusList: at most 10 statuses, each one of the enum.
-    const statuses = q.Statuses ?? [];
-    const problems = [
-      ...(statuses.some((s) => !(EXECUTION_STATUSES as readonly string[]).includes(s)) ? [violation(statuses, 'statuses', membersSatisfy([inEnum(EXECUTION_STATUSES)]))] : []),
-      ...(statuses.length > 10 ? [violation(statuses, 'statuses', lengthAtMost(10))] : []),
-    ];
-    if (problems.length > 0) throw invalidInput(problems);
     const after = q.StartedAfter ? timestamp(q.StartedAfter, 'startedAfter') : undefined;
     const before = q.StartedBefore ? timestamp(q.StartedBefore, 'startedBefore') : undefined;
     const matches = this.host.all().filter((r) => r.functionArn === functionArn

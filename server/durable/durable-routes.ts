@@ -6,6 +6,7 @@ import { InvalidRequestContentException } from '../errors.ts';
 import { jsonBody } from '../http/function-input.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { DurableApi } from './durable-api.ts';
+import { checkListQuery } from './durable-input.ts';
 import type { ErrorObject } from './wire.ts';
 
 type Q = Record<string, string | string[] | undefined>;
@@ -66,12 +67,15 @@ export function registerDurableRoutes(app: FastifyInstance, api: DurableApi, reg
   });
 
   app.get('/2025-12-01/functions/:FunctionName/durable-executions', async (r: FastifyRequest<{ Params: { FunctionName: string }; Querystring: Q }>) => {
-    const entry = registry.function(r.params.FunctionName, 'lambda:ListDurableExecutionsByFunction');
     const q = r.query;
-    return api.list(entry.latest.fv.arn, {
+    const query = {
       Qualifier: one(q.Qualifier), DurableExecutionName: one(q.DurableExecutionName), Statuses: many(q.Statuses),
       StartedAfter: one(q.StartedAfter), StartedBefore: one(q.StartedBefore), ReverseOrder: one(q.ReverseOrder), Marker: one(q.Marker), MaxItems: one(q.MaxItems),
-    });
+    };
+    // The framework's checks first, then the function (the model's NamespacedFunctionName).
+    checkListQuery(query);
+    const entry = registry.function(r.params.FunctionName, 'lambda:ListDurableExecutionsByFunction', 'namespaced');
+    return api.list(entry.latest.fv.arn, query);
   });
 }
 

@@ -25,6 +25,7 @@ const PAGE = { Marker: 'Marker', MaxItems: 'MaxItems' };
 const EIC = '/2019-09-25/functions/{FunctionName}/event-invoke-config';
 const URL_CONFIG = '/2021-10-31/functions/{FunctionName}/url';
 const PROVISIONED = '/2019-09-30/functions/{FunctionName}/provisioned-concurrency';
+const DURABLE = '/2025-12-01/durable-executions/{DurableExecutionArn}';
 
 export const LAMBDA_OPS: Record<string, RestOp> = {
   CreateFunction: { method: 'POST', uri: '/2015-03-31/functions' },
@@ -75,6 +76,12 @@ export const LAMBDA_OPS: Record<string, RestOp> = {
   ListFunctionUrlConfigs: { method: 'GET', uri: '/2021-10-31/functions/{FunctionName}/urls', query: PAGE },
   GetFunctionCodeSigningConfig: { method: 'GET', uri: '/2020-06-30/functions/{FunctionName}/code-signing-config' },
   GetPolicy: { method: 'GET', uri: `${FN}/policy`, query: Q },
+  ListDurableExecutionsByFunction: {
+    method: 'GET', uri: '/2025-12-01/functions/{FunctionName}/durable-executions',
+    query: { ...PAGE, Qualifier: 'Qualifier', DurableExecutionName: 'DurableExecutionName', Statuses: 'Statuses', ReverseOrder: 'ReverseOrder' },
+  },
+  GetDurableExecution: { method: 'GET', uri: DURABLE, query: { IncludeExecutionData: 'IncludeExecutionData' } },
+  GetDurableExecutionHistory: { method: 'GET', uri: `${DURABLE}/history`, query: { ...PAGE, IncludeExecutionData: 'IncludeExecutionData', ReverseOrder: 'ReverseOrder' } },
 };
 
 /** JSON with Bytes as base64, as the REST-JSON protocol sends blobs inside a body. */
