@@ -64,8 +64,9 @@ export interface Step {
   /** Lists compared in a fixed order: list member → the field to sort by (the recordings sorted them). */
   sort?: Record<string, string>;
   /**
-   * Lists of the whole account (ListFunctions): keep only the items whose field holds one of this run's
-   * names, following NextMarker through every page first (list member → field).
+   * Lists of the whole account (ListFunctions, ListEventSourceMappings): keep only the items whose field
+   * holds one of this run's names (or an ARN ending in one), following NextMarker through every page first
+   * (list member → field).
    */
   keep?: Record<string, string>;
   /**

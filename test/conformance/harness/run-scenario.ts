@@ -71,12 +71,12 @@ async function allPages(first: Observation, list: string, next: (marker: string)
 
 /**
  * The recording's view of a list: only this run's items (`keep`: the field is one of the scenario's
- * names, or one of them followed by `-...`), in the recording's order (`sort`).
+ * names, one of them followed by `-...`, or an ARN ending in `:name`), in the recording's order (`sort`).
  */
 function shape(obs: Observation, step: Step, names: string[]): Observation {
   if (!obs.output) return obs;
   const output = { ...obs.output };
-  const ours = (v: unknown): boolean => names.some((n) => v === n || String(v).startsWith(`${n}-`));
+  const ours = (v: unknown): boolean => names.some((n) => v === n || String(v).startsWith(`${n}-`) || String(v).endsWith(`:${n}`));
   for (const [list, field] of Object.entries(step.keep ?? {})) {
     output[list] = ((output[list] as Record<string, unknown>[]) ?? []).filter((item) => ours(item[field]));
   }
