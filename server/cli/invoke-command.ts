@@ -108,7 +108,9 @@ async function invokeRemote(base: string, fn: string, payload: Buffer, io: Invok
 async function remoteFunctionNames(base: string): Promise<string[]> {
   try {
     const res = await fetch(`${base}/2015-03-31/functions/`, { signal: AbortSignal.timeout(2000) });
-    return ((await res.json()) as { Functions?: Array<{ FunctionName: string }> }).Functions?.map((f) => f.FunctionName) ?? [];
+    // By name for a reader (ListFunctions itself answers in ARN order, where upper case comes first).
+    const names = ((await res.json()) as { Functions?: Array<{ FunctionName: string }> }).Functions?.map((f) => f.FunctionName) ?? [];
+    return names.sort((a, b) => a.localeCompare(b));
   } catch {
     return [];
   }

@@ -102,7 +102,9 @@ export async function runScenario(file: CaseFile, s: Scenario, transport: Transp
       ? viaWire(h, service, transport, step.op, inp)
       : h.sdk.run(service, step.op, inp));
     let obs = await call(input);
-    for (const list of Object.keys(step.keep ?? {})) obs = await allPages(obs, list, (marker) => call({ ...input, Marker: marker }));
+    // The rest of the account's list in full pages: the recording's page size holds for the first, and the
+    // emulator holds every concurrent scenario's functions (hundreds of one-item pages otherwise).
+    for (const list of Object.keys(step.keep ?? {})) obs = await allPages(obs, list, (marker) => call({ ...input, Marker: marker, MaxItems: 50 }));
     obs = shape(obs, step, (s.names ?? []).map((n) => ctx.vars.get(n) ?? n));
     if (step.expect) {
       const exp = resolve(step.expect, ctx) as Expectation;
