@@ -1,5 +1,6 @@
 // The contract between a Runtime API listener and the execution environment that owns it.
 // runtime-api/ imports nothing from server/: the environment implements RuntimeApiHost.
+import type { StreamedResponse } from './streaming-response.ts';
 
 /** One invocation as the runtime sees it on GET /runtime/invocation/next. */
 export interface InvokeEvent {
@@ -28,6 +29,11 @@ export interface RuntimeApiHost {
   extensionsRegistered?(): void;
   /** The runtime posted a response for the current invocation. */
   invocationResponse(requestId: string, payload: Buffer): void;
+  /**
+   * The runtime started a streamed response (Lambda-Runtime-Function-Response-Mode: streaming): its body
+   * arrives as the host reads it. A host without this gets the whole body through invocationResponse.
+   */
+  invocationStream?(requestId: string, stream: StreamedResponse): void;
   /** The runtime posted an error for the current invocation (or the platform derived one). */
   invocationError(requestId: string, payload: Buffer, errorType: string): void;
   /** The runtime posted /runtime/init/error before its first /next. */

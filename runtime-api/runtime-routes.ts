@@ -5,16 +5,17 @@ import { readBody } from '../lib/read-body.ts';
 import type { InvokeEvent, RuntimeApiHost } from './host.ts';
 import {
   MAX_RESPONSE_BYTES, accepted, invalidRequestId, invalidStateTransition, methodNotAllowed, notFound,
-  payloadTooLarge, responseTooLargePayload,
+  payloadTooLarge, responseTooLargePayload, sendError,
 } from './render.ts';
 import { type RuntimeCall, type RuntimeState, nextState } from './runtime-state.ts';
+import { RESPONSE_MODE_HEADER, StreamedResponse, responseMode } from './streaming-response.ts';
 
 export const RUNTIME_PREFIX = '/2018-06-01/runtime/';
 const INVOCATION = 'invocation/';
 const ERROR_CAUSE_TYPE = 'application/vnd.aws.lambda.error.cause+json';
 
 /** What the Runtime API tells the listener that mounts it. */
-export interface RuntimeListener extends Pick<RuntimeApiHost, 'invocationResponse' | 'invocationError' | 'initError'> {
+export interface RuntimeListener extends Pick<RuntimeApiHost, 'invocationResponse' | 'invocationError' | 'initError' | 'invocationStream'> {
   /** The runtime asked for work after starting or after answering (a repeated /next mid-invocation is not this). */
   runtimeNext(): void;
 }
@@ -24,6 +25,9 @@ export class RuntimeSession {
   private parked: ServerResponse | undefined;
   private current: InvokeEvent | undefined;
   private queued: InvokeEvent | undefined;
+  /** A streamed response still coming in: the runtime's return to /next counts only once it is over. */
+  private streaming: StreamedResponse | undefined;
+  private nextAfterStream = false;
   private readonly host: RuntimeListener;
 
   constructor(host: RuntimeListener) {
@@ -61,6 +65,9 @@ export class RuntimeSession {
       const kind = rest.slice(slash + 1);
       if (slash > 0 && (kind === 'response' || kind === 'error')) {
         if (req.method !== 'POST') return methodNotAllowed(res);
+        if (kind === 'response' && req.headers[RESPONSE_MODE_HEADER] !== undefined && responseMode(req.headers[RESPONSE_MODE_HEADER]) !== 'buffered') {
+          return this.stream(req, res, decodeURIComponent(rest.slice(0, slash)));
+        }
         return void this.answer(req, res, decodeURIComponent(rest.slice(0, slash)), kind).catch(() => res.destroy());
       }
     }
@@ -82,7 +89,8 @@ export class RuntimeSession {
     res.once('close', () => {
       if (this.parked === res) this.parked = undefined;
     });
-    if (finished) this.host.runtimeNext();
+    if (finished && this.streaming) this.nextAfterStream = true;
+    else if (finished) this.host.runtimeNext();
     const queued = this.queued;
     if (queued && this.parked === res) {
       this.queued = undefined;
@@ -136,6 +144,43 @@ export class RuntimeSession {
 
   private lastAnswered: string | undefined;
 
+  /** A streamed response: checked like any answer before a byte is read, then handed over as it comes. */
+  private stream(req: IncomingMessage, res: ServerResponse, id: string): void {
+    const drop = (): void => void req.resume();
+    if (responseMode(req.headers[RESPONSE_MODE_HEADER]) === 'invalid') {
+      drop();
+      return sendError(res, 400, 'InvalidFunctionResponseMode', 'Invalid function response mode');
+    }
+    if (!this.current || id !== this.current.requestId) {
+      drop();
+      if (this.state === 'RuntimeResponseSentState' && id === this.lastAnswered) return invalidStateTransition(res, this.state, 'InvocationResponse');
+      return invalidRequestId(res);
+    }
+    const t = nextState(this.state, 'InvocationResponse');
+    if (!t.ok) {
+      drop();
+      return invalidStateTransition(res, this.state, t.target);
+    }
+    this.state = t.to;
+    this.lastAnswered = id;
+    this.current = undefined;
+    const stream = new StreamedResponse(req, res, () => {
+      if (this.streaming !== stream) return;
+      this.streaming = undefined;
+      if (this.nextAfterStream) {
+        this.nextAfterStream = false;
+        this.host.runtimeNext();
+      }
+    });
+    this.streaming = stream;
+    if (this.host.invocationStream) return this.host.invocationStream(id, stream);
+    // A host that takes no streams gets the whole body (up to the buffered limit) as one response.
+    void bufferStream(stream, MAX_RESPONSE_BYTES).then((body) => {
+      if (body === undefined) this.host.invocationError(id, responseTooLargePayload(), 'Function.ResponseSizeTooLarge');
+      else this.host.invocationResponse(id, body);
+    });
+  }
+
   private async initError(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req, MAX_RESPONSE_BYTES);
     const t = nextState(this.state, 'InitError');
@@ -151,6 +196,17 @@ export class RuntimeSession {
     this.parked?.destroy();
     this.parked = undefined;
   }
+}
+
+/** The whole of a stream, or undefined past `limit` bytes. */
+async function bufferStream(stream: AsyncIterable<Buffer>, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size <= limit) chunks.push(chunk);
+  }
+  return size > limit ? undefined : Buffer.concat(chunks, size);
 }
 
 /** The error type comes from the header when sent (our clients), else from the body (AWS's Node client). */

@@ -57,6 +57,7 @@ export class RuntimeApiServer {
         gates.runtimeNext();
       },
       invocationResponse: (id, payload) => host.invocationResponse(id, payload),
+      invocationStream: host.invocationStream ? (id, stream) => host.invocationStream!(id, stream) : undefined,
       invocationError: (id, payload, type) => host.invocationError(id, payload, type),
       initError: (payload, type) => host.initError(payload, type),
     });
