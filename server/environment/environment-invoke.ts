@@ -2,6 +2,7 @@
 // runtime's answer, and ends the invocation at its readiness gate or on a failure (deadline, runtime
 // exit, shutdown) with its report. Holds the invocation in flight and the last one's report.
 import type { HandleLeak, InvokeEvent } from '../../runtime-api/host.ts';
+import type { StreamedResponse } from '../../runtime-api/streaming-response.ts';
 import { inspectorAttached } from '../build/inspector.ts';
 import type { FunctionVersion } from '../model.ts';
 import type { EnvironmentContext, Invocation, InvokeReport, InvokeStatus } from './environment-types.ts';
@@ -10,6 +11,7 @@ import { InvocationRun } from './invocation-run.ts';
 import { platformPayload, timeoutPayload } from './platform-errors.ts';
 import type { PlatformTelemetry } from './platform-telemetry.ts';
 import type { Sandbox } from './sandbox.ts';
+import { ShapedStream } from './stream-outcome.ts';
 import type { EnvState } from './state.ts';
 import type { ExitInfo } from './worker-process.ts';
 
@@ -28,6 +30,8 @@ export interface InvokeScope {
   transition(to: EnvState, reason: string): void;
   shutdown(reason: string): Promise<void>;
 }
+
+const EMPTY = Buffer.alloc(0);
 
 export class InvokePhase {
   private readonly scope: InvokeScope;
@@ -83,6 +87,16 @@ export class InvokePhase {
     const run = this.running;
     if (!run || run.requestId !== requestId || !run.answer({ payload }, 'success')) return;
     this.scope.telemetry.runtimeDone(requestId, 'success', run.elapsedMs, payload.length);
+  }
+
+  /** A streamed response: the caller reads it as it comes; runtimeDone once it is over. */
+  stream(requestId: string, source: StreamedResponse): void {
+    const run = this.running;
+    const stream = new ShapedStream(source, this.scope.ctx.clock);
+    if (!run || run.requestId !== requestId || !run.answerStream(stream)) return source.abort({ errorType: 'Runtime.InvalidState', errorMessage: '', payload: EMPTY });
+    void stream.ended.then((end) => {
+      this.scope.telemetry.runtimeDone(requestId, end.error ? 'error' : 'success', run.elapsedMs, end.bytes, end.error?.errorType);
+    });
   }
 
   error(requestId: string, payload: Buffer, errorType: string): void {
@@ -166,8 +180,10 @@ export class InvokePhase {
   /** `why` is the shutdown's reason when it differs from the error (e.g. the emulator stopping). */
   private fail(run: InvocationRun, status: InvokeStatus, errorType: string, payload: Buffer, why = errorType): void {
     this.scope.sandbox.meter.measure(false);
-    // A caller that already has its answer keeps it; the environment still failed afterwards.
+    // A caller that already has its answer keeps it (a stream stops with the error); the environment
+    // still failed afterwards.
     run.answer({ payload, functionError: 'Unhandled', errorType }, status);
+    run.abortStream(errorType, payload);
     this.scope.transition('Failed', errorType);
     this.finish(run, { status, errorType });
     void this.scope.shutdown(why);

@@ -9,6 +9,7 @@ import type { IsolationLevel } from './isolation.ts';
 import type { ProcessWatchdog } from './process-watchdog.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { DevContext } from '../build/prepare-launch.ts';
+import type { ResponseBody, StreamClock } from './stream-outcome.ts';
 
 export interface EnvironmentContext {
   accountId: string;
@@ -28,6 +29,8 @@ export interface EnvironmentContext {
   dev?: DevContext;
   /** State changes and freezes are published here while someone listens (the web view). */
   events?: EventBus;
+  /** What streamed responses are paced on (Lambda's bandwidth rule); the wall clock when absent. */
+  clock?: StreamClock;
 }
 
 export interface Invocation {
@@ -54,6 +57,8 @@ export interface InvokeOutcome {
   payload: Buffer;
   functionError?: 'Unhandled';
   errorType?: string;
+  /** The runtime streams its response (payload is then empty): the body as it comes, and how it ended. */
+  stream?: ResponseBody;
 }
 
 /**

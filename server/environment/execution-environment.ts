@@ -4,6 +4,7 @@
 // It exposes read-only state; its owner (the pool) hears of its end through `terminated`.
 import { randomBytes } from 'node:crypto';
 import type { HandleLeak, RegisteredExtension, RuntimeApiHost } from '../../runtime-api/host.ts';
+import type { StreamedResponse } from '../../runtime-api/streaming-response.ts';
 import { RuntimeApiServer } from '../../runtime-api/server.ts';
 import type { FunctionVersion } from '../model.ts';
 import type { InitializationType } from './env-vars.ts';
@@ -205,6 +206,10 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   invocationResponse(requestId: string, payload: Buffer): void {
     this.invocationPhase.response(requestId, payload);
+  }
+
+  invocationStream(requestId: string, stream: StreamedResponse): void {
+    this.invocationPhase.stream(requestId, stream);
   }
 
   invocationError(requestId: string, payload: Buffer, errorType: string): void {

@@ -3,6 +3,7 @@
 // INVOKE extension are back at next or the environment failed. Per-invoke state lives here, not on the
 // pooled environment.
 import type { HandleLeak } from '../../runtime-api/host.ts';
+import type { ShapedStream } from './stream-outcome.ts';
 import type { Invocation, InvocationHandle, InvokeOutcome, InvokeReport, InvokeStatus, ReportTelemetry } from './environment-types.ts';
 
 /** What an invocation left running, and how to read the peak memory of the processes found (once). */
@@ -25,6 +26,8 @@ export class InvocationRun implements InvocationHandle {
   private status: InvokeStatus = 'success';
   private errorType: string | undefined;
   private timer: NodeJS.Timeout;
+  /** The streamed answer, while the platform may still have to stop it. */
+  private stream: ShapedStream | undefined;
   private respond!: (o: InvokeOutcome) => void;
   private resolveReport!: (r: InvokeReport) => void;
 
@@ -64,6 +67,25 @@ export class InvocationRun implements InvocationHandle {
     return true;
   }
 
+  /** Answer with a stream; a stream that ends in an error turns the invocation's status to `error`. */
+  answerStream(stream: ShapedStream): boolean {
+    if (!this.answer({ payload: EMPTY, stream }, 'success')) return false;
+    this.stream = stream;
+    void stream.ended.then((end) => {
+      this.stream = undefined;
+      if (end.error && this.status === 'success') {
+        this.status = 'error';
+        this.errorType = end.error.errorType;
+      }
+    });
+    return true;
+  }
+
+  /** The platform ends the invocation while its answer streams: the stream stops with this error. */
+  abortStream(errorType: string, payload: Buffer): void {
+    this.stream?.abort(errorType, payload);
+  }
+
   /**
    * The invocation is over: resolve its report. `verdict` overrides the answer's status when the platform
    * ended it (timeout, crash); `stock` is taken once, when first asked (see InvokeReport).
@@ -80,6 +102,8 @@ export class InvocationRun implements InvocationHandle {
     return report;
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /** `f` called at most once; its result kept. */
 function once<T>(f: () => T): () => T {
