@@ -8,7 +8,7 @@ import {
   payloadTooLarge, responseTooLargePayload, sendError,
 } from './render.ts';
 import { type RuntimeCall, type RuntimeState, nextState } from './runtime-state.ts';
-import { RESPONSE_MODE_HEADER, StreamedResponse, responseMode } from './streaming-response.ts';
+import { RESPONSE_MODE_HEADER, StreamedResponse, bufferStream, responseMode } from './streaming-response.ts';
 
 export const RUNTIME_PREFIX = '/2018-06-01/runtime/';
 const INVOCATION = 'invocation/';
@@ -196,17 +196,6 @@ export class RuntimeSession {
     this.parked?.destroy();
     this.parked = undefined;
   }
-}
-
-/** The whole of a stream, or undefined past `limit` bytes. */
-async function bufferStream(stream: AsyncIterable<Buffer>, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
-  }
-  return size > limit ? undefined : Buffer.concat(chunks, size);
 }
 
 /** The error type comes from the header when sent (our clients), else from the body (AWS's Node client). */

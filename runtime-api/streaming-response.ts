@@ -103,7 +103,8 @@ export class StreamedResponse implements AsyncIterable<Buffer> {
     this.iterated = true;
     if (this.final) return;
     try {
-      for await (const chunk of this.req as AsyncIterable<Buffer>) {
+      // destroyOnReturn false: a consumer that stops early leaves the request to drain() (below).
+      for await (const chunk of this.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
         const room = this.limit - this.bytes;
         if (chunk.length > room) {
           if (room > 0) {
@@ -119,9 +120,18 @@ export class StreamedResponse implements AsyncIterable<Buffer> {
     } catch {
       this.finish(this.aborted ?? truncated());
     } finally {
-      // The consumer stopped reading (return()): the runtime's request is destroyed with the loop.
-      this.finish(this.aborted ?? truncated());
+      // The consumer stopped reading (its caller went away): as on Lambda, the function runs on. The
+      // rest of the body is read and dropped, and the runtime answered when it ends.
+      if (!this.final) this.drain();
     }
+  }
+
+  private drain(): void {
+    if (this.req.complete) return this.finish(this.aborted ?? trailerError(this.req.trailers), 202);
+    this.req.on('data', (chunk: Buffer) => (this.bytes += chunk.length));
+    this.req.once('end', () => this.finish(this.aborted ?? trailerError(this.req.trailers), 202));
+    this.req.once('close', () => this.finish(this.aborted ?? truncated()));
+    this.req.resume();
   }
 
   /** Over: settle `ended`, answer the runtime if its request is still there (`status`), tell the listener. */
@@ -137,6 +147,17 @@ export class StreamedResponse implements AsyncIterable<Buffer> {
     this.resolveEnded(this.final);
     this.onEnd();
   }
+}
+
+/** The whole of a stream, or undefined past `limit` bytes (read to its end all the same). */
+export async function bufferStream(stream: AsyncIterable<Buffer>, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size <= limit) chunks.push(chunk);
+  }
+  return size > limit ? undefined : Buffer.concat(chunks, size);
 }
 
 const truncated = (): StreamError => platformError('Runtime.TruncatedResponse', 'Response payload was truncated: the runtime closed the connection before the end of its streamed response.');

@@ -9,7 +9,8 @@ import type { IsolationLevel } from './isolation.ts';
 import type { ProcessWatchdog } from './process-watchdog.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { DevContext } from '../build/prepare-launch.ts';
-import type { ResponseBody, StreamClock } from './stream-outcome.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { ResponseBody } from '../model.ts';
 
 export interface EnvironmentContext {
   accountId: string;
@@ -30,7 +31,7 @@ export interface EnvironmentContext {
   /** State changes and freezes are published here while someone listens (the web view). */
   events?: EventBus;
   /** What streamed responses are paced on (Lambda's bandwidth rule); the wall clock when absent. */
-  clock?: StreamClock;
+  clock?: Clock;
 }
 
 export interface Invocation {

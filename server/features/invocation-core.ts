@@ -40,7 +40,7 @@ export class InvocationCore implements Feature {
     this.pool = new EnvironmentPool(
       {
         extraEnv: this.extraEnv, reportLeaks: options.leaks !== 'off', accountId: account.accountId, isolation: isolation.level, parentDeathGuard: isolation.parentDeathGuard,
-        watchdog: this.watchdog, region: account.region, output: base.output, logger, dev: base.dev, events: base.events,
+        watchdog: this.watchdog, region: account.region, output: base.output, logger, dev: base.dev, events: base.events, clock: base.clock,
       },
       new ConcurrencyLimiter(options.maxConcurrency),
       options.keepAlive * 1000,
