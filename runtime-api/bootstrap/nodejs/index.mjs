@@ -4,6 +4,7 @@
 import { formatError, PlatformError, UnhandledPromiseRejection } from './errors.mjs';
 import { logError, patchConsole } from './log-patch.mjs';
 import { RapidClient } from './rapid-client.mjs';
+import { awslambda } from './response-stream.mjs';
 import { failCurrentInvocation, onBeforeExit, runLoop } from './runtime.mjs';
 import { checkCallbackHandler, isAsyncFunction, loadHandler } from './user-function.mjs';
 
@@ -11,6 +12,7 @@ const { AWS_LAMBDA_RUNTIME_API: runtimeApi, _HANDLER: handlerString, LAMBDA_TASK
   process.env;
 
 patchConsole();
+globalThis.awslambda = awslambda; // streamifyResponse, HttpResponseStream: for the handler's module
 
 /** A fatal runtime problem (bad start-up contract, lost Runtime API): stderr, exit non-zero. */
 function die(err) {

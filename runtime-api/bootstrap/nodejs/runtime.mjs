@@ -4,6 +4,7 @@
 import { formatError, JSONStringifyError, NodeJsExit } from './errors.mjs';
 import * as hooks from './invoke-hooks.mjs';
 import { logError, setRequestId } from './log-patch.mjs';
+import { highWaterMarkOf, isStreaming, ResponseStream } from './response-stream.mjs';
 
 const NOOP = () => {};
 const TRACK = hooks.enabled; // leak tracking (_EPHEMERA_LEAKS=1)
@@ -32,9 +33,10 @@ export function failCurrentInvocation(err) {
 }
 
 export async function runLoop(client, handler, isAsync) {
+  const streaming = isStreaming(handler);
   for (;;) {
     const { headers, body } = await client.next(hooks.nextRequestHeaders());
-    const requestId = await invokeOnce(client, handler, isAsync, headers, body);
+    const requestId = await (streaming ? invokeStreaming(client, handler, headers, body) : invokeOnce(client, handler, isAsync, headers, body));
     if (TRACK) {
       // What the invocation left pending, reported before the next GET /next (the emulator
       // freezes the environment after that). A failed report never breaks the loop.
@@ -53,16 +55,44 @@ function parseJsonHeader(value) {
   return value ? JSON.parse(value) : undefined;
 }
 
-/** Runs one invocation; resolves once its outcome has been posted. */
-function invokeOnce(client, handler, isAsync, headers, body) {
+/** The invocation's ids from the /next headers, set as the process's current ones. */
+function startInvocation(headers) {
   const requestId = headers['lambda-runtime-aws-request-id'];
-  const deadline = parseInt(headers['lambda-runtime-deadline-ms'], 10);
   const traceId = headers['lambda-runtime-trace-id'];
   const tenantId = headers['lambda-runtime-aws-tenant-id'];
   if (traceId) env._X_AMZN_TRACE_ID = traceId;
   else delete env._X_AMZN_TRACE_ID;
   setRequestId(requestId, tenantId);
   if (TRACK) hooks.invocationStarted(requestId);
+  return { requestId, deadline: parseInt(headers['lambda-runtime-deadline-ms'], 10), tenantId };
+}
+
+/** The context's facts about the function and the invocation (both handler kinds). */
+function environmentData(headers, requestId, deadline, tenantId) {
+  return {
+    functionVersion: FUNCTION_VERSION,
+    functionName: FUNCTION_NAME,
+    memoryLimitInMB: MEMORY_SIZE,
+    logGroupName: LOG_GROUP,
+    logStreamName: LOG_STREAM,
+    clientContext: undefined,
+    identity: undefined,
+    invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
+    awsRequestId: requestId,
+    tenantId,
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+  };
+}
+
+/** The client context and Cognito identity (JSON headers): a bad one fails the invocation. */
+function clientData(context, headers) {
+  context.clientContext = parseJsonHeader(headers['lambda-runtime-client-context']);
+  context.identity = parseJsonHeader(headers['lambda-runtime-cognito-identity']);
+}
+
+/** Runs one invocation; resolves once its outcome has been posted. */
+function invokeOnce(client, handler, isAsync, headers, body) {
+  const { requestId, deadline, tenantId } = startInvocation(headers);
 
   return new Promise((resolveInvoke, rejectInvoke) => {
     let reported = false; // an outcome was posted (or claimed by the process error handlers)
@@ -146,17 +176,7 @@ function invokeOnce(client, handler, isAsync, headers, body) {
       succeed,
       fail,
       done: once(done),
-      functionVersion: FUNCTION_VERSION,
-      functionName: FUNCTION_NAME,
-      memoryLimitInMB: MEMORY_SIZE,
-      logGroupName: LOG_GROUP,
-      logStreamName: LOG_STREAM,
-      clientContext: undefined,
-      identity: undefined,
-      invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
-      awsRequestId: requestId,
-      tenantId,
-      getRemainingTimeInMillis: () => deadline - Date.now(),
+      ...environmentData(headers, requestId, deadline, tenantId),
     };
 
     // Nothing called back and the loop drained: a promise that never settled is an error, a
@@ -170,8 +190,7 @@ function invokeOnce(client, handler, isAsync, headers, body) {
     };
 
     try {
-      context.clientContext = parseJsonHeader(headers['lambda-runtime-client-context']);
-      context.identity = parseJsonHeader(headers['lambda-runtime-cognito-identity']);
+      clientData(context, headers);
       const event = JSON.parse(body);
       const result = TRACK ? hooks.runHandler(handler, event, context, callback) : handler(event, context, callback);
       if ((typeof result === 'object' && result !== null) || typeof result === 'function') {
@@ -184,4 +203,55 @@ function invokeOnce(client, handler, isAsync, headers, body) {
       reject(err);
     }
   });
+}
+
+/**
+ * Runs one invocation of a streamified handler, called as handler(event, responseStream, context); resolves
+ * once the stream's POST is answered (and, with callbackWaitsForEmptyEventLoop, the event loop drained).
+ */
+async function invokeStreaming(client, handler, headers, body) {
+  const { requestId, deadline, tenantId } = startInvocation(headers);
+  // The stream's connection is the runtime's, not one of the invocation's resources.
+  const stream = untracked(() => new ResponseStream(client.hostPort, requestId, highWaterMarkOf(handler)));
+  let waits = true;
+  const context = {
+    get callbackWaitsForEmptyEventLoop() {
+      return waits;
+    },
+    set callbackWaitsForEmptyEventLoop(value) {
+      waits = value;
+    },
+    ...environmentData(headers, requestId, deadline, tenantId),
+  };
+  const fail = (err) => {
+    logError('Invoke Error', err);
+    return stream.fail(formatError(err));
+  };
+  // uncaughtException / unhandledRejection: the stream ends with the error, then the process exits.
+  failCurrent = (err) => {
+    failCurrent = undefined;
+    return stream.fail(formatError(err));
+  };
+  beforeExitListener = NOOP;
+  try {
+    clientData(context, headers);
+    const event = JSON.parse(body);
+    const result = TRACK ? hooks.runHandler(handler, event, stream, context) : handler(event, stream, context);
+    if (typeof result?.then !== 'function') {
+      await fail('Streaming does not support non-async handlers.');
+    } else {
+      if ((await result) !== undefined) console.warn('Streaming handlers ignore return values.');
+      if (!stream.writableEnded) await fail('Response stream is not finished.');
+    }
+  } catch (err) {
+    await fail(err);
+  }
+  failCurrent = undefined;
+  if (TRACK) hooks.invocationAnswered(requestId);
+  await stream.done;
+  if (waits) await new Promise((resolve) => (beforeExitListener = () => {
+    beforeExitListener = NOOP;
+    setImmediate(resolve);
+  }));
+  return requestId;
 }
