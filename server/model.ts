@@ -1,5 +1,6 @@
 // The emulator's domain types: function configuration as loaded from a template, and the
 // results the invoke path hands back to HTTP. Plain data only; no behaviour lives here.
+import type { StreamEnd } from '../runtime-api/streaming-response.ts';
 
 export interface FunctionConfig {
   /** FunctionName from the template, else the logical id. */
@@ -112,6 +113,21 @@ export interface InvokeResult {
   /** The execution environment that ran the invocation, and whether it started cold for it. */
   environmentId?: string;
   coldStart?: boolean;
+  /** The function streams its response (payload is then empty): read it as it comes. */
+  stream?: StreamedResult;
+}
+
+/** A response body the function streams: read it once; `ended` says how it ended (never rejects). */
+export interface ResponseBody extends AsyncIterable<Buffer> {
+  readonly contentType: string;
+  readonly ended: Promise<StreamEnd>;
+}
+
+/** A streamed response as the invoker hands it over. */
+export interface StreamedResult {
+  body: ResponseBody;
+  /** Settles after the invocation's end (its REPORT): the log tail when the caller asked for Tail. */
+  log(): Promise<string | undefined>;
 }
 
 /** One invocable version of a function: `$LATEST` or a published number. */

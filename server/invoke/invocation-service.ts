@@ -9,9 +9,10 @@ import { platformPayload } from '../environment/platform-errors.ts';
 import { TooManyRequestsException } from '../errors.ts';
 import type { InvocationHistory } from '../events/invocation-history.ts';
 import type { FunctionCounters, Metrics } from '../metrics.ts';
-import type { FunctionVersion, InvokeResult, LeakMode } from '../model.ts';
+import type { FunctionVersion, InvokeResult, LeakMode, ResponseBody, StreamedResult } from '../model.ts';
 import type { EnvironmentPool } from '../pool/environment-pool.ts';
 import type { Lease } from '../pool/lease.ts';
+import { bufferedOutcome } from './buffered-stream.ts';
 import { type InvocationFacts, InvocationRecorder } from './invocation-recorder.ts';
 
 export interface InvokeRequest {
@@ -24,6 +25,8 @@ export interface InvokeRequest {
   tail: boolean;
   clientContext?: string;
   traceId?: string;
+  /** The caller reads a streamed response as it comes (InvokeWithResponseStream, RESPONSE_STREAM URLs). */
+  stream?: boolean;
 }
 
 export interface InvocationServiceOptions {
@@ -77,7 +80,11 @@ export class InvocationService {
       // The lease has ended when the report settles; recording waits one more turn of the event loop, so
       // that an invoke waiting for this environment runs first. The report holds what it records.
       const recorded = report.then((r) => nextTurn(() => this.recorder.finish(facts, r)));
-      const outcome = await response;
+      let outcome = await response;
+      // A stream is handed to a caller that reads it as it comes (its end, report and log tail follow its
+      // reading); any other caller gets it buffered.
+      if (outcome.stream && req.stream) return { ...this.answer(req, facts, lease, outcome), stream: streamedResult(outcome.stream, recorded, req.tail ? facts.log : undefined) };
+      if (outcome.stream) outcome = await bufferedOutcome(outcome.stream);
       if (outcome.functionError) counters.errors++;
       if (outcome.errorType === 'Sandbox.Timedout') counters.timeouts++;
       // --leaks error: the answer waits for the leak report, and a leak fails the invocation.
@@ -130,6 +137,10 @@ export class InvocationService {
       executedVersion: req.fn.version, log: req.tail ? facts.log.tailBase64() : undefined, environmentId: lease.env.id, coldStart: facts.cold,
     };
   }
+}
+
+function streamedResult(body: ResponseBody, recorded: Promise<unknown>, log: LogBuffer | undefined): StreamedResult {
+  return { body, log: () => recorded.then(() => log?.tailBase64()) };
 }
 
 /** `f` run in the event loop's check phase, after the I/O callbacks already due. */
