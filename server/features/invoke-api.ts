@@ -1,10 +1,11 @@
-// The Invoke API (POST /2015-03-31/functions/{name}/invocations): synchronous invokes through the
+// The Invoke API (POST /2015-03-31/functions/{name}/invocations, and InvokeWithResponseStream): synchronous invokes through the
 // invocation core, InvocationType Event through the async invoker. Its raw node:http fast path is
 // the main port's (server/http/invoke-routes.ts); the fastify route serves app.inject.
 import type { FastifyInstance } from 'fastify';
 import type { FastPath } from '../http/http-app.ts';
 import type { InvokeDeps } from '../http/invoke-handler.ts';
 import { invokeFastPath, registerInvokeRoutes } from '../http/invoke-routes.ts';
+import { registerStreamInvokeRoute } from '../http/stream-invoke-routes.ts';
 import type { AsyncInvocation } from './async-invocation.ts';
 import type { Base } from './base.ts';
 import type { DurableFunctionsFeature } from './durable-functions.ts';
@@ -23,5 +24,6 @@ export class InvokeApi implements Feature {
 
   routes(app: FastifyInstance): void {
     registerInvokeRoutes(app, this.deps);
+    registerStreamInvokeRoute(app, this.deps);
   }
 }

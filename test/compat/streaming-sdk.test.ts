@@ -1,0 +1,123 @@
+// InvokeWithResponseStream end to end: @aws-sdk/client-lambda's command against the emulator, real worker
+// processes running streamified handlers (fixtures/functions/streaming). Chunks arrive while the handler
+// still runs (it waits on a gate the test opens only after reading the first one); mid-stream errors,
+// handlers that do not stream, misuse AWS's runtime refuses, DryRun, Tail and pre-stream errors.
+import { InvokeWithResponseStreamCommand, type InvokeWithResponseStreamCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
+
+let em: TestEmulator;
+let lambda: LambdaClient;
+let gate: Server;
+let gateUrl: string;
+/** Requests the gate holds until the test releases them. */
+const waiting: ServerResponse[] = [];
+let arrived: () => void = () => {};
+
+beforeAll(async () => {
+  em = await startEmulator(fixture('templates/streaming.yaml'));
+  lambda = new LambdaClient({ endpoint: em.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+  gate = createServer((_req, res) => {
+    waiting.push(res);
+    arrived();
+  });
+  await new Promise<void>((r) => gate.listen(0, '127.0.0.1', () => r()));
+  gateUrl = `http://127.0.0.1:${(gate.address() as AddressInfo).port}/`;
+}, 30_000);
+afterAll(async () => {
+  lambda.destroy();
+  for (const res of waiting) res.end();
+  await new Promise((r) => gate.close(r));
+  expect(await em.stopChecked()).toEqual([]);
+});
+
+interface Read {
+  chunks: string[];
+  complete: Record<string, unknown> | undefined;
+}
+
+async function readAll(out: InvokeWithResponseStreamCommandOutput): Promise<Read> {
+  const read: Read = { chunks: [], complete: undefined };
+  for await (const event of out.EventStream!) {
+    if (event.PayloadChunk) read.chunks.push(Buffer.from(event.PayloadChunk.Payload!).toString());
+    if (event.InvokeComplete) read.complete = { ...event.InvokeComplete };
+  }
+  return read;
+}
+
+const invoke = (FunctionName: string, payload: unknown = {}, extra: Partial<ConstructorParameters<typeof InvokeWithResponseStreamCommand>[0]> = {}) =>
+  lambda.send(new InvokeWithResponseStreamCommand({ FunctionName, Payload: Buffer.from(JSON.stringify(payload)), ...extra }));
+
+describe('InvokeWithResponseStream', () => {
+  it('chunks reach the SDK while the handler still runs', async () => {
+    const out = await invoke('gated', { gate: gateUrl });
+    expect(out.StatusCode).toBe(200);
+    expect(out.ExecutedVersion).toBe('$LATEST');
+    expect(out.ResponseStreamContentType).toBe('application/octet-stream');
+    const iterator = out.EventStream![Symbol.asyncIterator]();
+    const first = await iterator.next();
+    // The handler is now parked on the gate: the first chunk came before it finished.
+    expect(Buffer.from(first.value.PayloadChunk.Payload).toString()).toBe('first;');
+    await new Promise<void>((resolve) => (waiting.length > 0 ? resolve() : (arrived = resolve)));
+    waiting.shift()!.end('open');
+    const rest: string[] = [];
+    let complete: unknown;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      if (next.value.PayloadChunk) rest.push(Buffer.from(next.value.PayloadChunk.Payload!).toString());
+      if (next.value.InvokeComplete) complete = { ...next.value.InvokeComplete };
+    }
+    expect(rest.join('')).toBe('second;last');
+    expect(complete).toEqual({});
+  });
+
+  it('a mid-stream error: the chunks written before it, then InvokeComplete with ErrorCode and ErrorDetails', async () => {
+    const out = await invoke('fails');
+    expect(out.ResponseStreamContentType).toBe('text/plain');
+    const read = await readAll(out);
+    expect(read.chunks.join('')).toBe('partial;');
+    expect(read.complete).toEqual({ ErrorCode: 'TypeError', ErrorDetails: 'boom mid-stream' });
+    // The environment survives a function error: the next invoke is warm and streams again.
+    expect((await readAll(await invoke('fails'))).complete).toMatchObject({ ErrorCode: 'TypeError' });
+  });
+
+  it('LogResult carries the log tail, REPORT included, when asked for (Tail)', async () => {
+    const out = await invoke('objects', {}, { LogType: 'Tail' });
+    const read = await readAll(out);
+    expect(read.chunks.join('')).toBe('{"a":1}');
+    const log = Buffer.from(String(read.complete!.LogResult), 'base64').toString();
+    expect(log).toContain('Streaming handlers ignore return values.');
+    expect(log).toMatch(/REPORT RequestId: \S+\tDuration/);
+  });
+
+  it('AWS runtime refusals end the stream with an error: a handler that is not async, a stream left open', async () => {
+    const sync = await readAll(await invoke('not-async'));
+    expect(sync.chunks.join('')).toBe('sync;');
+    expect(sync.complete).toEqual({ ErrorCode: 'string', ErrorDetails: 'Streaming does not support non-async handlers.' });
+    const open = await readAll(await invoke('unfinished'));
+    expect(open.chunks.join('')).toBe('open;');
+    expect(open.complete).toEqual({ ErrorCode: 'string', ErrorDetails: 'Response stream is not finished.' });
+  });
+
+  it('a handler that does not stream: its result as one chunk', async () => {
+    const read = await readAll(await invoke('plain'));
+    expect(read.chunks).toEqual(['{"statusCode":202,"body":"plain"}']);
+    expect(read.complete).toEqual({});
+  });
+
+  it('DryRun answers 204; a missing function and a bad invocation type are ordinary errors', async () => {
+    expect((await invoke('gated', {}, { InvocationType: 'DryRun' })).StatusCode).toBe(204);
+    await expect(invoke('nope')).rejects.toMatchObject({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } });
+    const res = await fetch(`${em.url}/2021-11-15/functions/gated/response-streaming-invocations`, { method: 'POST', body: '{}', headers: { 'X-Amz-Invocation-Type': 'Event' } });
+    expect([res.status, (await res.json() as { Type?: string; message?: string }).message]).toEqual([400, expect.stringContaining("Value 'Event' at 'invocationType'")]);
+  });
+
+  it('a streamified handler through the plain Invoke API: the stream buffered into the payload', async () => {
+    const ok = await em.invoke('objects', {});
+    expect([ok.status, ok.body]).toEqual([200, '{"a":1}']);
+    const failed = await em.invoke('fails', {});
+    expect(failed.headers.get('x-amz-function-error')).toBe('Unhandled');
+    expect(failed.json()).toMatchObject({ errorType: 'TypeError', errorMessage: 'boom mid-stream' });
+  });
+});
