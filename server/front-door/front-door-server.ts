@@ -85,8 +85,41 @@ export function send(res: ServerResponse, reply: GatewayReply, head: boolean): v
   if (res.headersSent || res.destroyed) return;
   const flat: string[] = [];
   for (const [k, v] of reply.headers) flat.push(k, v);
+  if (reply.stream) return void sendStream(res, flat, reply.status, reply.stream, head);
   flat.push('Content-Length', String(reply.body.length));
   res.writeHead(reply.status, flat);
   res.end(head ? undefined : reply.body);
+}
+
+/**
+ * A streamed body, chunked, each chunk written as it comes (waiting for the client to drain). A body that
+ * fails midway cuts the connection (no last chunk: the client sees the transfer truncated). A client that
+ * goes away stops the reading; the function runs on.
+ */
+async function sendStream(res: ServerResponse, flat: string[], status: number, stream: AsyncIterable<Buffer>, head: boolean): Promise<void> {
+  res.writeHead(status, flat);
+  res.flushHeaders();
+  try {
+    for await (const chunk of stream) {
+      if (head) continue;
+      if (res.destroyed) break;
+      if (!res.write(chunk)) await drained(res);
+    }
+    res.end();
+  } catch {
+    res.destroy();
+  }
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }
 

@@ -6,6 +6,8 @@ export interface GatewayReply {
   /** Header pairs in order (a name may repeat, e.g. set-cookie). */
   headers: Array<[string, string]>;
   body: Buffer;
+  /** A streamed body (RESPONSE_STREAM function URLs), sent chunked after `body`; throws if it failed midway. */
+  stream?: AsyncIterable<Buffer>;
 }
 
 export type Door = 'REST' | 'HTTP' | 'URL';

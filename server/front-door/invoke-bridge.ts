@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { LambdaApiError, RequestEntityTooLargeException, TooManyRequestsException } from '../errors.ts';
 import type { SyncInvoker } from '../invoke/invocation-service.ts';
+import type { ResponseBody } from '../model.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { FunctionTarget } from '../template/api-model.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -14,7 +15,7 @@ import type { Failure } from './gateway-reply.ts';
 export const EVENT_LIMIT_BYTES = 6 * 1024 * 1024;
 
 export type InvokeOutcome =
-  | { kind: 'result'; requestId: string; payload: Buffer; functionError: boolean; errorType?: string }
+  | { kind: 'result'; requestId: string; payload: Buffer; functionError: boolean; errorType?: string; stream?: ResponseBody }
   | { kind: 'failure'; failure: Failure; requestId?: string; detail: string };
 
 export interface InvokeBridgeDeps {
@@ -32,7 +33,8 @@ export class InvokeBridge {
   }
 
   /** Invoke `target` with `event`; `timeoutMs` is the gateway's own (undefined: the function's timeout only). */
-  async invoke(target: FunctionTarget, event: unknown, opts: { traceId: string; timeoutMs?: number; requestId?: string }): Promise<InvokeOutcome> {
+  /** `stream`: a function that streams is answered with its stream (RESPONSE_STREAM function URLs). */
+  async invoke(target: FunctionTarget, event: unknown, opts: { traceId: string; timeoutMs?: number; requestId?: string; stream?: boolean }): Promise<InvokeOutcome> {
     const payload = Buffer.from(JSON.stringify(event));
     const requestId = opts.requestId ?? randomUUID();
     if (payload.length > EVENT_LIMIT_BYTES) {
@@ -44,8 +46,8 @@ export class InvokeBridge {
     } catch (err) {
       return { kind: 'failure', failure: 'configuration-error', detail: (err as Error).message };
     }
-    const running = this.deps.invoker.invoke({ fn: resolved.fn, invokedArn: resolved.invokedArn, payload, tail: false, traceId: opts.traceId, requestId })
-      .then((r): InvokeOutcome => ({ kind: 'result', requestId: r.requestId, payload: r.payload, functionError: r.functionError !== undefined, errorType: r.errorType }))
+    const running = this.deps.invoker.invoke({ fn: resolved.fn, invokedArn: resolved.invokedArn, payload, tail: false, traceId: opts.traceId, requestId, stream: opts.stream })
+      .then((r): InvokeOutcome => ({ kind: 'result', requestId: r.requestId, payload: r.payload, functionError: r.functionError !== undefined, errorType: r.errorType, stream: r.stream?.body }))
       .catch((err: unknown): InvokeOutcome => {
         if (err instanceof TooManyRequestsException) return { kind: 'failure', failure: 'throttled', requestId, detail: `throttled (${String(err.extra.Reason)})` };
         if (err instanceof RequestEntityTooLargeException) return { kind: 'failure', failure: 'event-too-large', requestId, detail: err.message };
