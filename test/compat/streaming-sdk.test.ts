@@ -120,4 +120,30 @@ describe('InvokeWithResponseStream', () => {
     expect(failed.headers.get('x-amz-function-error')).toBe('Unhandled');
     expect(failed.json()).toMatchObject({ errorType: 'TypeError', errorMessage: 'boom mid-stream' });
   });
+
+  it('a caller that goes away mid-stream: the function runs on to its end and its environment serves the next', async () => {
+    const abort = new AbortController();
+    const out = await lambda.send(new InvokeWithResponseStreamCommand({ FunctionName: 'gated', Payload: Buffer.from(JSON.stringify({ gate: gateUrl })) }), { abortSignal: abort.signal });
+    const iterator = out.EventStream![Symbol.asyncIterator]();
+    expect((await iterator.next()).value.PayloadChunk).toBeDefined();
+    abort.abort();
+    await new Promise<void>((resolve) => (waiting.length > 0 ? resolve() : (arrived = resolve)));
+    waiting.shift()!.end('open');
+    expect(await em.report(out.$metadata.requestId!)).toMatch(/^REPORT RequestId: /);
+    const again = await readAll(await invoke('gated'));
+    expect(again.chunks.join('')).toBe('first;second;last');
+    expect(em.eph.internals.pool.environments().filter((e) => e.fn.config.name === 'gated')).toHaveLength(1);
+  });
+
+  it('the function timeout mid-stream: the bytes sent, then Sandbox.Timedout', async () => {
+    const read = await readAll(await invoke('stalls'));
+    expect(read.chunks.join('')).toBe('before the timeout;');
+    expect(read.complete).toEqual({ ErrorCode: 'Sandbox.Timedout', ErrorDetails: expect.stringMatching(/Task timed out after 1\.00 seconds/) });
+  });
+
+  it('a runtime that exits mid-stream: the bytes sent, then Runtime.ExitError', async () => {
+    const read = await readAll(await invoke('crashes'));
+    expect(read.chunks.join('')).toBe('before the crash;');
+    expect(read.complete).toMatchObject({ ErrorCode: 'Runtime.ExitError', ErrorDetails: expect.stringContaining('exit status 3') });
+  });
 });
