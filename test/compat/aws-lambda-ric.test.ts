@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { InvokeWithResponseStreamCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, hostPid, isAlive, startEmulator, type TestEmulator, isolationLevels } from '../helpers/emulator.ts';
 import { arn, stopAndCheckOrphans } from './helpers.ts';
@@ -203,5 +204,25 @@ describe.skipIf(skipReason !== undefined).each(levels)(`aws-lambda-ric ${RIC_VER
     expect(lines.slice(start).some((l) => new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\t${rid}\\tINFO\\tric echo ${rid}$`).test(l))).toBe(true);
     expect(lines.at(-2)).toBe(`END RequestId: ${rid}`);
     expect(lines.at(-1)).toMatch(new RegExp(`^REPORT RequestId: ${rid}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB`));
+  });
+
+  it('streams with awslambda.streamifyResponse: InvokeWithResponseStream reads its chunks and its mid-stream error', async () => {
+    const lambda = new LambdaClient({ endpoint: em.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+    const read = async (payload: unknown) => {
+      const out = await lambda.send(new InvokeWithResponseStreamCommand({ FunctionName: 'ric-streams', Payload: Buffer.from(JSON.stringify(payload)) }));
+      let body = '';
+      let complete: unknown;
+      for await (const e of out.EventStream!) {
+        if (e.PayloadChunk) body += Buffer.from(e.PayloadChunk.Payload!).toString();
+        if (e.InvokeComplete) complete = { ...e.InvokeComplete };
+      }
+      return { type: out.ResponseStreamContentType, body, complete };
+    };
+    try {
+      expect(await read({})).toEqual({ type: 'text/plain', body: 'ric;done', complete: {} });
+      expect(await read({ fail: true })).toEqual({ type: 'text/plain', body: 'ric;', complete: { ErrorCode: 'Error', ErrorDetails: 'ric mid-stream' } });
+    } finally {
+      lambda.destroy();
+    }
   });
 });
