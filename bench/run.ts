@@ -1,4 +1,4 @@
-// `npm run bench`: warm invoke, cold start, memory per idle environment, hot reload, SQS end to end, the HTTP front door and durable executions, one after the other,
+// `npm run bench`: warm invoke, cold start, memory per idle environment, hot reload, SQS end to end, the HTTP front door, response streaming and durable executions, one after the other,
 // each table printed as soon as it is measured. Bounded (about a minute on 2 cores), loopback only.
 import { coldStart } from './cold-start.ts';
 import { durableBench } from './durable.ts';
@@ -7,6 +7,7 @@ import { hotReload } from './hot-reload.ts';
 import { checkNoLeftovers, machine } from './lib.ts';
 import { memoryPerEnv } from './memory-per-env.ts';
 import { sqsE2e } from './sqs-e2e.ts';
+import { streamingBench } from './streaming.ts';
 import { warmInvoke } from './warm-invoke.ts';
 
 const t0 = performance.now();
@@ -17,6 +18,7 @@ console.log(await memoryPerEnv());
 console.log(`\n${await hotReload()}`);
 console.log(`\n${await sqsE2e()}`);
 console.log(`\n${await frontDoorBench()}`);
+console.log(`\n${await streamingBench()}`);
 console.log(`\n${await durableBench()}`);
 console.log(`\n(whole run ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 checkNoLeftovers('bench');
