@@ -3,10 +3,30 @@
 // still runs (it waits on a gate the test opens only after reading the first one); mid-stream errors,
 // handlers that do not stream, misuse AWS's runtime refuses, DryRun, Tail and pre-stream errors.
 import { InvokeWithResponseStreamCommand, type InvokeWithResponseStreamCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
+import { execFile, execFileSync } from 'node:child_process';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
+
+/**
+ * A python3 whose boto3 has InvokeWithResponseStream (botocore 1.29.9x, April 2023, on): Debian's first, then
+ * the python3 on PATH; empty when none has it (the skip reason is printed).
+ */
+const PYTHON = ((): string => {
+  const why: string[] = [];
+  for (const py of ['/usr/bin/python3', 'python3']) {
+    try {
+      const out = execFileSync(py, ['-c', "import sys, botocore, botocore.session as s; print(sys.executable, botocore.__version__, 'InvokeWithResponseStream' in s.get_session().get_service_model('lambda').operation_names)"], { encoding: 'utf8', timeout: 20_000 }).trim().split(' ');
+      if (out[2] === 'True') return out[0];
+      why.push(`${py}: botocore ${out[1]} predates InvokeWithResponseStream`);
+    } catch (err) {
+      why.push(`${py}: no boto3 (${(err as Error).message.split('\n')[0]})`);
+    }
+  }
+  console.warn(`boto3 streaming test skipped: ${why.join('; ')}`);
+  return '';
+})();
 
 let em: TestEmulator;
 let lambda: LambdaClient;
@@ -145,5 +165,20 @@ describe('InvokeWithResponseStream', () => {
     const read = await readAll(await invoke('crashes'));
     expect(read.chunks.join('')).toBe('before the crash;');
     expect(read.complete).toMatchObject({ ErrorCode: 'Runtime.ExitError', ErrorDetails: expect.stringContaining('exit status 3') });
+  });
+
+  it.skipIf(!PYTHON)("boto3's invoke_with_response_stream reads the same event stream", async () => {
+    const script = [
+      'import boto3, json, sys',
+      "c = boto3.client('lambda', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='y')",
+      "r = c.invoke_with_response_stream(FunctionName='fails', Payload=b'{}')",
+      "out = {'type': r['ResponseStreamContentType'], 'chunks': [], 'complete': None}",
+      "for e in r['EventStream']:",
+      "    if 'PayloadChunk' in e: out['chunks'].append(e['PayloadChunk']['Payload'].decode())",
+      "    if 'InvokeComplete' in e: out['complete'] = e['InvokeComplete']",
+      'print(json.dumps(out))',
+    ].join('\n');
+    const stdout = await new Promise<string>((resolve, reject) => execFile(PYTHON, ['-c', script, em.url], { timeout: 30_000, env: { PATH: '/usr/bin:/bin' } }, (err, out, stderr) => (err ? reject(new Error(stderr)) : resolve(out))));
+    expect(JSON.parse(stdout)).toEqual({ type: 'text/plain', chunks: ['partial;'], complete: { ErrorCode: 'TypeError', ErrorDetails: 'boom mid-stream' } });
   });
 });
