@@ -2,11 +2,10 @@
 // function URL sends the first part of its HTML, then waits on a gate; Chromium renders that part while the
 // handler still runs, and the rest once the test opens the gate.
 import { existsSync } from 'node:fs';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, waitFor } from '../helpers/emulator.ts';
+import { fixture } from '../helpers/emulator.ts';
+import { type Gate, startGate } from '../helpers/gate.ts';
 import { type FrontDoorEmulator, startFrontDoor } from '../helpers/front-door.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -17,34 +16,28 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run
 describe.skipIf(missing)('a streamed page in Chromium', () => {
   let em: FrontDoorEmulator;
   let browser: Browser;
-  let gate: Server;
-  let gateUrl: string;
-  const waiting: ServerResponse[] = [];
+  let gate: Gate;
 
   beforeAll(async () => {
-    gate = createServer((_req, res) => waiting.push(res));
-    await new Promise<void>((r) => gate.listen(0, '127.0.0.1', () => r()));
-    gateUrl = `http://127.0.0.1:${(gate.address() as AddressInfo).port}/`;
+    gate = await startGate();
     em = await startFrontDoor(fixture('templates/streaming.yaml'));
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 20_000 });
   }, 40_000);
 
   afterAll(async () => {
     await browser?.close();
-    for (const res of waiting) res.end();
-    await new Promise((r) => gate?.close(r));
+    await gate?.close();
     if (em) expect(await em.stopChecked()).toEqual([]);
   });
 
   it('renders the first part while the handler waits, the second once it goes on', async () => {
     const tab = await browser.newPage();
     try {
-      await tab.goto(`${em.functionUrl('page')}?gate=${encodeURIComponent(gateUrl)}`, { waitUntil: 'commit' });
+      await tab.goto(`${em.functionUrl('page')}?gate=${encodeURIComponent(gate.url)}`, { waitUntil: 'commit' });
       await tab.waitForSelector('#first', { timeout: 10_000 });
       // The handler is parked on the gate: the page shows its first part, not yet its second.
-      await waitFor(() => waiting.length === 1);
       expect(await tab.locator('#second').count()).toBe(0);
-      waiting.shift()!.end('open');
+      await gate.open();
       await tab.waitForSelector('#second', { timeout: 10_000 });
       expect(await tab.textContent('body')).toContain('first partsecond part');
     } finally {

@@ -4,10 +4,9 @@
 // handlers that do not stream, misuse AWS's runtime refuses, DryRun, Tail and pre-stream errors.
 import { InvokeWithResponseStreamCommand, type InvokeWithResponseStreamCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { execFile, execFileSync } from 'node:child_process';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
+import { type Gate, startGate } from '../helpers/gate.ts';
 
 /**
  * A python3 whose boto3 has InvokeWithResponseStream (botocore 1.29.9x, April 2023, on): Debian's first, then
@@ -30,26 +29,16 @@ const PYTHON = ((): string => {
 
 let em: TestEmulator;
 let lambda: LambdaClient;
-let gate: Server;
-let gateUrl: string;
-/** Requests the gate holds until the test releases them. */
-const waiting: ServerResponse[] = [];
-let arrived: () => void = () => {};
+let gate: Gate;
 
 beforeAll(async () => {
   em = await startEmulator(fixture('templates/streaming.yaml'));
   lambda = new LambdaClient({ endpoint: em.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
-  gate = createServer((_req, res) => {
-    waiting.push(res);
-    arrived();
-  });
-  await new Promise<void>((r) => gate.listen(0, '127.0.0.1', () => r()));
-  gateUrl = `http://127.0.0.1:${(gate.address() as AddressInfo).port}/`;
+  gate = await startGate();
 }, 30_000);
 afterAll(async () => {
   lambda.destroy();
-  for (const res of waiting) res.end();
-  await new Promise((r) => gate.close(r));
+  await gate.close();
   expect(await em.stopChecked()).toEqual([]);
 });
 
@@ -72,7 +61,7 @@ const invoke = (FunctionName: string, payload: unknown = {}, extra: Partial<Cons
 
 describe('InvokeWithResponseStream', () => {
   it('chunks reach the SDK while the handler still runs', async () => {
-    const out = await invoke('gated', { gate: gateUrl });
+    const out = await invoke('gated', { gate: gate.url });
     expect(out.StatusCode).toBe(200);
     expect(out.ExecutedVersion).toBe('$LATEST');
     expect(out.ResponseStreamContentType).toBe('application/octet-stream');
@@ -80,8 +69,7 @@ describe('InvokeWithResponseStream', () => {
     const first = await iterator.next();
     // The handler is now parked on the gate: the first chunk came before it finished.
     expect(Buffer.from(first.value.PayloadChunk.Payload).toString()).toBe('first;');
-    await new Promise<void>((resolve) => (waiting.length > 0 ? resolve() : (arrived = resolve)));
-    waiting.shift()!.end('open');
+    await gate.open();
     const rest: string[] = [];
     let complete: unknown;
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
@@ -143,12 +131,11 @@ describe('InvokeWithResponseStream', () => {
 
   it('a caller that goes away mid-stream: the function runs on to its end and its environment serves the next', async () => {
     const abort = new AbortController();
-    const out = await lambda.send(new InvokeWithResponseStreamCommand({ FunctionName: 'gated', Payload: Buffer.from(JSON.stringify({ gate: gateUrl })) }), { abortSignal: abort.signal });
+    const out = await lambda.send(new InvokeWithResponseStreamCommand({ FunctionName: 'gated', Payload: Buffer.from(JSON.stringify({ gate: gate.url })) }), { abortSignal: abort.signal });
     const iterator = out.EventStream![Symbol.asyncIterator]();
     expect((await iterator.next()).value.PayloadChunk).toBeDefined();
     abort.abort();
-    await new Promise<void>((resolve) => (waiting.length > 0 ? resolve() : (arrived = resolve)));
-    waiting.shift()!.end('open');
+    await gate.open();
     expect(await em.report(out.$metadata.requestId!)).toMatch(/^REPORT RequestId: /);
     const again = await readAll(await invoke('gated'));
     expect(again.chunks.join('')).toBe('first;second;last');

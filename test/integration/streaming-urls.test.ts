@@ -2,30 +2,20 @@
 // to curl and to undici (Node's fetch): the HTTP prelude's status, headers and cookies, the body arriving while
 // the handler still runs, a mid-stream failure cutting the transfer short, a handler that does not stream.
 import { execFile } from 'node:child_process';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { curl, type FrontDoorEmulator, startFrontDoor } from '../helpers/front-door.ts';
 import { fixture } from '../helpers/emulator.ts';
+import { type Gate, startGate } from '../helpers/gate.ts';
 
 let em: FrontDoorEmulator;
-let gate: Server;
-let gateUrl: string;
-const waiting: ServerResponse[] = [];
-let arrived: () => void = () => {};
+let gate: Gate;
 
 beforeAll(async () => {
   em = await startFrontDoor(fixture('templates/streaming.yaml'));
-  gate = createServer((_req, res) => {
-    waiting.push(res);
-    arrived();
-  });
-  await new Promise<void>((r) => gate.listen(0, '127.0.0.1', () => r()));
-  gateUrl = `http://127.0.0.1:${(gate.address() as AddressInfo).port}/`;
+  gate = await startGate();
 }, 30_000);
 afterAll(async () => {
-  for (const res of waiting) res.end();
-  await new Promise((r) => gate.close(r));
+  await gate.close();
   expect(await em.stopChecked()).toEqual([]);
 });
 
@@ -48,14 +38,13 @@ describe('function URLs in RESPONSE_STREAM mode', () => {
   });
 
   it('undici reads the first bytes while the handler waits, the rest once it goes on', async () => {
-    const res = await fetch(`${em.functionUrl('http-stream')}live?gate=${encodeURIComponent(gateUrl)}`);
+    const res = await fetch(`${em.functionUrl('http-stream')}live?gate=${encodeURIComponent(gate.url)}`);
     expect([res.status, res.headers.get('content-type')]).toEqual([201, 'text/plain']);
     const reader = res.body!.getReader();
     const first = await reader.read();
     // The handler is parked on the gate: these bytes were sent before it finished.
     expect(Buffer.from(first.value!).toString()).toBe('path /live;');
-    await new Promise<void>((resolve) => (waiting.length > 0 ? resolve() : (arrived = resolve)));
-    waiting.shift()!.end('open');
+    await gate.open();
     let rest = '';
     for (let next = await reader.read(); !next.done; next = await reader.read()) rest += Buffer.from(next.value).toString();
     expect(rest).toBe('done');
