@@ -3,7 +3,8 @@
 // function streams: PayloadChunk per chunk, then InvokeComplete (ErrorCode, ErrorDetails, LogResult).
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ValidationException } from '../errors.ts';
+import { check } from '../../lib/aws-validation.ts';
+import { invalidInput } from '../errors.ts';
 import { type InvokeComplete, invokeComplete, payloadChunk } from '../front-door/streaming/event-stream.ts';
 import type { InvokeResult } from '../model.ts';
 import type { WireAnswer } from '../../services/wire/wire-contract.ts';
@@ -31,7 +32,7 @@ export function registerStreamInvokeRoute(app: FastifyInstance, deps: InvokeDeps
     const resolved = deps.registry.resolve(request.params.FunctionName, request.query.Qualifier);
     const type = h('x-amz-invocation-type') ?? 'RequestResponse';
     if (!INVOCATION_TYPES.includes(type)) {
-      throw new ValidationException(`1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [RequestResponse, DryRun]`);
+      throw invalidInput(check(type, { enum: INVOCATION_TYPES }, 'invocationType'));
     }
     const payload = validatePayload(request.body);
     const tail = h('x-amz-log-type') === 'Tail';
