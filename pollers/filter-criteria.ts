@@ -1,9 +1,10 @@
 // FilterCriteria of an event source mapping (reference §8.5): validation at Create/Update, and the
-// record predicate pollers apply. The data key (SQS `body`, Kinesis `data`) is matched as parsed JSON
-// when the pattern gives it an object and as a plain string when it gives it a list; a mismatch drops.
+// record predicate pollers apply, with the event-pattern engine EventBridge rules use
+// (lib/event-pattern/). The data key (SQS `body`, Kinesis `data`) is matched as parsed JSON when the
+// pattern gives it an object and as a plain string when it gives it a list; a mismatch drops.
+import { compileObject, type Json, type NumberRules, PatternError, withDottedKeysNested } from '../lib/event-pattern/event-pattern.ts';
 import { invalid } from './esm/esm-error.ts';
 import type { FilterCriteria, SourceKind } from './esm/mapping.ts';
-import { compileObject, PatternError } from './filter-pattern.ts';
 
 export const INVALID_PATTERN = 'Invalid filter pattern definition.';
 
@@ -11,9 +12,10 @@ export const INVALID_PATTERN = 'Invalid filter pattern definition.';
 export type RecordFilter = (record: Record<string, unknown>) => boolean;
 
 interface View {
-  record: Record<string, unknown>;
+  /** The record, dotted keys read as nested ones (as the engine addresses events). */
+  record: Json;
   /** The data key's value parsed, when it is a JSON object or array. */
-  json: unknown;
+  json: Json | undefined;
   /** The data key's value as text, when it is not JSON. */
   text: string | undefined;
 }
@@ -21,6 +23,8 @@ type ViewTest = (view: View) => boolean;
 
 /** The key whose content is the message's data, per source kind (DynamoDB images are already JSON). */
 const DATA_KEY: Record<SourceKind, string | undefined> = { sqs: 'body', kinesis: 'data', dynamodb: undefined };
+/** Lambda's filter criteria take numbers within ±5.0e9 only. */
+const NUMBERS: NumberRules = { limit: 5e9 };
 
 /** Throws the EsmError AWS answers (`Invalid filter pattern definition.`) for a pattern it rejects. */
 export function validateFilterPattern(pattern: string, kind: SourceKind): void {
@@ -55,16 +59,17 @@ function compileTop(pattern: Record<string, unknown>, key: string | undefined, j
   const { $or: or, ...rest } = pattern;
   const dataSpec = key === undefined ? undefined : rest[key];
   if (key !== undefined) delete rest[key];
-  const restTest = compileObject(rest);
-  const tests: ViewTest[] = [(v) => restTest(v.record as never)];
+  // The data key may be all there is: the rest of the pattern is then empty and asks for nothing.
+  const restTest = Object.keys(rest).length === 0 ? () => true : compileObject(rest, NUMBERS);
+  const tests: ViewTest[] = [(v) => restTest(v.record)];
   if (key !== undefined && dataSpec !== undefined) {
     if (Array.isArray(dataSpec)) {
       if (jsonOnly) throw new PatternError(`the ${key} pattern must be a JSON object for streams`);
-      const t = compileObject({ [key]: dataSpec });
+      const t = compileObject({ [key]: dataSpec }, NUMBERS);
       tests.push((v) => v.text !== undefined && t({ [key]: v.text }));
     } else {
-      const t = compileObject({ [key]: dataSpec });
-      tests.push((v) => v.json !== undefined && t({ [key]: v.json as never }));
+      const t = compileObject({ [key]: dataSpec }, NUMBERS);
+      tests.push((v) => v.json !== undefined && t({ [key]: v.json }));
     }
   }
   if (or !== undefined) {
@@ -78,16 +83,17 @@ function compileTop(pattern: Record<string, unknown>, key: string | undefined, j
   return (v) => tests.every((t) => t(v));
 }
 
-function makeView(record: Record<string, unknown>, kind: SourceKind, key: string | undefined): View {
+function makeView(raw: Record<string, unknown>, kind: SourceKind, key: string | undefined): View {
+  const record = withDottedKeysNested(raw as Json);
   if (key === undefined) return { record, json: undefined, text: undefined };
-  let raw: unknown = record[key];
+  let text: unknown = raw[key];
   if (kind === 'kinesis') {
-    const data = (record.kinesis as { data?: unknown } | undefined)?.data ?? record.data;
-    raw = typeof data === 'string' ? Buffer.from(data, 'base64').toString('utf8') : undefined;
+    const data = (raw.kinesis as { data?: unknown } | undefined)?.data ?? raw.data;
+    text = typeof data === 'string' ? Buffer.from(data, 'base64').toString('utf8') : undefined;
   }
-  if (typeof raw !== 'string') return { record, json: undefined, text: undefined };
-  const json = parseJson(raw);
-  return { record, json, text: json === undefined ? raw : undefined };
+  if (typeof text !== 'string') return { record, json: undefined, text: undefined };
+  const json = parseJson(text);
+  return { record, json: json === undefined ? undefined : withDottedKeysNested(json as Json), text: json === undefined ? text : undefined };
 }
 
 /** A JSON object or array; anything else (plain text, a bare number or string) is plain text. */

@@ -2,7 +2,7 @@
 // and logs match on it, not on the class or the message. AWS API errors keep their wire names instead.
 import { describe, expect, it } from 'vitest';
 import { InvokeFailure } from '../../pollers/invoker.ts';
-import { PatternError } from '../../pollers/filter-pattern.ts';
+import { PatternError } from '../../lib/event-pattern/event-pattern.ts';
 import { ParameterOverridesError } from '../../server/dev/parameter-overrides.ts';
 import { IsolationUnavailableError } from '../../server/environment/isolation.ts';
 import { InvalidTransitionError } from '../../server/environment/state.ts';
