@@ -1,8 +1,9 @@
 // lib/clock.ts (the system clock, sleep, timeoutSignal) and the ManualClock tests drive time with:
 // timers run in order at their own time, each after the work the one before started; cancel; a
-// real-time clock that also fires by itself and jumps ahead.
-import { describe, expect, it } from 'vitest';
-import { sleep, systemClock, timeoutSignal } from '../../lib/clock.ts';
+// real-time clock that also fires by itself and jumps ahead; waits longer than one Node timer holds;
+// the scaled clock of schedules under --time-scale.
+import { describe, expect, it, vi } from 'vitest';
+import { MAX_TIMER_MS, scaledClock, sleep, systemClock, timeoutSignal } from '../../lib/clock.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 
 describe('ManualClock', () => {
@@ -99,5 +100,45 @@ describe('systemClock', () => {
     systemClock.setTimeout(() => (ran = true), 0)();
     await sleep(systemClock, 5);
     expect(ran).toBe(false);
+  });
+});
+
+describe('systemClock: waits longer than a Node timer holds (2^31-1 ms)', () => {
+  it('chains timers, so a 30-day wait fires after 30 days, not at once; cancel stops the chain', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const day = 86_400_000;
+      let ran = 0;
+      systemClock.setTimeout(() => ran++, 30 * day);
+      const cancel = systemClock.setTimeout(() => ran += 10, 30 * day);
+      expect(30 * day).toBeGreaterThan(MAX_TIMER_MS);
+      vi.advanceTimersByTime(1000);
+      expect(ran).toBe(0);
+      vi.advanceTimersByTime(MAX_TIMER_MS);
+      expect(ran).toBe(0);
+      cancel();
+      vi.advanceTimersByTime(30 * day - MAX_TIMER_MS - 1001);
+      expect(ran).toBe(0);
+      vi.advanceTimersByTime(1);
+      expect(ran).toBe(1);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('scaledClock', () => {
+  it('runs 1/scale as fast as its base from when it is made; its waits take scale times as long on the base', async () => {
+    const base = new ManualClock({ start: 1_000_000 });
+    expect(scaledClock(base, 1)).toBe(base);
+    const fast = scaledClock(base, 0.01);
+    await base.advance(600);
+    expect(fast.now()).toBe(1_000_000 + 60_000);
+    let firedAt: number | undefined;
+    fast.setTimeout(() => (firedAt = fast.now()), 3_600_000);
+    expect(base.waits()).toEqual([36_000]);
+    await base.advance(36_000);
+    expect(firedAt).toBe(1_000_000 + 60_000 + 3_600_000);
   });
 });
