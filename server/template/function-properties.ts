@@ -40,6 +40,9 @@ export function functionPropertyUse(type: string, prop: string): PropertyUse | u
 /** Event source types of AWS::Serverless::Function Events that become event source mappings. */
 export const ESM_EVENT_TYPES: ReadonlySet<string> = new Set(['SQS', 'Kinesis', 'DynamoDB']);
 
+/** Event source types of AWS::Serverless::Function Events that become EventBridge rules or Scheduler schedules (template/event-rules.ts). */
+export const RULE_EVENT_TYPES: ReadonlySet<string> = new Set(['Schedule', 'ScheduleV2', 'EventBridgeRule', 'CloudWatchEvent']);
+
 /** Event source types of AWS::Serverless::Function Events that the HTTP front door serves (template/apis.ts). */
 export const API_EVENT_TYPES: ReadonlySet<string> = new Set(['Api', 'HttpApi']);
 

@@ -17,6 +17,7 @@ import type { RawResource } from './references.ts';
 import { TemplateError } from './template-error.ts';
 import { WarningCollector } from './warnings.ts';
 import { API_RESOURCE_TYPES } from './api-resource-types.ts';
+import { EVENT_RESOURCE_TYPES } from './event-rules.ts';
 
 export { TemplateError } from './template-error.ts';
 export { formatWarnings } from './warnings.ts';
@@ -35,7 +36,7 @@ const LATER_TYPES = new Set<string>([]);
 /** Resource types consumed after loading (stored resolved, no warning): move a type here once it is supported. */
 const STORED_TYPES = new Set([
   'AWS::SQS::Queue', 'AWS::Lambda::EventSourceMapping', 'AWS::Lambda::Version', 'AWS::Lambda::Alias', 'AWS::Lambda::Url',
-  ...API_RESOURCE_TYPES,
+  ...API_RESOURCE_TYPES, ...EVENT_RESOURCE_TYPES,
 ]);
 const SECTIONS = new Set([
   'AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions',

@@ -89,8 +89,16 @@ export class References {
     if (res.Type === 'AWS::Lambda::Alias') return { ok: true, value: `${this.targetArn(name)}:${this.ctx.propertyString(name, 'Name') ?? name}` };
     switch (res.Type) {
       case 'AWS::SQS::Queue': return { ok: true, value: this.queueUrl(name) };
+      case 'AWS::Events::Rule': {
+        // A rule on another bus than the default is `bus|rule`.
+        const bus = this.ruleBus(name);
+        return { ok: true, value: bus ? `${bus}|${this.name(name)}` : this.name(name) };
+      }
       case 'AWS::Kinesis::Stream':
-      case 'AWS::DynamoDB::Table': return { ok: true, value: this.name(name) };
+      case 'AWS::DynamoDB::Table':
+      case 'AWS::Events::EventBus':
+      case 'AWS::Scheduler::Schedule':
+      case 'AWS::Scheduler::ScheduleGroup': return { ok: true, value: this.name(name) };
     }
     if (LAYER_TYPES.has(res.Type)) return { ok: true, value: `${this.arn('lambda', `layer:${this.name(name)}`)}:1` };
     return { ok: true, value: name };
@@ -111,6 +119,15 @@ export class References {
       case 'AWS::DynamoDB::Table.StreamArn':
         return { ok: true, value: this.arn('dynamodb', `table/${name()}/stream/${STREAM_LABEL}`) };
       case 'AWS::Lambda::LayerVersion.LayerVersionArn': return this.ref(logicalId);
+      case 'AWS::Events::Rule.Arn': {
+        const bus = this.ruleBus(logicalId);
+        return { ok: true, value: this.arn('events', `rule/${bus ? `${bus}/` : ''}${name()}`) };
+      }
+      case 'AWS::Events::EventBus.Arn': return { ok: true, value: this.arn('events', `event-bus/${name()}`) };
+      case 'AWS::Events::EventBus.Name': return { ok: true, value: name() };
+      case 'AWS::Scheduler::Schedule.Arn':
+        return { ok: true, value: this.arn('scheduler', `schedule/${this.ctx.propertyString(logicalId, 'GroupName') ?? 'default'}/${name()}`) };
+      case 'AWS::Scheduler::ScheduleGroup.Arn': return { ok: true, value: this.arn('scheduler', `schedule-group/${name()}`) };
       case 'AWS::Lambda::Version.Version': return { ok: true, value: PUBLISHED_VERSION };
       case 'AWS::Lambda::Version.FunctionArn': return { ok: true, value: this.targetArn(logicalId) };
       case 'AWS::Lambda::Alias.AliasArn': return this.ref(logicalId);
@@ -153,6 +170,13 @@ export class References {
     return { ok: true, value: what === 'Alias' ? `${fn}:${alias}` : `${fn}:${PUBLISHED_VERSION}` };
   }
 
+  /** The custom bus an AWS::Events::Rule is on (a name or an ARN given), undefined for the default bus. */
+  private ruleBus(logicalId: string): string | undefined {
+    const given = this.ctx.propertyString(logicalId, 'EventBusName');
+    const bus = given?.replace(/^arn:aws[\w-]*:events:[^:]*:\d{12}:event-bus\//, '');
+    return bus && bus !== 'default' ? bus : undefined;
+  }
+
   queueUrl(logicalId: string): string {
     const base = this.ctx.queueUrlBase ?? `https://sqs.${this.ctx.region}.amazonaws.com`;
     return `${base}/${this.ctx.accountId}/${this.name(logicalId)}`;
@@ -171,4 +195,8 @@ const NAME_PROPERTY: Readonly<Record<string, string>> = {
   'AWS::DynamoDB::Table': 'TableName',
   'AWS::Serverless::LayerVersion': 'LayerName',
   'AWS::Lambda::LayerVersion': 'LayerName',
+  'AWS::Events::Rule': 'Name',
+  'AWS::Events::EventBus': 'Name',
+  'AWS::Scheduler::Schedule': 'Name',
+  'AWS::Scheduler::ScheduleGroup': 'Name',
 };
