@@ -6,6 +6,9 @@ import type { EsmManager } from '../pollers/esm/manager.ts';
 import type { EmbeddedQueues } from '../services/sqs/embedded-queues.ts';
 import type { QueueDirectory } from '../services/sqs/queue.ts';
 import type { StreamRegistry } from '../services/streams/stream-registry.ts';
+import type { EventBuses } from '../services/eventbridge/event-buses.ts';
+import type { Schedules } from '../services/scheduler/schedules.ts';
+import type { Timetable } from '../services/scheduling/timetable.ts';
 import type { AsyncInvoker } from './async/async-invoker.ts';
 import type { DebugTarget } from './build/inspector.ts';
 import type { CodeWatcher } from './dev/code-watcher.ts';
@@ -16,6 +19,7 @@ import { DevLoop } from './features/dev-loop.ts';
 import { DurableFunctionsFeature } from './features/durable-functions.ts';
 import type { DurableFunctions } from './durable/durable-functions.ts';
 import { EmbeddedServices } from './features/embedded-services.ts';
+import { EventBridgeFeature } from './features/event-bridge.ts';
 import { EventSourceMappings } from './features/event-source-mappings.ts';
 import { FrontDoorFeature } from './features/front-door.ts';
 import type { Feature } from './features/feature.ts';
@@ -23,6 +27,7 @@ import { InvokeApi } from './features/invoke-api.ts';
 import { InvocationCore } from './features/invocation-core.ts';
 import { MainPort } from './features/main-port.ts';
 import { managementApi } from './features/management-api.ts';
+import { SchedulerFeature } from './features/scheduler.ts';
 import { webView } from './features/web-view.ts';
 import type { FunctionConfig, LoadedTemplate } from './model.ts';
 import type { Options } from './options.ts';
@@ -66,6 +71,12 @@ export interface EphemeraInternals {
   streams: StreamRegistry;
   /** Durable executions (server/durable/). */
   durable: DurableFunctions;
+  /** The embedded EventBridge's buses and rules. */
+  eventBuses: EventBuses;
+  /** The embedded EventBridge Scheduler's schedules. */
+  schedules: Schedules;
+  /** The timers of scheduled rules and schedules. */
+  timetable: Timetable;
 }
 
 export function buildApp(options: Options, overrides: AppOverrides = {}): Ephemera {
@@ -77,11 +88,14 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   const async = new AsyncInvocation(base, core, services, durable);
   const invokeApi = new InvokeApi(base, core, async, durable);
   const mappings = new EventSourceMappings(base, core, services, durable);
+  // EventBridge buses, rules and scheduled rules; Scheduler schedules fire on its timetable and deliveries.
+  const eventBridge = new EventBridgeFeature(base, core, async, services);
+  const scheduler = new SchedulerFeature(base, eventBridge);
   const management = managementApi(base, core);
   const frontDoor = new FrontDoorFeature(base, core, durable);
   const dev = new DevLoop(base, core);
   const web = webView(base, core, frontDoor);
-  const features: Feature[] = [services, core, durable, async, invokeApi, mappings, management, frontDoor, dev, web];
+  const features: Feature[] = [services, core, durable, async, invokeApi, mappings, eventBridge, scheduler, management, frontDoor, dev, web];
   base.warnings.log(base.logger);
   const port = new MainPort(base, invokeApi.fastPath, features);
 
@@ -106,6 +120,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     internals: {
       template: base.template, registry: core.registry, pool: core.pool, asyncInvoker: async.invoker,
       esm: mappings.esm, queues: services.queues, sqs: services.sqs, streams: services.streams, durable: durable.durable,
+      eventBuses: eventBridge.buses, schedules: scheduler.schedules, timetable: eventBridge.timetable,
     },
   };
 }

@@ -54,6 +54,8 @@ export interface Options {
   configFile?: string;
   /** `--config-env`: the environment read in it (SAM's `default`). */
   configEnv: string;
+  /** `--schedules`: `on` fires schedules and scheduled rules on time; `off` only by hand (POST /_ephemera/schedules/{name}/fire). */
+  schedules: 'on' | 'off';
 }
 
 
@@ -76,6 +78,7 @@ export const DEFAULTS: Options = {
   sdkEndpoints: true,
   allowedHosts: [],
   configEnv: 'default',
+  schedules: 'on',
 };
 
 /** A flag or EPHEMERA_* variable that cannot be used: `ephemera` prints the message and exits 1. */
@@ -83,7 +86,7 @@ export class OptionsError extends Error {
   readonly code = 'EPH_ERR_OPTIONS';
 }
 
-type Kind = 'string' | 'int' | 'isolation' | 'leaks' | 'number' | 'bool' | 'overrides' | 'endpoint' | 'hosts' | 'example';
+type Kind = 'string' | 'int' | 'isolation' | 'leaks' | 'number' | 'bool' | 'overrides' | 'endpoint' | 'hosts' | 'example' | 'onoff';
 export const FLAGS: Readonly<Record<string, { key: keyof Options; kind: Kind }>> = {
   template: { key: 'template', kind: 'string' },
   port: { key: 'port', kind: 'int' },
@@ -113,6 +116,7 @@ export const FLAGS: Readonly<Record<string, { key: keyof Options; kind: Kind }>>
   example: { key: 'template', kind: 'example' },
   'config-file': { key: 'configFile', kind: 'string' },
   'config-env': { key: 'configEnv', kind: 'string' },
+  schedules: { key: 'schedules', kind: 'onoff' },
 };
 
 /** Every flag `start` (and `invoke`) takes, without the leading `--`. */
@@ -158,6 +162,7 @@ function convert(flag: string, kind: Kind, raw: string): string | number | boole
   if (kind === 'endpoint' && raw !== 'aws' && !/^https?:\/\/[^/\s]+/.test(raw)) {
     throw new OptionsError(`--${flag} must be aws or an http(s) URL, got '${raw}'`);
   }
+  if (kind === 'onoff' && raw !== 'on' && raw !== 'off') throw new OptionsError(`--${flag} must be on or off, got '${raw}'`);
   if (kind === 'leaks' && !['off', 'warn', 'error'].includes(raw)) {
     throw new OptionsError(`--leaks must be off, warn or error, got '${raw}'`);
   }

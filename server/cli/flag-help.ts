@@ -48,6 +48,7 @@ export const FLAG_HELP: Readonly<Record<string, FlagHelp>> = {
   'kinesis-endpoint': { group: 'services', value: 'aws|URL', text: 'where Kinesis stream ARNs that are not embedded are read' },
   'dynamodbstreams-endpoint': { group: 'services', value: 'aws|URL', text: 'where DynamoDB stream ARNs that are not embedded are read' },
   'sdk-endpoints': { group: 'services', text: 'point the functions\' AWS SDKs at the emulator (--sdk-endpoints=false: off)' },
+  schedules: { group: 'services', value: 'on|off', text: 'fire schedules and scheduled rules on time (off: only through POST /_ephemera/schedules/{name}/fire)' },
 };
 
 /** `--port <port>`, `--watch`. */

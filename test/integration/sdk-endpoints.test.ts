@@ -43,6 +43,7 @@ describe('functions reach the emulator with their own AWS SDK', () => {
     const { env } = JSON.parse((await em.invoke('own-endpoint')).body);
     expect(env.AWS_ENDPOINT_URL_SQS).toBe('http://elasticmq:9324');
     expect(env.AWS_ENDPOINT_URL_KINESIS).toBe(em.url);
+    expect([env.AWS_ENDPOINT_URL_EVENTBRIDGE, env.AWS_ENDPOINT_URL_SCHEDULER]).toEqual([em.url, em.url]);
   });
 });
 
