@@ -20,7 +20,19 @@ async function answer(reply: FastifyReply, run: () => Json): Promise<FastifyRepl
   }
 }
 
-const body = (b: unknown): Json => (b !== null && typeof b === 'object' && !Array.isArray(b) ? b as Json : {});
+/** The JSON object a request carries (the main port hands bodies over as bytes); none is `{}`. */
+function body(raw: unknown): Json {
+  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : typeof raw === 'string' ? raw : '';
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new EventsError('SerializationException', 'Could not parse the request body as JSON.');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new EventsError('SerializationException', 'The request body is not a JSON object.');
+  return parsed as Json;
+}
 
 export function registerSchedulerRoutes(app: FastifyInstance, api: SchedulerApi): void {
   type ByName = { Params: { Name: string }; Querystring: Record<string, string> };
