@@ -3,7 +3,8 @@
 // next firing and fills in its context attributes; a function puts an event with the AWS SDK (found
 // through AWS_ENDPOINT_URL_EVENTBRIDGE) and the rules of its bus deliver it to a function
 // (InputTransformer), a queue (InputPath) and, for a missing function, the dead-letter queue with
-// EventBridge's attributes; a Scheduler schedule that SQS refuses ends in its dead-letter queue.
+// EventBridge's attributes; a function that fails gets Lambda's own retry a minute later on the clock,
+// then its OnFailure destination; a Scheduler schedule that SQS refuses ends in its dead-letter queue.
 import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, startEmulator, waitFor, type TestEmulator } from '../helpers/emulator.ts';
@@ -120,5 +121,20 @@ describe('EventBridge', () => {
     const [copy] = await receive('order-copies', 1);
     expect(JSON.parse(copy.Body!)).toEqual({ id: 8, amount: 50 });
     expect(logged('big-orders')).toHaveLength(1);
+  });
+
+  it('hands a failing function\'s event to Lambda\'s own retries (a minute later, on the clock) and OnFailure destination', async () => {
+    const starts = (): number => em.lines.filter((l) => l.fn === 'fails' && l.text.startsWith('START RequestId:')).length;
+    const put = await em.invoke('publisher', { source: 'app.orders', detailType: 'OrderRefused', detail: { why: 'card declined' }, bus: 'orders' });
+    const [eventId] = (put.json() as { ids: string[] }).ids;
+    await waitFor(() => starts() === 1 && clock.waits().includes(60_000), 10_000);
+    await clock.advance(60_000);
+    await waitFor(() => starts() === 2, 10_000);
+    const [record] = await receive('failed-orders', 1);
+    expect(JSON.parse(record.Body!)).toMatchObject({
+      requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 2 },
+      requestPayload: { id: eventId, 'detail-type': 'OrderRefused', detail: { why: 'card declined' } },
+      responsePayload: { errorType: 'MyError' },
+    });
   });
 });
