@@ -36,4 +36,10 @@ describe('parseOptions', () => {
     expect(parseOptions(['--sdk-endpoints=false'], {}).sdkEndpoints).toBe(false);
     expect(parseOptions([], { EPHEMERA_SDK_ENDPOINTS: 'false' }).sdkEndpoints).toBe(false);
   });
+  it('fires schedules on time by default; --schedules off or EPHEMERA_SCHEDULES=off leaves them to POST .../fire', () => {
+    expect(parseOptions([], {}).schedules).toBe('on');
+    expect(parseOptions(['--schedules', 'off'], {}).schedules).toBe('off');
+    expect(parseOptions([], { EPHEMERA_SCHEDULES: 'off' }).schedules).toBe('off');
+    expect(() => parseOptions(['--schedules=maybe'], {})).toThrow(/--schedules must be on or off, got 'maybe'/);
+  });
 });
