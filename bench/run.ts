@@ -2,6 +2,7 @@
 // each table printed as soon as it is measured. Bounded (about a minute on 2 cores), loopback only.
 import { coldStart } from './cold-start.ts';
 import { durableBench } from './durable.ts';
+import { eventBridgeBench } from './eventbridge.ts';
 import { frontDoorBench } from './front-door.ts';
 import { hotReload } from './hot-reload.ts';
 import { checkNoLeftovers, machine } from './lib.ts';
@@ -20,5 +21,6 @@ console.log(`\n${await sqsE2e()}`);
 console.log(`\n${await frontDoorBench()}`);
 console.log(`\n${await streamingBench()}`);
 console.log(`\n${await durableBench()}`);
+console.log(`\n${await eventBridgeBench()}`);
 console.log(`\n(whole run ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 checkNoLeftovers('bench');
