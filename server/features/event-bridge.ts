@@ -55,7 +55,7 @@ export class EventBridgeFeature implements Feature {
         async.invoker.enqueue(resolved.fn, resolved.invokedArn, bytes);
       },
       putOnBus: (arn, event) => {
-        this.buses.route(arn, event);
+        this.buses.route(arn, event, { forwarded: true });
       },
     };
     this.delivery = new TargetDelivery({
@@ -63,7 +63,7 @@ export class EventBridgeFeature implements Feature {
     });
     this.buses = new EventBuses({
       ...account, now: () => this.scheduleClock.now(),
-      dispatch: (rule, event) => this.dispatch(rule, event),
+      dispatch: (rule, event, forwarded) => this.dispatch(rule, event, forwarded),
       onRuleChange: (rule, removed) => this.scheduleRule(rule, removed),
     });
     base.warnings.add(this.createTemplateRules(services));
@@ -85,8 +85,8 @@ export class EventBridgeFeature implements Feature {
     return undeliverableTarget(arn, this.senders);
   }
 
-  private dispatch(rule: Rule, event: BusEvent): void {
-    const { jobs, skipped } = ruleTargets(rule, event, this.base.clock.now());
+  private dispatch(rule: Rule, event: BusEvent, forwarded = false): void {
+    const { jobs, skipped } = ruleTargets(rule, event, this.base.clock.now(), forwarded);
     for (const s of skipped) this.base.logger.warn({ rule: rule.arn, target: s.targetId, event: event.id }, `target ${s.targetId} of rule ${rule.name} not sent the event: ${s.why}`);
     for (const job of jobs) this.delivery.deliver(job);
   }

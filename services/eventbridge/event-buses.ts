@@ -11,8 +11,8 @@ export interface EventBusesDeps {
   region: string;
   accountId: string;
   now: () => number;
-  /** Deliver an event to a rule's targets (matched events and scheduled events alike). */
-  dispatch: (rule: Rule, event: BusEvent) => void;
+  /** Deliver an event to a rule's targets (matched events and scheduled events alike); `forwarded`: another bus sent it. */
+  dispatch: (rule: Rule, event: BusEvent, forwarded: boolean) => void;
   /** A rule was created, changed or (removed true) deleted: schedules follow. */
   onRuleChange?: (rule: Rule, removed: boolean) => void;
 }
@@ -148,8 +148,8 @@ export class EventBuses {
     for (const id of ids) rule.targets.delete(id);
   }
 
-  /** Route an accepted event: every enabled pattern rule of its bus that matches it gets it. */
-  route(busNameOrArn: string | undefined, event: BusEvent): number {
+  /** Route an accepted event (or one a bus target `forwarded`): every enabled pattern rule of its bus that matches it gets it. */
+  route(busNameOrArn: string | undefined, event: BusEvent, opts: { forwarded?: boolean } = {}): number {
     const bus = this.findBus(busNameOrArn);
     // An event for a bus that does not exist is accepted and goes nowhere, as on AWS.
     if (!bus) return 0;
@@ -157,7 +157,7 @@ export class EventBuses {
     for (const rule of bus.rules.values()) {
       if (rule.state !== 'ENABLED' || !rule.matcher || !rule.matcher(event)) continue;
       matched++;
-      this.deps.dispatch(rule, event);
+      this.deps.dispatch(rule, event, opts.forwarded ?? false);
     }
     return matched;
   }

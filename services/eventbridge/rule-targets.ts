@@ -1,7 +1,8 @@
 // From a rule and an event to the deliveries of its targets: each target's input (target-input.ts),
 // its retry policy (EventBridge's defaults: 185 retries, 24 hours) and its dead-letter queue, whose
 // message is the event with the RULE_ARN, TARGET_ARN, ERROR_CODE, ERROR_MESSAGE,
-// EXHAUSTED_RETRY_CONDITION and RETRY_ATTEMPTS attributes AWS documents. Pure.
+// EXHAUSTED_RETRY_CONDITION and RETRY_ATTEMPTS attributes AWS documents; a forwarded event goes no further
+// to a bus. Pure.
 import type { BusEvent, Rule } from './event-bus-model.ts';
 import type { DeliveryJob } from './target-delivery.ts';
 import { targetInput } from './target-input.ts';
@@ -14,9 +15,17 @@ export interface RuleTargets {
   skipped: { targetId: string; why: string }[];
 }
 
-export function ruleTargets(rule: Rule, event: BusEvent, ingestedAt: number): RuleTargets {
+/**
+ * `forwarded`: the event reached this bus through another bus's target. EventBridge takes an event one hop
+ * from bus to bus and no further, so its bus targets here get nothing (a loop of buses cannot spin).
+ */
+export function ruleTargets(rule: Rule, event: BusEvent, ingestedAt: number, forwarded = false): RuleTargets {
   const out: RuleTargets = { jobs: [], skipped: [] };
   for (const target of rule.targets.values()) {
+    if (forwarded && /^arn:aws[\w-]*:events:[^:]*:\d{12}:event-bus\//.test(target.Arn)) {
+      out.skipped.push({ targetId: target.Id, why: 'it came from another event bus, and events go one hop from bus to bus' });
+      continue;
+    }
     const input = targetInput(target, event, { ruleArn: rule.arn, ruleName: rule.name, ingestedAt });
     if ('skipped' in input) {
       out.skipped.push({ targetId: target.Id, why: input.skipped });

@@ -102,6 +102,18 @@ describe('EventBridge client', () => {
     expect((await failure(events.send(new DescribeEventBusCommand({ Name: 'sdk-bus' })))).message).toBe('Event bus sdk-bus does not exist.');
   });
 
+  it('forwards an event from bus to bus one hop: a loop of two buses delivers once and stops', async () => {
+    const bus = (name: string): string => `arn:aws:events:us-east-1:000000000000:event-bus/${name}`;
+    for (const name of ['hop-a', 'hop-b']) await events.send(new CreateEventBusCommand({ Name: name }));
+    await events.send(new PutRuleCommand({ Name: 'a-to-b', EventBusName: 'hop-a', EventPattern: '{"source":["hop"]}' }));
+    await events.send(new PutTargetsCommand({ Rule: 'a-to-b', EventBusName: 'hop-a', Targets: [{ Id: 'b', Arn: bus('hop-b') }] }));
+    await events.send(new PutRuleCommand({ Name: 'b-out', EventBusName: 'hop-b', EventPattern: '{"source":["hop"]}' }));
+    await events.send(new PutTargetsCommand({ Rule: 'b-out', EventBusName: 'hop-b', Targets: [{ Id: 'a', Arn: bus('hop-a') }, { Id: 'q', Arn: QUEUE_ARN, InputPath: '$.detail' }] }));
+    await events.send(new PutEventsCommand({ Entries: [{ EventBusName: 'hop-a', Source: 'hop', DetailType: 'x', Detail: '{"hop":1}' }] }));
+    expect(await bodies(1)).toEqual([{ hop: 1 }]);
+    expect(await bodies(0)).toEqual([]);
+  });
+
   it('pages ListRules with Limit and NextToken, names in order', async () => {
     for (const name of ['p-c', 'p-a', 'p-b']) await events.send(new PutRuleCommand({ Name: name, ScheduleExpression: 'rate(1 day)' }));
     const first = await events.send(new ListRulesCommand({ NamePrefix: 'p-', Limit: 2 }));

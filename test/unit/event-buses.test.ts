@@ -7,12 +7,12 @@ import { busName, EventBuses, type PutRuleInput } from '../../services/eventbrid
 import { EventsError } from '../../services/eventbridge/events-error.ts';
 import { entryEvent, putEvents } from '../../services/eventbridge/put-events.ts';
 
-function buses(): { buses: EventBuses; routed: Array<[string, string]>; changes: Array<[string, boolean]> } {
-  const routed: Array<[string, string]> = [];
+function buses(): { buses: EventBuses; routed: Array<[string, string, boolean?]>; changes: Array<[string, boolean]> } {
+  const routed: Array<[string, string, boolean?]> = [];
   const changes: Array<[string, boolean]> = [];
   const b = new EventBuses({
     region: 'us-east-1', accountId: '000000000000', now: () => 1_000,
-    dispatch: (rule, event) => routed.push([rule.name, event.id]),
+    dispatch: (rule, event, forwarded) => routed.push(forwarded ? [rule.name, event.id, true] : [rule.name, event.id]),
     onRuleChange: (rule, removed) => changes.push([rule.name, removed]),
   });
   return { buses: b, routed, changes };
@@ -95,8 +95,8 @@ describe('routing', () => {
     expect(b.route('arn:aws:events:us-east-1:000000000000:event-bus/orders', ev('2', 50))).toBe(1);
     expect(b.route('missing', ev('3', 500))).toBe(0);
     b.setState('off', 'orders', 'ENABLED');
-    b.route('orders', ev('4', 1));
-    expect(routed).toEqual([['all', '1'], ['big', '1'], ['all', '2'], ['all', '4'], ['off', '4']]);
+    b.route('orders', ev('4', 1), { forwarded: true });
+    expect(routed).toEqual([['all', '1'], ['big', '1'], ['all', '2'], ['all', '4', true], ['off', '4', true]]);
   });
 
   it.each([

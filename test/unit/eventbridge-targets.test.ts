@@ -102,4 +102,15 @@ describe('rule targets', () => {
     });
     expect(jobs[1].deadLetterArn).toBe('arn:aws:sqs:us-east-1:000000000000:dlq');
   });
+
+  it('sends an event another bus forwarded to no bus (one hop bus to bus), and to other targets as usual', () => {
+    const rule = {
+      name: 'r', arn: ctx.ruleArn, busName: 'b', state: 'ENABLED' as const, createdAt: 0, origin: 'api' as const,
+      targets: new Map<string, Target>([['bus', target({ Id: 'bus', Arn: 'arn:aws:events:us-east-1:000000000000:event-bus/a' })], ['fn', target({ Id: 'fn' })]]),
+    };
+    expect(ruleTargets(rule, event, 0).jobs.map((j) => j.targetArn)).toHaveLength(2);
+    const forwarded = ruleTargets(rule, event, 0, true);
+    expect(forwarded.jobs.map((j) => j.targetArn)).toEqual(['arn:aws:lambda:us-east-1:000000000000:function:f']);
+    expect(forwarded.skipped).toEqual([{ targetId: 'bus', why: expect.stringMatching(/one hop from bus to bus/) }]);
+  });
 });
