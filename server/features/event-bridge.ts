@@ -54,8 +54,8 @@ export class EventBridgeFeature implements Feature {
         }
         async.invoker.enqueue(resolved.fn, resolved.invokedArn, bytes);
       },
-      putOnBus: (arn, event) => {
-        this.buses.route(arn, event, { forwarded: true });
+      putOnBus: (arn, event, opts) => {
+        this.buses.route(arn, event, opts);
       },
     };
     this.delivery = new TargetDelivery({

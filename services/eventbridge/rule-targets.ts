@@ -35,7 +35,7 @@ export function ruleTargets(rule: Rule, event: BusEvent, ingestedAt: number, for
       what: `rule ${rule.busName}/${rule.name} → target ${target.Id}`,
       targetArn: target.Arn,
       payload: input.body,
-      send: { messageGroupId: target.SqsParameters?.MessageGroupId, deduplicationId: event.id },
+      send: { messageGroupId: target.SqsParameters?.MessageGroupId, deduplicationId: event.id, fromBus: true },
       retry: {
         maximumRetryAttempts: target.RetryPolicy?.MaximumRetryAttempts ?? RULE_RETRY_DEFAULTS.maximumRetryAttempts,
         maximumEventAgeSeconds: target.RetryPolicy?.MaximumEventAgeInSeconds ?? RULE_RETRY_DEFAULTS.maximumEventAgeSeconds,

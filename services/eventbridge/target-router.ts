@@ -26,12 +26,14 @@ export interface TargetSenders {
   invokeFunction(arn: string, payload: string): Promise<void>;
   queues: QueueDirectory;
   /** Put an event on the bus an ARN names (undefined: bus targets are not delivered). */
-  putOnBus?(busArn: string, event: BusEvent): void;
+  putOnBus?(busArn: string, event: BusEvent, opts: { forwarded: boolean }): void;
   /** Publish to the SNS topic an ARN names (undefined until SNS is embedded). */
   publishToTopic?(topicArn: string, message: string): Promise<void>;
 }
 
 export interface SendOptions {
+  /** The payload is an event a rule of another bus matched (it goes no further bus to bus). */
+  fromBus?: boolean;
   /** FIFO queues: the target's SqsParameters.MessageGroupId. */
   messageGroupId?: string;
   /** FIFO queues: the event id deduplicates. */
@@ -77,7 +79,7 @@ export async function sendToTarget(senders: TargetSenders, arn: string, payload:
       } catch {
         throw new DeliveryError('INVALID_JSON', 'ValidationException', 'the input for an event bus target is not an event', false);
       }
-      senders.putOnBus!(arn, event);
+      senders.putOnBus!(arn, event, { forwarded: opts.fromBus ?? false });
       return;
     }
     case 'sns':

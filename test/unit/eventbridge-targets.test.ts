@@ -8,6 +8,7 @@ import { EventsError } from '../../services/eventbridge/events-error.ts';
 import { readJsonPath } from '../../services/eventbridge/json-path.ts';
 import { ruleTargets } from '../../services/eventbridge/rule-targets.ts';
 import { checkTargets, targetInput } from '../../services/eventbridge/target-input.ts';
+import { sendToTarget } from '../../services/eventbridge/target-router.ts';
 
 const event: BusEvent = {
   version: '0', id: 'e-1', 'detail-type': 'OrderPlaced', source: 'app.orders', account: '000000000000',
@@ -112,5 +113,17 @@ describe('rule targets', () => {
     const forwarded = ruleTargets(rule, event, 0, true);
     expect(forwarded.jobs.map((j) => j.targetArn)).toEqual(['arn:aws:lambda:us-east-1:000000000000:function:f']);
     expect(forwarded.skipped).toEqual([{ targetId: 'bus', why: expect.stringMatching(/one hop from bus to bus/) }]);
+  });
+});
+
+describe('bus targets', () => {
+  it('put the event on the bus, marked forwarded when a rule of another bus sent it (not when a schedule did)', async () => {
+    const put: Array<[string, string, boolean]> = [];
+    const senders = { queues: { byArn: () => undefined }, invokeFunction: async () => {}, putOnBus: (arn: string, e: { id: string }, o: { forwarded: boolean }) => put.push([arn, e.id, o.forwarded]) };
+    const bus = 'arn:aws:events:us-east-1:000000000000:event-bus/b';
+    await sendToTarget(senders, bus, JSON.stringify(event), { fromBus: true });
+    await sendToTarget(senders, bus, JSON.stringify(event));
+    expect(put).toEqual([[bus, 'e-1', true], [bus, 'e-1', false]]);
+    await expect(sendToTarget(senders, bus, 'not json')).rejects.toMatchObject({ errorCode: 'INVALID_JSON', retriable: false });
   });
 });
