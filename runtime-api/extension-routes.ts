@@ -15,6 +15,8 @@ export interface FunctionIdentity {
   accountId: string;
   /** Basenames of the executables launched from /opt/extensions: those register as external. */
   externalNames: string[];
+  /** Lambda Managed Instances: invocations the environment runs at once (undefined: one at a time). */
+  maxConcurrency?: number;
 }
 
 /** What the Extensions API tells the listener that mounts it. */
@@ -83,6 +85,11 @@ export class ExtensionsApi {
     const external = this.identity.externalNames.includes(name);
     if (!Array.isArray(events) || events.some((e) => e !== 'INVOKE' && e !== 'SHUTDOWN') || (!external && events.includes('SHUTDOWN'))) {
       return forbidden(res, 'Extension.InvalidEventType', external ? 'Invalid event type' : 'Internal extensions may only subscribe to INVOKE');
+    }
+    // Managed instances (the managed-instances RIE): external extensions get SHUTDOWN only, internal ones no event.
+    const refused = this.identity.maxConcurrency === undefined ? undefined : events.find((e) => !external || e !== 'SHUTDOWN');
+    if (refused !== undefined) {
+      return forbidden(res, 'Extension.InvalidEventType', external ? `${String(refused)}: ErrorInvalidEventType` : 'No events allowed for internal extensions');
     }
     const ext: Extension = {
       id: randomUUID(), name, events: new Set(events as ExtensionEventType[]), external, parked: undefined, queue: [], readyOnce: false,

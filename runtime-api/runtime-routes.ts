@@ -102,19 +102,7 @@ export class RuntimeSession {
   private deliver(res: ServerResponse, event: InvokeEvent): void {
     this.state = 'RuntimeRunningState';
     this.current = event;
-    const headers: Record<string, string | number> = {
-      'Content-Type': 'application/json',
-      'Content-Length': event.payload.length,
-      'Lambda-Runtime-Aws-Request-Id': event.requestId,
-      'Lambda-Runtime-Deadline-Ms': event.deadlineMs,
-      'Lambda-Runtime-Invoked-Function-Arn': event.invokedFunctionArn,
-    };
-    if (event.traceId) headers['Lambda-Runtime-Trace-Id'] = event.traceId;
-    if (event.clientContext) headers['Lambda-Runtime-Client-Context'] = event.clientContext;
-    if (event.cognitoIdentity) headers['Lambda-Runtime-Cognito-Identity'] = event.cognitoIdentity;
-    if (event.tenantId) headers['Lambda-Runtime-Aws-Tenant-Id'] = event.tenantId;
-    res.writeHead(200, headers);
-    res.end(event.payload);
+    deliverEvent(res, event);
   }
 
   private async answer(req: IncomingMessage, res: ServerResponse, id: string, kind: 'response' | 'error'): Promise<void> {
@@ -198,8 +186,25 @@ export class RuntimeSession {
   }
 }
 
+/** Answer a GET /next with an event: its payload and the Lambda-Runtime-* headers. */
+export function deliverEvent(res: ServerResponse, event: InvokeEvent): void {
+  const headers: Record<string, string | number> = {
+    'Content-Type': 'application/json',
+    'Content-Length': event.payload.length,
+    'Lambda-Runtime-Aws-Request-Id': event.requestId,
+    'Lambda-Runtime-Deadline-Ms': event.deadlineMs,
+    'Lambda-Runtime-Invoked-Function-Arn': event.invokedFunctionArn,
+  };
+  if (event.traceId) headers['Lambda-Runtime-Trace-Id'] = event.traceId;
+  if (event.clientContext) headers['Lambda-Runtime-Client-Context'] = event.clientContext;
+  if (event.cognitoIdentity) headers['Lambda-Runtime-Cognito-Identity'] = event.cognitoIdentity;
+  if (event.tenantId) headers['Lambda-Runtime-Aws-Tenant-Id'] = event.tenantId;
+  res.writeHead(200, headers);
+  res.end(event.payload);
+}
+
 /** The error type comes from the header when sent (our clients), else from the body (AWS's Node client). */
-function errorPayload(req: IncomingMessage, data: Buffer): { payload: Buffer; errorType: string } {
+export function errorPayload(req: IncomingMessage, data: Buffer): { payload: Buffer; errorType: string } {
   const header = req.headers['lambda-runtime-function-error-type'];
   let errorType = typeof header === 'string' && header ? header : '';
   let payload = data;

@@ -10,7 +10,8 @@ import type { HandleLeak, InvokeEvent, RegisteredExtension, RuntimeApiHost } fro
 import { ReadinessGates } from './readiness.ts';
 import { accepted, internalError, notFound, sendError } from './render.ts';
 import { TelemetryHub } from './telemetry.ts';
-import { RUNTIME_PREFIX, RuntimeSession } from './runtime-routes.ts';
+import { RUNTIME_PREFIX, type RuntimeListener, RuntimeSession } from './runtime-routes.ts';
+import { ConcurrentRuntimeSession } from './concurrent-runtime.ts';
 
 /** A further API mounted on the listener (Extensions, Telemetry): returns false when the path is not its own. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
@@ -21,7 +22,8 @@ const LEAKS_PREFIX = '/_ephemera/runtime/invocation/';
 const NO_IDENTITY: FunctionIdentity = { functionName: '', functionVersion: '', handler: '', accountId: '', externalNames: [] };
 
 export class RuntimeApiServer {
-  readonly runtime: RuntimeSession;
+  /** One invocation at a time, or several (Lambda Managed Instances: identity.maxConcurrency). */
+  readonly runtime: RuntimeSession | ConcurrentRuntimeSession;
   readonly extensions: ExtensionsApi;
   readonly telemetry: TelemetryHub;
   private readonly server: Server;
@@ -51,7 +53,7 @@ export class RuntimeApiServer {
     // Extension registration closes when the runtime first asks for work (RIE).
     const registry = this.extensions.registry;
     this.telemetry = new TelemetryHub(registry);
-    this.runtime = new RuntimeSession({
+    const runtimeListener: RuntimeListener = {
       runtimeNext: () => {
         registry.closed = true;
         gates.runtimeNext();
@@ -60,7 +62,10 @@ export class RuntimeApiServer {
       invocationStream: host.invocationStream ? (id, stream) => host.invocationStream!(id, stream) : undefined,
       invocationError: (id, payload, type) => host.invocationError(id, payload, type),
       initError: (payload, type) => host.initError(payload, type),
-    });
+    };
+    this.runtime = identity.maxConcurrency === undefined
+      ? new RuntimeSession(runtimeListener)
+      : new ConcurrentRuntimeSession({ ...runtimeListener, invocationDone: (id) => host.invocationDone(id) });
     this.server = createServer({ keepAlive: true, noDelay: true }, (req, res) => this.route(req, res));
     // /next is a long poll that may stay parked for the whole keep-alive period: no server timeouts.
     this.server.requestTimeout = 0;
@@ -92,6 +97,8 @@ export class RuntimeApiServer {
 
   /** Hand an invocation to the runtime and, together, INVOKE to the extensions subscribed to it. */
   dispatch(event: InvokeEvent): void {
+    // Managed instances: no INVOKE events, and the session itself says when each invocation is done.
+    if (this.runtime instanceof ConcurrentRuntimeSession) return this.runtime.dispatch(event);
     this.gates.dispatched(event.requestId);
     this.runtime.dispatch(event);
     if (this.extensions.registry.byId.size > 0) {

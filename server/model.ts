@@ -53,6 +53,17 @@ export interface FunctionConfig {
   build?: FunctionBuild;
   /** DurableConfig: the function is durable (server/durable/); timeout in seconds, retention in days (default 14). */
   durableConfig?: { ExecutionTimeout: number; RetentionPeriodInDays: number };
+  /** CapacityProviderConfig: Lambda Managed Instances, environments serving several invocations at once. */
+  managedInstances?: ManagedInstancesConfig;
+}
+
+/** A function attached to a capacity provider (server/environment/managed-instances.ts has the rules). */
+export interface ManagedInstancesConfig {
+  capacityProviderArn: string;
+  /** PerExecutionEnvironmentMaxConcurrency (1-1600), when set. */
+  perEnvironmentMaxConcurrency?: number;
+  /** ExecutionEnvironmentMemoryGiBPerVCpu: 2, 4 or 8 (default 2). */
+  memoryGiBPerVCpu?: number;
 }
 
 /** A function's resource-level build Metadata (SAM): only esbuild is applied locally. */

@@ -5,6 +5,7 @@
 import { dirname } from 'node:path';
 import type { FunctionConfig } from '../model.ts';
 import { RUNTIME_DIR, TASK_ROOT, sandboxNode } from './namespace-sandbox.ts';
+import { managedInstancesEnv } from './managed-instances.ts';
 
 /** Variables Lambda reserves: a function may not set them (the template loader warns). */
 export const RESERVED_VARS = new Set([
@@ -12,10 +13,10 @@ export const RESERVED_VARS = new Set([
   'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION',
   'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME',
   'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
-  'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
+  'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR', 'AWS_LAMBDA_MAX_CONCURRENCY',
 ]);
 
-export type InitializationType = 'on-demand' | 'provisioned-concurrency';
+export type InitializationType = 'on-demand' | 'provisioned-concurrency' | 'lambda-managed-instances';
 
 export interface EnvVarInput {
   fn: FunctionConfig;
@@ -102,5 +103,6 @@ export function buildEnv(i: EnvVarInput): Record<string, string> {
   const exec = executionEnv(fn.runtime);
   if (exec) env.AWS_EXECUTION_ENV = exec;
   if (fn.logFormat === 'JSON') env.AWS_LAMBDA_LOG_FORMAT = 'JSON';
+  if (fn.managedInstances) Object.assign(env, managedInstancesEnv(fn));
   return env;
 }

@@ -10,6 +10,8 @@ import type { FunctionVersion } from '../model.ts';
 import type { InitializationType } from './env-vars.ts';
 import { InitAttempt } from './environment-init.ts';
 import { InvokePhase } from './environment-invoke.ts';
+import { ConcurrentInvokePhase } from './concurrent-invoke.ts';
+import { environmentCapacity } from './managed-instances.ts';
 import type {
   EnvironmentContext, InitFailure, InitOptions, InitOutcome, Invocation, InvocationHandle, InvokeReport,
 } from './environment-types.ts';
@@ -43,7 +45,11 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private readonly machine: EnvironmentStateMachine;
   private readonly sandbox: Sandbox;
   private readonly telemetry: PlatformTelemetry;
-  private readonly invocationPhase: InvokePhase;
+  private readonly invocationPhase: InvokePhase | ConcurrentInvokePhase;
+  /** Invocations it runs at once: 1, or more on Lambda Managed Instances. */
+  readonly capacity: number;
+  private readonly initSettled: Promise<boolean>;
+  private settleInit!: (ok: boolean) => void;
   private initType_: InitializationType = 'on-demand';
   private initDurationMs_ = 0;
   private initAttempt: InitAttempt | undefined;
@@ -61,20 +67,24 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       if (ctx.events?.active) ctx.events.environment(this, { reason, requestId: to === 'Invoking' ? reason : undefined });
     });
     this.extensions = findExtensions(fn.config.layers);
+    this.capacity = environmentCapacity(fn.config);
+    this.initSettled = new Promise((resolve) => (this.settleInit = resolve));
     const api = new RuntimeApiServer(this, {
       functionName: fn.config.name, functionVersion: fn.version, handler: fn.config.handler, accountId: ctx.accountId,
       externalNames: this.extensions.map((e) => e.name),
+      ...(fn.config.managedInstances ? { maxConcurrency: this.capacity } : {}),
     });
     this.sandbox = new Sandbox(api, ctx.isolation, ctx.watchdog);
     this.telemetry = new PlatformTelemetry(api.telemetry);
-    this.invocationPhase = new InvokePhase({
+    const scope = {
       id: this.id, fn, ctx, sandbox: this.sandbox, telemetry: this.telemetry,
       debugPort: () => this.debugPort,
-      line: (text, log) => this.line(text, log),
+      line: (text: string, log?: LogBuffer) => this.line(text, log),
       state: () => this.machine.state,
-      transition: (to, reason) => this.machine.transition(to, reason),
-      shutdown: (reason) => this.shutdown(reason),
-    });
+      transition: (to: EnvState, reason: string) => this.machine.transition(to, reason),
+      shutdown: (reason: string) => this.shutdown(reason),
+    };
+    this.invocationPhase = fn.config.managedInstances ? new ConcurrentInvokePhase(scope) : new InvokePhase(scope);
   }
 
   // ---- read-only state ------------------------------------------------------------------------
@@ -114,6 +124,23 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     return this.sandbox.tmpView;
   }
 
+  /** Invocations running now (0 or 1, or up to `capacity` on Lambda Managed Instances). */
+  get inFlight(): number {
+    const phase = this.invocationPhase;
+    return phase instanceof ConcurrentInvokePhase ? phase.inFlight : phase.current ? 1 : 0;
+  }
+
+  /** Lambda Managed Instances: the most invocations this environment ran at once. */
+  get peakInFlight(): number {
+    const phase = this.invocationPhase;
+    return phase instanceof ConcurrentInvokePhase ? phase.peakInFlight : Math.min(1, phase.count);
+  }
+
+  /** Resolves once INIT has settled: true when the environment became Idle (false: INIT failed, or it ended first). */
+  whenInitialized(): Promise<boolean> {
+    return this.initSettled;
+  }
+
   /** Answered its invocation and not yet back at /next. */
   get awaitingNext(): boolean {
     return this.invocationPhase.current?.hasAnswer === true;
@@ -149,6 +176,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     this.initPromise = attempt.run().then((outcome) => {
       this.initDurationMs_ = outcome.durationMs;
       if (outcome.ok) this.initLog = undefined;
+      this.settleInit(outcome.ok);
       return outcome;
     });
     return this.initPromise;
@@ -171,7 +199,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   /** SIGSTOP (cgroup: freeze) the environment while it waits in the pool (Idle only); invoke() thaws it. */
   freeze(): void {
     // A debugged environment is not frozen: a stopped inspector would stall the attached debugger.
-    if (this.state !== 'Idle' || this.debugPort !== undefined) return;
+    // Lambda Managed Instances never freezes an environment between invocations.
+    if (this.state !== 'Idle' || this.debugPort !== undefined || this.fn.config.managedInstances) return;
     this.sandbox.api.telemetry.pause();
     this.sandbox.freeze();
     if (this.ctx.events?.active) this.ctx.events.environment(this, { reason: 'frozen', frozen: true });
@@ -227,6 +256,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   // ---- output, failures and shutdown ------------------------------------------------------------
 
   private onOutput(text: string, source: OutputSource): void {
+    if (this.invocationPhase instanceof ConcurrentInvokePhase) return this.onConcurrentOutput(this.invocationPhase, text, source);
     const log = this.invocationPhase.current?.inv.log ?? this.initLog;
     // Written while no invocation runs (after one finished, before the freeze): the last one's leak.
     // Our runtime clients mark such lines themselves; a custom runtime's are marked here.
@@ -234,6 +264,19 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     const leaked = !log && source !== 'extension' && last !== undefined && !text.includes('[leaked from ');
     const line = leaked ? `[leaked from ${last}] ${text}` : text;
     log?.push(line);
+    this.ctx.output.line(this.fn.config.name, this.id, line);
+    this.telemetry.log(source, line);
+  }
+
+  /**
+   * Several invocations write at once: a line goes to the invocation whose request id it carries (JSON
+   * logs always do); a line naming a finished invocation is its leak; a line naming none is the environment's.
+   */
+  private onConcurrentOutput(phase: ConcurrentInvokePhase, text: string, source: OutputSource): void {
+    const { log, requestId } = phase.logFor(text);
+    const leaked = !log && source !== 'extension' && requestId !== undefined && !text.includes('[leaked from ') && !text.includes('"leakedFrom"');
+    const line = leaked ? `[leaked from ${requestId}] ${text}` : text;
+    (log ?? this.initLog)?.push(line);
     this.ctx.output.line(this.fn.config.name, this.id, line);
     this.telemetry.log(source, line);
   }
@@ -262,7 +305,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   /** Stop everything the environment owns. Idempotent; resolves once Terminated. */
   shutdown(reason: string): Promise<void> {
     if (this.shutdownPromise) return this.shutdownPromise;
-    if (this.state === 'Invoking' && this.invocationPhase.current) {
+    if (this.state === 'Invoking' && this.inFlight > 0) {
       // The invocation fails (Failed), which comes back here.
       this.invocationPhase.abort(reason);
       return this.shutdownPromise ?? Promise.resolve();
@@ -282,6 +325,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   }
 
   private async terminate(reason: string): Promise<void> {
+    this.settleInit(false);
     this.machine.transition('ShuttingDown', reason);
     await this.sandbox.close(reason);
     this.machine.transition('Terminated', reason);

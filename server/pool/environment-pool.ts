@@ -8,6 +8,7 @@ import { ServiceException } from '../errors.ts';
 import type { ConcurrencyLimiter, SlotKind } from './concurrency-limiter.ts';
 import { Lease, type LeaseOwner } from './lease.ts';
 import { afterLease, countsAsProvisioned, newSlot, pickIdle, type Slot } from './slot.ts';
+import { pickShared } from './shared-slots.ts';
 
 interface VersionPool {
   fn: FunctionVersion;
@@ -52,6 +53,7 @@ export class EnvironmentPool {
   /** A lease on an environment of `fn` (TooManyRequestsException beyond the concurrency limits). */
   async acquire(fn: FunctionVersion): Promise<Lease> {
     const pool = this.poolOf(fn);
+    if (pool.fn.config.managedInstances) return this.acquireShared(pool, fn);
     for (;;) {
       if (this.closed) throw new ServiceException('The emulator is shutting down.');
       const warm = pickIdle(pool.idle);
@@ -159,6 +161,34 @@ export class EnvironmentPool {
     await Promise.all(all.map((e) => e.shutdown('emulator stopping')));
   }
 
+  /**
+   * Lambda Managed Instances: join the least loaded environment with room (waiting for its INIT if it is
+   * still starting); a new environment only when every one is at its maximum concurrency.
+   */
+  private async acquireShared(pool: VersionPool, fn: FunctionVersion): Promise<Lease> {
+    for (;;) {
+      if (this.closed) throw new ServiceException('The emulator is shutting down.');
+      const slots = [...pool.slots.values()];
+      const i = pickShared(slots.map((s) => ({ capacity: s.capacity, leases: s.leases, retiring: s.retiring, state: s.env.state })));
+      this.limiter.take(fn.config.name, fn.config.reservedConcurrency);
+      if (i < 0) return this.lease(this.create(pool), fn, true);
+      const slot = slots[i];
+      const idle = pool.idle.indexOf(slot);
+      if (idle >= 0) clearTimeout(pool.idle.splice(idle, 1)[0].idleTimer);
+      slot.idleTimer = undefined;
+      slot.leases++;
+      if (slot.env.state === 'Created' || slot.env.state === 'Initializing') {
+        if (!(await slot.env.whenInitialized())) {
+          // Its INIT failed (the invoke that started it runs INIT again elsewhere): look again.
+          slot.leases--;
+          this.limiter.give(fn.config.name);
+          continue;
+        }
+      }
+      return new Lease(fn, slot.env, false, this.owner);
+    }
+  }
+
   // ---- leases -----------------------------------------------------------------------------------
 
   private lease(slot: Slot, fn: FunctionVersion, cold: boolean, kind: SlotKind): Lease {
@@ -253,7 +283,7 @@ export class EnvironmentPool {
         if (slot.provisioned && !this.closed) void this.provisionOne(pool);
       },
     });
-    const slot = newSlot(env);
+    const slot = newSlot(env, env.capacity);
     pool.slots.set(env, slot);
     return slot;
   }

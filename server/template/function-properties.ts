@@ -9,7 +9,7 @@ const COMMON: Record<string, PropertyUse> = {
   LoggingConfig: 'used', ReservedConcurrentExecutions: 'used', PackageType: 'used', Layers: 'used',
   Role: 'ignored', Tags: 'ignored', VpcConfig: 'ignored', KmsKeyArn: 'ignored', ImageConfig: 'ignored',
   CodeSigningConfigArn: 'ignored', FileSystemConfigs: 'ignored', SnapStart: 'ignored',
-  RuntimeManagementConfig: 'ignored', RecursiveLoop: 'ignored', CapacityProviderConfig: 'ignored',
+  RuntimeManagementConfig: 'ignored', RecursiveLoop: 'ignored', CapacityProviderConfig: 'used',
   FunctionScalingConfig: 'ignored', TenancyConfig: 'ignored', DurableConfig: 'used',
 };
 

@@ -1,7 +1,8 @@
 // AWS::Serverless::Function / AWS::Lambda::Function (Globals already merged) → FunctionConfig:
 // resolves and validates every property ephemera uses, warns about the others.
 
-import type { FunctionConfig } from '../model.ts';
+import type { FunctionConfig, ManagedInstancesConfig } from '../model.ts';
+import { managedInstancesProblem, readCapacityProviderConfig } from '../environment/managed-instances.ts';
 import { functionEnvironment } from './function-environment.ts';
 import { codeLocation } from './code-location.ts';
 import { FUNCTION_LIMITS, unrunnableRuntimeWarning } from '../lambda-rules.ts';
@@ -196,6 +197,8 @@ export function buildFunction(input: FunctionInput, ctx: FunctionContext): Built
     }
     config.provisionedConcurrency = n;
   }
+  const capacity = get('CapacityProviderConfig');
+  if (capacity !== undefined) config.managedInstances = capacityProviderConfig(capacity, type === 'AWS::Serverless::Function', config, (m) => fail('CapacityProviderConfig', m));
   const durable = get('DurableConfig');
   if (durable !== undefined) config.durableConfig = durableConfig(durable, origin('DurableConfig'), id, ctx, int);
   // FunctionUrlConfig: kept in the stored properties; template/function-urls.ts reads it.
@@ -213,6 +216,15 @@ export function buildFunction(input: FunctionInput, ctx: FunctionContext): Built
     if (layers.length > 0) config.layers = layers;
   }
   return { config, properties: stored };
+}
+
+/** CapacityProviderConfig (SAM or CloudFormation shape): Lambda Managed Instances, checked as AWS checks it. */
+function capacityProviderConfig(value: unknown, sam: boolean, config: FunctionConfig, fail: (m: string) => never): ManagedInstancesConfig {
+  const cfg = readCapacityProviderConfig(value, sam);
+  if (typeof cfg === 'string') return fail(cfg);
+  // An intrinsic (!GetAtt MyCapacityProvider.Arn) may resolve to a placeholder locally: no ARN pattern check.
+  const problem = managedInstancesProblem(config, cfg, false);
+  return problem ? fail(problem) : cfg;
 }
 
 type IntCheck = (prop: string, v: unknown, min: number, max: number, unit: string, path?: NodePath) => number;

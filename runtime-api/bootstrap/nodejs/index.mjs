@@ -82,7 +82,11 @@ async function init() {
   }
 }
 
-init()
+if (process.env.AWS_LAMBDA_MAX_CONCURRENCY !== undefined) {
+  // Lambda Managed Instances: worker threads serve concurrent requests (managed-runtime.mjs).
+  initDone = true;
+  import('./managed-runtime.mjs').then((m) => m.startManaged(client)).catch(die);
+} else init()
   .then((handler) => {
     initDone = true;
     return runLoop(client, handler, isAsyncFunction(handler));

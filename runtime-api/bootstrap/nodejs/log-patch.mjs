@@ -22,6 +22,20 @@ export function setRequestId(id, tenant) {
 }
 
 /**
+ * Lambda Managed Instances: several invocations run at once on a thread, so the request id of a line is
+ * the one of the invocation whose async context writes it: `fn()` returns {requestId, tenantId} or undefined.
+ */
+let requestContext = null;
+export function setRequestContext(fn) {
+  requestContext = fn;
+}
+
+function currentIds() {
+  const ctx = requestContext === null ? undefined : requestContext();
+  return ctx ?? { requestId, tenantId };
+}
+
+/**
  * Leak attribution (invoke-hooks.mjs, only with _EPHEMERA_LEAKS=1): returns the request id a line
  * written now is "leaked from" (the invocation whose async context wrote it, when that is not the
  * running invocation or it has already answered), else undefined. Null when tracking is off.
@@ -52,7 +66,7 @@ export function writeLine(line) {
 function textLog(level, args) {
   const from = leakOrigin === null ? undefined : leakOrigin();
   const message = from === undefined ? format(...args) : `[leaked from ${from}] ${format(...args)}`;
-  const line = `${new Date().toISOString()}\t${requestId}\t${level}\t${message}`;
+  const line = `${new Date().toISOString()}\t${currentIds().requestId}\t${level}\t${message}`;
   writeLine(line.replace(NL, '\r'));
 }
 
@@ -71,8 +85,9 @@ function jsonErrorReplacer(_key, value) {
 }
 
 function jsonLog(level, args) {
-  const result = { timestamp: new Date().toISOString(), level, requestId };
-  if (tenantId) result.tenantId = tenantId;
+  const ids = currentIds();
+  const result = { timestamp: new Date().toISOString(), level, requestId: ids.requestId };
+  if (ids.tenantId) result.tenantId = ids.tenantId;
   if (leakOrigin !== null) {
     const from = leakOrigin();
     if (from !== undefined) result.leakedFrom = from;
