@@ -66,6 +66,7 @@ export class ConcurrentInvokePhase {
     // Never frozen in this model; thawing is a no-op unless something froze it.
     if (sandbox.frozen) sandbox.thaw();
     this.scope.telemetry.start(inv.requestId, this.scope.fn.version, inv.traceId);
+    this.scope.changed?.(inv.requestId);
     return run;
   }
 
@@ -147,6 +148,7 @@ export class ConcurrentInvokePhase {
         maxMemoryMB: () => sandbox.meter.measure(this.runs.size === 0, found.pids),
       };
     }, verdict);
+    this.scope.changed?.();
   }
 
   private expire(run: InvocationRun): void {

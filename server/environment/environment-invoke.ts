@@ -29,6 +29,8 @@ export interface InvokeScope {
   state(): EnvState;
   transition(to: EnvState, reason: string): void;
   shutdown(reason: string): Promise<void>;
+  /** Lambda Managed Instances: the invocations in flight changed (the web view's in-flight counts). */
+  changed?(requestId?: string): void;
 }
 
 const EMPTY = Buffer.alloc(0);

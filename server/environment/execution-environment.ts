@@ -83,6 +83,9 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       state: () => this.machine.state,
       transition: (to: EnvState, reason: string) => this.machine.transition(to, reason),
       shutdown: (reason: string) => this.shutdown(reason),
+      changed: (requestId?: string) => {
+        if (ctx.events?.active) ctx.events.environment(this, { requestId, reason: 'invocations in flight changed' });
+      },
     };
     this.invocationPhase = fn.config.managedInstances ? new ConcurrentInvokePhase(scope) : new InvokePhase(scope);
   }

@@ -19,6 +19,9 @@ export interface EnvironmentEvent {
   frozen: boolean;
   pid: number | null;
   invocations: number;
+  /** Invocations running now, and how many the environment runs at once (1; more on Lambda Managed Instances). */
+  inFlight: number;
+  capacity: number;
   /** The invocation being run (phase invoking). */
   requestId?: string;
   reason?: string;
@@ -78,6 +81,8 @@ export interface EnvironmentLike {
   readonly frozen: boolean;
   readonly pid: number | undefined;
   readonly invocations: number;
+  readonly inFlight?: number;
+  readonly capacity?: number;
 }
 
 export function phaseOf(state: string, frozen: boolean): EnvironmentPhase {
@@ -126,6 +131,7 @@ export class EventBus {
     this.publish({
       type: 'environment', at: Date.now(), id: env.id, function: env.fn.config.name, version: env.fn.version,
       phase: phaseOf(env.state, frozen), state: env.state, frozen, pid: env.pid ?? null, invocations: env.invocations,
+      inFlight: env.inFlight ?? (env.state === 'Invoking' ? 1 : 0), capacity: env.capacity ?? 1,
       requestId: extra.requestId, reason: extra.reason,
     });
   }

@@ -75,6 +75,11 @@ function describe(e: ExecutionEnvironment, pool: EnvironmentPool): Record<string
     frozen: e.frozen,
     pid: e.pid ?? null,
     invocations: e.invocations,
+    /** Invocations running now, out of `capacity` (1; PerExecutionEnvironmentMaxConcurrency on Lambda Managed Instances). */
+    inFlight: e.inFlight,
+    capacity: e.capacity,
+    peakInFlight: e.peakInFlight,
+    managedInstances: e.fn.config.managedInstances !== undefined,
     warm: e.invocations > 0,
     initType: e.initType,
     provisioned: pool.isProvisioned(e),

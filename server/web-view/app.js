@@ -59,6 +59,7 @@ function renderEnvironments() {
     return h('tr', { dataset: { envId: e.id, phase } },
       h('td', { class: 'mono', title: e.id }, short(e.id)), h('td', { class: 'mono' }, e.function),
       h('td', {}, h('span', { class: 'phase', dataset: { phase } }, phase)), h('td', {}, e.pid ?? ''),
+      h('td', { class: 'in-flight', title: 'invocations running now / the most it runs at once' }, `${e.inFlight ?? 0}/${e.capacity ?? 1}`),
       h('td', {}, e.invocations), h('td', {}, e.initDurationMs ? ms(e.initDurationMs) : ''),
       h('td', {}, e.maxMemoryUsedMB ? `${e.maxMemoryUsedMB} MB` : ''), h('td', { class: leaks ? 'leak' : '' }, leaks));
   }));
@@ -181,7 +182,7 @@ async function refreshFunctions() {
 function onEnvironment(ev) {
   timeline.record(ev);
   if (ev.phase === 'terminated') state.envs.delete(ev.id);
-  else state.envs.set(ev.id, { ...(state.envs.get(ev.id) ?? {}), id: ev.id, function: ev.function, state: ev.state, phase: ev.phase, frozen: ev.frozen, pid: ev.pid, invocations: ev.invocations });
+  else state.envs.set(ev.id, { ...(state.envs.get(ev.id) ?? {}), id: ev.id, function: ev.function, state: ev.state, phase: ev.phase, frozen: ev.frozen, pid: ev.pid, invocations: ev.invocations, inFlight: ev.inFlight, capacity: ev.capacity });
   renderEnvironments();
 }
 
