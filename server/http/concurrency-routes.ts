@@ -12,6 +12,7 @@ import { qualifierKind } from '../registry/function-ref.ts';
 import type { Registry } from '../registry/registry.ts';
 import { lastModified } from './function-configuration.ts';
 import { intIn, jsonBody } from './function-input.ts';
+import { checkProvisionable } from './managed-instances-input.ts';
 import { page } from './management-routes.ts';
 
 export interface ConcurrencyDeps {
@@ -103,6 +104,7 @@ export function registerConcurrencyRoutes(app: FastifyInstance, deps: Concurrenc
     const requested = intIn(jsonBody(request.body), 'ProvisionedConcurrentExecutions', 'provisionedConcurrentExecutions', 1, 1_000_000);
     if (requested === undefined) throw invalidInput([violation(null, 'provisionedConcurrentExecutions', NOT_NULL)]);
     const { entry, qualifier, version } = target(request.params.FunctionName, request.query.Qualifier, 'Provisioned Concurrency Configs cannot be applied to unpublished function versions.');
+    checkProvisionable(entry.latest.fv.config);
     if (qualifierKind(qualifier) === 'alias' && entry.provisioned.has(version)) {
       throw new ResourceConflictException("Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version");
     }

@@ -3,6 +3,7 @@
 // zip as uploaded, else the folder's content).
 import type { FunctionEntry, VersionRecord } from '../registry/function-entry.ts';
 import type { Registry } from '../registry/registry.ts';
+import { capacityProviderOutput } from './managed-instances-input.ts';
 
 /** `2019-09-24T18:52:11.497+0000`, the management API's LastModified format. */
 export function lastModified(d: Date): string {
@@ -66,6 +67,7 @@ export function functionConfiguration(reg: Registry, record: VersionRecord, opts
     ...(view === 'listed' ? {} : { RuntimeVersionConfig: { RuntimeVersionArn: `arn:aws:lambda:${reg.ctx.region}::runtime:ephemera-${c.runtime}` } }),
     LoggingConfig: { LogFormat: c.logFormat, LogGroup: `/aws/lambda/${c.name}` },
     ...(c.durableConfig ? { DurableConfig: { ...c.durableConfig } } : {}),
+    ...(c.managedInstances ? { CapacityProviderConfig: capacityProviderOutput(c.managedInstances) } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { publishVersion } from '../registry/versioning.ts';
 import { CODE_REQUEST_LIMIT, readCode, tooLargeForCode } from './function-code.ts';
 import { checkTagCount } from './tag-routes.ts';
 import { functionConfiguration } from './function-configuration.ts';
+import { capacityProviderInput } from './managed-instances-input.ts';
 import { architectureViolations, type Body, checkArchitectures, configChanges, jsonBody, roleViolations, str } from './function-input.ts';
 import { page } from './management-routes.ts';
 
@@ -66,6 +67,8 @@ export function registerFunctionWriteRoutes(app: FastifyInstance, registry: Regi
       timeout: FUNCTION_LIMITS.timeout.default, environment: {}, ephemeralStorage: FUNCTION_LIMITS.ephemeralStorage.default, description: '',
       architecture, logFormat: 'Text', ...changes,
     };
+    const managed = capacityProviderInput(body, config);
+    if (managed) config.managedInstances = managed;
     warnRuntime(config);
     const entry = registry.add(config, { code: source.code, role, layerArns }, tags);
     // CreateFunction answers while the function is still Pending (with Publish, it shows the new version);
@@ -122,6 +125,7 @@ export function registerFunctionWriteRoutes(app: FastifyInstance, registry: Regi
       throw new InvalidParameterValueException('DurableConfig can only be set when the function is created.');
     }
     const config: FunctionConfig = { ...latest.fv.config, ...changes };
+    config.managedInstances = capacityProviderInput(body, config, latest.fv.config);
     if (!config.handler && !config.runtime.startsWith('provided')) throw new InvalidParameterValueException(MANDATORY);
     if (changes.runtime) warnRuntime(config);
     const record = registry.updateLatest(entry, config, { code: latest.code, role: role ?? latest.role, layerArns: layerArns ?? latest.layerArns });

@@ -170,22 +170,21 @@ export class EnvironmentPool {
       if (this.closed) throw new ServiceException('The emulator is shutting down.');
       const slots = [...pool.slots.values()];
       const i = pickShared(slots.map((s) => ({ capacity: s.capacity, leases: s.leases, retiring: s.retiring, state: s.env.state })));
-      this.limiter.take(fn.config.name, fn.config.reservedConcurrency);
-      if (i < 0) return this.lease(this.create(pool), fn, true);
+      this.take(fn, 'on-demand');
+      if (i < 0) return this.lease(this.create(pool), fn, true, 'on-demand');
       const slot = slots[i];
       const idle = pool.idle.indexOf(slot);
       if (idle >= 0) clearTimeout(pool.idle.splice(idle, 1)[0].idleTimer);
       slot.idleTimer = undefined;
-      slot.leases++;
-      if (slot.env.state === 'Created' || slot.env.state === 'Initializing') {
-        if (!(await slot.env.whenInitialized())) {
-          // Its INIT failed (the invoke that started it runs INIT again elsewhere): look again.
-          slot.leases--;
-          this.limiter.give(fn.config.name);
-          continue;
-        }
+      const lease = this.lease(slot, fn, false, 'on-demand');
+      if ((slot.env.state === 'Created' || slot.env.state === 'Initializing') && !(await slot.env.whenInitialized())) {
+        // Its INIT failed (the invoke that started it runs INIT again elsewhere): look again.
+        slot.leases--;
+        this.kinds.delete(lease);
+        this.limiter.give(fn.config.name, 'on-demand');
+        continue;
       }
-      return new Lease(fn, slot.env, false, this.owner);
+      return lease;
     }
   }
 

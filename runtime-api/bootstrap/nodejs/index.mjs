@@ -85,7 +85,7 @@ async function init() {
 if (process.env.AWS_LAMBDA_MAX_CONCURRENCY !== undefined) {
   // Lambda Managed Instances: worker threads serve concurrent requests (managed-runtime.mjs).
   initDone = true;
-  import('./managed-runtime.mjs').then((m) => m.startManaged(client)).catch(die);
+  import('./managed-runtime.mjs').then((m) => m.startManaged()).catch(die);
 } else init()
   .then((handler) => {
     initDone = true;

@@ -1,40 +1,50 @@
-// Lambda Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY set): as AWS's Node runtime does, the main thread
-// starts worker threads (AWS_LAMBDA_NODEJS_WORKER_COUNT, else one per vCPU); each runs INIT (loads the
-// handler) and then serves its share of the maximum concurrency asynchronously (managed-worker.mjs).
-// INIT ends when every worker has loaded the handler; the first worker's init error is posted.
+// Lambda Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY set), as AWS's Node runtime client (4.x) does it:
+// the main thread starts AWS_LAMBDA_NODEJS_WORKER_COUNT worker threads, else 8 per CPU (the cgroup's
+// cpu.max quota, all cores when unlimited, 1 when unreadable); each runs its own INIT and then serves
+// requests asynchronously (managed-worker.mjs). The Runtime API, not the runtime, bounds the concurrency.
+// A worker that dies is logged and the others go on; the process ends when every worker has ended.
 
-import { formatError } from './errors.mjs';
+import { intoError } from './errors.mjs';
+import { logError } from './log-patch.mjs';
 
 const { Worker } = process.getBuiltinModule('node:worker_threads');
-const { availableParallelism } = process.getBuiltinModule('node:os');
+const { cpus } = process.getBuiltinModule('node:os');
+const { readFileSync } = process.getBuiltinModule('node:fs');
 
-/** How many of `max` concurrent requests each of `workers` threads serves (every thread at least one). */
-export function shares(max, workers) {
-  const w = Math.max(1, Math.min(workers, max));
-  return Array.from({ length: w }, (_, i) => Math.floor(max / w) + (i < max % w ? 1 : 0));
+/** CPUs as AWS's client counts them: the cgroup v2 quota, all cores when unlimited, 1 when unknown. */
+export function availableCpus(cpuMax = () => readFileSync('/sys/fs/cgroup/cpu.max', 'utf8')) {
+  try {
+    const [max, period] = cpuMax().trim().split(/\s+/);
+    if (max === 'max') return Math.max(1, cpus().length);
+    const quota = parseInt(max, 10);
+    const p = parseInt(period, 10);
+    if (quota > 0 && p > 0) return Math.ceil(quota / p);
+  } catch {
+    // not readable: AWS's client takes one CPU
+  }
+  return 1;
 }
 
-/** Starts the workers; resolves once they all initialised (else posts the init error and exits 1). */
-export async function startManaged(client) {
-  const max = Math.max(1, parseInt(process.env.AWS_LAMBDA_MAX_CONCURRENCY, 10) || 1);
-  const wanted = parseInt(process.env.AWS_LAMBDA_NODEJS_WORKER_COUNT ?? '', 10) || availableParallelism();
-  const plan = shares(max, wanted);
-  const workers = plan.map((share) => new Worker(new URL('./managed-worker.mjs', import.meta.url), { workerData: { share } }));
-  const ready = workers.map((worker) => new Promise((resolve) => {
-    worker.once('message', resolve);
-    worker.once('error', (err) => resolve({ initError: formatError(err) }));
-  }));
-  const results = await Promise.all(ready);
-  const failed = results.find((r) => r && r.initError);
-  if (failed) {
-    await client.postInitError(failed.initError).catch((err) => process.stderr.write(`[runtime] could not post the init error: ${err.message}\n`));
-    process.exit(1);
+export function workerCount(env = process.env, cpuCount = availableCpus) {
+  const n = parseInt(env.AWS_LAMBDA_NODEJS_WORKER_COUNT ?? '', 10);
+  return n > 0 ? n : 8 * cpuCount();
+}
+
+export function startManaged() {
+  const count = workerCount();
+  const exits = [];
+  for (let i = 0; i < count; i++) {
+    const worker = new Worker(new URL('./managed-worker.mjs', import.meta.url), { env: process.env });
+    exits.push(new Promise((resolve) => {
+      worker.on('error', (err) => {
+        logError(`Worker ${i} error:`, intoError(err));
+        resolve();
+      });
+      worker.on('exit', (code) => {
+        if (code !== 0) logError(`Worker ${i} exit:`, new Error(`Worker ${i} exited with code ${code}`));
+        resolve();
+      });
+    }));
   }
-  for (const worker of workers) {
-    // A worker that dies (an uncaught exception, an unhandled rejection) takes the runtime down, as one
-    // would in the classic model: the environment fails the invocations in flight.
-    worker.on('error', () => process.exit(129));
-    worker.on('exit', (code) => process.exit(code || 1));
-    worker.postMessage('go');
-  }
+  return Promise.all(exits).then(() => process.exit(1));
 }

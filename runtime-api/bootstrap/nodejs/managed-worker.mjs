@@ -1,20 +1,26 @@
-// One worker thread of the managed-instances Node runtime (managed-runtime.mjs): its own INIT (the handler
-// module loaded in this thread: module state is per thread), then `share` loops, each with its own Runtime
-// API connection, GET /next → handler → POST, so that up to `share` requests run at once on this thread.
-// Concurrent requests share the module's globals; AsyncLocalStorage gives each log line its request id.
+// One worker thread of the managed-instances Node runtime (managed-runtime.mjs), as AWS's client runs
+// one: its own INIT (the handler module loaded in this thread, so module state is per thread; an init
+// error is posted by the thread that hit it), then a loop that takes each event from GET /next and starts
+// it at once without waiting for the ones in flight. Concurrent requests on a thread share the module's
+// globals; AsyncLocalStorage gives each log line its request id. No _X_AMZN_TRACE_ID in this mode.
 
 import { JSONStringifyError, formatError } from './errors.mjs';
 import { logError, patchConsole, setRequestContext } from './log-patch.mjs';
 import { RapidClient } from './rapid-client.mjs';
 import { checkCallbackHandler, loadHandler } from './user-function.mjs';
 
-const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
 const { AsyncLocalStorage } = process.getBuiltinModule('node:async_hooks');
 
 const env = process.env;
+const api = env.AWS_LAMBDA_RUNTIME_API;
 const store = new AsyncLocalStorage();
 setRequestContext(() => store.getStore());
 patchConsole();
+
+/** The /next long poll has its own connection; answers go out on idle connections (one per request in flight). */
+const poller = new RapidClient(api);
+const idle = [];
+const borrow = () => idle.pop() ?? new RapidClient(api);
 
 let handler;
 try {
@@ -23,29 +29,21 @@ try {
   checkCallbackHandler(handler);
 } catch (err) {
   logError('Init Error', err);
-  parentPort.postMessage({ initError: formatError(err) });
-  // Keep the thread until the main thread has posted the error and exits.
-  await new Promise(() => {});
+  await poller.postInitError(formatError(err)).catch(() => {});
+  throw err;
 }
-parentPort.once('message', () => {
-  for (let i = 0; i < workerData.share; i++) void serve(new RapidClient(env.AWS_LAMBDA_RUNTIME_API));
-});
-parentPort.postMessage({ ready: true });
 
-async function serve(client) {
-  for (;;) {
-    const { headers, body } = await client.next();
-    const requestId = headers['lambda-runtime-aws-request-id'];
-    const tenantId = headers['lambda-runtime-aws-tenant-id'];
-    await store.run({ requestId, tenantId }, () => invoke(client, requestId, headers, body));
-  }
+for (;;) {
+  const { headers, body } = await poller.next();
+  const requestId = headers['lambda-runtime-aws-request-id'];
+  setImmediate(() => store.run({ requestId, tenantId: headers['lambda-runtime-aws-tenant-id'] }, () => invoke(requestId, headers, body)));
 }
 
 function parseJsonHeader(value) {
   return value ? JSON.parse(value) : undefined;
 }
 
-async function invoke(client, requestId, headers, body) {
+async function invoke(requestId, headers, body) {
   const deadline = parseInt(headers['lambda-runtime-deadline-ms'], 10);
   let result;
   try {
@@ -60,18 +58,27 @@ async function invoke(client, requestId, headers, body) {
     };
     result = await handler(JSON.parse(body), context);
   } catch (err) {
-    return postError(client, requestId, err);
+    logError('Invoke Error', err);
+    return post(requestId, (c) => c.postError(requestId, formatError(err)));
   }
   let json;
   try {
     json = JSON.stringify(result);
   } catch {
-    return postError(client, requestId, new JSONStringifyError());
+    const err = new JSONStringifyError();
+    logError('Invoke Error', err);
+    return post(requestId, (c) => c.postError(requestId, formatError(err)));
   }
-  return client.postResponse(requestId, json === undefined ? 'null' : json);
+  return post(requestId, (c) => c.postResponse(requestId, json === undefined ? 'null' : json));
 }
 
-function postError(client, requestId, err) {
-  logError('Invoke Error', err);
-  return client.postError(requestId, formatError(err));
+/** A failed post is logged, not thrown (AWS's client in this mode): the other requests go on. */
+async function post(requestId, send) {
+  const client = borrow();
+  try {
+    await send(client);
+    idle.push(client);
+  } catch (err) {
+    logError(`Failed to post invocation response for ${requestId}`, err);
+  }
 }
