@@ -7,7 +7,7 @@ import { fixture, startEmulator, type TestEmulator } from '../helpers/emulator.t
 
 interface Answer { pid: number; threadId: number; requestId: string; counter: number }
 
-describe('Lambda Managed Instances (Node.js)', () => {
+describe('Lambda Managed Instances', () => {
   let em: TestEmulator;
   beforeAll(async () => {
     em = await startEmulator(fixture('templates/managed-instances.yaml'), { isolation: 'process' });
@@ -92,5 +92,19 @@ describe('Lambda Managed Instances (Node.js)', () => {
     await running;
     const after = (await (await fetch(`${em.url}/_ephemera/environments?function=safe`)).json()) as { environments: Array<Record<string, unknown>> };
     expect(after.environments[0]).toMatchObject({ inFlight: 0, state: 'Idle', frozen: false });
+  });
+
+  it('Python: each concurrent request runs in its own process of the one environment, sharing /tmp only', async () => {
+    const results = await Promise.all(Array.from({ length: 4 }, () => em.invoke('managed-python', { holdMs: 300 })));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    const answers = results.map((r) => r.json() as { pid: number; ppid: number; counter: number; requestId: string });
+    const envs = em.eph.internals.pool.environments().filter((e) => e.fn.config.name === 'managed-python');
+    expect(envs).toHaveLength(1);
+    // Four runtime processes, children of the environment's bootstrap: no shared memory, so no race.
+    expect(new Set(answers.map((a) => a.pid)).size).toBe(4);
+    expect(new Set(answers.map((a) => a.ppid))).toEqual(new Set([envs[0].pid]));
+    expect(answers.map((a) => a.counter)).toEqual([1, 1, 1, 1]);
+    const lines = em.lines.filter((l) => l.fn === 'managed-python' && l.text.includes('"message": "python'));
+    expect(new Set(lines.map((l) => (JSON.parse(l.text) as { requestId: string }).requestId))).toEqual(new Set(answers.map((a) => a.requestId)));
   });
 });

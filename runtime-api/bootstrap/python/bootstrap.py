@@ -985,4 +985,10 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    from managed_runner import max_concurrency, run_concurrent
+
+    _processes = max_concurrency()
+    if _processes is None:
+        main()
+    else:
+        run_concurrent(main, _processes)
