@@ -141,7 +141,7 @@ export class ConcurrentInvokePhase {
     if (quiet && !verdict && this.scope.state() === 'Invoking') this.scope.transition('Idle', 'no invocation in flight');
     this.last = run.end({ id, telemetry }, () => {
       const walk = quiet && !verdict && this.scope.state() === 'Idle';
-      const found = walk ? sandbox.meter.leftRunning(run.requestId, sandbox.api.address) : { leaks: [], pids: undefined };
+      const found = walk ? sandbox.meter.leftRunning(run.requestId, sandbox.api.address, true) : { leaks: [], pids: undefined };
       const processes = entry.overlapped ? found.leaks.map(environmentLevel) : found.leaks;
       return {
         leaks: ctx.reportLeaks ? [...run.handleLeaks, ...processes] : [],

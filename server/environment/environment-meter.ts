@@ -41,11 +41,14 @@ export class EnvironmentMeter {
     return this.maxMemoryMB;
   }
 
-  /** After invocation `requestId`: the processes it started and left running, from one walk of the tree (also returned). */
-  leftRunning(requestId: string, runtimeApi: string): { leaks: HandleLeak[]; pids: number[] | undefined } {
+  /**
+   * After invocation `requestId`: the processes it started and left running, from one walk of the tree (also
+   * returned). `allThreads`: the runtime spawns from several threads (Lambda Managed Instances' Node workers).
+   */
+  leftRunning(requestId: string, runtimeApi: string, allThreads = false): { leaks: HandleLeak[]; pids: number[] | undefined } {
     const worker = this.worker();
     if (!worker?.alive) return { leaks: [], pids: undefined };
-    const pids = worker.treePids();
+    const pids = worker.treePids(allThreads);
     return { leaks: this.processes.afterInvoke(requestId, pids, (pid) => worker.commandLine(pid), runtimeApi), pids };
   }
 

@@ -47,7 +47,7 @@ export class InvocationRecorder {
     const leaks = report.leaks();
     const maxMemoryMB = report.maxMemoryMB();
     if (leaks.length > 0) {
-      this.line(facts, env, leakLine(requestId, leaks));
+      this.line(facts, env, leakLine(requestId, leaks, !facts.fn.config.managedInstances));
       this.metrics.leaks(fn.config.name, leaks);
     }
     const memorySizeMB = fn.config.memorySize;

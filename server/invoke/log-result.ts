@@ -32,9 +32,12 @@ export function reportLine({ requestId, report, memorySizeMB, maxMemoryMB, initD
   return line;
 }
 
-/** One concise line naming what an invocation left running (only written when it left something). */
-export function leakLine(requestId: string, leaks: Array<{ kind: string; count: number; createdAt: string | null; detail: string }>): string {
+/**
+ * One concise line naming what an invocation left running (only written when it left something). `frozen`:
+ * the environment is frozen between invocations (not on Lambda Managed Instances, where it keeps running).
+ */
+export function leakLine(requestId: string, leaks: Array<{ kind: string; count: number; createdAt: string | null; detail: string }>, frozen = true): string {
   const total = leaks.reduce((n, l) => n + l.count, 0);
   const parts = leaks.map((l) => `${l.kind}${l.count > 1 ? ` x${l.count}` : ''}${l.createdAt ? ` at ${l.createdAt}` : ''}${l.detail ? ` (${l.detail})` : ''}`);
-  return `LEAK RequestId: ${requestId}\tLeft running: ${total}\t${parts.join('; ')}\tThis resumes when the environment is next thawed.`;
+  return `LEAK RequestId: ${requestId}\tLeft running: ${total}\t${parts.join('; ')}\t${frozen ? 'This resumes when the environment is next thawed.' : 'This keeps running: the environment is never frozen (Lambda Managed Instances).'}`;
 }

@@ -107,4 +107,28 @@ describe('Lambda Managed Instances', () => {
     const lines = em.lines.filter((l) => l.fn === 'managed-python' && l.text.includes('"message": "python'));
     expect(new Set(lines.map((l) => (JSON.parse(l.text) as { requestId: string }).requestId))).toEqual(new Set(answers.map((a) => a.requestId)));
   });
+
+  it('a timeout fails that invocation only: the environment and the invocations beside it go on', async () => {
+    const [late, quick] = await Promise.all([em.invoke('managed-slow', { holdMs: 2500 }), em.invoke('managed-slow', { holdMs: 100 })]);
+    expect(late.headers.get('x-amz-function-error')).toBe('Unhandled');
+    expect((late.json() as { errorType: string }).errorType).toBe('Sandbox.Timedout');
+    const pid = (quick.json() as { pid: number }).pid;
+    const next = await em.invoke('managed-slow', { holdMs: 10 });
+    expect((next.json() as { pid: number }).pid).toBe(pid);
+    expect(em.eph.internals.pool.environments().filter((e) => e.fn.config.name === 'managed-slow').map((e) => e.state)).toEqual(['Idle']);
+  });
+
+  it('reports a process left running by an invocation that ran alone as its own, and says when it cannot tell', async () => {
+    const alone = await em.invoke('managed-leaky', { holdMs: 10 }, { headers: { 'X-Amz-Log-Type': 'Tail' } });
+    const tail = (r: { headers: Headers }): string => Buffer.from(r.headers.get('x-amz-log-result') ?? '', 'base64').toString('utf8');
+    const leak = tail(alone).split('\n').find((l) => l.startsWith('LEAK'));
+    expect(leak).toMatch(/^LEAK RequestId: \S+\tLeft running: 1\tprocess \(pid \d+ "sleep 30"\)\tThis keeps running: the environment is never frozen/);
+    expect(leak).not.toContain('environment-level');
+    const overlapped = await Promise.all([1, 2].map(() => em.invoke('managed-leaky', { holdMs: 400 }, { headers: { 'X-Amz-Log-Type': 'Tail' } })));
+    const leaks = overlapped.map((r) => tail(r).split('\n').find((l) => l.startsWith('LEAK'))).filter((l) => l !== undefined);
+    // The walk waits for the environment to have no invocation in flight: the last to end reports both, as the environment's.
+    expect(leaks).toHaveLength(1);
+    expect(leaks[0]).toContain('Left running: 2');
+    expect(leaks[0]).toContain('environment-level: other invocations ran at the same time');
+  });
 });
