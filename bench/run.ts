@@ -1,8 +1,9 @@
-// `npm run bench`: warm invoke, cold start, memory per idle environment, hot reload, SQS end to end, the HTTP front door, response streaming and durable executions, one after the other,
+// `npm run bench`: warm invoke, cold start, memory per idle environment, hot reload, SQS end to end, the HTTP front door, response streaming, durable executions and Lambda Managed Instances vs classic environments, one after the other,
 // each table printed as soon as it is measured. Bounded (about a minute on 2 cores), loopback only.
 import { coldStart } from './cold-start.ts';
 import { durableBench } from './durable.ts';
 import { eventBridgeBench } from './eventbridge.ts';
+import { managedInstances } from './managed-instances.ts';
 import { frontDoorBench } from './front-door.ts';
 import { hotReload } from './hot-reload.ts';
 import { checkNoLeftovers, machine } from './lib.ts';
@@ -22,5 +23,6 @@ console.log(`\n${await frontDoorBench()}`);
 console.log(`\n${await streamingBench()}`);
 console.log(`\n${await durableBench()}`);
 console.log(`\n${await eventBridgeBench()}`);
+console.log(`\n${await managedInstances()}`);
 console.log(`\n(whole run ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 checkNoLeftovers('bench');
