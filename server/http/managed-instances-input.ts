@@ -14,8 +14,9 @@ export function capacityProviderInput(body: Body, config: FunctionConfig, before
   const raw = body.CapacityProviderConfig;
   let cfg = before ? before.managedInstances : undefined;
   if (raw !== undefined && raw !== null) {
+    checkShape(raw);
     const read = readCapacityProviderConfig(raw, false);
-    if (typeof read === 'string') throw new ValidationException(`1 validation error detected: ${read}`);
+    if (typeof read === 'string') throw new InvalidParameterValueException(read);
     if (before && !before.managedInstances) {
       throw new InvalidParameterValueException('CapacityProviderConfig can only be set when the function is created.');
     }
@@ -28,6 +29,27 @@ export function capacityProviderInput(body: Body, config: FunctionConfig, before
     throw new InvalidParameterValueException(problem);
   }
   return cfg;
+}
+
+const PREFIX = 'capacityProviderConfig.lambdaManagedInstancesCapacityProviderConfig';
+const invalid = (field: string, value: unknown, constraint: string): ValidationException =>
+  new ValidationException(`1 validation error detected: Value '${String(value)}' at '${PREFIX}.${field}' failed to satisfy constraint: ${constraint}`);
+
+/** The service model's constraints (botocore's lambda model), answered as the API's validation layer answers them. */
+function checkShape(raw: unknown): void {
+  const inner = typeof raw === 'object' && raw !== null ? (raw as Body).LambdaManagedInstancesCapacityProviderConfig : undefined;
+  if (typeof inner !== 'object' || inner === null) {
+    throw new ValidationException("1 validation error detected: Value null at 'capacityProviderConfig.lambdaManagedInstancesCapacityProviderConfig' failed to satisfy constraint: Member must not be null");
+  }
+  const { CapacityProviderArn: arn, PerExecutionEnvironmentMaxConcurrency: max, ExecutionEnvironmentMemoryGiBPerVCpu: ratio } = inner as Body;
+  if (arn === undefined || arn === null) {
+    throw new ValidationException(`1 validation error detected: Value null at '${PREFIX}.capacityProviderArn' failed to satisfy constraint: Member must not be null`);
+  }
+  if (typeof arn === 'string' && arn.length > 140) throw invalid('capacityProviderArn', arn, 'Member must have length less than or equal to 140');
+  if (typeof max === 'number' && max < 1) throw invalid('perExecutionEnvironmentMaxConcurrency', max, 'Member must have value greater than or equal to 1');
+  if (typeof max === 'number' && max > 1600) throw invalid('perExecutionEnvironmentMaxConcurrency', max, 'Member must have value less than or equal to 1600');
+  if (typeof ratio === 'number' && ratio < 2) throw invalid('executionEnvironmentMemoryGiBPerVCpu', ratio, 'Member must have value greater than or equal to 2.0');
+  if (typeof ratio === 'number' && ratio > 8) throw invalid('executionEnvironmentMemoryGiBPerVCpu', ratio, 'Member must have value less than or equal to 8.0');
 }
 
 /** PutProvisionedConcurrencyConfig on a managed-instances function: refused (its environments come from the capacity provider). */
