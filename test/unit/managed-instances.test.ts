@@ -1,13 +1,17 @@
 // Lambda Managed Instances as rules (configuration, limits, concurrency, which environment an invocation
 // joins, the Node client's worker count) and the concurrent Runtime API session over real loopback sockets.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   environmentCapacity, managedInstancesEnv, managedInstancesProblem, maxConcurrency, readCapacityProviderConfig, supportsManagedInstances,
 } from '../../server/environment/managed-instances.ts';
 import { pickShared, type SharedSlot } from '../../server/pool/shared-slots.ts';
 import type { RuntimeApiHost } from '../../runtime-api/host.ts';
 import { RuntimeApiServer } from '../../runtime-api/server.ts';
+import { loadTemplate, TemplateError } from '../../server/template/load-template.ts';
 import { waitFor } from '../helpers/emulator.ts';
 // @ts-expect-error: the runtime client is plain JavaScript shipped as files
 import { availableCpus, workerCount } from '../../runtime-api/bootstrap/nodejs/managed-runtime.mjs';
@@ -170,5 +174,30 @@ describe('the concurrent Runtime API session', () => {
     const reg = (events: string[]) => send('POST', '/2020-01-01/extension/register', JSON.stringify({ events }), { 'Lambda-Extension-Name': 'internal-ext' });
     expect(await reg(['INVOKE'])).toMatchObject({ status: 403, body: '{"errorMessage":"No events allowed for internal extensions","errorType":"Extension.InvalidEventType"}' });
     expect((await reg([])).status).toBe(200);
+  });
+});
+
+describe('CapacityProviderConfig in a template', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ephemera-managed-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const load = (type: string, props: string) => {
+    const file = join(dir, `t${Math.random().toString(36).slice(2)}.yaml`);
+    const code = type === 'AWS::Serverless::Function' ? 'CodeUri: .' : 'Code: .';
+    writeFileSync(file, `Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: ${type}\n    Properties:\n      Runtime: nodejs24.x\n      Handler: index.handler\n      ${code}\n${props}`);
+    return loadTemplate(file, { region: 'us-east-1', accountId: '123456789012' });
+  };
+  it('reads the SAM shape and the CloudFormation shape', () => {
+    const sam = load('AWS::Serverless::Function', `      MemorySize: 2048\n      CapacityProviderConfig:\n        Arn: ${ARN}\n        PerExecutionEnvironmentMaxConcurrency: 12\n`);
+    expect(sam.functions[0].managedInstances).toEqual({ capacityProviderArn: ARN, perEnvironmentMaxConcurrency: 12 });
+    const cfn = load('AWS::Lambda::Function', `      MemorySize: 4096\n      CapacityProviderConfig:\n        LambdaManagedInstancesCapacityProviderConfig:\n          CapacityProviderArn: ${ARN}\n          ExecutionEnvironmentMemoryGiBPerVCpu: 4\n`);
+    expect(cfn.functions[0].managedInstances).toEqual({ capacityProviderArn: ARN, memoryGiBPerVCpu: 4 });
+    expect(sam.warnings.map((w) => w.message).join()).not.toContain('CapacityProviderConfig');
+  });
+  it('fails to load what AWS refuses, naming the property', () => {
+    expect(() => load('AWS::Serverless::Function', `      CapacityProviderConfig:\n        Arn: ${ARN}\n`)).toThrow(/CapacityProviderConfig.*MemorySize 128 MB is below the 2048 MB/s);
+    expect(() => load('AWS::Serverless::Function', `      MemorySize: 2048\n      CapacityProviderConfig:\n        LambdaManagedInstancesCapacityProviderConfig:\n          CapacityProviderArn: ${ARN}\n`)).toThrow(TemplateError);
   });
 });
