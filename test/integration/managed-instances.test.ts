@@ -131,4 +131,12 @@ describe('Lambda Managed Instances', () => {
     expect(leaks[0]).toContain('Left running: 2');
     expect(leaks[0]).toContain('environment-level: other invocations ran at the same time');
   });
+
+  it('a runtime that exits (its one worker thread died) fails every invocation in flight; the next runs in a new environment', async () => {
+    const first = (await em.invoke('managed-crash', { holdMs: 10 })).json() as { pid: number };
+    const failed = await Promise.all([em.invoke('managed-crash', { holdMs: 300, crash: true }), em.invoke('managed-crash', { holdMs: 300 })]);
+    expect(failed.map((r) => (r.json() as { errorType: string }).errorType)).toEqual(['Runtime.ExitError', 'Runtime.ExitError']);
+    const next = (await em.invoke('managed-crash', { holdMs: 10 })).json() as { pid: number };
+    expect(next.pid).not.toBe(first.pid);
+  });
 });
