@@ -9,7 +9,6 @@ export type { ManagedInstancesConfig } from '../model.ts';
 /** The environment variable value AWS sets for this model (the managed-instances RIE). */
 export const MANAGED_INIT_TYPE = 'lambda-managed-instances';
 
-const ARN = /^arn:aws[a-zA-Z-]*:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:capacity-provider:[a-zA-Z0-9-_]+$/;
 const MIN_MEMORY_MB = 2048;
 const RATIOS = [2, 4, 8];
 
@@ -81,10 +80,7 @@ export function readCapacityProviderConfig(value: unknown, sam: boolean): Manage
 }
 
 /** What AWS refuses for a managed-instances function (InvalidParameterValueException), or undefined. */
-export function managedInstancesProblem(fn: { runtime: string; memorySize: number; provisionedConcurrency?: number }, cfg: ManagedInstancesConfig, strictArn: boolean): string | undefined {
-  if (strictArn && !ARN.test(cfg.capacityProviderArn)) {
-    return `1 validation error detected: Value '${cfg.capacityProviderArn}' at 'capacityProviderConfig.lambdaManagedInstancesCapacityProviderConfig.capacityProviderArn' failed to satisfy constraint: Member must satisfy regular expression pattern: ${ARN.source.slice(1, -1)}`;
-  }
+export function managedInstancesProblem(fn: { runtime: string; memorySize: number; provisionedConcurrency?: number }, cfg: ManagedInstancesConfig): string | undefined {
   if (!supportsManagedInstances(fn.runtime)) {
     return `Runtime ${fn.runtime} is not supported for Lambda Managed Instances. Supported: nodejs22.x and later, python3.13 and later, java21 and later, dotnet8 and later, provided.al2023.`;
   }

@@ -1,6 +1,7 @@
 // CapacityProviderConfig in the Lambda API (CreateFunction, UpdateFunctionConfiguration): Lambda Managed
 // Instances configuration read and checked as AWS checks it; the rules are in environment/managed-instances.ts.
-import { InvalidParameterValueException, ValidationException } from '../errors.ts';
+import { InvalidParameterValueException, invalidInput } from '../errors.ts';
+import { NOT_NULL, check, valueAtLeast, valueAtMost, violation } from '../../lib/aws-validation.ts';
 import { managedInstancesProblem, readCapacityProviderConfig } from '../environment/managed-instances.ts';
 import type { FunctionConfig, ManagedInstancesConfig } from '../model.ts';
 
@@ -23,33 +24,28 @@ export function capacityProviderInput(body: Body, config: FunctionConfig, before
     cfg = read;
   }
   if (!cfg) return undefined;
-  const problem = managedInstancesProblem(config, cfg, true);
-  if (problem) {
-    if (problem.startsWith('1 validation error')) throw new ValidationException(problem);
-    throw new InvalidParameterValueException(problem);
-  }
+  const problem = managedInstancesProblem(config, cfg);
+  if (problem) throw new InvalidParameterValueException(problem);
   return cfg;
 }
 
 const PREFIX = 'capacityProviderConfig.lambdaManagedInstancesCapacityProviderConfig';
-const invalid = (field: string, value: unknown, constraint: string): ValidationException =>
-  new ValidationException(`1 validation error detected: Value '${String(value)}' at '${PREFIX}.${field}' failed to satisfy constraint: ${constraint}`);
+/** The service model's pattern for CapacityProviderArn. */
+const ARN_PATTERN = 'arn:aws[a-zA-Z-]*:lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:capacity-provider:[a-zA-Z0-9-_]+';
 
-/** The service model's constraints (botocore's lambda model), answered as the API's validation layer answers them. */
+/** The service model's constraints (the Lambda API reference), in the validation layer's words. */
 function checkShape(raw: unknown): void {
   const inner = typeof raw === 'object' && raw !== null ? (raw as Body).LambdaManagedInstancesCapacityProviderConfig : undefined;
-  if (typeof inner !== 'object' || inner === null) {
-    throw new ValidationException("1 validation error detected: Value null at 'capacityProviderConfig.lambdaManagedInstancesCapacityProviderConfig' failed to satisfy constraint: Member must not be null");
-  }
+  if (typeof inner !== 'object' || inner === null) throw invalidInput([violation(null, PREFIX, NOT_NULL)]);
   const { CapacityProviderArn: arn, PerExecutionEnvironmentMaxConcurrency: max, ExecutionEnvironmentMemoryGiBPerVCpu: ratio } = inner as Body;
-  if (arn === undefined || arn === null) {
-    throw new ValidationException(`1 validation error detected: Value null at '${PREFIX}.capacityProviderArn' failed to satisfy constraint: Member must not be null`);
-  }
-  if (typeof arn === 'string' && arn.length > 140) throw invalid('capacityProviderArn', arn, 'Member must have length less than or equal to 140');
-  if (typeof max === 'number' && max < 1) throw invalid('perExecutionEnvironmentMaxConcurrency', max, 'Member must have value greater than or equal to 1');
-  if (typeof max === 'number' && max > 1600) throw invalid('perExecutionEnvironmentMaxConcurrency', max, 'Member must have value less than or equal to 1600');
-  if (typeof ratio === 'number' && ratio < 2) throw invalid('executionEnvironmentMemoryGiBPerVCpu', ratio, 'Member must have value greater than or equal to 2.0');
-  if (typeof ratio === 'number' && ratio > 8) throw invalid('executionEnvironmentMemoryGiBPerVCpu', ratio, 'Member must have value less than or equal to 8.0');
+  const ratioPath = `${PREFIX}.executionEnvironmentMemoryGiBPerVCpu`;
+  const violations = [
+    ...check(arn, { required: true, minLength: 1, maxLength: 140, pattern: ARN_PATTERN }, `${PREFIX}.capacityProviderArn`),
+    ...(typeof ratio === 'number' && ratio < 2 ? [violation(ratio, ratioPath, valueAtLeast('2.0'), { double: true })] : []),
+    ...(typeof ratio === 'number' && ratio > 8 ? [violation(ratio, ratioPath, valueAtMost('8.0'), { double: true })] : []),
+    ...check(max, { minValue: 1, maxValue: 1600 }, `${PREFIX}.perExecutionEnvironmentMaxConcurrency`),
+  ];
+  if (violations.length > 0) throw invalidInput(violations);
 }
 
 /** PutProvisionedConcurrencyConfig on a managed-instances function: refused (its environments come from the capacity provider). */

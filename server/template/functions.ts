@@ -223,7 +223,7 @@ function capacityProviderConfig(value: unknown, sam: boolean, config: FunctionCo
   const cfg = readCapacityProviderConfig(value, sam);
   if (typeof cfg === 'string') return fail(cfg);
   // An intrinsic (!GetAtt MyCapacityProvider.Arn) may resolve to a placeholder locally: no ARN pattern check.
-  const problem = managedInstancesProblem(config, cfg, false);
+  const problem = managedInstancesProblem(config, cfg);
   return problem ? fail(problem) : cfg;
 }
 

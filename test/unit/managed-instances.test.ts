@@ -61,16 +61,11 @@ describe('the managed-instances rules', () => {
     [{ runtime: 'nodejs24.x', memorySize: 4096 }, { memoryGiBPerVCpu: 8 }, /less than ExecutionEnvironmentMemoryGiBPerVCpu \(8 GiB\)/],
     [{ runtime: 'nodejs24.x', memorySize: 2048, provisionedConcurrency: 2 }, {}, /^Provisioned concurrency is not supported/],
   ])('%j with %j: %s', (fn, extra, expected) => {
-    const problem = managedInstancesProblem(fn, { capacityProviderArn: ARN, ...extra }, true);
+    const problem = managedInstancesProblem(fn, { capacityProviderArn: ARN, ...extra });
     if (expected === undefined) expect(problem).toBeUndefined();
     else expect(problem).toMatch(expected);
   });
 
-  it('checks the capacity provider ARN against AWS pattern through the API only', () => {
-    const fn = { runtime: 'nodejs24.x', memorySize: 2048 };
-    expect(managedInstancesProblem(fn, { capacityProviderArn: 'my-provider' }, true)).toMatch(/^1 validation error detected: Value 'my-provider' at 'capacityProviderConfig\.lambdaManagedInstancesCapacityProviderConfig\.capacityProviderArn'/);
-    expect(managedInstancesProblem(fn, { capacityProviderArn: 'my-provider' }, false)).toBeUndefined();
-  });
 });
 
 describe('which environment an invocation joins', () => {
