@@ -2,11 +2,13 @@
 // its own InvocationRun keyed by request id, answered in any order. The environment is never frozen; it is
 // Invoking while any invocation runs and Idle when none does. A timeout fails its own invocation only.
 import type { HandleLeak, InvokeEvent } from '../../runtime-api/host.ts';
+import type { StreamedResponse } from '../../runtime-api/streaming-response.ts';
 import type { Invocation, InvokeReport, InvokeStatus } from './environment-types.ts';
 import type { InvokeScope } from './environment-invoke.ts';
 import type { LogBuffer } from './function-log.ts';
 import { InvocationRun } from './invocation-run.ts';
 import { platformPayload, timeoutPayload } from './platform-errors.ts';
+import { ShapedStream } from './stream-outcome.ts';
 import type { ExitInfo } from './worker-process.ts';
 
 interface InFlight {
@@ -81,6 +83,16 @@ export class ConcurrentInvokePhase {
     const run = this.runs.get(requestId)?.run;
     if (!run || !run.answer({ payload }, 'success')) return;
     this.scope.telemetry.runtimeDone(requestId, 'success', run.elapsedMs, payload.length);
+  }
+
+  /** A streamed response, as InvokePhase takes one (the concurrent Runtime API session does not offer streaming yet). */
+  stream(requestId: string, source: StreamedResponse): void {
+    const run = this.runs.get(requestId)?.run;
+    const stream = new ShapedStream(source, this.scope.ctx.clock);
+    if (!run || !run.answerStream(stream)) return source.abort({ errorType: 'Runtime.InvalidState', errorMessage: '', payload: Buffer.alloc(0) });
+    void stream.ended.then((end) => {
+      this.scope.telemetry.runtimeDone(requestId, end.error ? 'error' : 'success', run.elapsedMs, end.bytes, end.error?.errorType);
+    });
   }
 
   error(requestId: string, payload: Buffer, errorType: string): void {
