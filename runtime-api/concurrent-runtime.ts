@@ -4,13 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../lib/read-body.ts';
 import type { InvokeEvent } from './host.ts';
-import {
-  MAX_RESPONSE_BYTES, accepted, invalidRequestId, invalidStateTransition, methodNotAllowed, notFound, payloadTooLarge,
-  responseTooLargePayload,
-} from './render.ts';
-import { type RuntimeListener, deliverEvent, errorPayload } from './runtime-routes.ts';
-
-const INVOCATION = 'invocation/';
+import { MAX_RESPONSE_BYTES, accepted, invalidRequestId, invalidStateTransition, payloadTooLarge, responseTooLargePayload } from './render.ts';
+import { type RuntimeListener, type RuntimeRoutes, deliverEvent, errorPayload, routeRuntimeCall } from './runtime-routes.ts';
 
 /** What the concurrent session tells its listener, besides what a one-at-a-time session does. */
 export interface ConcurrentRuntimeListener extends RuntimeListener {
@@ -50,25 +45,14 @@ export class ConcurrentRuntimeSession {
   }
 
   handle(req: IncomingMessage, res: ServerResponse, path: string): void {
-    if (path === 'invocation/next') {
-      if (req.method !== 'GET') return methodNotAllowed(res);
-      return this.next(res);
-    }
-    if (path === 'init/error') {
-      if (req.method !== 'POST') return methodNotAllowed(res);
-      return void this.initError(req, res).catch(() => res.destroy());
-    }
-    if (path.startsWith(INVOCATION)) {
-      const rest = path.slice(INVOCATION.length);
-      const slash = rest.indexOf('/');
-      const kind = rest.slice(slash + 1);
-      if (slash > 0 && (kind === 'response' || kind === 'error')) {
-        if (req.method !== 'POST') return methodNotAllowed(res);
-        return void this.answer(req, res, decodeURIComponent(rest.slice(0, slash)), kind).catch(() => res.destroy());
-      }
-    }
-    notFound(res);
+    routeRuntimeCall(req, res, path, this.routes);
   }
+
+  private readonly routes: RuntimeRoutes = {
+    next: (res) => this.next(res),
+    initError: (req, res) => this.initError(req, res),
+    answer: (req, res, id, kind) => this.answer(req, res, id, kind),
+  };
 
   abandon(): void {
     for (const res of this.parked.splice(0)) res.destroy();

@@ -51,28 +51,15 @@ export class RuntimeSession {
   }
 
   handle(req: IncomingMessage, res: ServerResponse, path: string): void {
-    if (path === 'invocation/next') {
-      if (req.method !== 'GET') return methodNotAllowed(res);
-      return this.next(res);
-    }
-    if (path === 'init/error') {
-      if (req.method !== 'POST') return methodNotAllowed(res);
-      return void this.initError(req, res).catch(() => res.destroy());
-    }
-    if (path.startsWith(INVOCATION)) {
-      const rest = path.slice(INVOCATION.length);
-      const slash = rest.indexOf('/');
-      const kind = rest.slice(slash + 1);
-      if (slash > 0 && (kind === 'response' || kind === 'error')) {
-        if (req.method !== 'POST') return methodNotAllowed(res);
-        if (kind === 'response' && req.headers[RESPONSE_MODE_HEADER] !== undefined && responseMode(req.headers[RESPONSE_MODE_HEADER]) !== 'buffered') {
-          return this.stream(req, res, decodeURIComponent(rest.slice(0, slash)));
-        }
-        return void this.answer(req, res, decodeURIComponent(rest.slice(0, slash)), kind).catch(() => res.destroy());
-      }
-    }
-    notFound(res);
+    routeRuntimeCall(req, res, path, this.routes);
   }
+
+  private readonly routes: RuntimeRoutes = {
+    next: (res) => this.next(res),
+    initError: (req, res) => this.initError(req, res),
+    answer: (req, res, id, kind) => this.answer(req, res, id, kind),
+    stream: (req, res, id) => this.stream(req, res, id),
+  };
 
   private next(res: ServerResponse): void {
     const t = nextState(this.state, 'Next');
@@ -184,6 +171,40 @@ export class RuntimeSession {
     this.parked?.destroy();
     this.parked = undefined;
   }
+}
+
+/** What a Runtime API session does with each call (one invocation at a time, or several: concurrent-runtime.ts). */
+export interface RuntimeRoutes {
+  next(res: ServerResponse): void;
+  initError(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  answer(req: IncomingMessage, res: ServerResponse, requestId: string, kind: 'response' | 'error'): Promise<void>;
+  /** A streamed response (Lambda-Runtime-Function-Response-Mode); a session without it reads the body buffered. */
+  stream?(req: IncomingMessage, res: ServerResponse, requestId: string): void;
+}
+
+/** Route one Runtime API call (`path` after the 2018-06-01 prefix) to its session, with RIE's 404/405 answers. */
+export function routeRuntimeCall(req: IncomingMessage, res: ServerResponse, path: string, routes: RuntimeRoutes): void {
+  if (path === 'invocation/next') {
+    if (req.method !== 'GET') return methodNotAllowed(res);
+    return routes.next(res);
+  }
+  if (path === 'init/error') {
+    if (req.method !== 'POST') return methodNotAllowed(res);
+    return void routes.initError(req, res).catch(() => res.destroy());
+  }
+  if (path.startsWith(INVOCATION)) {
+    const rest = path.slice(INVOCATION.length);
+    const slash = rest.indexOf('/');
+    const kind = rest.slice(slash + 1);
+    if (slash > 0 && (kind === 'response' || kind === 'error')) {
+      if (req.method !== 'POST') return methodNotAllowed(res);
+      const id = decodeURIComponent(rest.slice(0, slash));
+      const mode = req.headers[RESPONSE_MODE_HEADER];
+      if (routes.stream && kind === 'response' && mode !== undefined && responseMode(mode) !== 'buffered') return routes.stream(req, res, id);
+      return void routes.answer(req, res, id, kind).catch(() => res.destroy());
+    }
+  }
+  notFound(res);
 }
 
 /** Answer a GET /next with an event: its payload and the Lambda-Runtime-* headers. */
