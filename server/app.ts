@@ -3,6 +3,8 @@
 // main.ts listens with. It does not listen itself; tests call buildApp and listen on port 0.
 import type { FastifyInstance } from 'fastify';
 import type { EsmManager } from '../pollers/esm/manager.ts';
+import type { SnsTopics } from '../services/sns/sns-topics.ts';
+import type { Deliveries } from '../services/sns/sns-delivery.ts';
 import type { EmbeddedQueues } from '../services/sqs/embedded-queues.ts';
 import type { QueueDirectory } from '../services/sqs/queue.ts';
 import type { StreamRegistry } from '../services/streams/stream-registry.ts';
@@ -22,6 +24,7 @@ import { EmbeddedServices } from './features/embedded-services.ts';
 import { EventBridgeFeature } from './features/event-bridge.ts';
 import { EventSourceMappings } from './features/event-source-mappings.ts';
 import { FrontDoorFeature } from './features/front-door.ts';
+import { SnsFeature } from './features/sns.ts';
 import type { Feature } from './features/feature.ts';
 import { InvokeApi } from './features/invoke-api.ts';
 import { InvocationCore } from './features/invocation-core.ts';
@@ -77,6 +80,10 @@ export interface EphemeraInternals {
   schedules: Schedules;
   /** The timers of scheduled rules and schedules. */
   timetable: Timetable;
+  /** The embedded SNS topics and their subscriptions. */
+  sns: SnsTopics;
+  /** Deliveries from topics in flight or waiting for a retry (`idle()` settles when there are none). */
+  snsDeliveries: Deliveries;
 }
 
 export function buildApp(options: Options, overrides: AppOverrides = {}): Ephemera {
@@ -91,11 +98,12 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   // EventBridge buses, rules and scheduled rules; Scheduler schedules fire on its timetable and deliveries.
   const eventBridge = new EventBridgeFeature(base, core, async, services);
   const scheduler = new SchedulerFeature(base, eventBridge);
+  const sns = new SnsFeature(base, core, async, services, mappings);
   const management = managementApi(base, core);
   const frontDoor = new FrontDoorFeature(base, core, durable);
   const dev = new DevLoop(base, core);
   const web = webView(base, core, frontDoor);
-  const features: Feature[] = [services, core, durable, async, invokeApi, mappings, eventBridge, scheduler, management, frontDoor, dev, web];
+  const features: Feature[] = [services, core, durable, async, invokeApi, mappings, eventBridge, scheduler, sns, management, frontDoor, dev, web];
   base.warnings.log(base.logger);
   const port = new MainPort(base, invokeApi.fastPath, features);
 
@@ -110,6 +118,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     listening: (url) => {
       core.listening(url);
       durable.listening();
+      sns.listening(url);
     },
     close,
     functions: () => core.registry.list().map((f) => f.config),
@@ -121,6 +130,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
       template: base.template, registry: core.registry, pool: core.pool, asyncInvoker: async.invoker,
       esm: mappings.esm, queues: services.queues, sqs: services.sqs, streams: services.streams, durable: durable.durable,
       eventBuses: eventBridge.buses, schedules: scheduler.schedules, timetable: eventBridge.timetable,
+      sns: sns.topics, snsDeliveries: sns.deliveries,
     },
   };
 }

@@ -14,6 +14,7 @@ export function sdkEndpointVars(url: string): Record<string, string> {
   return {
     AWS_ENDPOINT_URL_LAMBDA: url,
     AWS_ENDPOINT_URL_SQS: url,
+    AWS_ENDPOINT_URL_SNS: url,
     AWS_ENDPOINT_URL_KINESIS: url,
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: url,
     AWS_ENDPOINT_URL_EVENTBRIDGE: url,

@@ -55,7 +55,7 @@ export class EmbeddedServices implements Feature {
     dispatcher.byTarget(KINESIS_TARGET, kinesisHandler(this.streams));
     dispatcher.byTarget(DYNAMODB_STREAMS_TARGET, dynamoDbStreamsHandler(this.streams));
     dispatcher.byTarget('AmazonSQS.', sqsJsonHandler(this.sqs, onSqsError), sqsJsonTooLarge);
-    dispatcher.onQuery(sqsQueryHandler(this.sqs, onSqsError), sqsQueryTooLarge);
+    dispatcher.onQuery({ service: 'sqs' }, sqsQueryHandler(this.sqs, onSqsError), sqsQueryTooLarge);
   }
 
   routes(app: FastifyInstance): void {

@@ -42,6 +42,8 @@ export const ESM_EVENT_TYPES: ReadonlySet<string> = new Set(['SQS', 'Kinesis', '
 
 /** Event source types of AWS::Serverless::Function Events that become EventBridge rules or Scheduler schedules (template/event-rules.ts). */
 export const RULE_EVENT_TYPES: ReadonlySet<string> = new Set(['Schedule', 'ScheduleV2', 'EventBridgeRule', 'CloudWatchEvent']);
+/** Event source types of AWS::Serverless::Function Events that subscribe the function to a topic (template/sns-resources.ts). */
+export const SNS_EVENT_TYPES: ReadonlySet<string> = new Set(['SNS']);
 
 /** Event source types of AWS::Serverless::Function Events that the HTTP front door serves (template/apis.ts). */
 export const API_EVENT_TYPES: ReadonlySet<string> = new Set(['Api', 'HttpApi']);

@@ -6,7 +6,7 @@ import { managedInstancesProblem, readCapacityProviderConfig } from '../environm
 import { functionEnvironment } from './function-environment.ts';
 import { codeLocation } from './code-location.ts';
 import { FUNCTION_LIMITS, unrunnableRuntimeWarning } from '../lambda-rules.ts';
-import { API_EVENT_TYPES, ESM_EVENT_TYPES, functionPropertyUse, RULE_EVENT_TYPES, USED_LOGGING_KEYS } from './function-properties.ts';
+import { API_EVENT_TYPES, ESM_EVENT_TYPES, functionPropertyUse, RULE_EVENT_TYPES, SNS_EVENT_TYPES, USED_LOGGING_KEYS } from './function-properties.ts';
 import type { Resolver } from './intrinsics.ts';
 import { functionLayers, type LayerInfo } from './layers.ts';
 import { isRecord, type NodePath } from './node-path.ts';
@@ -256,6 +256,8 @@ function warnEvents(id: string, events: unknown, path: NodePath, ctx: FunctionCo
     if (API_EVENT_TYPES.has(type)) continue;
     // Schedules and EventBridge rules are the embedded EventBridge's (template/event-rules.ts).
     if (RULE_EVENT_TYPES.has(type)) continue;
+    // SNS events subscribe the function (or a queue it polls) to a topic (template/sns-resources.ts).
+    if (SNS_EVENT_TYPES.has(type)) continue;
     ctx.warnings.add(id, [...path, name], `event source of type ${type} is not supported locally (ignored)`);
   }
 }

@@ -1,6 +1,6 @@
 // What `Ref` and `Fn::GetAtt` give locally: pseudo parameters, template parameters, and the names,
-// URLs and ARNs of the resources ephemera knows (functions, their versions and aliases, queues, streams,
-// tables, layers).
+// URLs and ARNs of the resources ephemera knows (functions, their versions and aliases, queues, topics,
+// streams, tables, layers).
 
 import { apiIdOf, rootResourceIdOf } from './api-model.ts';
 import { API_ID_TYPES } from './api-resource-types.ts';
@@ -94,6 +94,7 @@ export class References {
         const bus = this.ruleBus(name);
         return { ok: true, value: bus ? `${bus}|${this.name(name)}` : this.name(name) };
       }
+      case 'AWS::SNS::Topic': return { ok: true, value: this.arn('sns', this.name(name)) };
       case 'AWS::Kinesis::Stream':
       case 'AWS::DynamoDB::Table':
       case 'AWS::Events::EventBus':
@@ -114,6 +115,8 @@ export class References {
       case 'AWS::SQS::Queue.Arn': return { ok: true, value: this.arn('sqs', name()) };
       case 'AWS::SQS::Queue.QueueName': return { ok: true, value: name() };
       case 'AWS::SQS::Queue.QueueUrl': return { ok: true, value: this.queueUrl(logicalId) };
+      case 'AWS::SNS::Topic.TopicArn': return { ok: true, value: this.arn('sns', name()) };
+      case 'AWS::SNS::Topic.TopicName': return { ok: true, value: name() };
       case 'AWS::Kinesis::Stream.Arn': return { ok: true, value: this.arn('kinesis', `stream/${name()}`) };
       case 'AWS::DynamoDB::Table.Arn': return { ok: true, value: this.arn('dynamodb', `table/${name()}`) };
       case 'AWS::DynamoDB::Table.StreamArn':
@@ -146,8 +149,8 @@ export class References {
     const prop = res ? NAME_PROPERTY[res.Type] : undefined;
     const given = prop ? this.ctx.propertyString(logicalId, prop) : undefined;
     if (given !== undefined) return given;
-    if (res?.Type === 'AWS::SQS::Queue') {
-      const fifo = this.ctx.propertyString(logicalId, 'FifoQueue');
+    if (res?.Type === 'AWS::SQS::Queue' || res?.Type === 'AWS::SNS::Topic') {
+      const fifo = this.ctx.propertyString(logicalId, res.Type === 'AWS::SQS::Queue' ? 'FifoQueue' : 'FifoTopic');
       if (fifo === 'true') return `${logicalId}.fifo`;
     }
     return logicalId;
@@ -191,6 +194,7 @@ const NAME_PROPERTY: Readonly<Record<string, string>> = {
   'AWS::Serverless::Function': 'FunctionName',
   'AWS::Lambda::Function': 'FunctionName',
   'AWS::SQS::Queue': 'QueueName',
+  'AWS::SNS::Topic': 'TopicName',
   'AWS::Kinesis::Stream': 'Name',
   'AWS::DynamoDB::Table': 'TableName',
   'AWS::Serverless::LayerVersion': 'LayerName',

@@ -1,0 +1,48 @@
+// SNS over the AWS JSON 1.0 protocol: `X-Amz-Target: AmazonSimpleNotificationService.<Action>` (the
+// service's Smithy name, as SQS's JSON protocol uses `AmazonSQS.`), query-compatible errors
+// (`__type`, and `x-amzn-query-error: <code>;<fault>`). The SDKs of today send SNS the query protocol;
+// this is for clients generated with the JSON protocol.
+import { randomUUID } from 'node:crypto';
+import { decodeUtf8 } from '../../sqs/wire/wire-text.ts';
+import type { WireAnswer, WireRequest } from '../../wire/wire-contract.ts';
+import { invalidParameter, SnsError } from '../sns-error.ts';
+import { type Input, runAction, type SnsContext } from './sns-actions.ts';
+
+export const SNS_TARGET = 'AmazonSimpleNotificationService.';
+const CONTENT_TYPE = 'application/x-amz-json-1.0';
+
+export function renderJsonError(err: SnsError, requestId: string): WireAnswer<string> {
+  return {
+    status: err.status,
+    headers: { 'Content-Type': CONTENT_TYPE, 'x-amzn-RequestId': requestId, 'x-amzn-query-error': `${err.code};${err.fault}` },
+    body: JSON.stringify({ __type: `com.amazonaws.sns#${err.type}`, message: err.message }),
+  };
+}
+
+export const snsJsonTooLarge = (): WireAnswer<string> => renderJsonError(invalidParameter('Invalid parameter: Message too long'), randomUUID());
+
+export function snsJsonHandler(ctx: SnsContext, onInternalError: (err: unknown) => void) {
+  return async (req: WireRequest): Promise<WireAnswer<string>> => {
+    const requestId = randomUUID();
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const action = target.slice(target.indexOf('.') + 1);
+    try {
+      let input: unknown = {};
+      const text = decodeUtf8(req.body);
+      if (text.trim() !== '') {
+        try {
+          input = JSON.parse(text);
+        } catch {
+          throw invalidParameter('Invalid parameter: the request body is not valid JSON');
+        }
+      }
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalidParameter('Invalid parameter: the request body must be a JSON object');
+      const result = await runAction(ctx, action, input as Input);
+      return { status: 200, headers: { 'Content-Type': CONTENT_TYPE, 'x-amzn-RequestId': requestId }, body: JSON.stringify(result) };
+    } catch (err) {
+      if (err instanceof SnsError) return renderJsonError(err, requestId);
+      onInternalError(err);
+      return renderJsonError(new SnsError('InternalError', 'We encountered an internal error. Please try again.'), requestId);
+    }
+  };
+}
