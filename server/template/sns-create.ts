@@ -52,7 +52,8 @@ export function createTemplateTopics(plan: SnsTemplatePlan, topics: SnsTopics, q
         topics.subscribe(s.topicArn, s.protocol, s.endpoint, s.attributes);
         return;
       }
-      for (const [k, v] of Object.entries(s.attributes)) if ((kept.attributes[k] ?? '') !== v) topics.setSubscriptionAttribute(kept, k, v);
+      const changed = Object.entries(s.attributes).filter(([k, v]) => (kept.attributes[k] ?? '') !== v);
+      if (changed.length > 0) topics.setSubscriptionAttributes(kept, Object.fromEntries(changed));
     });
   }
   return warnings;

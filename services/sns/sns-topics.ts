@@ -190,9 +190,10 @@ export class SnsTopics {
     };
   }
 
-  setSubscriptionAttribute(s: Subscription, name: string, value: string): void {
+  /** SetSubscriptionAttributes (one attribute), or several checked together (a template's). */
+  setSubscriptionAttributes(s: Subscription, given: Record<string, string>): void {
     const t = this.topics.get(s.topicArn);
-    s.attributes = checkSubscriptionAttributes({ [name]: value }, s.attributes, { protocol: s.protocol, endpoint: s.endpoint, topicFifo: t?.fifo ?? false, subscribing: false });
+    s.attributes = checkSubscriptionAttributes(given, s.attributes, { protocol: s.protocol, endpoint: s.endpoint, topicFifo: t?.fifo ?? false, subscribing: false });
     s.filter = filterOf(s.attributes);
     this.save();
   }

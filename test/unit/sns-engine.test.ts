@@ -114,19 +114,19 @@ describe('subscriptions', () => {
     expect(error(() => topics.subscribe(t.arn, 'sqs', `${QARN}:q`, { RawMessageDelivery: 'wrongvalue' })).message)
       .toBe('Invalid parameter: Attributes Reason: RawMessageDelivery: Invalid value [wrongvalue]. Must be true or false.');
     const s = topics.subscribe(t.arn, 'sqs', `${QARN}:q`);
-    expect(error(() => topics.setSubscriptionAttribute(s, 'RawMessageDelivery', '')).message)
+    expect(error(() => topics.setSubscriptionAttributes(s, { RawMessageDelivery: '' })).message)
       .toBe('Invalid parameter: RawMessageDelivery: Invalid value []. Must be true or false.');
-    expect(error(() => topics.setSubscriptionAttribute(s, 'RedrivePolicy', '{"deadLetterTargetArn": "nope"}')).message)
+    expect(error(() => topics.setSubscriptionAttributes(s, { RedrivePolicy: '{"deadLetterTargetArn": "nope"}' })).message)
       .toBe('Invalid parameter: RedrivePolicy: deadLetterTargetArn is an invalid arn');
-    expect(error(() => topics.setSubscriptionAttribute(s, 'FilterPolicy', '{"a": {"b": ["c"]}}')).message)
+    expect(error(() => topics.setSubscriptionAttributes(s, { FilterPolicy: '{"a": {"b": ["c"]}}' })).message)
       .toBe('Invalid parameter: FilterPolicy: Filter policy scope MessageAttributes does not support nested filter policy');
-    topics.setSubscriptionAttribute(s, 'FilterPolicyScope', 'MessageBody');
-    topics.setSubscriptionAttribute(s, 'FilterPolicy', '{"a": {"b": ["c"]}}');
-    expect(error(() => topics.setSubscriptionAttribute(s, 'FilterPolicyScope', 'MessageAttributes')).message)
+    topics.setSubscriptionAttributes(s, { FilterPolicyScope: 'MessageBody' });
+    topics.setSubscriptionAttributes(s, { FilterPolicy: '{"a": {"b": ["c"]}}' });
+    expect(error(() => topics.setSubscriptionAttributes(s, { FilterPolicyScope: 'MessageAttributes' })).message)
       .toBe('Invalid parameter: FilterPolicy: Filter policy scope MessageAttributes does not support nested filter policy');
-    expect(error(() => topics.setSubscriptionAttribute(s, 'Nope', 'x')).message).toBe('Invalid parameter: AttributeName');
+    expect(error(() => topics.setSubscriptionAttributes(s, { Nope: 'x' })).message).toBe('Invalid parameter: AttributeName');
     const fn = topics.subscribe(t.arn, 'lambda', 'arn:aws:lambda:us-east-1:000000000000:function:f');
-    expect(error(() => topics.setSubscriptionAttribute(fn, 'RawMessageDelivery', 'true')).message)
+    expect(error(() => topics.setSubscriptionAttributes(fn, { RawMessageDelivery: 'true' })).message)
       .toBe('Invalid parameter: RawMessageDelivery: Invalid value [true]. Delivery protocol [lambda] does not support raw message delivery.');
   });
 

@@ -105,7 +105,7 @@ export async function runAction(ctx: SnsContext, action: string, input: Input): 
       return { Attributes: topics.subscriptionAttributes(topics.subscription(str(input.SubscriptionArn))) };
     case 'SetSubscriptionAttributes': {
       const sub = topics.subscription(str(input.SubscriptionArn));
-      topics.setSubscriptionAttribute(sub, required(input, 'AttributeName'), str(input.AttributeValue) ?? '');
+      topics.setSubscriptionAttributes(sub, { [required(input, 'AttributeName')]: str(input.AttributeValue) ?? '' });
       return {};
     }
     case 'Publish': {
