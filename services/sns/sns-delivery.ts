@@ -5,7 +5,8 @@
 // or the policy exhausted, sends the message to the subscription's dead-letter queue (RedrivePolicy).
 // FIFO topics deliver one message after the other per subscription and message group.
 import { createHash } from 'node:crypto';
-import type { Clock } from '../../lib/clock.ts';
+import { setMaxListeners } from 'node:events';
+import { type Clock, sleep } from '../../lib/clock.ts';
 import type { QueueDirectory, SendInput } from '../sqs/queue.ts';
 import { DeliveryError, failureKind, managedRetryDelay } from './delivery-policy.ts';
 import { type EnvelopeTarget, lambdaEvent, notificationEnvelope, sqsAttributes } from './sns-envelope.ts';
@@ -39,7 +40,9 @@ export class Deliveries {
   private readonly log: DeliveryLog;
   /** FIFO: the last delivery of each subscription and message group, which the next one waits for. */
   private readonly chains = new Map<string, Promise<void>>();
-  private readonly timers = new Set<() => void>();
+  /** Aborted by close(): the retry waits end at once (lib/clock's sleep leaves no timer behind). */
+  private readonly stopping = new AbortController();
+  private waiting = 0;
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
   private closed = false;
@@ -49,6 +52,8 @@ export class Deliveries {
     this.clock = deps.clock;
     this.timeScale = deps.timeScale;
     this.log = deps.log;
+    // One listener per delivery waiting for a retry: many may wait at once.
+    setMaxListeners(0, this.stopping.signal);
   }
 
   /** Hand a message to a subscription; never throws (failures end in the dead-letter queue or the log). */
@@ -79,10 +84,10 @@ export class Deliveries {
 
   /** Deliveries waiting for a retry are dropped (logged): the emulator is going away. */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
-    if (this.timers.size > 0) this.log.warn({ deliveries: this.timers.size }, 'emulator stopping: SNS deliveries waiting for a retry dropped');
-    for (const cancel of this.timers) cancel();
-    this.timers.clear();
+    if (this.waiting > 0) this.log.warn({ deliveries: this.waiting }, 'emulator stopping: SNS deliveries waiting for a retry dropped');
+    this.stopping.abort();
   }
 
   private settled(): void {
@@ -105,19 +110,15 @@ export class Deliveries {
     }
   }
 
-  /** Resolves true after `ms`, false when the deliveries closed first. */
-  private wait(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const cancel = this.clock.setTimeout(() => {
-        this.timers.delete(stop);
-        resolve(true);
-      }, ms);
-      const stop = (): void => {
-        cancel();
-        resolve(false);
-      };
-      this.timers.add(stop);
-    });
+  /** Resolves true after `ms` on the clock, false when the deliveries closed first. */
+  private async wait(ms: number): Promise<boolean> {
+    this.waiting++;
+    try {
+      await sleep(this.clock, ms, this.stopping.signal);
+    } finally {
+      this.waiting--;
+    }
+    return !this.closed;
   }
 
   private async send({ sub, message, target }: Job): Promise<void> {
