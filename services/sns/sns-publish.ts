@@ -1,5 +1,5 @@
-// Publish and PublishBatch: the checks in SNS's order (subject, message, attributes, size, FIFO ids,
-// MessageStructure, topic), FIFO topics' sequence numbers and 5-minute deduplication, and the fan-out
+// Publish and PublishBatch: the checks in SNS's order (subject, message, attributes, size, topic,
+// MessageStructure, FIFO ids), FIFO topics' sequence numbers and 5-minute deduplication, and the fan-out
 // to every confirmed subscription whose filter policy accepts the message.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../../lib/clock.ts';
@@ -57,8 +57,8 @@ export class Publisher {
     checkAttributes(attributes, 'messageAttributes');
     if (publishSize(input.message, attributes) > MAX_MESSAGE_BYTES) throw invalidParameter('Invalid parameter: Message too long');
     const topic = this.topics.topic(checkArn(topicArn, 'TopicArn'));
-    this.checkFifo(topic, input);
     const perProtocol = input.messageStructure === 'json' ? parseStructured(input.message) : undefined;
+    this.checkFifo(topic, input);
     return this.accept(topic, input, attributes, perProtocol);
   }
 
@@ -78,8 +78,9 @@ export class Publisher {
       const attributes = (e.attributes ?? {}) as Record<string, SnsAttribute>;
       checkAttributes(attributes, `publishBatchRequestEntries.${i + 1}.member.messageAttributes`);
       total += publishSize(e.message ?? '', attributes);
-      if (e.message) this.checkFifo(topic, e);
+      // A batch entry's MessageStructure is checked before its FIFO ids (AWS-recorded order).
       const perProtocol = e.message && e.messageStructure === 'json' ? parseStructured(e.message) : undefined;
+      if (e.message) this.checkFifo(topic, e);
       return { e, attributes, perProtocol };
     });
     if (total > MAX_MESSAGE_BYTES) throw new SnsError('BatchRequestTooLong', 'The length of all the messages put together is more than the limit.');

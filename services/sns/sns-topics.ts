@@ -154,6 +154,17 @@ export class SnsTopics {
     return sub;
   }
 
+  /**
+   * ConfirmSubscription. Lambda and SQS subscriptions need no confirmation, and ephemera sends no
+   * SubscriptionConfirmation to other protocols, so no token is ever valid: a token not of AWS's form
+   * (288 hex characters) is "Invalid token", any other "Invalid parameter: Token", as AWS answers.
+   */
+  confirmSubscription(topicArn: string | undefined, token: string): never {
+    checkArn(topicArn, 'TopicArn');
+    if (!/^[0-9a-f]{288}$/.test(token)) throw invalidParameter('Invalid token');
+    throw invalidParameter('Invalid parameter: Token');
+  }
+
   /** Unsubscribe: idempotent for an unknown subscription; a topic ARN is not a subscription ARN. */
   unsubscribe(arn: string | undefined): void {
     if (arn === undefined) throw invalidParameter('Invalid parameter: SubscriptionArn Reason: no value for required parameter');

@@ -82,7 +82,8 @@ function checkRedrivePolicy(value: string, ctx: SubscriptionContext, fail: (text
   const parts = typeof target === 'string' ? target.split(':') : [];
   if (parts.length < 6 || parts[0] !== 'arn') fail('RedrivePolicy: deadLetterTargetArn is an invalid arn');
   if (ctx.topicFifo && ctx.endpoint.endsWith('.fifo') && (parts[2] !== 'sqs' || !target!.endsWith('.fifo'))) {
-    fail('RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.');
+    // AWS words this one without Subscribe's "Attributes Reason: " prefix.
+    throw invalidParameter('Invalid parameter: RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.');
   }
 }
 

@@ -130,6 +130,20 @@ describe('subscriptions', () => {
       .toBe('Invalid parameter: RawMessageDelivery: Invalid value [true]. Delivery protocol [lambda] does not support raw message delivery.');
   });
 
+  it('a FIFO subscription\'s dead-letter queue must be FIFO (worded without Subscribe\'s prefix)', () => {
+    const t = topics.createTopic('l.fifo', { FifoTopic: 'true' });
+    expect(error(() => topics.subscribe(t.arn, 'sqs', `${QARN}:q.fifo`, { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: `${QARN}:dlq` }) })).message)
+      .toBe('Invalid parameter: RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.');
+    topics.subscribe(t.arn, 'sqs', `${QARN}:q.fifo`, { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: `${QARN}:dlq.fifo` }) });
+  });
+
+  it('ConfirmSubscription: no token is valid (none is ever sent); AWS\'s two answers', () => {
+    const t = topics.createTopic('orders');
+    expect(error(() => topics.confirmSubscription(t.arn, 'randomtoken'))).toEqual({ code: 'InvalidParameter', status: 400, message: 'Invalid token' });
+    expect(error(() => topics.confirmSubscription(t.arn, 'ab'.repeat(144))).message).toBe('Invalid parameter: Token');
+    expect(error(() => topics.confirmSubscription('nope', 'ab'.repeat(144))).message).toBe('Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 1');
+  });
+
   it('Unsubscribe: a topic ARN is refused, an unknown subscription is fine', () => {
     const t = topics.createTopic('orders');
     const s = topics.subscribe(t.arn, 'sqs', `${QARN}:q`);
@@ -181,6 +195,9 @@ describe('Publish checks (AWS-recorded messages)', () => {
     expect(error(() => publisher.publish(t.arn, { message: 'm', groupId: 'g' })).message)
       .toBe('Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
     expect(publisher.publish(t.arn, { message: 'm', groupId: 'g', dedupId: 'd' }).sequenceNumber).toMatch(/^\d{20}$/);
+    // AWS checks a batch entry's MessageStructure before its FIFO ids.
+    expect(error(() => publisher.publishBatch(t.arn, [{ id: '1', message: '{"sqs": "x"}', messageStructure: 'json' }])).message)
+      .toBe('Invalid parameter: Message Structure - No default entry in JSON message body');
   });
 
   it('PublishBatch: batch errors, and an empty message failing only its entry', () => {

@@ -78,8 +78,8 @@ describe('handlers', () => {
     const missing = await handler(request('Action=GetTopicAttributes&TopicArn=arn:aws:sns:us-east-1:000000000000:nope'));
     expect(missing.status).toBe(404);
     expect(missing.body).toContain('<Code>NotFound</Code>');
-    const unknown = await handler(request('Action=ConfirmSubscription'));
-    expect(unknown.body).toContain('<Code>InvalidAction</Code><Message>The action ConfirmSubscription is not valid for this web service.</Message>');
+    const unknown = await handler(request('Action=CreatePlatformApplication'));
+    expect(unknown.body).toContain('<Code>InvalidAction</Code><Message>The action CreatePlatformApplication is not valid for this web service.</Message>');
   });
 
   it('the JSON protocol: query-compatible errors', async () => {

@@ -17,7 +17,7 @@ export interface SnsContext {
 /** Every action served, for the docs and the query dispatcher (an action of SNS's, not SQS's). */
 export const SNS_ACTIONS: ReadonlySet<string> = new Set([
   'CreateTopic', 'DeleteTopic', 'ListTopics', 'GetTopicAttributes', 'SetTopicAttributes', 'Subscribe', 'Unsubscribe',
-  'ListSubscriptions', 'ListSubscriptionsByTopic', 'GetSubscriptionAttributes', 'SetSubscriptionAttributes', 'Publish',
+  'ListSubscriptions', 'ListSubscriptionsByTopic', 'GetSubscriptionAttributes', 'SetSubscriptionAttributes', 'ConfirmSubscription', 'Publish',
   'PublishBatch', 'TagResource', 'UntagResource', 'ListTagsForResource',
 ]);
 
@@ -90,6 +90,8 @@ export async function runAction(ctx: SnsContext, action: string, input: Input): 
       const returnArn = input.ReturnSubscriptionArn === true || str(input.ReturnSubscriptionArn) === 'true';
       return { SubscriptionArn: sub.confirmed || returnArn ? sub.arn : 'pending confirmation' };
     }
+    case 'ConfirmSubscription':
+      return topics.confirmSubscription(str(input.TopicArn), required(input, 'Token'));
     case 'Unsubscribe':
       topics.unsubscribe(str(input.SubscriptionArn));
       return {};
