@@ -12,6 +12,7 @@ import type { EventBuses } from '../services/eventbridge/event-buses.ts';
 import type { Schedules } from '../services/scheduler/schedules.ts';
 import type { Timetable } from '../services/scheduling/timetable.ts';
 import type { AsyncInvoker } from './async/async-invoker.ts';
+import type { TopicPublisher } from './async/destinations.ts';
 import type { DebugTarget } from './build/inspector.ts';
 import type { CodeWatcher } from './dev/code-watcher.ts';
 import type { IsolationInfo } from './environment/isolation.ts';
@@ -92,7 +93,11 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   const core = new InvocationCore(base);
   // Durable functions: the doors below invoke through its door (a durable function runs as an execution).
   const durable = new DurableFunctionsFeature(base, core);
-  const async = new AsyncInvocation(base, core, services, durable);
+  // SNS delivers to functions through the asynchronous invoker, whose destinations and dead-letter
+  // targets may be SNS topics: the invoker publishes through this port, which reaches the SNS feature
+  // built below (no event finishes before every feature is built).
+  const topics: TopicPublisher = { publish: (arn, message, attributes) => void sns.publisher.publish(arn, { message, attributes }) };
+  const async = new AsyncInvocation(base, core, services, durable, topics);
   const invokeApi = new InvokeApi(base, core, async, durable);
   const mappings = new EventSourceMappings(base, core, services, durable);
   // EventBridge buses, rules and scheduled rules; Scheduler schedules fire on its timetable and deliveries.

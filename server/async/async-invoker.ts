@@ -11,7 +11,7 @@ import { ServiceException, TooManyRequestsException } from '../errors.ts';
 import type { SyncInvoker } from '../invoke/invocation-service.ts';
 import type { FunctionVersion } from '../model.ts';
 import type { Registry } from '../registry/registry.ts';
-import { type AsyncCondition, Destinations } from './destinations.ts';
+import { type AsyncCondition, Destinations, type TopicPublisher } from './destinations.ts';
 
 export const ASYNC_PAYLOAD_LIMIT = 1_048_576;
 const RETRY_DELAYS_MS = [60_000, 120_000];
@@ -50,6 +50,7 @@ export interface AsyncInvokerDeps {
   functions: FunctionLookup;
   /** Where OnSuccess/OnFailure records and dead-letter messages go. */
   queues: QueueDirectory;
+  topics: TopicPublisher;
 }
 
 export class AsyncInvoker {
@@ -73,6 +74,7 @@ export class AsyncInvoker {
     // recursion (event → destination → event) stays inside this object, the wiring around it is one-way.
     this.destinations = new Destinations({
       queues: deps.queues,
+      topics: deps.topics,
       logger: deps.logger,
       clock: deps.clock,
       invokeAsync: async (ref, payload) => {

@@ -1,9 +1,10 @@
 // Where an asynchronous event ends (reference §7): the invocation record AWS writes, delivered to an
-// OnSuccess/OnFailure destination (SQS queue or function), and the original event to the dead-letter
-// queue with RequestID/ErrorCode/ErrorMessage attributes. SNS, EventBridge, S3, FIFO queues and the function itself receive nothing.
+// OnSuccess/OnFailure destination (SQS queue, SNS topic or function), and the original event to the
+// dead-letter queue or topic with RequestID/ErrorCode/ErrorMessage attributes. EventBridge, S3, FIFO
+// queues and the function itself receive nothing.
 import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.ts';
-import type { QueueDirectory } from '../../services/sqs/queue.ts';
+import type { MessageAttributeValue, QueueDirectory } from '../../services/sqs/queue.ts';
 import type { FunctionConfig } from '../model.ts';
 
 export type AsyncCondition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded' | 'ZeroReservedConcurrency';
@@ -27,6 +28,8 @@ export interface FinishedEvent {
 export interface DestinationDeps {
   /** Destination and dead-letter queues (embedded, then --sqs-endpoint). */
   queues: QueueDirectory;
+  /** Destination and dead-letter topics (the embedded SNS). */
+  topics: TopicPublisher;
   /** A function destination: a new asynchronous event of that function (the async invoker's own enqueue). */
   invokeAsync: (functionRef: string, payload: Buffer) => Promise<string>;
   logger: Logger;
@@ -34,13 +37,17 @@ export interface DestinationDeps {
   clock: Clock;
 }
 
+/** Publishing to an embedded SNS topic; throws (SNS's NotFound) when there is no such topic. */
+export interface TopicPublisher {
+  publish(topicArn: string, message: string, attributes?: Record<string, MessageAttributeValue>): void;
+}
+
 /** Destination kinds ephemera does not deliver to (reported at start-up and per event). */
 export function undeliverable(arn: string): string | undefined {
   const service = /^arn:aws[a-z-]*:([a-z0-9-]+):/.exec(arn)?.[1];
-  if (service === 'sns') return 'SNS topics are not emulated';
   if (service === 'events') return 'EventBridge buses are not emulated';
   if (service === 's3') return 'S3 buckets are not emulated';
-  if (service !== 'sqs' && service !== 'lambda') return `unrecognised destination ${arn}`;
+  if (service !== 'sqs' && service !== 'sns' && service !== 'lambda') return `unrecognised destination ${arn}`;
   return undefined;
 }
 
@@ -95,6 +102,8 @@ export class Destinations {
     try {
       if (arn.startsWith('arn:aws:lambda:') || /^arn:aws[a-z-]*:lambda:/.test(arn)) {
         await this.deps.invokeAsync(arn, body);
+      } else if (isTopic(arn)) {
+        this.deps.topics.publish(arn, body.toString('utf8'));
       } else {
         const queue = this.deps.queues.byArn(arn);
         if (!queue) throw new Error(`queue ${arn} does not exist`);
@@ -109,8 +118,22 @@ export class Destinations {
 
   private async deadLetter(arn: string, ev: FinishedEvent): Promise<void> {
     const skip = refused(arn, selfArn(ev));
-    if (skip || !/^arn:aws[a-z-]*:sqs:/.test(arn)) {
-      this.deps.logger.warn({ function: ev.config.name, requestId: ev.requestId, deadLetterQueue: arn }, `dead-letter message not delivered: ${skip ?? 'the target is not an SQS queue'}`);
+    if (skip || !/^arn:aws[a-z-]*:sqs:/.test(arn) && !isTopic(arn)) {
+      this.deps.logger.warn({ function: ev.config.name, requestId: ev.requestId, deadLetterQueue: arn }, `dead-letter message not delivered: ${skip ?? 'the target is not an SQS queue or SNS topic'}`);
+      return;
+    }
+    const attributes: Record<string, MessageAttributeValue> = {
+      RequestID: { DataType: 'String', StringValue: ev.requestId },
+      ErrorCode: { DataType: 'Number', StringValue: String(ev.errorCode) },
+      ErrorMessage: { DataType: 'String', StringValue: errorMessage(ev) },
+    };
+    if (isTopic(arn)) {
+      // Published as the message, the attributes as message attributes (AWS's dead-letter topic).
+      try {
+        this.deps.topics.publish(arn, ev.payload.toString('utf8'), attributes);
+      } catch (err) {
+        this.deps.logger.error({ function: ev.config.name, requestId: ev.requestId, deadLetterQueue: arn, err: (err as Error).message }, 'dead-letter delivery failed; the event is dropped');
+      }
       return;
     }
     const queue = this.deps.queues.byArn(arn);
@@ -119,19 +142,14 @@ export class Destinations {
       return;
     }
     try {
-      await queue.send({
-        body: ev.payload.toString('utf8'),
-        messageAttributes: {
-          RequestID: { DataType: 'String', StringValue: ev.requestId },
-          ErrorCode: { DataType: 'Number', StringValue: String(ev.errorCode) },
-          ErrorMessage: { DataType: 'String', StringValue: errorMessage(ev) },
-        },
-      });
+      await queue.send({ body: ev.payload.toString('utf8'), messageAttributes: attributes });
     } catch (err) {
       this.deps.logger.error({ function: ev.config.name, requestId: ev.requestId, deadLetterQueue: arn, err: (err as Error).message }, 'dead-letter delivery failed; the event is dropped');
     }
   }
 }
+
+const isTopic = (arn: string): boolean => /^arn:aws[a-z-]*:sns:/.test(arn);
 
 /** The unqualified ARN of the function an event belongs to (its functionArn is qualified). */
 function selfArn(ev: FinishedEvent): string {

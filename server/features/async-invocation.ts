@@ -2,7 +2,7 @@
 // event age, ending in destinations and dead-letter queues (server/async/). A function destination is a
 // new event of the same invoker, so this module only needs the invocation core and the queues.
 import { AsyncInvoker } from '../async/async-invoker.ts';
-import { destinationWarnings } from '../async/destinations.ts';
+import { destinationWarnings, type TopicPublisher } from '../async/destinations.ts';
 import type { Base } from './base.ts';
 import type { DurableFunctionsFeature } from './durable-functions.ts';
 import type { EmbeddedServices } from './embedded-services.ts';
@@ -12,10 +12,11 @@ import type { InvocationCore } from './invocation-core.ts';
 export class AsyncInvocation implements Feature {
   readonly invoker: AsyncInvoker;
 
-  constructor(base: Base, core: InvocationCore, services: EmbeddedServices, durable: DurableFunctionsFeature) {
+  /** `topics`: where SNS destinations and dead-letter topics are published (the embedded SNS). */
+  constructor(base: Base, core: InvocationCore, services: EmbeddedServices, durable: DurableFunctionsFeature, topics: TopicPublisher) {
     base.warnings.add(destinationWarnings(base.template.functions, base.account));
     this.invoker = new AsyncInvoker(durable.door, {
-      clock: base.clock, timeScale: base.options.timeScale, logger: base.logger, functions: core.registry, queues: services.queues,
+      clock: base.clock, timeScale: base.options.timeScale, logger: base.logger, functions: core.registry, queues: services.queues, topics,
     });
   }
 

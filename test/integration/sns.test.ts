@@ -1,7 +1,7 @@
 // Embedded SNS with real worker processes, driven by the AWS SDK v3 (fixtures/templates/sns.yaml):
 // a template topic fanning out to a function (the Lambda event) and to queues (envelope, raw, filtered
 // on attributes and on the body), a FIFO topic to a FIFO queue in order, a failing function's async
-// retries ending in its DLQ, a subscription DLQ, SAM's SqsSubscription, a function publishing with its
+// retries ending in its DLQ and its OnFailure topic, a subscription DLQ, SAM's SqsSubscription, a function publishing with its
 // own SDK client, and unsubscribing through the envelope's UnsubscribeURL.
 import { ListSubscriptionsByTopicCommand, PublishBatchCommand, PublishCommand, SNSClient, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -125,6 +125,11 @@ describe('failures', () => {
     const rid = dead.MessageAttributes!.RequestID.StringValue!;
     expect(dead.MessageAttributes).toMatchObject({ ErrorCode: { DataType: 'Number', StringValue: '200' }, ErrorMessage: { StringValue: 'boom: no reason' } });
     expect(em.lines.filter((l) => l.fn === 'sns-throws' && l.text.startsWith(`START RequestId: ${rid}`))).toHaveLength(2);
+    // Its OnFailure destination is a topic: the invocation record, published, reaches the topic's queue.
+    const [failure] = await drain('sns-failures');
+    const record = JSON.parse(JSON.parse(failure.Body!).Message);
+    expect(record.requestContext).toMatchObject({ requestId: rid, condition: 'RetriesExhausted', approximateInvokeCount: 2 });
+    expect(record.requestPayload.Records[0].Sns.MessageId).toBe(MessageId);
     // SAM's SqsSubscription: a queue subscribed to the topic, polled by the function.
     const polled = await waitFor(() => events('sns-poller').find((e) => JSON.parse(e.Records[0].body).MessageId === MessageId), 10_000);
     expect(polled.Records[0]).toMatchObject({ eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:PollerBufferedQueue' });
@@ -140,6 +145,7 @@ describe('failures', () => {
     const gone = Subscriptions.find((s) => s.Endpoint === 'arn:aws:lambda:us-east-1:000000000000:function:not-deployed')!;
     expect(dead.UnsubscribeURL).toBe(`${em.url}/?Action=Unsubscribe&SubscriptionArn=${gone.SubscriptionArn}`);
     await drain('sns-function-dlq');
+    await drain('sns-failures');
   });
 });
 

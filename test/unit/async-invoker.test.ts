@@ -49,7 +49,7 @@ function harness() {
   };
   // Lambda's own waits, unscaled: the test moves the clock through them.
   const clock = new ManualClock();
-  const invoker = new AsyncInvoker(service, { clock, timeScale: 1, logger: pino({ level: 'silent' }), functions: registry, queues });
+  const invoker = new AsyncInvoker(service, { clock, timeScale: 1, logger: pino({ level: 'silent' }), functions: registry, queues, topics: { publish: () => { throw new Error('no topics in this test'); } } });
   const settled = async () => {
     for (let i = 0; i < 100 && invoker.pending > 0; i++) await clock.next();
     expect(invoker.pending).toBe(0);

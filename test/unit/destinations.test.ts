@@ -7,7 +7,7 @@ import type { FunctionConfig } from '../../server/model.ts';
 import type { LambdaApiError } from '../../server/errors.ts';
 import { checkDestinations } from '../../server/http/event-invoke-config-routes.ts';
 import { Registry } from '../../server/registry/registry.ts';
-import type { Queue, SendInput } from '../../services/sqs/queue.ts';
+import type { MessageAttributeValue, Queue, SendInput } from '../../services/sqs/queue.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 
 const config: FunctionConfig = {
@@ -25,14 +25,22 @@ const failure: FinishedEvent = {
 function harness() {
   const sent: Array<{ arn: string; input: SendInput }> = [];
   const invoked: Array<{ ref: string; payload: string }> = [];
+  const published: Array<{ arn: string; message: string; attributes?: Record<string, MessageAttributeValue> }> = [];
   const queue = (arn: string) => ({ arn, send: async (input: SendInput) => { sent.push({ arn, input }); return { messageId: 'm', md5OfMessageBody: '' }; } }) as unknown as Queue;
   const d = new Destinations({
     queues: { byArn: (arn) => (arn.endsWith(':missing') ? undefined : queue(arn)) },
     invokeAsync: async (ref, payload) => { invoked.push({ ref, payload: payload.toString() }); return 'id'; },
+    // SNS's Publish: a topic that is not there is its NotFound.
+    topics: {
+      publish: (arn, message, attributes) => {
+        if (arn.endsWith(':gone')) throw new Error('Topic does not exist');
+        published.push({ arn, message, attributes });
+      },
+    },
     logger: pino({ level: 'silent' }),
     clock: new ManualClock({ start: Date.parse('2019-11-14T18:16:05.568Z') }),
   });
-  return { d, sent, invoked };
+  return { d, sent, invoked, published };
 }
 
 describe('invocation record', () => {
@@ -82,24 +90,39 @@ describe('delivery', () => {
     expect(JSON.parse(sent[0].input.body).responsePayload).toEqual({ ok: 1 });
   });
 
-  it('drops (and does not throw for) undeliverable or missing targets', async () => {
-    const { d, sent } = harness();
-    await d.finish({ ...failure, config: { ...config, eventInvokeConfig: { onFailure: 'arn:aws:sns:us-east-1:000000000000:t' }, deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:missing' } });
+  it('publishes the record to an SNS destination, and the event to a dead-letter topic with its attributes as message attributes', async () => {
+    const { d, sent, published } = harness();
+    const topic = 'arn:aws:sns:us-east-1:000000000000:t';
+    await d.finish({ ...failure, config: { ...config, eventInvokeConfig: { onFailure: topic }, deadLetterTargetArn: `${topic}-dlq` } });
     expect(sent).toHaveLength(0);
+    expect(published.map((p) => p.arn)).toEqual([topic, `${topic}-dlq`]);
+    expect(JSON.parse(published[0].message).requestContext).toMatchObject({ requestId: 'r-1', condition: 'RetriesExhausted' });
+    expect(published[0].attributes).toBeUndefined();
+    expect(published[1].message).toBe('{"k":"v"}');
+    expect(Object.keys(published[1].attributes!)).toEqual(['RequestID', 'ErrorCode', 'ErrorMessage']);
+    expect(published[1].attributes!.ErrorCode).toEqual({ DataType: 'Number', StringValue: '200' });
+  });
+
+  it('drops (and does not throw for) undeliverable or missing targets', async () => {
+    const { d, sent, published } = harness();
+    await d.finish({ ...failure, config: { ...config, eventInvokeConfig: { onFailure: 'arn:aws:sns:us-east-1:000000000000:gone' }, deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:missing' } });
+    await d.finish({ ...failure, config: { ...config, eventInvokeConfig: { onFailure: 'arn:aws:events:us-east-1:000000000000:event-bus/default' }, deadLetterTargetArn: 'arn:aws:sns:us-east-1:000000000000:gone' } });
+    expect(sent).toHaveLength(0);
+    expect(published).toHaveLength(0);
     expect(undeliverable('arn:aws:events:us-east-1:000000000000:event-bus/default')).toMatch(/EventBridge/);
     expect(undeliverable('arn:aws:sqs:us-east-1:000000000000:q')).toBeUndefined();
   });
 });
 
 describe('start-up warnings', () => {
-  it('names targets that will receive nothing: SNS, EventBridge, FIFO queues, the function itself', () => {
+  it('names targets that will receive nothing: EventBridge, FIFO queues, the function itself', () => {
     const ctx = { region: 'us-east-1', accountId: '000000000000' };
     const warnings = destinationWarnings([
-      { ...config, eventInvokeConfig: { onSuccess: 'arn:aws:sns:us-east-1:000000000000:topic', onFailure: 'arn:aws:lambda:us-east-1:000000000000:function:fn:live' }, deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:q.fifo' },
+      { ...config, eventInvokeConfig: { onSuccess: 'arn:aws:events:us-east-1:000000000000:event-bus/default', onFailure: 'arn:aws:lambda:us-east-1:000000000000:function:fn:live' }, deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:q.fifo' },
       { ...config, name: 'ok', logicalId: 'Ok' },
     ], ctx);
     expect(warnings.map((w) => `${w.resource}: ${w.message}`)).toEqual([
-      'Fn: asynchronous results for arn:aws:sns:us-east-1:000000000000:topic are not delivered: SNS topics are not emulated',
+      'Fn: asynchronous results for arn:aws:events:us-east-1:000000000000:event-bus/default are not delivered: EventBridge buses are not emulated',
       "Fn: asynchronous results for arn:aws:lambda:us-east-1:000000000000:function:fn:live are not delivered: You can't specify the function as a destination for itself.",
       'Fn: asynchronous results for arn:aws:sqs:us-east-1:000000000000:q.fifo are not delivered: FIFO queues are not supported as destinations',
     ]);
