@@ -35,7 +35,7 @@ const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Funct
 const LATER_TYPES = new Set<string>([]);
 /** Resource types consumed after loading (stored resolved, no warning): move a type here once it is supported. */
 const STORED_TYPES = new Set([
-  'AWS::SQS::Queue', 'AWS::SNS::Topic', 'AWS::SNS::Subscription', 'AWS::Lambda::EventSourceMapping', 'AWS::Lambda::Version', 'AWS::Lambda::Alias', 'AWS::Lambda::Url',
+  'AWS::SQS::Queue', 'AWS::SNS::Topic', 'AWS::SNS::Subscription', 'AWS::SNS::TopicPolicy', 'AWS::Lambda::EventSourceMapping', 'AWS::Lambda::Version', 'AWS::Lambda::Alias', 'AWS::Lambda::Url',
   ...API_RESOURCE_TYPES, ...EVENT_RESOURCE_TYPES,
 ]);
 const SECTIONS = new Set([

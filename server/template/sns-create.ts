@@ -1,6 +1,6 @@
 // The template's SNS plan (sns-resources.ts) made real at start-up: topics (the template wins over a
-// topic kept in --data-dir: its attributes and tags are set again), the queues SAM generates for
-// SqsSubscription, and the subscriptions. What SNS refuses is a warning, never fatal.
+// topic kept in --data-dir: its attributes and tags are set again), topic policies, the queues SAM
+// generates for SqsSubscription, and the subscriptions. What SNS refuses is a warning, never fatal.
 import { SnsError } from '../../services/sns/sns-error.ts';
 import { DELIVERED, type SnsTopics } from '../../services/sns/sns-topics.ts';
 import type { EmbeddedQueues } from '../../services/sqs/embedded-queues.ts';
@@ -40,6 +40,9 @@ export function createTemplateTopics(plan: SnsTemplatePlan, topics: SnsTopics, q
     attempt(q.id, `queue ${q.name} not created`, () => {
       if (!queues.byName(q.name)) queues.create(q.name);
     });
+  }
+  for (const p of plan.policies) {
+    attempt(p.id, `policy of topic ${p.topicArn} not set`, () => topics.setTopicAttribute(topics.topic(p.topicArn, 'Topics'), 'Policy', p.policy));
   }
   for (const s of plan.subscriptions) {
     if (!DELIVERED.has(s.protocol)) {

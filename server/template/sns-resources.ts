@@ -1,5 +1,5 @@
 // SNS in a template, as the embedded topics need it: AWS::SNS::Topic (attributes, inline Subscription,
-// Tags), AWS::SNS::Subscription, and SAM's `SNS` events on functions (a lambda subscription, or with
+// Tags), AWS::SNS::Subscription, AWS::SNS::TopicPolicy (each topic's Policy attribute), and SAM's `SNS` events on functions (a lambda subscription, or with
 // SqsSubscription a queue subscribed to the topic and polled by the function, as SAM generates them).
 // Topic names: TopicName, else the logical id (+ `.fifo` for a FIFO topic), as references.ts gives.
 import type { LoadedTemplate, TemplateWarning } from '../model.ts';
@@ -26,6 +26,8 @@ export interface SnsTemplatePlan {
   /** Queues SAM creates for `SqsSubscription: true` (logical id `<Function><Event>Queue`). */
   queues: { id: string; name: string }[];
   subscriptions: TemplateSubscription[];
+  /** AWS::SNS::TopicPolicy: the Policy attribute of each topic named (stored; nothing is authorised locally). */
+  policies: { id: string; topicArn: string; policy: string }[];
   /** Event source mappings SAM creates for SqsSubscription: CreateEventSourceMapping inputs. */
   mappings: { origin: string; input: Record<string, unknown> }[];
   warnings: TemplateWarning[];
@@ -46,7 +48,7 @@ export function templateTopicName(logicalId: string, props: Record<string, unkno
 const asString = (v: unknown): string => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
 
 export function snsTemplatePlan(template: LoadedTemplate, account: { region: string; accountId: string }): SnsTemplatePlan {
-  const plan: SnsTemplatePlan = { topics: [], queues: [], subscriptions: [], mappings: [], warnings: [] };
+  const plan: SnsTemplatePlan = { topics: [], queues: [], subscriptions: [], policies: [], mappings: [], warnings: [] };
   const warn = (resource: string, message: string): void => {
     plan.warnings.push({ resource, message });
   };
@@ -80,6 +82,9 @@ export function snsTemplatePlan(template: LoadedTemplate, account: { region: str
         else if (!['TopicArn', 'Protocol', 'Endpoint', 'Region'].includes(key)) warn(id, `AWS::SNS::Subscription property ${key} is not used locally (ignored)`);
       }
       plan.subscriptions.push({ origin: id, topicArn: String(p.TopicArn ?? ''), protocol: String(p.Protocol ?? ''), endpoint: String(p.Endpoint ?? ''), attributes });
+    } else if (res.Type === 'AWS::SNS::TopicPolicy') {
+      const topics = Array.isArray(p.Topics) ? p.Topics : [];
+      for (const topicArn of topics) plan.policies.push({ id, topicArn: String(topicArn), policy: asString(p.PolicyDocument ?? {}) });
     }
   }
   for (const fn of template.functions) functionEvents(fn, resources[fn.logicalId]?.Properties ?? {}, account, plan);

@@ -1,5 +1,5 @@
 // SNS in a template → embedded topics: names and ARNs agree with Ref/GetAtt, AWS::SNS::Topic's inline
-// subscriptions and attributes, AWS::SNS::Subscription (policies given as objects), SAM's SNS events
+// subscriptions and attributes, AWS::SNS::Subscription (policies given as objects), AWS::SNS::TopicPolicy, SAM's SNS events
 // (the alias when AutoPublishAlias, SqsSubscription's queue and mapping), warnings for what is not
 // delivered, and a topic kept in a data dir taking the template's attributes again.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,6 +52,11 @@ Resources:
       FilterPolicy: { order: { kind: [big] } }
       FilterPolicyScope: MessageBody
       RedrivePolicy: { deadLetterTargetArn: !GetAtt Audit.Arn }
+  OrdersPolicy:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [!Ref Orders, !Sub 'arn:aws:sns:\${AWS::Region}:\${AWS::AccountId}:gone']
+      PolicyDocument: { Statement: [{ Effect: Allow, Principal: { Service: events.amazonaws.com }, Action: sns:Publish, Resource: '*' }] }
   Fn:
     Type: AWS::Serverless::Function
     Properties:
@@ -115,6 +120,9 @@ describe('SNS in a template', () => {
     expect(queues.byName('FnBufferedQueue')).toBeDefined();
     const bad = createTemplateTopics({ ...snsTemplatePlan(template, ctx), subscriptions: [{ origin: 'X', topicArn: `${ARN}:Orders`, protocol: 'sqs', endpoint: 'nope', attributes: {} }] }, topics, queues);
     expect(bad.map((w) => w.message)).toContain('subscription X not created: Invalid parameter: SQS endpoint ARN');
+    // AWS::SNS::TopicPolicy: the Policy attribute of each topic it names; a topic not there is a warning.
+    expect(JSON.parse(topics.topicAttributes(topics.byArn(`${ARN}:Orders`)!).Policy).Statement[0].Principal).toEqual({ Service: 'events.amazonaws.com' });
+    expect(warnings.map((w) => w.message)).toContain(`policy of topic ${ARN}:gone not set: Topic does not exist`);
   });
 
   it('a topic kept in a data dir takes the template\'s attributes again; subscriptions are not doubled', () => {
