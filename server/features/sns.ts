@@ -2,6 +2,7 @@
 // protocols on the main port), kept under --data-dir when given. Deliveries go to functions through the
 // asynchronous invoker (Lambda's retries, DLQ and destinations) and to the embedded or external queues;
 // SAM's SqsSubscription adds the queue's event source mapping.
+import type { FastifyInstance } from 'fastify';
 import { DeliveryError } from '../../services/sns/delivery-policy.ts';
 import { Deliveries } from '../../services/sns/sns-delivery.ts';
 import { Publisher } from '../../services/sns/sns-publish.ts';
@@ -11,6 +12,7 @@ import { SNS_ACTIONS } from '../../services/sns/wire/sns-actions.ts';
 import { SNS_TARGET, snsJsonHandler, snsJsonTooLarge } from '../../services/sns/wire/sns-json.ts';
 import { snsQueryHandler, snsQueryTooLarge } from '../../services/sns/wire/sns-query.ts';
 import { ASYNC_PAYLOAD_LIMIT } from '../async/async-invoker.ts';
+import { registerTopicRoutes } from '../http/topic-routes.ts';
 import type { WireDispatcher } from '../http/wire-dispatch.ts';
 import { OptionsError } from '../options.ts';
 import { createTemplateTopics } from '../template/sns-create.ts';
@@ -67,6 +69,10 @@ export class SnsFeature implements Feature {
     const ctx = { topics: this.topics, publisher: this.publisher };
     dispatcher.byTarget(SNS_TARGET, snsJsonHandler(ctx, onError), snsJsonTooLarge);
     dispatcher.onQuery({ service: 'sns', claims: (action) => SNS_ACTIONS.has(action) }, snsQueryHandler(ctx, onError), snsQueryTooLarge);
+  }
+
+  routes(app: FastifyInstance): void {
+    registerTopicRoutes(app, this.topics, this.deliveries);
   }
 
   /** The URL the emulator listens at: UnsubscribeURLs in envelopes point there. */

@@ -135,6 +135,21 @@ describe('failures', () => {
     expect(polled.Records[0]).toMatchObject({ eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:PollerBufferedQueue' });
   });
 
+  it('GET /_ephemera/topics shows the topics, their subscriptions and the deliveries pending', async () => {
+    const res = await fetch(`${em.url}/_ephemera/topics`);
+    expect(res.status).toBe(200);
+    const { topics, deliveries } = await res.json() as { topics: any[]; deliveries: { pending: number } };
+    expect(deliveries).toEqual({ pending: 0 });
+    const orders = topics.find((t) => t.name === 'orders');
+    expect(orders).toMatchObject({ arn: `${TOPIC}:orders`, fifo: false });
+    expect(orders.subscriptions.find((s: any) => s.endpoint.endsWith(':sns-raw'))).toMatchObject({
+      protocol: 'sqs', confirmed: true, raw: true, filterPolicy: { kind: ['order', 'refund'], amount: [{ numeric: ['>', 100] }] }, filterPolicyScope: 'MessageAttributes',
+    });
+    const alarms = topics.find((t) => t.name === 'alarms');
+    expect(alarms.subscriptions.find((s: any) => s.endpoint.endsWith(':not-deployed')).deadLetterQueue).toBe('arn:aws:sqs:us-east-1:000000000000:sns-subscription-dlq');
+    expect(topics.find((t) => t.name === 'ledger.fifo').fifo).toBe(true);
+  });
+
   it('a subscription whose function does not exist sends the envelope to its dead-letter queue', async () => {
     const { MessageId } = await sns.send(new PublishCommand({ TopicArn: `${TOPIC}:alarms`, Message: 'cpu hot' }));
     await settled();
