@@ -1,5 +1,8 @@
 // Shared pieces of the real-client compatibility tests: one emulator per file on the compat
-// template, and the afterAll check that every worker PID it ever had is gone.
+// template, the afterAll check that every worker PID it ever had is gone, and running Debian's aws CLI
+// in a clean environment.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import { fixture, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
 
@@ -27,4 +30,26 @@ export function expectTailLog(b64: string | undefined, rid: string): void {
   expect(lines[0]).toBe(`START RequestId: ${rid} Version: $LATEST`);
   expect(lines.at(-2)).toBe(`END RequestId: ${rid}`);
   expect(lines.at(-1)).toMatch(new RegExp(`^REPORT RequestId: ${rid}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB`));
+}
+
+/** The aws CLI's environment: dummy credentials, no user config (files under `dir`), no pager, no IMDS, no retries. */
+export function awsCliEnv(dir: string): NodeJS.ProcessEnv {
+  return {
+    PATH: '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8',
+    AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+    AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true', AWS_MAX_ATTEMPTS: '1',
+  };
+}
+
+export interface CliRun { code: number; stdout: string; stderr: string; json: () => Record<string, any> }
+
+/** One run of `/usr/bin/aws` with `args` (its exit code, output, and the output as JSON); never rejects. */
+export function runAwsCli(args: string[], opts: { env: NodeJS.ProcessEnv; cwd: string }): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile('/usr/bin/aws', args, { ...opts, timeout: 60_000, encoding: 'utf8' }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr, json: () => (stdout.trim() ? JSON.parse(stdout) : {}) });
+    });
+  });
 }

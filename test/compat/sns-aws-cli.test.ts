@@ -1,30 +1,24 @@
 // Debian's aws CLI 2.9 (/usr/bin/aws: SNS over the query protocol, XML answers) against the embedded
 // SNS of a real emulator: topics, subscriptions (filter policy, raw delivery), publish and
 // publish-batch read back with `aws sqs`, a FIFO topic, tags, and AWS's error codes.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
+import { awsCliEnv, type CliRun, runAwsCli } from './helpers.ts';
 
 const AWS = '/usr/bin/aws';
 const missing = !existsSync(AWS);
 if (missing) console.warn(`aws CLI SNS tests skipped: ${AWS} is not installed (apt-get install awscli)`);
 
-interface Run { code: number; stdout: string; stderr: string; json: () => Record<string, any> }
 const TOPIC = 'arn:aws:sns:us-east-1:000000000000';
 
 describe.skipIf(missing)('aws sns (query protocol)', { timeout: 120_000 }, () => {
   let em: TestEmulator;
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  const run = (service: string, args: string[]): Promise<Run> => new Promise((resolve) => {
-    execFile(AWS, [service, ...args, '--endpoint-url', em.url, '--output', 'json'], { env, cwd: dir, timeout: 60_000, encoding: 'utf8' }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr, json: () => (stdout.trim() ? JSON.parse(stdout) : {}) });
-    });
-  });
+  const run = (service: string, args: string[]): Promise<CliRun> => runAwsCli([service, ...args, '--endpoint-url', em.url, '--output', 'json'], { env, cwd: dir });
   const sns = (...args: string[]) => run('sns', args);
   const ok = async (...args: string[]) => {
     const r = await sns(...args);
@@ -40,12 +34,7 @@ describe.skipIf(missing)('aws sns (query protocol)', { timeout: 120_000 }, () =>
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ephemera-sns-cli-'));
-    env = {
-      PATH: '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8',
-      AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-      AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true', AWS_MAX_ATTEMPTS: '1',
-    };
+    env = awsCliEnv(dir);
     em = await startEmulator(fixture('templates/sqs-queues.yaml'));
   });
   afterAll(async () => {

@@ -1,11 +1,11 @@
 // Debian's aws CLI 2.9 (/usr/bin/aws: SQS over the query protocol, XML answers) against the embedded
 // queues of a real emulator: the queue and message actions, FIFO, redrive, and AWS's error codes.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
+import { awsCliEnv, type CliRun, runAwsCli } from './helpers.ts';
 
 const AWS = '/usr/bin/aws';
 const missing = !existsSync(AWS);
@@ -15,28 +15,16 @@ if (missing) console.warn(`aws CLI SQS tests skipped: ${AWS} is not installed (a
 const cliError = (code: string, op: string, message: string): RegExp =>
   new RegExp(`An error occurred \\(${code.replaceAll('.', '\\.')}\\) when calling the ${op} operation( \\(reached max retries: 0\\))?: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
 
-interface Run { code: number; stdout: string; stderr: string; json: () => Record<string, any> }
-
 describe.skipIf(missing)('aws sqs (query protocol)', { timeout: 120_000 }, () => {
   let em: TestEmulator;
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  const aws = (...args: string[]): Promise<Run> => new Promise((resolve) => {
-    execFile(AWS, ['sqs', ...args, '--endpoint-url', em.url, '--output', 'json'], { env, cwd: dir, timeout: 60_000, encoding: 'utf8' }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr, json: () => (stdout.trim() ? JSON.parse(stdout) : {}) });
-    });
-  });
+  const aws = (...args: string[]): Promise<CliRun> => runAwsCli(['sqs', ...args, '--endpoint-url', em.url, '--output', 'json'], { env, cwd: dir });
   const url = (name: string): string => `${em.url}/000000000000/${name}`;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ephemera-sqs-cli-'));
-    env = {
-      PATH: '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8',
-      AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-      AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true', AWS_MAX_ATTEMPTS: '1',
-    };
+    env = awsCliEnv(dir);
     em = await startEmulator(fixture('templates/sqs-queues.yaml'));
   });
   afterAll(async () => {

@@ -4,20 +4,15 @@
 // this is for clients generated with the JSON protocol.
 import { randomUUID } from 'node:crypto';
 import { decodeUtf8 } from '../../sqs/wire/wire-text.ts';
+import { jsonAnswer, jsonErrorAnswer, readJsonObject } from '../../wire/query-compatible-json.ts';
 import type { WireAnswer, WireRequest } from '../../wire/wire-contract.ts';
 import { invalidParameter, SnsError } from '../sns-error.ts';
 import { type Input, runAction, type SnsContext } from './sns-actions.ts';
 
 export const SNS_TARGET = 'AmazonSimpleNotificationService.';
-const CONTENT_TYPE = 'application/x-amz-json-1.0';
 
-export function renderJsonError(err: SnsError, requestId: string): WireAnswer<string> {
-  return {
-    status: err.status,
-    headers: { 'Content-Type': CONTENT_TYPE, 'x-amzn-RequestId': requestId, 'x-amzn-query-error': `${err.code};${err.fault}` },
-    body: JSON.stringify({ __type: `com.amazonaws.sns#${err.type}`, message: err.message }),
-  };
-}
+const renderJsonError = (err: SnsError, requestId: string): WireAnswer<string> =>
+  jsonErrorAnswer('com.amazonaws.sns', { status: err.status, type: err.type, queryCode: err.code, fault: err.fault, message: err.message }, requestId);
 
 export const snsJsonTooLarge = (): WireAnswer<string> => renderJsonError(invalidParameter('Invalid parameter: Message too long'), randomUUID());
 
@@ -27,18 +22,10 @@ export function snsJsonHandler(ctx: SnsContext, onInternalError: (err: unknown) 
     const target = String(req.headers['x-amz-target'] ?? '');
     const action = target.slice(target.indexOf('.') + 1);
     try {
-      let input: unknown = {};
-      const text = decodeUtf8(req.body);
-      if (text.trim() !== '') {
-        try {
-          input = JSON.parse(text);
-        } catch {
-          throw invalidParameter('Invalid parameter: the request body is not valid JSON');
-        }
-      }
-      if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalidParameter('Invalid parameter: the request body must be a JSON object');
-      const result = await runAction(ctx, action, input as Input);
-      return { status: 200, headers: { 'Content-Type': CONTENT_TYPE, 'x-amzn-RequestId': requestId }, body: JSON.stringify(result) };
+      const input = readJsonObject(decodeUtf8(req.body),
+        () => invalidParameter('Invalid parameter: the request body is not valid JSON'),
+        () => invalidParameter('Invalid parameter: the request body must be a JSON object'));
+      return jsonAnswer(await runAction(ctx, action, input as Input), requestId);
     } catch (err) {
       if (err instanceof SnsError) return renderJsonError(err, requestId);
       onInternalError(err);

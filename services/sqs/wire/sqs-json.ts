@@ -2,6 +2,7 @@
 // `{"__type":"com.amazonaws.sqs#<Type>","message":...}` plus the `x-amzn-query-error` header that
 // query-compatible clients map back to the old error codes.
 import { randomUUID } from 'node:crypto';
+import { jsonAnswer, jsonErrorAnswer, readJsonObject } from '../../wire/query-compatible-json.ts';
 import type { WireAnswer, WireRequest } from '../../wire/wire-contract.ts';
 import type { EmbeddedQueues } from '../embedded-queues.ts';
 import { SqsError, messageTooLong } from '../sqs-error.ts';
@@ -9,15 +10,8 @@ import type { Input } from './sqs-input.ts';
 import { runAction } from './sqs-queue-actions.ts';
 import { decodeUtf8 } from './wire-text.ts';
 
-const CONTENT_TYPE = 'application/x-amz-json-1.0';
-
-export function renderJsonError(err: SqsError, requestId: string): WireAnswer<string> {
-  return {
-    status: err.status,
-    headers: { 'Content-Type': CONTENT_TYPE, 'x-amzn-RequestId': requestId, 'x-amzn-query-error': `${err.queryCode};${err.fault}` },
-    body: JSON.stringify({ __type: `com.amazonaws.sqs#${err.type}`, message: err.message }),
-  };
-}
+export const renderJsonError = (err: SqsError, requestId: string): WireAnswer<string> =>
+  jsonErrorAnswer('com.amazonaws.sqs', { status: err.status, type: err.type, queryCode: err.queryCode, fault: err.fault, message: err.message }, requestId);
 
 /** A request over the wire body limit: what SQS answers for a message over the maximum size. */
 export const sqsJsonTooLarge = (): WireAnswer<string> => renderJsonError(messageTooLong(), randomUUID());
@@ -29,20 +23,10 @@ export function sqsJsonHandler(queues: EmbeddedQueues, onInternalError: (err: un
     const action = target.slice(target.indexOf('.') + 1);
     const host = String(req.headers.host ?? 'localhost');
     try {
-      let input: unknown = {};
-      const text = decodeUtf8(req.body);
-      if (text.trim() !== '') {
-        try {
-          input = JSON.parse(text);
-        } catch {
-          throw new SqsError('InvalidParameterValueException', 'The request body is not valid JSON.');
-        }
-      }
-      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-        throw new SqsError('InvalidParameterValueException', 'The request body must be a JSON object.');
-      }
-      const result = await runAction({ queues, host, signal: req.signal }, action, input as Input);
-      return { status: 200, headers: { 'Content-Type': CONTENT_TYPE, 'x-amzn-RequestId': requestId }, body: JSON.stringify(result) };
+      const input = readJsonObject(decodeUtf8(req.body),
+        () => new SqsError('InvalidParameterValueException', 'The request body is not valid JSON.'),
+        () => new SqsError('InvalidParameterValueException', 'The request body must be a JSON object.'));
+      return jsonAnswer(await runAction({ queues, host, signal: req.signal }, action, input as Input), requestId);
     } catch (err) {
       if (err instanceof SqsError) return renderJsonError(err, requestId);
       onInternalError(err);
