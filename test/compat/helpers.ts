@@ -1,7 +1,7 @@
 // Shared pieces of the real-client compatibility tests: one emulator per file on the compat
 // template, the afterAll check that every worker PID it ever had is gone, and running Debian's aws CLI
-// in a clean environment.
-import { execFile } from 'node:child_process';
+// and boto3 in a clean environment.
+import { execFile, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { fixture, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
@@ -51,5 +51,27 @@ export function runAwsCli(args: string[], opts: { env: NodeJS.ProcessEnv; cwd: s
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       resolve({ code, stdout, stderr, json: () => (stdout.trim() ? JSON.parse(stdout) : {}) });
     });
+  });
+}
+
+const PYTHON = '/usr/bin/python3';
+
+/** Why boto3 tests of `what` are skipped (`import boto3` fails under Debian's python3), or '' when they run. */
+export function boto3Missing(what: string): string {
+  try {
+    execFileSync(PYTHON, ['-c', 'import boto3'], { timeout: 20_000, env: { PATH: '/usr/bin:/bin' }, stdio: 'ignore' });
+    return '';
+  } catch (err) {
+    const why = `${what} skipped: \`import boto3\` fails under ${PYTHON} (${(err as Error).message.split('\n')[0]})`;
+    console.warn(why);
+    return why;
+  }
+}
+
+/** Runs a Python scenario with the emulator's URL as its argument; resolves with the JSON it prints. */
+export function runBoto3Scenario(script: string, url: string): Promise<any> {
+  return new Promise((resolve, reject) => {
+    execFile(PYTHON, ['-c', script, url], { timeout: 60_000, encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' } },
+      (err, out, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(out))));
   });
 }

@@ -1,18 +1,11 @@
 // boto3 (Debian's, run by /usr/bin/python3; botocore speaks SNS's query protocol) against the embedded
 // SNS of a real emulator: one Python scenario covering topics, subscriptions with a body filter policy,
 // MessageStructure json, binary attributes on raw delivery, a FIFO topic, pagination and modelled errors.
-import { execFile, execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
+import { boto3Missing, runBoto3Scenario } from './helpers.ts';
 
-const PYTHON = '/usr/bin/python3';
-let skip = '';
-try {
-  execFileSync(PYTHON, ['-c', 'import boto3'], { timeout: 20_000, env: { PATH: '/usr/bin:/bin' }, stdio: 'ignore' });
-} catch (err) {
-  skip = `boto3 SNS tests skipped: \`import boto3\` fails under ${PYTHON} (${(err as Error).message.split('\n')[0]})`;
-  console.warn(skip);
-}
+const skip = boto3Missing('boto3 SNS tests');
 
 // Runs the scenario and prints one JSON object of observations. Deliveries to embedded queues are made
 // before Publish answers, so the queues are read right after publishing.
@@ -88,11 +81,7 @@ describe.skipIf(skip !== '')('boto3 sns (query protocol)', () => {
   });
 
   it('runs a whole topic scenario with AWS behaviour and error codes', async () => {
-    const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(PYTHON, ['-c', SCRIPT, em.url], { timeout: 60_000, encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' } },
-        (err, out, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(out)));
-    });
-    const out = JSON.parse(stdout);
+    const out = await runBoto3Scenario(SCRIPT, em.url);
     const arn = 'arn:aws:sns:us-east-1:000000000000';
     expect(out.topic).toBe(`${arn}:py-topic`);
     expect(out.same).toBe(out.topic);

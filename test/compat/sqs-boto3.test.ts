@@ -1,18 +1,11 @@
 // boto3 (Debian's, run by /usr/bin/python3; botocore 1.29 speaks SQS's query protocol) against the
 // embedded queues of a real emulator: one Python scenario covering queues, messages (with binary
 // attributes and XML-escaped bodies), batches, FIFO, redrive and modelled error codes.
-import { execFile, execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
+import { boto3Missing, runBoto3Scenario } from './helpers.ts';
 
-const PYTHON = '/usr/bin/python3';
-let skip = '';
-try {
-  execFileSync(PYTHON, ['-c', 'import boto3'], { timeout: 20_000, env: { PATH: '/usr/bin:/bin' }, stdio: 'ignore' });
-} catch (err) {
-  skip = `boto3 SQS tests skipped: \`import boto3\` fails under ${PYTHON} (${(err as Error).message.split('\n')[0]})`;
-  console.warn(skip);
-}
+const skip = boto3Missing('boto3 SQS tests');
 
 // Runs the scenario and prints one JSON object of observations.
 const SCRIPT = `
@@ -85,11 +78,7 @@ describe.skipIf(skip !== '')('boto3 sqs (query protocol)', () => {
   });
 
   it('runs a whole queue scenario with AWS behaviour and error codes', async () => {
-    const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(PYTHON, ['-c', SCRIPT, em.url], { timeout: 60_000, encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' } },
-        (err, out, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(out)));
-    });
-    const out = JSON.parse(stdout);
+    const out = await runBoto3Scenario(SCRIPT, em.url);
     expect(out.url).toBe(`${em.url}/000000000000/py-1`);
     expect(out.bodies).toEqual(['xml <b>&"quotes"</b>\r\nline', 'one']);
     expect(out.md5OfBody).toBe(out.sentMd5);
