@@ -1,5 +1,6 @@
 // SNS errors as AWS returns them: the query protocol's code (`<Code>`, and `x-amzn-query-error` on the
 // JSON protocol), the JSON protocol's shape name, the HTTP status; from the botocore `sns` model.
+import { NOT_NULL, validationMessage, violation } from '../../lib/aws-validation.ts';
 
 /** Query code → [JSON shape name, HTTP status]. */
 const SHAPES: Readonly<Record<string, [string, number]>> = {
@@ -46,8 +47,7 @@ export const notFound = (message: string): SnsError => new SnsError('NotFound', 
 export const topicNotFound = (): SnsError => notFound('Topic does not exist');
 
 /** A required member missing, as the service's validation layer words it (`name`, `topicArn`, ...). */
-export const missingMember = (member: string): SnsError =>
-  new SnsError('ValidationError', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+export const missingMember = (member: string): SnsError => new SnsError('ValidationError', validationMessage([violation(null, member, NOT_NULL)]));
 
 /** "Invalid parameter: <Param> Reason: An ARN must have at least 6 elements, not <n>" for a malformed ARN. */
 export function checkArn(arn: string | undefined, param: string): string {

@@ -1,7 +1,7 @@
 // A published SNS message and the checks Publish and PublishBatch apply to it: message attributes
 // (names, types, values, in AWS's order and words), the 256 KiB limit over the body and attributes,
 // MessageStructure `json` (a `default` entry, per-protocol bodies).
-import { invalidParameter, parameterValueInvalid, SnsError } from './sns-error.ts';
+import { invalidParameter, missingMember, parameterValueInvalid, SnsError } from './sns-error.ts';
 
 /** A message attribute as Publish takes it (BinaryValue already decoded from base64). */
 export interface SnsAttribute {
@@ -44,7 +44,7 @@ export function checkAttributes(attrs: Record<string, Partial<SnsAttribute>>, wh
     checkName(name);
     const type = a.DataType;
     if (type === undefined || type === null) {
-      throw new SnsError('ValidationError', `1 validation error detected: Value null at '${where}.${name}.member.dataType' failed to satisfy constraint: Member must not be null`);
+      throw missingMember(`${where}.${name}.member.dataType`);
     }
     if (!/^(String|Number|Binary)(\..+)?$/.test(type)) {
       throw parameterValueInvalid(`The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
