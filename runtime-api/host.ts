@@ -38,6 +38,10 @@ export interface RuntimeApiHost {
   invocationError(requestId: string, payload: Buffer, errorType: string): void;
   /** The runtime posted /runtime/init/error before its first /next. */
   initError(payload: Buffer, errorType: string): void;
+  /** SnapStart: the runtime called GET /runtime/restore/next (INIT and its before-snapshot hooks are done). */
+  restoreNext?(): void;
+  /** SnapStart: the runtime posted /runtime/restore/error (an after-restore hook failed). */
+  restoreError?(payload: Buffer, errorType: string): void;
   /** An extension registered (Extensions API). */
   extensionRegistered?(ext: RegisteredExtension): void;
   /** Our runtime clients' leak report for an invocation (private endpoint, ephemera only). */

@@ -15,7 +15,7 @@ const INVOCATION = 'invocation/';
 const ERROR_CAUSE_TYPE = 'application/vnd.aws.lambda.error.cause+json';
 
 /** What the Runtime API tells the listener that mounts it. */
-export interface RuntimeListener extends Pick<RuntimeApiHost, 'invocationResponse' | 'invocationError' | 'initError' | 'invocationStream'> {
+export interface RuntimeListener extends Pick<RuntimeApiHost, 'invocationResponse' | 'invocationError' | 'initError' | 'invocationStream' | 'restoreNext' | 'restoreError'> {
   /** The runtime asked for work after starting or after answering (a repeated /next mid-invocation is not this). */
   runtimeNext(): void;
 }
@@ -59,6 +59,8 @@ export class RuntimeSession {
     initError: (req, res) => this.initError(req, res),
     answer: (req, res, id, kind) => this.answer(req, res, id, kind),
     stream: (req, res, id) => this.stream(req, res, id),
+    restoreNext: (res) => this.restoreNext(res),
+    restoreError: (req, res) => this.restoreError(req, res),
   };
 
   private next(res: ServerResponse): void {
@@ -68,7 +70,7 @@ export class RuntimeSession {
       // RIE re-delivers the current event to a runtime that asks again while running.
       return this.deliver(res, this.current);
     }
-    const finished = this.state === 'RuntimeStartedState' || this.state === 'RuntimeResponseSentState';
+    const finished = this.state === 'RuntimeStartedState' || this.state === 'RuntimeRestoreReadyState' || this.state === 'RuntimeResponseSentState';
     this.state = 'RuntimeReadyState';
     this.current = undefined;
     if (this.parked && this.parked !== res) this.parked.destroy();
@@ -166,6 +168,26 @@ export class RuntimeSession {
     this.host.initError(payload, errorType);
   }
 
+  /** SnapStart: the snapshot point. Answered at once: the snapshot is the runtime's own process (a zygote), and a restored copy asks again on its own listener. */
+  private restoreNext(res: ServerResponse): void {
+    const t = nextState(this.state, 'RestoreNext');
+    if (!t.ok) return invalidStateTransition(res, this.state, t.target);
+    this.state = t.to;
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': 0 });
+    res.end();
+    this.host.restoreNext?.();
+  }
+
+  private async restoreError(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req, MAX_RESPONSE_BYTES);
+    const t = nextState(this.state, 'RestoreError');
+    if (!t.ok) return invalidStateTransition(res, this.state, t.target);
+    this.state = t.to;
+    accepted(res);
+    const { payload, errorType } = errorPayload(req, body.data);
+    this.host.restoreError?.(payload, errorType);
+  }
+
   /** Forget the parked /next (the environment is going away). */
   abandon(): void {
     this.parked?.destroy();
@@ -180,6 +202,9 @@ export interface RuntimeRoutes {
   answer(req: IncomingMessage, res: ServerResponse, requestId: string, kind: 'response' | 'error'): Promise<void>;
   /** A streamed response (Lambda-Runtime-Function-Response-Mode); a session without it reads the body buffered. */
   stream?(req: IncomingMessage, res: ServerResponse, requestId: string): void;
+  /** SnapStart's restore/next and restore/error; a session without them answers 404. */
+  restoreNext?(res: ServerResponse): void;
+  restoreError?(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
 
 /** Route one Runtime API call (`path` after the 2018-06-01 prefix) to its session, with RIE's 404/405 answers. */
@@ -191,6 +216,14 @@ export function routeRuntimeCall(req: IncomingMessage, res: ServerResponse, path
   if (path === 'init/error') {
     if (req.method !== 'POST') return methodNotAllowed(res);
     return void routes.initError(req, res).catch(() => res.destroy());
+  }
+  if (path === 'restore/next' && routes.restoreNext) {
+    if (req.method !== 'GET') return methodNotAllowed(res);
+    return routes.restoreNext(res);
+  }
+  if (path === 'restore/error' && routes.restoreError) {
+    if (req.method !== 'POST') return methodNotAllowed(res);
+    return void routes.restoreError(req, res).catch(() => res.destroy());
   }
   if (path.startsWith(INVOCATION)) {
     const rest = path.slice(INVOCATION.length);

@@ -6,17 +6,26 @@ export type RuntimeState =
   | 'RuntimeInitErrorState'
   | 'RuntimeReadyState'
   | 'RuntimeRunningState'
-  | 'RuntimeResponseSentState';
+  | 'RuntimeResponseSentState'
+  // SnapStart: the runtime reached the snapshot point (GET restore/next), or its after-restore hooks failed.
+  | 'RuntimeRestoreReadyState'
+  | 'RuntimeRestoreErrorState';
 
-export type RuntimeCall = 'Next' | 'InvocationResponse' | 'InvocationErrorResponse' | 'InitError';
+export type RuntimeCall = 'Next' | 'InvocationResponse' | 'InvocationErrorResponse' | 'InitError' | 'RestoreNext' | 'RestoreError';
 
 /** Allowed transitions; a call absent here is answered 403 InvalidStateTransition. */
 const TABLE: Record<RuntimeState, Partial<Record<RuntimeCall, RuntimeState>>> = {
   RuntimeStartedState: {
     Next: 'RuntimeReadyState',
     InitError: 'RuntimeInitErrorState',
+    RestoreNext: 'RuntimeRestoreReadyState',
   },
   RuntimeInitErrorState: {},
+  RuntimeRestoreReadyState: {
+    Next: 'RuntimeReadyState',
+    RestoreError: 'RuntimeRestoreErrorState',
+  },
+  RuntimeRestoreErrorState: {},
   // Parked in /next with no event yet; a repeated /next replaces the parked one.
   RuntimeReadyState: {
     Next: 'RuntimeReadyState',
@@ -38,6 +47,8 @@ const CALL_STATE_NAME: Record<RuntimeCall, string> = {
   InvocationResponse: 'InvocationResponse',
   InvocationErrorResponse: 'InvocationErrorResponse',
   InitError: 'InitError',
+  RestoreNext: 'RestoreNext',
+  RestoreError: 'RestoreError',
 };
 
 export interface Transition {

@@ -62,6 +62,8 @@ export class RuntimeApiServer {
       invocationStream: host.invocationStream ? (id, stream) => host.invocationStream!(id, stream) : undefined,
       invocationError: (id, payload, type) => host.invocationError(id, payload, type),
       initError: (payload, type) => host.initError(payload, type),
+      restoreNext: () => host.restoreNext?.(),
+      restoreError: (payload, type) => host.restoreError?.(payload, type),
     };
     this.runtime = identity.maxConcurrency === undefined
       ? new RuntimeSession(runtimeListener)

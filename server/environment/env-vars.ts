@@ -16,7 +16,7 @@ export const RESERVED_VARS = new Set([
   'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR', 'AWS_LAMBDA_MAX_CONCURRENCY',
 ]);
 
-export type InitializationType = 'on-demand' | 'provisioned-concurrency' | 'lambda-managed-instances';
+export type InitializationType = 'on-demand' | 'provisioned-concurrency' | 'lambda-managed-instances' | 'snap-start';
 
 export interface EnvVarInput {
   fn: FunctionConfig;
@@ -100,6 +100,11 @@ export function buildEnv(i: EnvVarInput): Record<string, string> {
     AWS_SECRET_ACCESS_KEY: 'ephemera-local-secret-access-key',
     AWS_SESSION_TOKEN: 'ephemera-local-session-token',
   });
+  // SnapStart: one snapshot serves every environment, which have no log group or stream of their own.
+  if (i.initType === 'snap-start') {
+    delete env.AWS_LAMBDA_LOG_GROUP_NAME;
+    delete env.AWS_LAMBDA_LOG_STREAM_NAME;
+  }
   const exec = executionEnv(fn.runtime);
   if (exec) env.AWS_EXECUTION_ENV = exec;
   if (fn.logFormat === 'JSON') env.AWS_LAMBDA_LOG_FORMAT = 'JSON';

@@ -5,17 +5,17 @@ import type { HandleLeak } from '../../runtime-api/host.ts';
 import type { EnvironmentCgroup } from './cgroup.ts';
 import { exitMessage } from './platform-errors.ts';
 import { ProcessLedger } from './process-ledger.ts';
-import type { ExitInfo, WorkerProcess } from './worker-process.ts';
+import type { ExitInfo, Worker } from './worker-process.ts';
 
 export class EnvironmentMeter {
   maxMemoryMB = 0;
   /** Process leaks: processes invocations started and left running. */
   readonly processes = new ProcessLedger();
   private oomKillsSeen = 0;
-  private readonly worker: () => WorkerProcess | undefined;
+  private readonly worker: () => Worker | undefined;
   private readonly cgroup: () => EnvironmentCgroup | undefined;
 
-  constructor(worker: () => WorkerProcess | undefined, cgroup: () => EnvironmentCgroup | undefined) {
+  constructor(worker: () => Worker | undefined, cgroup: () => EnvironmentCgroup | undefined) {
     this.worker = worker;
     this.cgroup = cgroup;
   }

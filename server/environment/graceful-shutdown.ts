@@ -2,14 +2,14 @@
 // and up to 300 ms for it to go, buffered telemetry delivered, then SHUTDOWN to the subscribed
 // extensions until they are back at next, gone, or out of time; the caller SIGKILLs the group after.
 import type { RuntimeApiServer } from '../../runtime-api/server.ts';
-import type { WorkerProcess } from './worker-process.ts';
+import type { Worker } from './worker-process.ts';
 
 const BUDGET_MS = 2000;
 const RUNTIME_GRACE_MS = 300;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** `reason` words the cause; it maps to Lambda's shutdownReason (spindown, timeout, failure). */
-export async function shutdownExtensions(worker: WorkerProcess, api: RuntimeApiServer, reason: string): Promise<void> {
+export async function shutdownExtensions(worker: Worker, api: RuntimeApiServer, reason: string): Promise<void> {
   if (!worker.alive || !api.shutdownSubscribed) return;
   const deadline = Date.now() + BUDGET_MS;
   worker.thaw();

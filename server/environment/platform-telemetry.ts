@@ -32,6 +32,19 @@ export class PlatformTelemetry implements ReportTelemetry {
     if (status === 'success') this.hub.initDone();
   }
 
+  /** SnapStart: platform.restoreStart, as an environment is resumed from the snapshot. */
+  restoreStart(functionName: string, functionVersion: string, runtimeVersion: string, runtimeVersionArn: string): void {
+    this.hub.emit('platform', 'platform.restoreStart', { runtimeVersion, runtimeVersionArn, functionName, functionVersion });
+  }
+
+  /** SnapStart: platform.restoreRuntimeDone + platform.restoreReport (after-restore hooks done, or failed). */
+  restoreDone(status: 'success' | 'error' | 'timeout', durationMs: number, errorType?: string): void {
+    const record = { status, ...withError(errorType) };
+    this.hub.emit('platform', 'platform.restoreRuntimeDone', record);
+    this.hub.emit('platform', 'platform.restoreReport', { ...record, metrics: { durationMs: round(durationMs) } });
+    if (status === 'success') this.hub.initDone();
+  }
+
   start(requestId: string, version: string, traceId?: string): void {
     this.hub.emit('platform', 'platform.start', {
       requestId, version, ...(traceId ? { tracing: { type: 'X-Amzn-Trace-Id', value: traceId } } : {}),

@@ -9,7 +9,7 @@ import { EnvironmentMeter } from './environment-meter.ts';
 import { shutdownExtensions } from './graceful-shutdown.ts';
 import { cgroupIsolation, type IsolationLevel, usesMountNamespace } from './isolation.ts';
 import type { ProcessWatchdog } from './process-watchdog.ts';
-import { type ExitInfo, type OutputSource, type SpawnPlan, WorkerProcess } from './worker-process.ts';
+import { type ExitInfo, type OutputSource, type SpawnPlan, type Worker, WorkerProcess } from './worker-process.ts';
 
 export class Sandbox {
   readonly api: RuntimeApiServer;
@@ -20,7 +20,7 @@ export class Sandbox {
   private readonly isolation: IsolationLevel;
   /** Process isolation: kills what the environment left running if the emulator dies. */
   private readonly watchdog: ProcessWatchdog | undefined;
-  private worker: WorkerProcess | undefined;
+  private worker: Worker | undefined;
   private tmpDir: string | undefined;
   /** cgroup isolation: the environment's cgroup, from INIT until close. */
   private cgroup: EnvironmentCgroup | undefined;
@@ -78,6 +78,12 @@ export class Sandbox {
   /** Start the worker process group; `onExit` hears of its exit. */
   spawn(plan: SpawnPlan, onOutput: (line: string, source: OutputSource) => void, onExit: (info: ExitInfo) => void): void {
     const worker = new WorkerProcess(plan, onOutput, this.cgroup, this.watchdog);
+    this.worker = worker;
+    void worker.exited.then((info) => (this.worker === worker ? onExit(info) : undefined));
+  }
+
+  /** SnapStart: a worker restored from a snapshot (restored-worker.ts) instead of a spawned one. */
+  adopt(worker: Worker, onExit: (info: ExitInfo) => void): void {
     this.worker = worker;
     void worker.exited.then((info) => (this.worker === worker ? onExit(info) : undefined));
   }

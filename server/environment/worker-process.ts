@@ -33,6 +33,11 @@ export interface WorkerCgroup {
   peakMemoryMB(): number;
 }
 
+/** What an environment asks of its worker: a spawned WorkerProcess, or a SnapStart restore (restored-worker.ts). */
+export type Worker = Pick<WorkerProcess,
+  'pid' | 'exited' | 'flushPartialLines' | 'startRuntime' | 'runtimePid' | 'rootPid' | 'alive' | 'exitStatus' | 'freeze' | 'thaw'
+  | 'frozen' | 'kill' | 'anyProcess' | 'treePids' | 'peakMemoryMB' | 'commandLine' | 'release'>;
+
 export class WorkerProcess {
   /** The process group leader: the runtime, or in the namespace sandbox unshare. */
   readonly pid: number;
@@ -197,7 +202,7 @@ export class WorkerProcess {
 }
 
 /** Splits a stream into lines; the returned function emits a pending partial line now. */
-function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): () => void {
+export function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): () => void {
   let rest = '';
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {

@@ -46,13 +46,16 @@ describe('environment state table', () => {
 });
 
 const RUNTIME: Record<RuntimeState, Partial<Record<RuntimeCall, RuntimeState>>> = {
-  RuntimeStartedState: { Next: 'RuntimeReadyState', InitError: 'RuntimeInitErrorState' },
+  RuntimeStartedState: { Next: 'RuntimeReadyState', InitError: 'RuntimeInitErrorState', RestoreNext: 'RuntimeRestoreReadyState' },
   RuntimeInitErrorState: {},
+  // SnapStart: restore/next is the snapshot point; restore/error ends a failed restore.
+  RuntimeRestoreReadyState: { Next: 'RuntimeReadyState', RestoreError: 'RuntimeRestoreErrorState' },
+  RuntimeRestoreErrorState: {},
   RuntimeReadyState: { Next: 'RuntimeReadyState' },
   RuntimeRunningState: { Next: 'RuntimeRunningState', InvocationResponse: 'RuntimeResponseSentState', InvocationErrorResponse: 'RuntimeResponseSentState' },
   RuntimeResponseSentState: { Next: 'RuntimeReadyState' },
 };
-const CALLS: RuntimeCall[] = ['Next', 'InvocationResponse', 'InvocationErrorResponse', 'InitError'];
+const CALLS: RuntimeCall[] = ['Next', 'InvocationResponse', 'InvocationErrorResponse', 'InitError', 'RestoreNext', 'RestoreError'];
 
 describe('runtime state table (RIE)', () => {
   it('covers every state', () => {

@@ -121,6 +121,12 @@ class RapidClient:
             raise RuntimeApiError("GET /invocation/next answered %d: %s" % (status, body[:200]))
         return headers, body
 
+    def restore_next(self):
+        """SnapStart: the snapshot point; answered once this environment is restored."""
+        status, _, body = self.request("GET", BASE + "/restore/next")
+        if status != 200:
+            raise RuntimeApiError("GET /restore/next answered %d: %s" % (status, body[:200]))
+
     def post_result(self, request_id, body, content_type="application/json"):
         path = BASE + "/invocation/" + _quote(request_id) + "/response"
         return self._post(path, body, content_type, None)
@@ -934,6 +940,7 @@ def setup_sys_path(task_root):
 
 def main():
     env = os.environ
+    snapstart_control = env.pop("_EPHEMERA_SNAPSTART_CONTROL", None)
     api = env.get("AWS_LAMBDA_RUNTIME_API")
     handler_name = env.get("_HANDLER")
     task_root = env.get("LAMBDA_TASK_ROOT")
@@ -972,6 +979,10 @@ def main():
             _stderr("[runtime] could not post the init error: %s" % e)
         sys.exit(1)
     LoggingSetupHook.ensure()
+    if env.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start":
+        import snapstart
+
+        client = snapstart.on_init_complete(sys.modules[__name__], client, snapstart_control)
 
     try:
         while True:
