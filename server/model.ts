@@ -51,6 +51,8 @@ export interface FunctionConfig {
   layers?: string[];
   /** SAM `Metadata: BuildMethod: esbuild` with its BuildProperties: the code is bundled at cold start. */
   build?: FunctionBuild;
+  /** SnapStart.ApplyOn = PublishedVersions: published versions restore from a snapshot (template/snap-start.ts). */
+  snapStart?: 'PublishedVersions' | 'None';
   /** DurableConfig: the function is durable (server/durable/); timeout in seconds, retention in days (default 14). */
   durableConfig?: { ExecutionTimeout: number; RetentionPeriodInDays: number };
   /** CapacityProviderConfig: Lambda Managed Instances, environments serving several invocations at once. */

@@ -94,6 +94,8 @@ export interface ReportMetrics {
   memorySizeMB: number;
   maxMemoryUsedMB: number;
   initDurationMs?: number;
+  restoreDurationMs?: number;
+  billedRestoreDurationMs?: number;
 }
 
 export interface ReportTelemetry {

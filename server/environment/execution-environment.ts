@@ -8,7 +8,8 @@ import type { StreamedResponse } from '../../runtime-api/streaming-response.ts';
 import { RuntimeApiServer } from '../../runtime-api/server.ts';
 import type { FunctionVersion } from '../model.ts';
 import type { InitializationType } from './env-vars.ts';
-import { InitAttempt } from './environment-init.ts';
+import { InitAttempt, type InitScope } from './environment-init.ts';
+import { RestoreAttempt, type RestoreOptions, type RestoreOutcome, type RestoreSource } from './environment-restore.ts';
 import { InvokePhase } from './environment-invoke.ts';
 import { ConcurrentInvokePhase } from './concurrent-invoke.ts';
 import { environmentCapacity } from './managed-instances.ts';
@@ -52,7 +53,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private settleInit!: (ok: boolean) => void;
   private initType_: InitializationType = 'on-demand';
   private initDurationMs_ = 0;
-  private initAttempt: InitAttempt | undefined;
+  /** INIT, or SnapStart's Restore in its place: the runtime's signals go to it while it waits. */
+  private initAttempt: Pick<InitAttempt, 'waiting' | 'signal'> | undefined;
   private initPromise: Promise<InitOutcome> | undefined;
   /** Where output goes while INIT runs (and after it failed): the INIT's log. */
   private initLog: LogBuffer | undefined;
@@ -166,17 +168,48 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   // ---- INIT, INVOKE, freeze -------------------------------------------------------------------
 
   init(opts: InitOptions): Promise<InitOutcome> {
-    const attempt = new InitAttempt({
+    const attempt = new InitAttempt(this.initScope(), opts);
+    this.initAttempt = attempt;
+    this.initType_ = opts.type;
+    this.initLog = opts.log;
+    return this.followInit(attempt.run());
+  }
+
+  /** SnapStart: Restore from the version's snapshot in place of INIT (a fork of its zygote). */
+  restore(source: RestoreSource, opts: RestoreOptions): Promise<RestoreOutcome> {
+    const attempt = new RestoreAttempt(this.initScope(), opts);
+    this.initAttempt = attempt;
+    this.restoreAttempt = attempt;
+    this.initType_ = 'snap-start';
+    this.restored_ = true;
+    this.initLog = opts.log;
+    const run = attempt.run(source);
+    void this.followInit(run);
+    return run;
+  }
+
+  private restoreAttempt: RestoreAttempt | undefined;
+
+  /** Restored from a snapshot rather than initialised. */
+  get restored(): boolean {
+    return this.restored_;
+  }
+
+  private restored_ = false;
+
+  private initScope(): InitScope {
+    return {
       id: this.id, fn: this.fn, ctx: this.ctx, sandbox: this.sandbox, telemetry: this.telemetry, extensions: this.extensions,
       line: (text, log) => this.line(text, log),
       transition: (to, reason) => this.machine.transition(to, reason),
       output: (text, source) => this.onOutput(text, source),
       workerExited: (info) => this.onWorkerExit(info),
-    }, opts);
-    this.initAttempt = attempt;
-    this.initType_ = opts.type;
-    this.initLog = opts.log;
-    this.initPromise = attempt.run().then((outcome) => {
+    };
+  }
+
+  /** INIT's (or Restore's) outcome sets the environment's INIT facts and settles initSettled. */
+  private followInit(run: Promise<InitOutcome>): Promise<InitOutcome> {
+    this.initPromise = run.then((outcome) => {
       this.initDurationMs_ = outcome.durationMs;
       if (outcome.ok) this.initLog = undefined;
       this.settleInit(outcome.ok);
@@ -216,6 +249,16 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   }
 
   initError(payload: Buffer, errorType: string): void {
+    this.initAttempt?.signal({ kind: 'error', payload, errorType });
+  }
+
+  /** SnapStart: INIT of the snapshot ends at restore/next (a restored runtime's INIT ends at its /next). */
+  restoreNext(): void {
+    if (this.restored_) this.restoreAttempt?.resumed();
+    else if (this.initType_ === 'snap-start') this.initAttempt?.signal({ kind: 'ready' });
+  }
+
+  restoreError(payload: Buffer, errorType: string): void {
     this.initAttempt?.signal({ kind: 'error', payload, errorType });
   }
 

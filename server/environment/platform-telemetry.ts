@@ -59,10 +59,11 @@ export class PlatformTelemetry implements ReportTelemetry {
 
   /** platform.report, with the same figures as the REPORT line. */
   report(requestId: string, report: ReportSummary, metrics: ReportMetrics): void {
-    const { initDurationMs, ...rest } = metrics;
+    const { initDurationMs, restoreDurationMs, ...rest } = metrics;
     this.hub.emit('platform', 'platform.report', {
       requestId, status: report.status, ...withError(report.errorType),
-      metrics: { durationMs: round(report.durationMs), ...rest, ...(initDurationMs !== undefined ? { initDurationMs: round(initDurationMs) } : {}) },
+      metrics: { durationMs: round(report.durationMs), ...rest, ...(initDurationMs !== undefined ? { initDurationMs: round(initDurationMs) } : {}),
+        ...(restoreDurationMs !== undefined ? { restoreDurationMs: round(restoreDurationMs) } : {}) },
     });
   }
 

@@ -4,6 +4,7 @@
 import type { FunctionEntry, VersionRecord } from '../registry/function-entry.ts';
 import type { Registry } from '../registry/registry.ts';
 import { capacityProviderOutput } from './managed-instances-input.ts';
+import { snapStartResponse } from '../template/snap-start.ts';
 
 /** `2019-09-24T18:52:11.497+0000`, the management API's LastModified format. */
 export function lastModified(d: Date): string {
@@ -63,7 +64,7 @@ export function functionConfiguration(reg: Registry, record: VersionRecord, opts
     PackageType: 'Zip',
     Architectures: [c.architecture],
     EphemeralStorage: { Size: c.ephemeralStorage },
-    SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
+    SnapStart: snapStartResponse(c, record.fv.version),
     ...(view === 'listed' ? {} : { RuntimeVersionConfig: { RuntimeVersionArn: `arn:aws:lambda:${reg.ctx.region}::runtime:ephemera-${c.runtime}` } }),
     LoggingConfig: { LogFormat: c.logFormat, LogGroup: `/aws/lambda/${c.name}` },
     ...(c.durableConfig ? { DurableConfig: { ...c.durableConfig } } : {}),

@@ -7,6 +7,7 @@ import { ACCEPTED_RUNTIMES, DEPRECATED_RUNTIMES, FUNCTION_LIMITS, PATTERNS, RULE
 import type { FunctionConfig } from '../model.ts';
 import type { Registry } from '../registry/registry.ts';
 import { RESERVED_ENV_VARS } from '../template/function-properties.ts';
+import { APPLY_ON, parseApplyOn } from '../template/snap-start.ts';
 
 export type Body = Record<string, unknown>;
 
@@ -150,6 +151,12 @@ export function configChanges(reg: Registry, body: Body): ConfigChanges {
     const size = intIn(body.EphemeralStorage as Body, 'Size', 'ephemeralStorage.size', e.min, e.max);
     if (size === undefined) throw invalid('ephemeralStorage.size', null, NOT_NULL);
     changes.ephemeralStorage = size;
+  }
+  if (body.SnapStart !== undefined && body.SnapStart !== null) {
+    const given = (body.SnapStart as Body).ApplyOn;
+    const applyOn = parseApplyOn(given);
+    if (applyOn === undefined) throw invalid('snapStart.applyOn', given, `Member must satisfy enum value set: [${APPLY_ON.join(', ')}]`);
+    changes.snapStart = applyOn;
   }
   if (body.DeadLetterConfig !== undefined && body.DeadLetterConfig !== null) {
     const target = (body.DeadLetterConfig as Body).TargetArn;

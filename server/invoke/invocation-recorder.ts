@@ -7,7 +7,7 @@ import type { LogBuffer, OutputSink } from '../environment/function-log.ts';
 import type { InvocationHistory } from '../events/invocation-history.ts';
 import type { Metrics } from '../metrics.ts';
 import type { FunctionVersion } from '../model.ts';
-import { billedDurationMs, endLine, leakLine, reportLine, startLine } from './log-result.ts';
+import { billedDurationMs, endLine, leakLine, reportLine, type RestoreDurations, startLine } from './log-result.ts';
 
 /** What the invocation service knows of one invocation besides its report. */
 export interface InvocationFacts {
@@ -21,6 +21,8 @@ export interface InvocationFacts {
   cold: boolean;
   /** The INIT this invocation waited for (a cold start, or a suppressed init's re-run). */
   initDurationMs?: number;
+  /** SnapStart: the Restore this invocation waited for (in place of INIT). */
+  restore?: RestoreDurations;
 }
 
 export class InvocationRecorder {
@@ -41,7 +43,7 @@ export class InvocationRecorder {
 
   /** END, LEAK (when it left something running), REPORT, platform.report, metrics and history; returns the leaks. */
   finish(facts: InvocationFacts, report: InvokeReport): HandleLeak[] {
-    const { requestId, fn, initDurationMs } = facts;
+    const { requestId, fn, initDurationMs, restore } = facts;
     const env = report.environmentId;
     this.line(facts, env, endLine(requestId));
     const leaks = report.leaks();
@@ -51,9 +53,10 @@ export class InvocationRecorder {
       this.metrics.leaks(fn.config.name, leaks);
     }
     const memorySizeMB = fn.config.memorySize;
-    this.line(facts, env, reportLine({ requestId, report, maxMemoryMB, memorySizeMB, initDurationMs }));
+    this.line(facts, env, reportLine({ requestId, report, maxMemoryMB, memorySizeMB, initDurationMs, restore }));
     report.telemetry.report(requestId, report, {
       billedDurationMs: billedDurationMs(report.durationMs, initDurationMs), memorySizeMB, maxMemoryUsedMB: maxMemoryMB, initDurationMs,
+      ...(restore ? { restoreDurationMs: restore.durationMs, billedRestoreDurationMs: restore.billedMs } : {}),
     });
     this.history?.add({
       requestId, function: fn.config.name, version: fn.version, environment: env, cold: facts.cold,

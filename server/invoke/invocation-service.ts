@@ -13,7 +13,13 @@ import type { FunctionVersion, InvokeResult, LeakMode, ResponseBody, StreamedRes
 import type { EnvironmentPool } from '../pool/environment-pool.ts';
 import type { Lease } from '../pool/lease.ts';
 import { bufferedOutcome } from './buffered-stream.ts';
+import { SnapshotFailure } from '../pool/snapshot-store.ts';
+import { snapStartApplies } from '../template/snap-start.ts';
 import { type InvocationFacts, InvocationRecorder } from './invocation-recorder.ts';
+import { SnapStartException, SnapStartTimeoutException } from './snapstart-errors.ts';
+
+/** SnapStart's Restore phase (the after-restore hooks included) must finish within 10 seconds. */
+const RESTORE_LIMIT_MS = 10_000;
 
 export interface InvokeRequest {
   fn: FunctionVersion;
@@ -118,6 +124,7 @@ export class InvocationService {
    * failure when the second attempt fails too.
    */
   private async ensureInit(lease: Lease, facts: InvocationFacts): Promise<InitFailure | undefined> {
+    if (snapStartApplies(facts.fn.config, facts.fn.version)) return this.restore(lease, facts);
     const first = await lease.env.init({ type: 'on-demand', phase: 'init', limitMs: this.initLimitMs, log: facts.log });
     facts.initDurationMs = first.durationMs;
     facts.log.startInvokePhase();
@@ -129,6 +136,27 @@ export class InvocationService {
     });
     facts.initDurationMs = again.durationMs;
     return again.ok ? undefined : again;
+  }
+
+  /**
+   * SnapStart: a published version's new environment is restored from its snapshot (taken at publish;
+   * awaited if still being taken). A failed snapshot INIT answers like a failed INIT; a failed Restore
+   * is an API error (SnapStartException, SnapStartTimeoutException), as on AWS.
+   */
+  private async restore(lease: Lease, facts: InvocationFacts): Promise<InitFailure | undefined> {
+    let source;
+    try {
+      source = await this.pool.snapshots.take(facts.fn);
+    } catch (err) {
+      if (!(err instanceof SnapshotFailure)) throw err;
+      this.recorder.start(facts, lease.env.id);
+      return { ok: false, durationMs: 0, status: 'error', errorType: err.errorType, payload: err.payload };
+    }
+    const r = await lease.env.restore(source, { limitMs: RESTORE_LIMIT_MS, log: facts.log });
+    if (!r.ok) throw r.status === 'timeout' ? new SnapStartTimeoutException() : new SnapStartException();
+    facts.restore = { durationMs: r.durationMs, billedMs: r.billedMs };
+    this.recorder.start(facts, lease.env.id);
+    return undefined;
   }
 
   private answer(req: InvokeRequest, facts: InvocationFacts, lease: Lease, outcome: InvokeOutcome): InvokeResult {

@@ -14,6 +14,14 @@ export interface ReportInput {
   maxMemoryMB: number;
   /** Set on the cold invoke only. */
   initDurationMs?: number;
+  /** SnapStart: set on the invoke of a restored environment only (it has no Init Duration). */
+  restore?: RestoreDurations;
+}
+
+export interface RestoreDurations {
+  durationMs: number;
+  /** The runtime's own part: from its restore/next to its first /next (the after-restore hooks). */
+  billedMs: number;
 }
 
 /** Billed = ceil(duration + init) since on-demand INIT became billed (Aug 2025). */
@@ -21,11 +29,12 @@ export function billedDurationMs(durationMs: number, initDurationMs = 0): number
   return Math.max(1, Math.ceil(durationMs + initDurationMs));
 }
 
-export function reportLine({ requestId, report, memorySizeMB, maxMemoryMB, initDurationMs }: ReportInput): string {
+export function reportLine({ requestId, report, memorySizeMB, maxMemoryMB, initDurationMs, restore }: ReportInput): string {
   let line = `REPORT RequestId: ${requestId}\tDuration: ${report.durationMs.toFixed(2)} ms\t`
     + `Billed Duration: ${billedDurationMs(report.durationMs, initDurationMs)} ms\t`
     + `Memory Size: ${memorySizeMB} MB\tMax Memory Used: ${maxMemoryMB} MB\t`;
   if (initDurationMs !== undefined) line += `Init Duration: ${initDurationMs.toFixed(2)} ms\t`;
+  if (restore) line += `Restore Duration: ${restore.durationMs.toFixed(2)} ms\tBilled Restore Duration: ${restore.billedMs} ms\t`;
   if (report.status === 'timeout') line += 'Status: timeout';
   // A function's own error leaves REPORT as is; a platform failure (runtime exit...) is named.
   else if (report.status === 'failure') line += `Status: error\tError Type: ${report.errorType}`;

@@ -9,6 +9,8 @@ import type { ConcurrencyLimiter, SlotKind } from './concurrency-limiter.ts';
 import { Lease, type LeaseOwner } from './lease.ts';
 import { afterLease, countsAsProvisioned, newSlot, pickIdle, type Slot } from './slot.ts';
 import { pickShared } from './shared-slots.ts';
+import { SnapshotStore, snapStartContext } from './snapshot-store.ts';
+import { snapStartApplies } from '../template/snap-start.ts';
 
 interface VersionPool {
   fn: FunctionVersion;
@@ -42,9 +44,12 @@ export class EnvironmentPool {
   /** The kind of concurrency slot each live lease holds (given back when it ends). */
   private readonly kinds = new WeakMap<Lease, SlotKind>();
   private closed = false;
+  /** SnapStart: the snapshots of published versions, and the zygotes restored environments fork from. */
+  readonly snapshots: SnapshotStore;
 
   constructor(ctx: EnvironmentContext, limiter: ConcurrencyLimiter, keepAliveMs: number) {
     this.ctx = ctx;
+    this.snapshots = new SnapshotStore(ctx);
     this.limiter = limiter;
     this.keepAliveMs = keepAliveMs;
     this.logger = ctx.logger;
@@ -113,6 +118,7 @@ export class EnvironmentPool {
     const pool = this.poolOf(fn);
     pool.provisionedRequested = 0;
     await Promise.all([...pool.slots.values()].map((s) => this.retire(s, 'function deleted')));
+    await this.snapshots.release(fn);
   }
 
   /** Provisioned concurrency per function version, for /_ephemera/health. */
@@ -159,6 +165,13 @@ export class EnvironmentPool {
       for (const w of pool.waiters.splice(0)) w(undefined);
     }
     await Promise.all(all.map((e) => e.shutdown('emulator stopping')));
+    await this.snapshots.close();
+  }
+
+  /** A version was published: with SnapStart, its INIT runs now and its snapshot is kept. */
+  published(fn: FunctionVersion): void {
+    if (!snapStartApplies(fn.config, fn.version)) return;
+    this.snapshots.take(fn).catch((err: Error) => this.logger.warn({ fn: fn.config.name, version: fn.version, err: err.message }, 'SnapStart snapshot failed'));
   }
 
   /**
@@ -271,7 +284,7 @@ export class EnvironmentPool {
   }
 
   private create(pool: VersionPool): Slot {
-    const env: ExecutionEnvironment = new ExecutionEnvironment(pool.fn, this.ctx, {
+    const env: ExecutionEnvironment = new ExecutionEnvironment(pool.fn, snapStartContext(pool.fn, this.ctx), {
       terminated: () => {
         pool.slots.delete(env);
         // An idle one that died on its own (its runtime exited, the OOM killer) leaves the idle list too.

@@ -29,6 +29,8 @@ export interface VersionRuntime {
   replaced(fn: FunctionVersion): void;
   /** The version is gone: its environments retire and provisioned ones are not replaced. */
   removed(fn: FunctionVersion): Promise<void>;
+  /** A version was published (SnapStart takes its snapshot then). */
+  published?(fn: FunctionVersion): void;
   /** Keep exactly `count` provisioned environments for the version (0: none). */
   provision(fn: FunctionVersion, count: number): Promise<void>;
 }
@@ -180,6 +182,11 @@ export class Registry {
   layerArn(dir: string): string {
     for (const [arn, d] of this.layers) if (d === dir) return arn;
     return `local:${dir}`;
+  }
+
+  /** Tell the environments that a version was published. */
+  versionPublished(fn: FunctionVersion): void {
+    this.runtime?.published?.(fn);
   }
 
   /** CodeSha256 and CodeSize of a version's code. */

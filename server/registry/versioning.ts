@@ -48,6 +48,7 @@ export function publishVersion(reg: Registry, entry: FunctionEntry, input: Publi
     code, internalRevision: latest.internalRevision, lastModified: latest.lastModified, role: latest.role, layerArns: latest.layerArns,
   });
   entry.versions.set(version, record);
+  reg.versionPublished(record.fv);
   // Publishing changes $LATEST's RevisionId on AWS too.
   latest.revisionId = randomUUID();
   return { record, created: true, warning };

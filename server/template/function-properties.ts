@@ -8,7 +8,7 @@ const COMMON: Record<string, PropertyUse> = {
   Environment: 'used', EphemeralStorage: 'used', Description: 'used', Architectures: 'used',
   LoggingConfig: 'used', ReservedConcurrentExecutions: 'used', PackageType: 'used', Layers: 'used',
   Role: 'ignored', Tags: 'ignored', VpcConfig: 'ignored', KmsKeyArn: 'ignored', ImageConfig: 'ignored',
-  CodeSigningConfigArn: 'ignored', FileSystemConfigs: 'ignored', SnapStart: 'ignored',
+  CodeSigningConfigArn: 'ignored', FileSystemConfigs: 'ignored', SnapStart: 'used',
   RuntimeManagementConfig: 'ignored', RecursiveLoop: 'ignored', CapacityProviderConfig: 'used',
   FunctionScalingConfig: 'ignored', TenancyConfig: 'ignored', DurableConfig: 'used',
 };

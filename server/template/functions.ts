@@ -12,6 +12,7 @@ import { functionLayers, type LayerInfo } from './layers.ts';
 import { isRecord, type NodePath } from './node-path.ts';
 import { NO_VALUE } from './references.ts';
 import type { WarningCollector } from './warnings.ts';
+import { parseApplyOn } from './snap-start.ts';
 
 export interface FunctionInput {
   logicalId: string;
@@ -156,6 +157,12 @@ export function buildFunction(input: FunctionInput, ctx: FunctionContext): Built
     architecture: (arch as string[])[0],
     logFormat,
   };
+  const snapStart = get('SnapStart');
+  if (snapStart !== undefined) {
+    const applyOn = parseApplyOn(isRecord(snapStart) ? snapStart.ApplyOn : undefined);
+    if (!isRecord(snapStart) || applyOn === undefined) fail('SnapStart', `SnapStart.ApplyOn must be PublishedVersions or None; got ${JSON.stringify(isRecord(snapStart) ? snapStart.ApplyOn : snapStart)}`);
+    if (applyOn === 'PublishedVersions') config.snapStart = applyOn;
+  }
   const reserved = optionalInt('ReservedConcurrentExecutions', 0, 1_000_000, 'concurrent executions');
   if (reserved !== undefined) config.reservedConcurrency = reserved;
   const eic = get('EventInvokeConfig');
