@@ -77,6 +77,17 @@ def _fail(rt, client, path, error_type, code):
     sys.exit(code)
 
 
+def _parent_death_signal():
+    """prctl(PR_SET_PDEATHSIG, SIGKILL) for a fork (a fork does not inherit it); a no-op without ctypes."""
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (ImportError, OSError, AttributeError):
+        return lambda: None
+    return lambda: prctl(1, signal.SIGKILL, 0, 0, 0)
+
+
 def _zygote(control_path):
     """Serve forks until the server closes the control socket; returns only in a fork, with its request."""
     ctl = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -100,6 +111,8 @@ def _zygote(control_path):
             send("exit %d %d\n" % (pid, os.waitstatus_to_exitcode(status)))
 
     signal.signal(signal.SIGCHLD, reap)
+    die_with_zygote = _parent_death_signal()
+    zygote = os.getpid()
     send("ready %d\n" % os.getpid())
     while True:
         line = reader.readline()
@@ -110,6 +123,9 @@ def _zygote(control_path):
         if pid == 0:
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             os.setsid()  # its own session and process group: frozen, thawed and killed on its own
+            die_with_zygote()  # the zygote ends with the emulator: a fork, even a frozen one, goes with it
+            if os.getppid() != zygote:
+                os._exit(1)  # it ended before the signal was armed
             reader.close()
             ctl.close()
             out = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
