@@ -1,4 +1,4 @@
-// `npm run bench`: warm invoke, cold start, memory per idle environment, hot reload, SQS end to end, the HTTP front door, response streaming, durable executions and Lambda Managed Instances vs classic environments, one after the other,
+// `npm run bench`: warm invoke, cold start, memory per idle environment, hot reload, SQS end to end, the HTTP front door, response streaming, durable executions, Lambda Managed Instances vs classic environments and SnapStart, one after the other,
 // each table printed as soon as it is measured. Bounded (about a minute on 2 cores), loopback only.
 import { coldStart } from './cold-start.ts';
 import { durableBench } from './durable.ts';
@@ -8,6 +8,7 @@ import { frontDoorBench } from './front-door.ts';
 import { hotReload } from './hot-reload.ts';
 import { checkNoLeftovers, machine } from './lib.ts';
 import { memoryPerEnv } from './memory-per-env.ts';
+import { snapStartBench } from './snapstart.ts';
 import { sqsE2e } from './sqs-e2e.ts';
 import { streamingBench } from './streaming.ts';
 import { warmInvoke } from './warm-invoke.ts';
@@ -24,5 +25,6 @@ console.log(`\n${await streamingBench()}`);
 console.log(`\n${await durableBench()}`);
 console.log(`\n${await eventBridgeBench()}`);
 console.log(`\n${await managedInstances()}`);
+console.log(`\n${await snapStartBench()}`);
 console.log(`\n(whole run ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 checkNoLeftovers('bench');
