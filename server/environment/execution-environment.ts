@@ -22,6 +22,7 @@ import { platformPayload } from './platform-errors.ts';
 import { PlatformTelemetry } from './platform-telemetry.ts';
 import type { ProcessLedger } from './process-ledger.ts';
 import { Sandbox } from './sandbox.ts';
+import { snapStartApplies } from './snap-start.ts';
 import { EnvironmentStateMachine, type EnvState } from './state.ts';
 import type { ExitInfo, OutputSource } from './worker-process.ts';
 
@@ -68,7 +69,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       ctx.logger.debug({ env: this.id.slice(0, 8), fn: fn.config.name, from, to, reason }, 'environment transition');
       if (ctx.events?.active) ctx.events.environment(this, { reason, requestId: to === 'Invoking' ? reason : undefined });
     });
-    this.extensions = findExtensions(fn.config.layers);
+    // SnapStart: the snapshot is the runtime process alone; external extensions are not forked with it.
+    this.extensions = snapStartApplies(fn.config, fn.version) ? [] : findExtensions(fn.config.layers);
     this.capacity = environmentCapacity(fn.config);
     this.initSettled = new Promise((resolve) => (this.settleInit = resolve));
     const api = new RuntimeApiServer(this, {

@@ -4,7 +4,7 @@
 import type { FunctionEntry, VersionRecord } from '../registry/function-entry.ts';
 import type { Registry } from '../registry/registry.ts';
 import { capacityProviderOutput } from './managed-instances-input.ts';
-import { snapStartResponse } from '../template/snap-start.ts';
+import { snapStartResponse } from '../environment/snap-start.ts';
 
 /** `2019-09-24T18:52:11.497+0000`, the management API's LastModified format. */
 export function lastModified(d: Date): string {

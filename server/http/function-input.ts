@@ -7,7 +7,7 @@ import { ACCEPTED_RUNTIMES, DEPRECATED_RUNTIMES, FUNCTION_LIMITS, PATTERNS, RULE
 import type { FunctionConfig } from '../model.ts';
 import type { Registry } from '../registry/registry.ts';
 import { RESERVED_ENV_VARS } from '../template/function-properties.ts';
-import { APPLY_ON, parseApplyOn } from '../template/snap-start.ts';
+import { APPLY_ON, parseApplyOn } from '../environment/snap-start.ts';
 
 export type Body = Record<string, unknown>;
 

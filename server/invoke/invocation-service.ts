@@ -14,7 +14,7 @@ import type { EnvironmentPool } from '../pool/environment-pool.ts';
 import type { Lease } from '../pool/lease.ts';
 import { bufferedOutcome } from './buffered-stream.ts';
 import { SnapshotFailure } from '../pool/snapshot-store.ts';
-import { snapStartApplies } from '../template/snap-start.ts';
+import { snapStartApplies } from '../environment/snap-start.ts';
 import { type InvocationFacts, InvocationRecorder } from './invocation-recorder.ts';
 import { SnapStartException, SnapStartTimeoutException } from './snapstart-errors.ts';
 

@@ -10,7 +10,8 @@ import { Lease, type LeaseOwner } from './lease.ts';
 import { afterLease, countsAsProvisioned, newSlot, pickIdle, type Slot } from './slot.ts';
 import { pickShared } from './shared-slots.ts';
 import { SnapshotStore, snapStartContext } from './snapshot-store.ts';
-import { snapStartApplies } from '../template/snap-start.ts';
+import { findExtensions } from '../environment/extension-launch.ts';
+import { snapStartApplies } from '../environment/snap-start.ts';
 
 interface VersionPool {
   fn: FunctionVersion;
@@ -171,6 +172,9 @@ export class EnvironmentPool {
   /** A version was published: with SnapStart, its INIT runs now and its snapshot is kept. */
   published(fn: FunctionVersion): void {
     if (!snapStartApplies(fn.config, fn.version)) return;
+    if (findExtensions(fn.config.layers).length > 0) {
+      this.logger.warn({ fn: fn.config.name, version: fn.version }, 'SnapStart: external extensions are not part of the snapshot locally; restored environments run without them');
+    }
     this.snapshots.take(fn).catch((err: Error) => this.logger.warn({ fn: fn.config.name, version: fn.version, err: err.message }, 'SnapStart snapshot failed'));
   }
 

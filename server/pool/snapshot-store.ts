@@ -7,7 +7,7 @@ import type { RestoreSource } from '../environment/environment-restore.ts';
 import { runtimeLaunch } from '../environment/runtimes.ts';
 import { ZygoteControl } from '../environment/zygote-control.ts';
 import type { FunctionVersion } from '../model.ts';
-import { snapStartApplies } from '../template/snap-start.ts';
+import { snapStartApplies } from '../environment/snap-start.ts';
 
 /** SnapStart's INIT may take up to 15 minutes (AWS), against 10 s for on-demand INIT. */
 export const SNAPSHOT_INIT_LIMIT_MS = 15 * 60 * 1000;

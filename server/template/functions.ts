@@ -12,7 +12,7 @@ import { functionLayers, type LayerInfo } from './layers.ts';
 import { isRecord, type NodePath } from './node-path.ts';
 import { NO_VALUE } from './references.ts';
 import type { WarningCollector } from './warnings.ts';
-import { parseApplyOn } from './snap-start.ts';
+import { parseApplyOn, restoresFromSnapshot } from '../environment/snap-start.ts';
 
 export interface FunctionInput {
   logicalId: string;
@@ -162,6 +162,9 @@ export function buildFunction(input: FunctionInput, ctx: FunctionContext): Built
     const applyOn = parseApplyOn(isRecord(snapStart) ? snapStart.ApplyOn : undefined);
     if (!isRecord(snapStart) || applyOn === undefined) fail('SnapStart', `SnapStart.ApplyOn must be PublishedVersions or None; got ${JSON.stringify(isRecord(snapStart) ? snapStart.ApplyOn : snapStart)}`);
     if (applyOn === 'PublishedVersions') config.snapStart = applyOn;
+    if (applyOn === 'PublishedVersions' && !restoresFromSnapshot(rt)) {
+      ctx.warnings.add(id, origin('SnapStart'), `ephemera restores python3.12+ functions from a snapshot; published versions of this ${rt} function run a normal INIT (AWS offers SnapStart for Java 11+, Python 3.12+ and .NET 8+)`);
+    }
   }
   const reserved = optionalInt('ReservedConcurrentExecutions', 0, 1_000_000, 'concurrent executions');
   if (reserved !== undefined) config.reservedConcurrency = reserved;

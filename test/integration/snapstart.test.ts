@@ -3,7 +3,9 @@
 // Python runtime (same random values, same object ids, the files INIT wrote), whose after-restore hooks
 // run in registration order. $LATEST initialises as usual. Hook failures answer with AWS's shapes.
 import { existsSync } from 'node:fs';
-import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionConfigurationCommand, LambdaClient, PublishVersionCommand, UpdateFunctionConfigurationCommand, waitUntilFunctionUpdatedV2,
+} from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostPython } from '../../server/environment/runtimes.ts';
 import { fixture, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
@@ -102,6 +104,24 @@ describe.skipIf(noPython !== '')('SnapStart (Python, restored from a forked zygo
       name: 'ValidationException',
       message: expect.stringContaining("Value 'Always' at 'snapStart.applyOn' failed to satisfy constraint: Member must satisfy enum value set: [PublishedVersions, None]"),
     });
+  });
+
+  it('takes a snapshot of its own when PublishVersion publishes a version (AWS SDK)', async () => {
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'snap', Environment: { Variables: { RELEASE: 'two' } } }));
+    await waitUntilFunctionUpdatedV2({ client: lambda, maxWaitTime: 10 }, { FunctionName: 'snap' });
+    const published = await lambda.send(new PublishVersionCommand({ FunctionName: 'snap' }));
+    expect(published.Version).toBe('2');
+    expect(published.SnapStart).toEqual({ ApplyOn: 'PublishedVersions', OptimizationStatus: 'On' });
+    const res = await em.invoke('snap:2');
+    const body = res.json() as Answer;
+    zygotes.add(body.initPid);
+    expect(body.initType).toBe('snap-start');
+    expect(body.version).toBe('2');
+    expect(body.order).toEqual(['before-2:x!', 'before-1', 'after-1', 'after-2']);
+    // A snapshot of its own: version 2's INIT drew its own id.
+    const one = (await em.invoke('snap:1')).json() as Answer;
+    expect(body.initId).not.toBe(one.initId);
+    expect(body.initPid).not.toBe(one.initPid);
   });
 
   it('answers a failing after-restore hook with SnapStartException and discards the environment', async () => {
