@@ -37,7 +37,8 @@ export function snapStartContext(fn: FunctionVersion, ctx: EnvironmentContext): 
 
 export class SnapshotStore {
   private readonly ctx: EnvironmentContext;
-  private readonly snapshots = new Map<FunctionVersion, Promise<Snapshot>>();
+  /** One entry per version while its snapshot is taken or kept (its identity tells a newer one apart). */
+  private readonly snapshots = new Map<FunctionVersion, { snapshot: Promise<Snapshot> }>();
   private closed = false;
 
   constructor(ctx: EnvironmentContext) {
@@ -46,21 +47,27 @@ export class SnapshotStore {
 
   /** Take the version's snapshot (once); later calls share it. Rejects with a SnapshotFailure. */
   take(fn: FunctionVersion): Promise<RestoreSource> {
-    let snapshot = this.snapshots.get(fn);
-    if (!snapshot) {
-      snapshot = this.snapshot(fn);
-      this.snapshots.set(fn, snapshot);
+    let entry = this.snapshots.get(fn);
+    if (!entry) {
+      const created = {} as { snapshot: Promise<Snapshot> };
+      created.snapshot = this.snapshot(fn, () => this.forget(fn, created));
+      entry = created;
+      this.snapshots.set(fn, entry);
       // A failed snapshot is not kept: the next cold start tries again, as a failed INIT would be.
-      snapshot.catch(() => this.snapshots.get(fn) === snapshot && this.snapshots.delete(fn));
+      entry.snapshot.catch(() => this.forget(fn, created));
     }
-    return snapshot.then((s) => s.source);
+    return entry.snapshot.then((s) => s.source);
   }
 
   /** The version is gone: its zygote (and with it every fork still alive) ends. */
   async release(fn: FunctionVersion): Promise<void> {
-    const snapshot = this.snapshots.get(fn);
+    const entry = this.snapshots.get(fn);
     this.snapshots.delete(fn);
-    await snapshot?.then((s) => s.env.shutdown('version deleted'), () => {});
+    await entry?.snapshot.then((s) => s.env.shutdown('version deleted'), () => {});
+  }
+
+  private forget(fn: FunctionVersion, entry: { snapshot: Promise<Snapshot> }): void {
+    if (this.snapshots.get(fn) === entry) this.snapshots.delete(fn);
   }
 
   async close(): Promise<void> {
@@ -68,12 +75,16 @@ export class SnapshotStore {
     await Promise.all([...this.snapshots.keys()].map((fn) => this.release(fn)));
   }
 
-  private async snapshot(fn: FunctionVersion): Promise<Snapshot> {
+  /** `ended`: the zygote's environment is gone (killed, crashed): the next cold start takes a new snapshot. */
+  private async snapshot(fn: FunctionVersion, ended: () => void): Promise<Snapshot> {
     if (this.closed) throw new SnapshotFailure('Sandbox.Failure', Buffer.from('{"errorMessage":"the emulator is stopping"}'));
     const control = new ZygoteControl(fn.config.name);
     const ctx = snapStartContext(fn, this.ctx);
     const env = new ExecutionEnvironment(fn, { ...ctx, extraEnv: { ...ctx.extraEnv, _EPHEMERA_SNAPSTART_CONTROL: control.path } }, {
-      terminated: () => control.close(),
+      terminated: () => {
+        control.close();
+        ended();
+      },
     });
     const init = await env.init({ type: 'snap-start', phase: 'init', limitMs: SNAPSHOT_INIT_LIMIT_MS });
     if (!init.ok) {

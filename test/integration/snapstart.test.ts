@@ -2,13 +2,12 @@
 // last-registered first, and every new environment of the version is a fork of that initialised
 // Python runtime (same random values, same object ids, the files INIT wrote), whose after-restore hooks
 // run in registration order. $LATEST initialises as usual. Hook failures answer with AWS's shapes.
-import { existsSync } from 'node:fs';
 import {
   GetFunctionConfigurationCommand, LambdaClient, PublishVersionCommand, UpdateFunctionConfigurationCommand, waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostPython } from '../../server/environment/runtimes.ts';
-import { fixture, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
+import { fixture, isAlive, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
 
 const python = hostPython();
 const noPython = 'error' in python ? python.error : '';
@@ -33,7 +32,7 @@ describe.skipIf(noPython !== '')('SnapStart (Python, restored from a forked zygo
     lambda.destroy();
     expect(await em.stopChecked()).toEqual([]);
     // The zygotes are not pool environments: they must be gone too.
-    for (const pid of zygotes) expect(existsSync(`/proc/${pid}`), `zygote ${pid} left behind`).toBe(false);
+    for (const pid of zygotes) expect(isAlive(pid), `zygote ${pid} left behind`).toBe(false);
   });
 
   it('restores every new environment of a published version from one INIT: same memory, own /tmp, hooks in AWS order', async () => {
@@ -122,6 +121,39 @@ describe.skipIf(noPython !== '')('SnapStart (Python, restored from a forked zygo
     const one = (await em.invoke('snap:1')).json() as Answer;
     expect(body.initId).not.toBe(one.initId);
     expect(body.initPid).not.toBe(one.initPid);
+  });
+
+  it('reports a restored runtime that crashes (Runtime.ExitError, as its zygote saw it end) and restores a new one', async () => {
+    const crash = await em.invoke('snap:live', { crash: true });
+    expect(crash.headers.get('x-amz-function-error')).toBe('Unhandled');
+    expect(crash.json()).toMatchObject({ errorType: 'Runtime.ExitError', errorMessage: expect.stringContaining('Runtime exited with error: exit status 3') });
+    const after = (await em.invoke('snap:live')).json() as Answer;
+    expect(after.order).toEqual(['before-2:x!', 'before-1', 'after-1', 'after-2']);
+  });
+
+  it('times out an invocation of a restored environment and kills its fork', async () => {
+    const warm = (await em.invoke('snap-short:live')).json() as Answer;
+    zygotes.add(warm.initPid);
+    const res = await em.invoke('snap-short:live', { sleep: 5 });
+    expect(res.json()).toMatchObject({ errorType: 'Sandbox.Timedout', errorMessage: expect.stringContaining('Task timed out after 1.00 seconds') });
+    await expect.poll(() => isAlive(warm.pid)).toBe(false);
+    // The zygote lives on: the next cold start is another restore of the same snapshot.
+    const next = (await em.invoke('snap-short:live')).json() as Answer;
+    expect(next.initId).toBe(warm.initId);
+    expect(next.pid).not.toBe(warm.pid);
+  });
+
+  it('takes a new snapshot when the zygote is gone (killed from outside)', async () => {
+    const first = (await em.invoke('snap-short:live')).json() as Answer;
+    process.kill(first.initPid, 'SIGKILL');
+    await expect.poll(() => isAlive(first.initPid)).toBe(false);
+    // Its forks die with it (PR_SET_PDEATHSIG): the warm environment is gone too.
+    await expect.poll(() => isAlive(first.pid)).toBe(false);
+    const next = (await em.invoke('snap-short:live')).json() as Answer;
+    zygotes.add(next.initPid);
+    expect(next.initPid).not.toBe(first.initPid);
+    expect(next.initId).not.toBe(first.initId);
+    expect(next.order).toEqual(['before-2:x!', 'before-1', 'after-1', 'after-2']);
   });
 
   it('answers a failing after-restore hook with SnapStartException and discards the environment', async () => {
