@@ -78,6 +78,11 @@ export class ZygoteControl {
     this.server.listen(this.path);
   }
 
+  /** The zygote is gone (its control socket closed) or was let go: no more forks. */
+  get ended(): boolean {
+    return this.closed;
+  }
+
   /** Fork a restored runtime with `env` set over the snapshot's environment. */
   async fork(env: Record<string, string>): Promise<ZygoteFork> {
     await this.ready;

@@ -47,15 +47,16 @@ export class SnapshotStore {
 
   /** Take the version's snapshot (once); later calls share it. Rejects with a SnapshotFailure. */
   take(fn: FunctionVersion): Promise<RestoreSource> {
-    let entry = this.snapshots.get(fn);
-    if (!entry) {
-      const created = {} as { snapshot: Promise<Snapshot> };
-      created.snapshot = this.snapshot(fn, () => this.forget(fn, created));
-      entry = created;
-      this.snapshots.set(fn, entry);
-      // A failed snapshot is not kept: the next cold start tries again, as a failed INIT would be.
-      entry.snapshot.catch(() => this.forget(fn, created));
+    const kept = this.snapshots.get(fn);
+    if (kept) {
+      // A zygote that just ended, before its environment's end reached the store: take a new snapshot.
+      return kept.snapshot.then((s) => (s.control.ended ? (this.forget(fn, kept), this.take(fn)) : s.source));
     }
+    const entry = {} as { snapshot: Promise<Snapshot> };
+    entry.snapshot = this.snapshot(fn, () => this.forget(fn, entry));
+    this.snapshots.set(fn, entry);
+    // A failed snapshot is not kept: the next cold start tries again, as a failed INIT would be.
+    entry.snapshot.catch(() => this.forget(fn, entry));
     return entry.snapshot.then((s) => s.source);
   }
 

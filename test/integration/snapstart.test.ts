@@ -149,6 +149,7 @@ describe.skipIf(noPython !== '')('SnapStart (Python, restored from a forked zygo
     await expect.poll(() => isAlive(first.initPid)).toBe(false);
     // Its forks die with it (PR_SET_PDEATHSIG): the warm environment is gone too.
     await expect.poll(() => isAlive(first.pid)).toBe(false);
+    await expect.poll(() => em.eph.internals.pool.environments().some((e) => e.pid === first.pid)).toBe(false);
     const next = (await em.invoke('snap-short:live')).json() as Answer;
     zygotes.add(next.initPid);
     expect(next.initPid).not.toBe(first.initPid);
