@@ -44,6 +44,10 @@ def on_init_complete(rt, client, control_path):
     if not control_path:
         # No zygote asked for (a custom launcher): restored in place, as AWS resumes the snapshot.
         return _after_restore(rt, client)
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        others = [t.name for t in threading.enumerate() if t is not threading.current_thread()]
+        rt._stderr("[runtime] SnapStart: a restored copy is a fork, which keeps only the main thread; not in it: %s" % ", ".join(others))
     request = _zygote(control_path)
     os.environ.update(request["env"])
     tempfile = sys.modules.get("tempfile")
