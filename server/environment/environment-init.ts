@@ -11,15 +11,11 @@ import type { PlatformTelemetry } from './platform-telemetry.ts';
 import { runtimeLaunch } from './runtimes.ts';
 import type { Sandbox } from './sandbox.ts';
 import { spawnPlan } from './spawn-plan.ts';
+import { PhaseGate } from './phase-gate.ts';
 import type { EnvState } from './state.ts';
 import type { ExitInfo, OutputSource } from './worker-process.ts';
 
-/** What ends the wait for INIT's gate. */
-export type InitSignal =
-  | { kind: 'ready' }
-  | { kind: 'error'; payload: Buffer; errorType: string }
-  | { kind: 'exit'; info: ExitInfo }
-  | { kind: 'timeout' };
+export type { InitSignal } from './phase-gate.ts';
 
 /** The environment as INIT sees it. */
 export interface InitScope {
@@ -36,23 +32,14 @@ export interface InitScope {
   workerExited(info: ExitInfo): void;
 }
 
-export class InitAttempt {
+export class InitAttempt extends PhaseGate {
   private readonly scope: InitScope;
   private readonly opts: InitOptions;
-  private waiter: ((s: InitSignal) => void) | undefined;
 
   constructor(scope: InitScope, opts: InitOptions) {
+    super();
     this.scope = scope;
     this.opts = opts;
-  }
-
-  /** The worker runs and INIT waits for its gate: the environment routes the runtime's signals here. */
-  get waiting(): boolean {
-    return this.waiter !== undefined;
-  }
-
-  signal(s: InitSignal): void {
-    this.waiter?.(s);
   }
 
   async run(): Promise<InitOutcome> {
@@ -86,13 +73,7 @@ export class InitAttempt {
       extensions: scope.extensions, namespaced: sandbox.namespaced, cgroupProcs: sandbox.cgroupProcs,
     });
 
-    const outcome = await new Promise<InitSignal>((resolve) => {
-      const timer = setTimeout(() => resolve({ kind: 'timeout' }), opts.limitMs);
-      this.waiter = (s) => {
-        clearTimeout(timer);
-        this.waiter = undefined;
-        resolve(s);
-      };
+    const outcome = await this.wait(opts.limitMs, () => {
       sandbox.spawn(plan, (line, source) => scope.output(line, source), (info) => scope.workerExited(info));
     });
     if (outcome.kind === 'timeout') return this.failed(started, 'timeout', 'Sandbox.Timedout', initTimeoutPayload(opts.requestId, opts.limitMs));

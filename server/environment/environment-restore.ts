@@ -4,8 +4,9 @@
 // exit or the Restore timeout, and reports RESTORE_REPORT and the platform.restore* records.
 import { cpSync } from 'node:fs';
 import type { InitFailure } from './environment-types.ts';
-import type { InitScope, InitSignal } from './environment-init.ts';
+import type { InitScope } from './environment-init.ts';
 import type { LogBuffer } from './function-log.ts';
+import { PhaseGate } from './phase-gate.ts';
 import { platformPayload } from './platform-errors.ts';
 import { RestoredWorker } from './restored-worker.ts';
 import type { ZygoteFork } from './zygote-control.ts';
@@ -28,24 +29,16 @@ export interface RestoreOptions {
   log?: LogBuffer;
 }
 
-export class RestoreAttempt {
+export class RestoreAttempt extends PhaseGate {
   private readonly scope: InitScope;
   private readonly opts: RestoreOptions;
-  private waiter: ((s: InitSignal) => void) | undefined;
   /** When the restored runtime called restore/next: its after-restore hooks start. */
   private resumedAt: number | undefined;
 
   constructor(scope: InitScope, opts: RestoreOptions) {
+    super();
     this.scope = scope;
     this.opts = opts;
-  }
-
-  get waiting(): boolean {
-    return this.waiter !== undefined;
-  }
-
-  signal(s: InitSignal): void {
-    this.waiter?.(s);
   }
 
   /** The restored runtime called restore/next (the fork is running; its hooks come next). */
@@ -69,13 +62,7 @@ export class RestoreAttempt {
     } catch (err) {
       return this.failed(started, 'error', 'SnapStart.RestoreFailure', platformPayload('SnapStart.RestoreFailure', (err as Error).message));
     }
-    const outcome = await new Promise<InitSignal>((resolve) => {
-      const timer = setTimeout(() => resolve({ kind: 'timeout' }), opts.limitMs);
-      this.waiter = (s) => {
-        clearTimeout(timer);
-        this.waiter = undefined;
-        resolve(s);
-      };
+    const outcome = await this.wait(opts.limitMs, () => {
       sandbox.adopt(new RestoredWorker(fork, (line, source) => scope.output(line, source), ctx.watchdog), (info) => scope.workerExited(info));
     });
     if (outcome.kind === 'timeout') {

@@ -18,6 +18,7 @@ import type {
 } from './environment-types.ts';
 import { type ExternalExtension, findExtensions } from './extension-launch.ts';
 import type { LogBuffer } from './function-log.ts';
+import type { PhaseGate } from './phase-gate.ts';
 import { platformPayload } from './platform-errors.ts';
 import { PlatformTelemetry } from './platform-telemetry.ts';
 import type { ProcessLedger } from './process-ledger.ts';
@@ -55,7 +56,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private initType_: InitializationType = 'on-demand';
   private initDurationMs_ = 0;
   /** INIT, or SnapStart's Restore in its place: the runtime's signals go to it while it waits. */
-  private initAttempt: Pick<InitAttempt, 'waiting' | 'signal'> | undefined;
+  private initAttempt: PhaseGate | undefined;
   private initPromise: Promise<InitOutcome> | undefined;
   /** Where output goes while INIT runs (and after it failed): the INIT's log. */
   private initLog: LogBuffer | undefined;
