@@ -155,7 +155,7 @@ export function configChanges(reg: Registry, body: Body): ConfigChanges {
   if (body.SnapStart !== undefined && body.SnapStart !== null) {
     const given = (body.SnapStart as Body).ApplyOn;
     const applyOn = parseApplyOn(given);
-    if (applyOn === undefined) throw invalid('snapStart.applyOn', given, `Member must satisfy enum value set: [${APPLY_ON.join(', ')}]`);
+    if (applyOn === undefined) throw invalid('snapStart.applyOn', given, inEnum(APPLY_ON));
     changes.snapStart = applyOn;
   }
   if (body.DeadLetterConfig !== undefined && body.DeadLetterConfig !== null) {
