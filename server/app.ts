@@ -101,7 +101,9 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   const invokeApi = new InvokeApi(base, core, async, durable);
   const mappings = new EventSourceMappings(base, core, services, durable);
   // EventBridge buses, rules and scheduled rules; Scheduler schedules fire on its timetable and deliveries.
-  const eventBridge = new EventBridgeFeature(base, core, async, services);
+  // Rule targets may be SNS topics too (the same late-bound port as the invoker's, but one that throws, so
+  // a missing topic goes to the target's dead-letter queue).
+  const eventBridge = new EventBridgeFeature(base, core, async, services, { publish: (arn, message) => void sns.publisher.publish(arn, { message }) });
   const scheduler = new SchedulerFeature(base, eventBridge);
   const sns = new SnsFeature(base, core, async, services, mappings);
   const management = managementApi(base, core);

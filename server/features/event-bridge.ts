@@ -34,7 +34,8 @@ export class EventBridgeFeature implements Feature {
   readonly senders: TargetSenders;
   private readonly base: Base;
 
-  constructor(base: Base, core: InvocationCore, async: AsyncInvocation, services: EmbeddedServices) {
+  /** `topics` publishes to an embedded SNS topic and throws the SNS error when it cannot (no such topic, ...). */
+  constructor(base: Base, core: InvocationCore, async: AsyncInvocation, services: EmbeddedServices, topics?: { publish(topicArn: string, message: string): void }) {
     this.base = base;
     const { account, options } = base;
     this.scheduleClock = scaledClock(base.clock, options.timeScale);
@@ -57,6 +58,15 @@ export class EventBridgeFeature implements Feature {
       putOnBus: (arn, event, opts) => {
         this.buses.route(arn, event, opts);
       },
+      publishToTopic: topics && (async (arn, message) => {
+        try {
+          topics.publish(arn, message);
+        } catch (err) {
+          const e = err as Error & { code?: string; type?: string };
+          const missing = e.code === 'NotFound';
+          throw new DeliveryError(missing ? 'NO_RESOURCE' : 'INVALID_PARAMETER', e.type ?? 'InvalidParameterException', e.message, false);
+        }
+      }),
     };
     this.delivery = new TargetDelivery({
       clock: base.clock, timeScale: options.timeScale, senders: this.senders, report: (outcome) => report(base.logger, outcome),

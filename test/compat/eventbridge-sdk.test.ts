@@ -9,6 +9,7 @@ import {
 import {
   CreateScheduleCommand, DeleteScheduleCommand, GetScheduleCommand, ListSchedulesCommand, SchedulerClient, UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, startEmulator, waitFor, type TestEmulator } from '../helpers/emulator.ts';
@@ -112,6 +113,22 @@ describe('EventBridge client', () => {
     await events.send(new PutEventsCommand({ Entries: [{ EventBusName: 'hop-a', Source: 'hop', DetailType: 'x', Detail: '{"hop":1}' }] }));
     expect(await bodies(1)).toEqual([{ hop: 1 }]);
     expect(await bodies(0)).toEqual([]);
+  });
+
+  it('publishes to an embedded SNS topic as a rule target, which fans out to its subscribed queue', async () => {
+    const sns = new SNSClient({ endpoint: em.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    try {
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'rule-topic' }));
+      await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: QUEUE_ARN, Attributes: { RawMessageDelivery: 'true' } }));
+      await events.send(new PutRuleCommand({ Name: 'to-topic', EventPattern: '{"source":["topic-test"]}' }));
+      await events.send(new PutTargetsCommand({ Rule: 'to-topic', Targets: [{ Id: 't', Arn: TopicArn, InputPath: '$.detail' }] }));
+      await events.send(new PutEventsCommand({ Entries: [{ Source: 'topic-test', DetailType: 'x', Detail: '{"via":"sns"}' }] }));
+      expect(await bodies(1)).toEqual([{ via: 'sns' }]);
+      await events.send(new RemoveTargetsCommand({ Rule: 'to-topic', Ids: ['t'] }));
+      await events.send(new DeleteRuleCommand({ Name: 'to-topic' }));
+    } finally {
+      sns.destroy();
+    }
   });
 
   it('pages ListRules with Limit and NextToken, names in order', async () => {
