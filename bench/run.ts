@@ -1,6 +1,7 @@
-// `npm run bench`: warm invoke, cold start, memory per idle environment, hot reload, SQS end to end, the HTTP front door, response streaming, durable executions, Lambda Managed Instances vs classic environments and SnapStart, one after the other,
-// each table printed as soon as it is measured. Bounded (about a minute on 2 cores), loopback only.
+// `npm run bench`: warm invoke, CPU per invoke (next to the raw floor and serverless-offline), cold start, memory per idle environment, hot reload, SQS end to end, the HTTP front door, response streaming, durable executions, Lambda Managed Instances vs classic environments and SnapStart, one after the other,
+// each table printed as soon as it is measured. Bounded (a few minutes on 2 cores), loopback only.
 import { coldStart } from './cold-start.ts';
+import { cpuPerInvoke } from './cpu-per-invoke.ts';
 import { durableBench } from './durable.ts';
 import { eventBridgeBench } from './eventbridge.ts';
 import { managedInstances } from './managed-instances.ts';
@@ -16,6 +17,7 @@ import { warmInvoke } from './warm-invoke.ts';
 const t0 = performance.now();
 console.log(`${machine()}\n`);
 console.log(`${await warmInvoke()}\n`);
+console.log(`${await cpuPerInvoke()}\n`);
 console.log(`${await coldStart()}\n`);
 console.log(await memoryPerEnv());
 console.log(`\n${await hotReload()}`);

@@ -16,6 +16,8 @@ const run = promisify(execFile);
 export interface Offline {
   origin: string;
   path: string;
+  /** Its Invoke API (--lambdaPort): the function is `ephemera-bench-dev-noop`. */
+  lambdaOrigin: string;
   version: string;
   pid: number;
   close(): Promise<void>;
@@ -91,5 +93,5 @@ export async function startOffline(): Promise<Offline | string> {
     return `serverless offline did not start: ${log.trim().split('\n').slice(-3).join(' / ').slice(0, 300)}`;
   }
   const version = (await import(join(DIR, 'node_modules', 'serverless-offline', 'package.json'), { with: { type: 'json' } })).default.version as string;
-  return { origin: `http://127.0.0.1:${httpPort}`, path: '/bench', version, pid: child.pid!, close };
+  return { origin: `http://127.0.0.1:${httpPort}`, path: '/bench', lambdaOrigin: `http://127.0.0.1:${lambdaPort}`, version, pid: child.pid!, close };
 }

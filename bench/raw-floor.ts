@@ -1,0 +1,123 @@
+// The raw floor for the CPU-per-invoke benchmark: a plain node:http server and worker processes doing
+// an invoke's two round trips and nothing else. The caller POSTs /invoke; the server answers a worker's
+// parked GET /next with the event; the worker parses it, POSTs its result and asks for the next one; the
+// server answers the caller. The worker speaks through the Node runtime's own HTTP/1.1 client
+// (rapid-client.mjs, the cheapest client we have): no handler, no logs, no freeze, no leak tracking.
+// Run as `node bench/raw-floor.ts server` (prints its port) or `... worker <port>`.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+// @ts-expect-error: a plain .mjs of the runtime client, no type declarations
+import { RapidClient } from '../runtime-api/bootstrap/nodejs/rapid-client.mjs';
+
+const SELF = fileURLToPath(import.meta.url);
+const NEXT = '/2018-06-01/runtime/invocation/next';
+const RESPONSE = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/response$/;
+
+function readAll(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function runServer(): void {
+  const parked: ServerResponse[] = [];
+  const queued: Array<{ id: string; body: Buffer }> = [];
+  const callers = new Map<string, ServerResponse>();
+  let seq = 0;
+  const deliver = (worker: ServerResponse, id: string, body: Buffer): void => {
+    worker.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length, 'Lambda-Runtime-Aws-Request-Id': id });
+    worker.end(body);
+  };
+  const server = createServer({ keepAlive: true, noDelay: true }, (req, res) => {
+    const url = req.url ?? '';
+    if (url === NEXT) {
+      const q = queued.shift();
+      if (q) deliver(res, q.id, q.body);
+      else parked.push(res);
+      return;
+    }
+    void readAll(req).then((body) => {
+      if (url === '/invoke') {
+        const id = String(++seq);
+        callers.set(id, res);
+        const worker = parked.pop();
+        if (worker) deliver(worker, id, body);
+        else queued.push({ id, body });
+        return;
+      }
+      const id = RESPONSE.exec(url)?.[1] ?? '';
+      res.writeHead(202, { 'Content-Length': 0 });
+      res.end();
+      const caller = callers.get(id);
+      callers.delete(id);
+      caller?.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length });
+      caller?.end(body);
+    });
+  });
+  server.keepAliveTimeout = 0;
+  server.requestTimeout = 0;
+  server.headersTimeout = 0;
+  server.listen(0, '127.0.0.1', () => process.stdout.write(`${(server.address() as AddressInfo).port}\n`));
+  process.stdin.resume().on('end', () => process.exit(0));
+}
+
+interface RapidAnswer {
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The runtime's loop with a no-op handler: next, parse, respond (the same client, the same paths). */
+function runWorker(port: number): void {
+  const rapid = new RapidClient(`127.0.0.1:${port}`) as {
+    next(): Promise<RapidAnswer>;
+    postResponse(id: string, json: string): Promise<number>;
+  };
+  const loop = async (): Promise<void> => {
+    for (;;) {
+      const next = await rapid.next();
+      const event: unknown = JSON.parse(next.body);
+      await rapid.postResponse(next.headers['lambda-runtime-aws-request-id'], JSON.stringify(event === null ? null : {}));
+    }
+  };
+  loop().catch(() => process.exit(1));
+}
+
+export interface RawFloor {
+  origin: string;
+  serverPid: number;
+  workerPids: number[];
+  close(): Promise<void>;
+}
+
+/** The server and `workers` worker processes, ready (every worker parked). */
+export async function startRawFloor(workers: number): Promise<RawFloor> {
+  const children: ChildProcess[] = [];
+  const exited = (c: ChildProcess): Promise<void> => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())));
+  const server = spawn(process.execPath, [SELF, 'server'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  children.push(server);
+  const port = await new Promise<number>((resolve, reject) => {
+    server.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+    server.once('exit', () => reject(new Error('raw floor server exited')));
+  });
+  for (let i = 0; i < workers; i++) children.push(spawn(process.execPath, [SELF, 'worker', String(port)], { stdio: 'ignore' }));
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    serverPid: server.pid!,
+    workerPids: children.slice(1).map((c) => c.pid!),
+    close: async () => {
+      for (const c of children.slice(1)) c.kill('SIGKILL');
+      server.stdin!.end();
+      await Promise.all(children.map(exited));
+    },
+  };
+}
+
+if (import.meta.main) {
+  if (process.argv[2] === 'server') runServer();
+  else if (process.argv[2] === 'worker') runWorker(Number(process.argv[3]));
+}
