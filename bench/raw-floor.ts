@@ -5,24 +5,16 @@
 // (rapid-client.mjs, the cheapest client we have): no handler, no logs, no freeze, no leak tracking.
 // Run as `node bench/raw-floor.ts server` (prints its port) or `... worker <port>`.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { readBody } from '../lib/read-body.ts';
 // @ts-expect-error: a plain .mjs of the runtime client, no type declarations
 import { RapidClient } from '../runtime-api/bootstrap/nodejs/rapid-client.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const NEXT = '/2018-06-01/runtime/invocation/next';
 const RESPONSE = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/response$/;
-
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function runServer(): void {
   const parked: ServerResponse[] = [];
@@ -41,7 +33,8 @@ function runServer(): void {
       else parked.push(res);
       return;
     }
-    void readAll(req).then((body) => {
+    // The emulator's own body reader (its Runtime API and Invoke fast path use it too).
+    void readBody(req, Infinity).then(({ data: body }) => {
       if (url === '/invoke') {
         const id = String(++seq);
         callers.set(id, res);
