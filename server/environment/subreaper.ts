@@ -14,9 +14,13 @@ const PRCTL: Partial<Record<NodeJS.Architecture, number>> = {
 };
 
 // A failed prctl (a kernel before 3.4) only loses the subreaper; a failed exec answers as sh does.
-// `--perl5opt V`: the function's own PERL5OPT, kept away from this perl and given back to the runtime.
+// Perl warns on stderr (the function's log) when the function's LANG (Lambda's en_US.UTF-8) is not
+// installed on the host: PERL_BADLANG=0 silences it for this perl only, and is taken out again.
+// `--perl5opt V` / `--perl-badlang V`: the function's own values, kept away from this perl and given
+// back to the runtime.
 const SCRIPT = (nr: number): string => [
-  'if (@ARGV && $ARGV[0] eq "--perl5opt") { shift; $ENV{PERL5OPT} = shift }',
+  'delete $ENV{PERL_BADLANG};',
+  'while (@ARGV >= 2 && $ARGV[0] =~ /^--(perl5opt|perl-badlang)$/) { my $k = uc($1) =~ tr/-/_/r; shift; $ENV{$k} = shift }',
   `syscall(${nr}, ${PR_SET_CHILD_SUBREAPER}, 1, 0, 0, 0);`,
   'exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit($!{ENOENT} ? 127 : 126) };',
 ].join('\n');
@@ -27,7 +31,7 @@ let detected: string[] | undefined;
 export function subreaperPrefix(): string[] {
   if (!detected) {
     const nr = PRCTL[process.arch];
-    const prefix = nr === undefined ? [] : ['perl', '-e', SCRIPT(nr), '--'];
+    const prefix = nr === undefined ? [] : ['env', 'PERL_BADLANG=0', 'perl', '-e', SCRIPT(nr), '--'];
     detected = prefix.length > 0 && spawnSync(prefix[0], [...prefix.slice(1), 'true'], { timeout: 5000 }).status === 0 ? prefix : [];
   }
   return detected;
@@ -36,7 +40,13 @@ export function subreaperPrefix(): string[] {
 /** `command` run through the subreaper prefix, given the environment it will get. */
 export function withSubreaper(prefix: string[], env: Record<string, string>, command: string[]): string[] {
   if (prefix.length === 0) return command;
-  // PERL5OPT (-M, -d...) would change what our perl does: it runs without it and restores it.
-  if (env.PERL5OPT === undefined) return [...prefix, ...command];
-  return ['env', '-u', 'PERL5OPT', ...prefix, '--perl5opt', env.PERL5OPT, ...command];
+  // PERL5OPT (-M, -d...) would change what our perl does: it runs without it and restores it; the
+  // function's own PERL_BADLANG is given back likewise.
+  const unset = env.PERL5OPT === undefined ? [] : ['-u', 'PERL5OPT'];
+  const [envCmd, ...rest] = prefix; // ['env', 'PERL_BADLANG=0', 'perl', ...]
+  const given = [
+    ...(env.PERL5OPT === undefined ? [] : ['--perl5opt', env.PERL5OPT]),
+    ...(env.PERL_BADLANG === undefined ? [] : ['--perl-badlang', env.PERL_BADLANG]),
+  ];
+  return [envCmd, ...unset, ...rest, ...given, ...command];
 }
