@@ -44,6 +44,7 @@ export class InvocationCore implements Feature {
       },
       new ConcurrencyLimiter(options.maxConcurrency),
       options.keepAlive * 1000,
+      base.clock,
     );
     this.registry = new Registry(base.template.functions, account, { runtime: this.pool, code: this.code });
     this.service = new InvocationService(this.pool, {

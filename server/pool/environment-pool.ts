@@ -2,6 +2,7 @@
 // recently used idle one, waits for one that has answered and is about to call /next, else starts a new
 // one (cold) within the concurrency limits. Idle environments are shut down after the keep-alive.
 import type { Logger } from 'pino';
+import { type Clock, systemClock } from '../../lib/clock.ts';
 import { type EnvironmentContext, ExecutionEnvironment } from '../environment/execution-environment.ts';
 import type { FunctionVersion } from '../model.ts';
 import { ServiceException } from '../errors.ts';
@@ -37,6 +38,8 @@ export class EnvironmentPool {
   private readonly ctx: EnvironmentContext;
   private readonly limiter: ConcurrencyLimiter;
   private readonly keepAliveMs: number;
+  /** The keep-alive runs on it (tests move it past the idle time instead of waiting). */
+  private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly owner: LeaseOwner = {
     returned: (lease) => this.returned(lease),
@@ -48,11 +51,12 @@ export class EnvironmentPool {
   /** SnapStart: the snapshots of published versions, and the zygotes restored environments fork from. */
   readonly snapshots: SnapshotStore;
 
-  constructor(ctx: EnvironmentContext, limiter: ConcurrencyLimiter, keepAliveMs: number) {
+  constructor(ctx: EnvironmentContext, limiter: ConcurrencyLimiter, keepAliveMs: number, clock: Clock = systemClock) {
     this.ctx = ctx;
     this.snapshots = new SnapshotStore(ctx);
     this.limiter = limiter;
     this.keepAliveMs = keepAliveMs;
+    this.clock = clock;
     this.logger = ctx.logger;
   }
 
@@ -67,7 +71,7 @@ export class EnvironmentPool {
         const kind: SlotKind = pool.idle[warm].provisioned ? 'provisioned' : 'on-demand';
         this.take(fn, kind);
         const [slot] = pool.idle.splice(warm, 1);
-        clearTimeout(slot.idleTimer);
+        slot.idleTimer?.();
         slot.idleTimer = undefined;
         if (!slot.provisioned && pool.provisionedRequested > 0) pool.spillover++;
         return this.lease(slot, fn, false, kind);
@@ -152,7 +156,7 @@ export class EnvironmentPool {
   async shutdownEnvironment(env: ExecutionEnvironment, reason: string): Promise<void> {
     for (const pool of this.pools.values()) {
       const i = pool.idle.findIndex((s) => s.env === env);
-      if (i >= 0) clearTimeout(pool.idle.splice(i, 1)[0].idleTimer);
+      if (i >= 0) pool.idle.splice(i, 1)[0].idleTimer?.();
     }
     await env.shutdown(reason);
   }
@@ -161,7 +165,7 @@ export class EnvironmentPool {
     this.closed = true;
     const all = this.environments();
     for (const pool of this.pools.values()) {
-      for (const slot of pool.idle) clearTimeout(slot.idleTimer);
+      for (const slot of pool.idle) slot.idleTimer?.();
       pool.idle = [];
       for (const w of pool.waiters.splice(0)) w(undefined);
     }
@@ -238,7 +242,7 @@ export class EnvironmentPool {
       env.freeze();
       pool.idle.push(slot);
       // Provisioned environments are never reaped.
-      if (!slot.provisioned) slot.idleTimer = setTimeout(() => void this.reap(slot, pool), this.keepAliveMs).unref();
+      if (!slot.provisioned) slot.idleTimer = this.clock.setTimeout(() => void this.reap(slot, pool), this.keepAliveMs, { unref: true });
       return;
     }
     if (env.state !== 'Terminated') void env.shutdown(`released in state ${env.state}`);
@@ -293,7 +297,7 @@ export class EnvironmentPool {
         pool.slots.delete(env);
         // An idle one that died on its own (its runtime exited, the OOM killer) leaves the idle list too.
         const i = pool.idle.indexOf(slot);
-        if (i >= 0) clearTimeout(pool.idle.splice(i, 1)[0].idleTimer);
+        if (i >= 0) pool.idle.splice(i, 1)[0].idleTimer?.();
         this.wakeWaiters(pool);
         // A provisioned environment that failed (timeout, crash) is replaced, as Lambda keeps the allocation.
         if (slot.provisioned && !this.closed) void this.provisionOne(pool);

@@ -2,6 +2,7 @@
 // and the pure rules the pool decides with: which idle environment a lease takes, where an environment
 // goes when a lease on it ends, and which environments count as provisioned.
 import type { ExecutionEnvironment } from '../environment/execution-environment.ts';
+import type { Cancel } from '../../lib/clock.ts';
 import type { EnvState } from '../environment/state.ts';
 
 /** Written by EnvironmentPool only; the environment itself knows nothing of it. */
@@ -15,8 +16,8 @@ export interface Slot {
   readonly capacity: number;
   /** Leases held on it now. */
   leases: number;
-  /** The keep-alive while it waits idle (on-demand environments only). */
-  idleTimer: NodeJS.Timeout | undefined;
+  /** Cancels the keep-alive while it waits idle (on-demand environments only). */
+  idleTimer: Cancel | undefined;
 }
 
 export function newSlot(env: ExecutionEnvironment, capacity = 1): Slot {
