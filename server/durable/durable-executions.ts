@@ -2,10 +2,10 @@
 // closes them (succeeded, failed, timed out, stopped), keeps their timers, and answers the durable
 // execution API. Invocations run through the invocation runner (execution-runner.ts).
 import type { Logger } from 'pino';
+import { type Clock, systemClock } from '../../lib/clock.ts';
 import { InvalidParameterValueException, ResourceNotFoundException } from '../errors.ts';
 import type { Resolved } from '../registry/registry.ts';
 import { DurableExecutionAlreadyStartedException } from './durable-errors.ts';
-import { type DurableClock, systemClock } from './durable-clock.ts';
 import { DurableStore } from './durable-store.ts';
 import { type ExecutionRecord, pushEvent, putOperation } from './execution-record.ts';
 import { ExecutionRunner, type RunnerPorts } from './execution-runner.ts';
@@ -18,7 +18,7 @@ export interface DurableOptions {
   timeScale: number;
   dataDir?: string;
   logger: Logger;
-  clock?: DurableClock;
+  clock?: Clock;
 }
 
 export interface StartRequest {
@@ -35,7 +35,7 @@ export interface StartRequest {
 type Closing = { status: Exclude<ExecutionStatus, 'RUNNING'>; result?: string; error?: ErrorObject };
 
 export class DurableExecutions {
-  readonly clock: DurableClock;
+  readonly clock: Clock;
   private readonly records = new Map<string, ExecutionRecord>();
   private readonly store: DurableStore;
   private readonly timers = new Map<string, () => void>();
@@ -179,7 +179,7 @@ export class DurableExecutions {
     this.timers.get(rec.id)?.();
     this.timers.delete(rec.id);
     const at = this.closed ? undefined : nextDeadline(rec);
-    if (at !== undefined) this.timers.set(rec.id, this.clock.at(at, () => this.onTimer(rec.id)));
+    if (at !== undefined) this.timers.set(rec.id, this.clock.setTimeout(() => this.onTimer(rec.id), at - this.clock.now()));
   }
 
   private onTimer(id: string, force?: (t: Timer) => boolean): Timer[] {

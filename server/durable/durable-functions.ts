@@ -3,10 +3,10 @@
 // durable function goes through. Built from the invocation service and the registry; owns its timers.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { Clock } from '../../lib/clock.ts';
 import type { SyncInvoker } from '../invoke/invocation-service.ts';
 import type { Registry } from '../registry/registry.ts';
 import { DurableApi } from './durable-api.ts';
-import type { DurableClock } from './durable-clock.ts';
 import { DurableDoor } from './durable-door.ts';
 import { DurableExecutions } from './durable-executions.ts';
 import { registerDurableInternalRoutes } from './durable-internal-routes.ts';
@@ -19,7 +19,7 @@ export interface DurableDeps {
   timeScale: number;
   dataDir?: string;
   logger: Logger;
-  clock?: DurableClock;
+  clock?: Clock;
 }
 
 export class DurableFunctions {

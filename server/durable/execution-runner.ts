@@ -166,10 +166,10 @@ export class ExecutionRunner {
         if (rec.failedInvocations >= MAX_FAILED_INVOCATIONS) return this.host.close(rec, { status: 'FAILED', error: verdict.error });
         this.host.save(rec);
         this.logger.warn({ execution: rec.arn, requestId: entry.requestId, error: verdict.error }, 'durable invocation failed; retrying');
-        const cancel = this.host.clock.at(now + this.host.ms(INVOCATION_RETRY_S), () => {
+        const cancel = this.host.clock.setTimeout(() => {
           this.retries.delete(rec.id);
           this.wake(rec);
-        });
+        }, this.host.ms(INVOCATION_RETRY_S));
         this.retries.set(rec.id, cancel);
       }
     }

@@ -13,7 +13,7 @@ export class DurableFunctionsFeature implements Feature {
 
   constructor(base: Base, core: InvocationCore) {
     this.durable = new DurableFunctions({
-      service: core.service, registry: core.registry, timeScale: base.options.timeScale, dataDir: base.options.dataDir, logger: base.logger,
+      service: core.service, registry: core.registry, timeScale: base.options.timeScale, dataDir: base.options.dataDir, logger: base.logger, clock: base.clock,
     });
   }
 
