@@ -1,16 +1,20 @@
 // Concurrency controls with real environments: provisioned concurrency (initialised before the first
 // invoke, used first, never reaped, spillover counted), the account limit, and the /tmp size cap.
+// The keep-alive runs on a clock the test moves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, startEmulator, type TestEmulator, waitFor, namespaceUnavailable } from '../helpers/emulator.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
 
 const namespaceSkip = namespaceUnavailable;
 
 describe('provisioned concurrency', () => {
   let em: TestEmulator;
+  const clock = new ManualClock({ realTime: true });
   beforeAll(async () => {
-    em = await startEmulator(fixture('templates/concurrency.yaml'), { keepAlive: 1, isolation: 'process' });
+    em = await startEmulator(fixture('templates/concurrency.yaml'), { keepAlive: 60, isolation: 'process' }, { clock });
   });
   afterAll(async () => {
+    clock.stop();
     expect(await em.stopChecked()).toEqual([]);
   });
 
@@ -34,8 +38,12 @@ describe('provisioned concurrency', () => {
   });
 
   it('never reaps provisioned environments; the on-demand one goes after the keep-alive', async () => {
+    expect(em.eph.internals.pool.environments().filter((e) => e.fn.config.name === 'provisioned')).toHaveLength(3);
+    // The on-demand one is idle, its keep-alive running.
+    await waitFor(() => em.eph.internals.pool.environments().some((e) => e.fn.config.name === 'provisioned' && !em.eph.internals.pool.isProvisioned(e) && e.state === 'Idle' && e.frozen));
+    await clock.advance(60_000);
     await waitFor(() => em.eph.internals.pool.environments().filter((e) => e.fn.config.name === 'provisioned').length === 2, 4000);
-    await new Promise((r) => setTimeout(r, 1500));
+    await clock.advance(3_600_000);
     const left = em.eph.internals.pool.environments().filter((e) => e.fn.config.name === 'provisioned');
     expect(left).toHaveLength(2);
     expect(left.every((e) => em.eph.internals.pool.isProvisioned(e))).toBe(true);

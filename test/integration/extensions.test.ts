@@ -3,6 +3,7 @@
 // spindown on idle shutdown and on emulator stop, and platform.report with measured figures.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, startEmulator, type TestEmulator, waitFor, isolationLevels } from '../helpers/emulator.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
 
 const levels = isolationLevels();
 
@@ -12,10 +13,13 @@ const tagged = (lines: Line[], tag: string, fn: string): any[] =>
 
 describe.each(levels)('extensions and telemetry (%s isolation)', (isolation) => {
   let em: TestEmulator;
+  // The keep-alive runs on it: the spindown test moves it past the idle time.
+  const clock = new ManualClock({ realTime: true });
   beforeAll(async () => {
-    em = await startEmulator(fixture('templates/extensions.yaml'), { isolation, keepAlive: 2 });
+    em = await startEmulator(fixture('templates/extensions.yaml'), { isolation, keepAlive: 60 }, { clock });
   });
   afterAll(async () => {
+    clock.stop();
     expect(await em.stopChecked()).toEqual([]);
   });
 
@@ -43,6 +47,8 @@ describe.each(levels)('extensions and telemetry (%s isolation)', (isolation) => 
   });
 
   it('sends SHUTDOWN with reason spindown when the idle environment is shut down', async () => {
+    await waitFor(() => em.eph.internals.pool.environments().some((e) => e.fn.config.name === 'with-extension' && e.state === 'Idle' && e.frozen)); // its keep-alive running
+    await clock.advance(60_000);
     await waitFor(() => tagged(em.lines, 'RECORDER', 'with-extension').some((e) => e.eventType === 'SHUTDOWN'), 6000);
     const shutdown = tagged(em.lines, 'RECORDER', 'with-extension').find((e) => e.eventType === 'SHUTDOWN');
     expect(shutdown.shutdownReason).toBe('spindown');
@@ -55,6 +61,9 @@ describe.each(levels)('extensions and telemetry (%s isolation)', (isolation) => 
     // platform.report of the last invoke is delivered on the next thaw (or at SHUTDOWN), as on Lambda.
     ids.push((await em.invoke('with-telemetry', { last: true })).headers.get('x-amzn-requestid')!);
     const events = () => tagged(em.lines, 'TELEMETRY', 'with-telemetry').flat() as Array<{ type: string; record: any }>;
+    // The keep-alive ends: SHUTDOWN flushes what the frozen subscriber had not yet written.
+    await waitFor(() => em.eph.internals.pool.environments().some((e) => e.fn.config.name === 'with-telemetry' && e.state === 'Idle' && e.frozen));
+    await clock.advance(60_000);
     await waitFor(() => events().filter((e) => e.type === 'platform.report').length >= 2, 5000);
     const sub = tagged(em.lines, 'RECORDER', 'with-telemetry').find((e) => e.subscribed !== undefined);
     expect(sub).toEqual({ subscribed: 200, body: '"OK"' });
