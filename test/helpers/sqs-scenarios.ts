@@ -4,7 +4,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { expect } from 'vitest';
 import { type TestEmulator, waitFor } from './emulator.ts';
-import { countsOf, drain, queueUrl, seen } from './sqs-esm.ts';
+import { countsOf, depth, drain, queueUrl, seen } from './sqs-esm.ts';
 
 export interface Sender {
   /** Send these bodies to the queue (standard queue; FIFO when a group is given per body). */
@@ -31,8 +31,8 @@ export async function partialFailureToDlq(em: TestEmulator, sqs: SQSClient, send
   expect(countsOf(all, bad)).toEqual([1, 2, 3]);
   expect(all.filter((s) => s.count > 1).every((s) => s.id === bad && s.size === 1)).toBe(true);
   expect(JSON.parse(dead[0].Body!)).toEqual({ id: bad, fail: true });
-  // And it is not delivered again once in the DLQ (its visibility timeout is 2 s).
-  await new Promise((r) => setTimeout(r, 2500));
+  // And it is not delivered again once in the DLQ: nothing is left in the queue to deliver.
+  await waitFor(async () => (await depth(sqs, url)) === 0, 10_000, 100);
   expect(countsOf(seen(em, `${tag}-`), bad)).toEqual([1, 2, 3]);
 }
 
@@ -49,7 +49,8 @@ export async function fifoOrderAcrossFailures(em: TestEmulator, sqs: SQSClient, 
     const all = seen(em, `${tag}-`);
     return [...a, ...b].every((id) => all.some((s) => s.id === id && done(s))) && all;
   }, 30_000, 100);
-  await new Promise((r) => setTimeout(r, 2500));
+  // Every message deleted: nothing is left to deliver again.
+  await waitFor(async () => (await depth(sqs, url)) === 0, 10_000, 100);
   const all = seen(em, `${tag}-`);
   for (const group of [a, b]) {
     // The last delivery of each message (the one that succeeded) follows the send order of its group,
