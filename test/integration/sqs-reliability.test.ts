@@ -9,7 +9,7 @@ import { depth, drain, queueUrl, sqsClient } from '../helpers/sqs-esm.ts';
 
 const MESSAGES = Number(process.env.EPHEMERA_SOAK_MESSAGES ?? 300);
 const SEED = process.env.EPHEMERA_CHAOS_SEED ?? '20261206';
-/** How long the queue may take to empty (the 3,000-message soak took ~60 s on 2 cores). */
+/** How long the queue may take to empty (the 3,000-message soak: about 40 s on 2 cores at load 20). */
 const BUDGET_MS = Math.max(60_000, MESSAGES * 100);
 let em: TestEmulator;
 let sqs: SQSClient;
