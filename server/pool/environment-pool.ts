@@ -195,7 +195,7 @@ export class EnvironmentPool {
       if (i < 0) return this.lease(this.create(pool), fn, true, 'on-demand');
       const slot = slots[i];
       const idle = pool.idle.indexOf(slot);
-      if (idle >= 0) clearTimeout(pool.idle.splice(idle, 1)[0].idleTimer);
+      if (idle >= 0) pool.idle.splice(idle, 1)[0].idleTimer?.();
       slot.idleTimer = undefined;
       const lease = this.lease(slot, fn, false, 'on-demand');
       if ((slot.env.state === 'Created' || slot.env.state === 'Initializing') && !(await slot.env.whenInitialized())) {
