@@ -1,13 +1,14 @@
-// Per-invoke cost of leak tracking (_EPHEMERA_LEAKS=1) in our runtime clients, for clean handlers:
+// Per-invoke cost of leak tracking (on in the runtime client's settings) in our runtime clients, for clean handlers:
 // the runtime client as a real child process against a minimal recording Runtime API
 // (test/helpers/fake-runtime-api.ts), sequential invokes, tracking off vs on. Prints a Markdown
 // table: round-trip latency per invoke (fake API → runtime → fake API) and the runtime process's
 // CPU per invoke (from /proc, 10 ms ticks: ± 10 ms / invokes). Run alone: `node bench/leak-overhead.ts`.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { FakeRuntimeApi } from '../test/helpers/fake-runtime-api.ts';
+import { spawnRuntimeClient } from '../test/helpers/runtime-settings.ts';
 import { ms, runStandalone, stats, table, treeCpuMs } from './lib.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -51,9 +52,8 @@ interface Run {
 
 async function run(c: Case, leaks: boolean, invokes: number): Promise<Run> {
   const api = await FakeRuntimeApi.start();
-  const child: ChildProcess = spawn(c.cmd, c.args, {
+  const child: ChildProcess = spawnRuntimeClient(c.cmd, c.args, {
     cwd: c.taskRoot,
-    stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       PATH: process.env.PATH ?? '',
       AWS_LAMBDA_RUNTIME_API: api.address,
@@ -61,9 +61,10 @@ async function run(c: Case, leaks: boolean, invokes: number): Promise<Run> {
       LAMBDA_TASK_ROOT: c.taskRoot,
       AWS_LAMBDA_FUNCTION_NAME: 'bench',
       ...c.env,
-      ...(leaks ? { _EPHEMERA_LEAKS: '1' } : {}),
     },
-  });
+  }, { leaks });
+  child.stdout!.resume();
+  child.stderr!.pipe(process.stderr);
   const exited = new Promise((r) => child.once('exit', r));
   try {
     for (let i = 0; i < Math.min(WARMUP, invokes); i++) await api.invoke({ payload: {} });

@@ -56,6 +56,16 @@ export interface Options {
   configEnv: string;
   /** `--schedules`: `on` fires schedules and scheduled rules on time; `off` only by hand (POST /_ephemera/schedules/{name}/fire). */
   schedules: 'on' | 'off';
+  /** `--runtime-path <runtime>=<interpreter>` (repeatable): the interpreter a runtime (`nodejs22.x`, `python3.12`) or family (`nodejs`, `python`) runs on. */
+  runtimePaths: Record<string, string>;
+  /** `--fetch-runtimes`: a Node major found nowhere on the machine is fetched from the npm registry (node-linux-<arch>) into the cache. */
+  fetchRuntimes: boolean;
+  /** `--strict-runtimes`: a function whose runtime version or architecture cannot be honoured is a start-up error, not a warning. */
+  strictRuntimes: boolean;
+  /** `--build-dependencies`: install requirements.txt / package.json dependencies into the build cache, as `sam build` does. */
+  buildDependencies: boolean;
+  /** `--endpoint-url <service>=<url>` (repeatable): where the functions' AWS SDKs reach a service (AWS_ENDPOINT_URL_<SERVICE>). */
+  endpointUrls: Record<string, string>;
 }
 
 
@@ -79,6 +89,11 @@ export const DEFAULTS: Options = {
   allowedHosts: [],
   configEnv: 'default',
   schedules: 'on',
+  runtimePaths: {},
+  fetchRuntimes: false,
+  strictRuntimes: false,
+  buildDependencies: true,
+  endpointUrls: {},
 };
 
 /** A flag or EPHEMERA_* variable that cannot be used: `ephemera` prints the message and exits 1. */
@@ -86,7 +101,7 @@ export class OptionsError extends Error {
   readonly code = 'EPH_ERR_OPTIONS';
 }
 
-type Kind = 'string' | 'int' | 'isolation' | 'leaks' | 'number' | 'bool' | 'overrides' | 'endpoint' | 'hosts' | 'example' | 'onoff';
+type Kind = 'string' | 'int' | 'isolation' | 'leaks' | 'number' | 'bool' | 'overrides' | 'endpoint' | 'hosts' | 'example' | 'onoff' | 'runtime-paths' | 'endpoint-urls';
 export const FLAGS: Readonly<Record<string, { key: keyof Options; kind: Kind }>> = {
   template: { key: 'template', kind: 'string' },
   port: { key: 'port', kind: 'int' },
@@ -117,7 +132,15 @@ export const FLAGS: Readonly<Record<string, { key: keyof Options; kind: Kind }>>
   'config-file': { key: 'configFile', kind: 'string' },
   'config-env': { key: 'configEnv', kind: 'string' },
   schedules: { key: 'schedules', kind: 'onoff' },
+  'runtime-path': { key: 'runtimePaths', kind: 'runtime-paths' },
+  'fetch-runtimes': { key: 'fetchRuntimes', kind: 'bool' },
+  'strict-runtimes': { key: 'strictRuntimes', kind: 'bool' },
+  'build-dependencies': { key: 'buildDependencies', kind: 'bool' },
+  'endpoint-url': { key: 'endpointUrls', kind: 'endpoint-urls' },
 };
+
+/** Flags that may be given several times: their values add up (a later value for the same key wins). */
+const ACCUMULATE: ReadonlySet<Kind> = new Set(['overrides', 'runtime-paths', 'endpoint-urls']);
 
 /** Every flag `start` (and `invoke`) takes, without the leading `--`. */
 export const FLAG_NAMES: readonly string[] = Object.keys(FLAGS);
@@ -127,8 +150,10 @@ export function isSwitch(flag: string): boolean {
   return FLAGS[flag]?.kind === 'bool' || FLAGS[flag]?.kind === 'example';
 }
 
-function convert(flag: string, kind: Kind, raw: string): string | number | boolean | string[] | Record<string, string> | undefined {
-  if (kind === 'example') return convert(flag, 'bool', raw) ? DEFAULT_TEMPLATE : undefined;
+function convert(flag: string, kind: Kind, raw: string, cwd: string): string | number | boolean | string[] | Record<string, string> | undefined {
+  if (kind === 'example') return convert(flag, 'bool', raw, cwd) ? DEFAULT_TEMPLATE : undefined;
+  if (kind === 'runtime-paths') return mapPairs(flag, raw, (key, value) => [runtimePathKey(flag, key), resolve(cwd, value)]);
+  if (kind === 'endpoint-urls') return mapPairs(flag, raw, (key, value) => [endpointServiceKey(flag, key), endpointUrl(flag, value)]);
   if (kind === 'hosts') {
     const hosts = raw.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
     const problem = hosts.map(allowedHostProblem).find((p) => p !== undefined);
@@ -219,13 +244,13 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     const { key, kind } = FLAGS[flag];
     let converted: ReturnType<typeof convert>;
     try {
-      converted = convert(flag, kind, value);
+      converted = convert(flag, kind, value, cwd);
     } catch (err) {
       throw from && err instanceof OptionsError ? new OptionsError(`${from}: ${err.message}`) : err;
     }
     if (converted === undefined) continue;
-    // --parameter-overrides may be given several times: the pairs add up.
-    out[key] = kind === 'overrides' ? { ...(out[key] as Record<string, string>), ...(converted as Record<string, string>) } : converted;
+    // --parameter-overrides, --runtime-path and --endpoint-url may be given several times: the pairs add up.
+    out[key] = ACCUMULATE.has(kind) ? { ...(out[key] as Record<string, string>), ...(converted as Record<string, string>) } : converted;
   }
   const options = out as unknown as Options;
   options.template = resolve(cwd, options.template);
@@ -236,4 +261,37 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (options.apiPort > 65535) throw new OptionsError(`--api-port must be at most 65535, got ${options.apiPort}`);
   if (!/^\d{12}$/.test(options.accountId)) throw new OptionsError(`--account-id must be 12 digits, got '${options.accountId}'`);
   return options;
+}
+
+/**
+ * `key=value` pairs, comma-separated (one flag may carry several, as its EPHEMERA_ variable does), each
+ * checked and normalised by `pair`.
+ */
+function mapPairs(flag: string, raw: string, pair: (key: string, value: string) => [string, string]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of raw.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    const eq = item.indexOf('=');
+    if (eq <= 0 || eq === item.length - 1) throw new OptionsError(`--${flag} takes <name>=<value>, got '${item}'`);
+    const [k, v] = pair(item.slice(0, eq).trim(), item.slice(eq + 1).trim());
+    out[k] = v;
+  }
+  return out;
+}
+
+/** `nodejs22.x`, `python3.12`, or a whole family: `nodejs`, `python`. */
+function runtimePathKey(flag: string, key: string): string {
+  if (/^(nodejs(\d+)\.x|python3\.\d+|nodejs|python)$/.test(key)) return key;
+  throw new OptionsError(`--${flag}: '${key}' is not a runtime: use nodejs22.x, python3.12 (one version) or nodejs, python (every version)`);
+}
+
+/** The service part of AWS_ENDPOINT_URL_<SERVICE>: `dynamodb`, `secrets-manager`, `Secrets Manager` → DYNAMODB, SECRETS_MANAGER. */
+export function endpointServiceKey(flag: string, key: string): string {
+  const id = key.toUpperCase().replace(/[\s-]+/g, '_');
+  if (/^[A-Z0-9_]+$/.test(id)) return id;
+  throw new OptionsError(`--${flag}: '${key}' is not a service name (e.g. dynamodb, s3, secrets-manager)`);
+}
+
+function endpointUrl(flag: string, url: string): string {
+  if (!/^https?:\/\/[^/\s]+/.test(url)) throw new OptionsError(`--${flag} needs an http(s) URL, got '${url}'`);
+  return url;
 }

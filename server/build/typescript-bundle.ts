@@ -40,9 +40,9 @@ type Built = { dir: string; cached: boolean; stale: boolean } | { errors: string
 const inFlight = new Map<string, Promise<Built>>();
 
 /** The bundle of `plan` for the code in `codeDir`: a cached one if its inputs are unchanged. */
-export async function bundle(codeDir: string, plan: BundlePlan, cacheDir: string): Promise<BundleResult> {
+export async function bundle(codeDir: string, plan: BundlePlan, cacheDir: string, nodePaths: string[] = []): Promise<BundleResult> {
   // `maps`: bundles from before source maps named their sources by absolute URL are not reused.
-  const key = sha256(JSON.stringify({ esbuild: esbuild.version, codeDir, plan, maps: 'absolute' })).slice(0, 24);
+  const key = sha256(JSON.stringify({ esbuild: esbuild.version, codeDir, plan, maps: 'absolute', ...(nodePaths.length ? { nodePaths } : {}) })).slice(0, 24);
   const running = inFlight.get(key);
   if (running) {
     // That build started before this call: it holds only if no input was saved while it ran
@@ -52,7 +52,7 @@ export async function bundle(codeDir: string, plan: BundlePlan, cacheDir: string
   }
   let p = inFlight.get(key);
   if (!p) {
-    p = bundleOnce(codeDir, plan, join(cacheDir, 'bundles', key)).finally(() => inFlight.delete(key));
+    p = bundleOnce(codeDir, plan, join(cacheDir, 'bundles', key), nodePaths).finally(() => inFlight.delete(key));
     inFlight.set(key, p);
   }
   return result(await p);
@@ -86,7 +86,8 @@ export async function stopBundler(): Promise<void> {
   if (inFlight.size === 0) await esbuild.stop();
 }
 
-async function bundleOnce(codeDir: string, plan: BundlePlan, entryDir: string): Promise<Built> {
+/** `nodePaths`: where packages the code dir lacks are found (dependencies built for the function). */
+async function bundleOnce(codeDir: string, plan: BundlePlan, entryDir: string, nodePaths: string[]): Promise<Built> {
   const manifestPath = join(entryDir, 'manifest.json');
   const previous = readManifest(manifestPath);
   if (previous && unchanged(previous.inputs) && isDir(join(entryDir, previous.out))) {
@@ -120,6 +121,7 @@ async function bundleOnce(codeDir: string, plan: BundlePlan, entryDir: string): 
       external: plan.external,
       mainFields: plan.mainFields,
       loader: plan.loader as Record<string, esbuild.Loader> | undefined,
+      nodePaths,
       metafile: true,
       write: true,
       logLevel: 'silent',

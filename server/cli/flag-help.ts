@@ -4,7 +4,7 @@
 import { DEFAULTS, FLAGS, type Options } from '../options.ts';
 
 export interface FlagHelp {
-  group: 'project' | 'listen' | 'environments' | 'dev' | 'services';
+  group: 'project' | 'listen' | 'environments' | 'runtimes' | 'dev' | 'services';
   /** What the value looks like (`<port>`, `auto|process|...`); none for a switch. */
   value?: string;
   text: string;
@@ -16,6 +16,7 @@ export const GROUP_TITLES: Readonly<Record<FlagHelp['group'], string>> = {
   project: 'The project (SAM conventions)',
   listen: 'Where it listens',
   environments: 'Execution environments',
+  runtimes: 'What functions run on',
   dev: 'The development loop',
   services: 'Event sources and the functions\' own AWS calls',
 };
@@ -40,15 +41,20 @@ export const FLAG_HELP: Readonly<Record<string, FlagHelp>> = {
   'max-concurrency': { group: 'environments', value: 'n', text: 'the account concurrency limit' },
   leaks: { group: 'environments', value: 'mode', text: 'off, warn or error: what to do about work an invocation leaves running' },
   'time-scale': { group: 'environments', value: 'factor', text: 'multiplies AWS\'s own waits (retry back-off, pollers); e.g. 0.01 in tests' },
+  'runtime-path': { group: 'runtimes', value: 'runtime=path', text: 'the interpreter a runtime (nodejs22.x, python3.12) or family (nodejs, python) runs on; may be repeated' },
+  'fetch-runtimes': { group: 'runtimes', text: 'fetch a Node major found nowhere here from the npm registry (node-linux-<arch>) into the cache' },
+  'strict-runtimes': { group: 'runtimes', text: 'a runtime version or architecture that cannot be honoured stops start-up instead of a warning' },
+  'build-dependencies': { group: 'runtimes', text: 'install requirements.txt / package.json dependencies into the build cache, as sam build does (=false: off)' },
   watch: { group: 'dev', text: 'reload a function\'s environments when its code or layers change' },
-  debug: { group: 'dev', value: 'function', text: 'start that function\'s Node runtime with the inspector' },
-  'debug-port': { group: 'dev', value: 'port', text: 'the inspector\'s port', defaultText: '9229 with --debug' },
+  debug: { group: 'dev', value: 'function', text: 'start that function\'s runtime with a debugger listening (Node\'s inspector, Python\'s debugpy)' },
+  'debug-port': { group: 'dev', value: 'port', text: 'the debugger\'s port', defaultText: '9229 with --debug' },
   'data-dir': { group: 'services', value: 'dir', text: 'keep embedded SQS queues and messages across restarts', defaultText: 'in memory' },
   'sqs-endpoint': { group: 'services', value: 'aws|URL', text: 'where queue ARNs that are not embedded are read' },
   'kinesis-endpoint': { group: 'services', value: 'aws|URL', text: 'where Kinesis stream ARNs that are not embedded are read' },
   'dynamodbstreams-endpoint': { group: 'services', value: 'aws|URL', text: 'where DynamoDB stream ARNs that are not embedded are read' },
   'sdk-endpoints': { group: 'services', text: 'point the functions\' AWS SDKs at the emulator (--sdk-endpoints=false: off)' },
   schedules: { group: 'services', value: 'on|off', text: 'fire schedules and scheduled rules on time (off: only through POST /_ephemera/schedules/{name}/fire)' },
+  'endpoint-url': { group: 'services', value: 'service=URL', text: 'where the functions\' AWS SDKs reach a service ephemera does not emulate (dynamodb=http://localhost:8000); may be repeated' },
 };
 
 /** `--port <port>`, `--watch`. */

@@ -8,6 +8,7 @@ import { describeLines } from '../front-door/describe.ts';
 import { exposureWarning } from '../http/bind-address.ts';
 import { TemplateError } from '../template/load-template.ts';
 import { resolveProject } from './project-options.ts';
+import { OptionsError } from '../options.ts';
 import { StartupError, listenErrorLine } from './startup-error.ts';
 
 export async function start(argv: string[]): Promise<void> {
@@ -58,7 +59,13 @@ async function serve(argv: string[]): Promise<void> {
     const line = listenErrorLine(err, { host: options.host, port: options.apiPort, flag: '--api-port' });
     throw line ? new StartupError(line) : err;
   }
-  await eph.ready;
+  try {
+    await eph.ready;
+  } catch (err) {
+    // --strict-runtimes with --fetch-runtimes: a runtime found wanting once the fetches are done.
+    await eph.close();
+    throw err instanceof OptionsError ? new StartupError(err.message) : err;
+  }
   log.info({
     url: `http://${options.host}:${port}`,
     template: options.template,

@@ -1,22 +1,30 @@
-// The dev loop's start-up part: --env-vars applied to the template's functions, the --debug target
-// resolved (its function limited to one environment, as there is one inspector port), and the
-// context environments get (bundle cache, debug target).
-import type { FunctionConfig } from '../model.ts';
+// The dev loop's start-up part: --env-vars applied to the template's functions, what the functions
+// run on (runtime-setup.ts), the --debug target resolved (its function limited to one environment, as
+// there is one debug port), and the context environments get (runtimes, dependencies, bundle cache,
+// leak tracking, debug target).
+import type { Logger } from 'pino';
+import type { FunctionConfig, TemplateWarning } from '../model.ts';
 import type { Options } from '../options.ts';
 import type { DevContext } from '../build/prepare-launch.ts';
 import { debugTarget } from './debug.ts';
 import { applyEnvVarsFile, loadEnvVarsFile } from './env-vars-file.ts';
+import { runtimeSetup } from './runtime-setup.ts';
 
 export interface DevSetup {
   context: DevContext;
   /** For the start-up warning. */
   warnings: string[];
+  /** One per function whose runtime cannot be honoured (known at start-up). */
+  runtimeWarnings: TemplateWarning[];
+  /** Settles once Node majors are fetched (--fetch-runtimes) and dependencies built; with the warnings known only then. */
+  ready: Promise<TemplateWarning[]>;
 }
 
 /** Applies --env-vars and --debug to the functions (in place) and returns the environments' context. */
-export function devSetup(options: Options, functions: FunctionConfig[]): DevSetup {
+export function devSetup(options: Options, functions: FunctionConfig[], logger: Logger): DevSetup {
   const warnings = options.envVars === undefined ? [] : applyEnvVarsFile(functions, loadEnvVarsFile(options.envVars));
-  const debug = debugTarget(options.debug, options.debugPort, functions);
+  const runtimes = runtimeSetup(options, functions, logger);
+  const debug = debugTarget(options.debug, options.debugPort, functions, runtimes.runtimes);
   if (debug) {
     const fn = functions.find((f) => f.name === debug.functionName)!;
     if (fn.reservedConcurrency !== 0) fn.reservedConcurrency = 1;
@@ -25,5 +33,8 @@ export function devSetup(options: Options, functions: FunctionConfig[]): DevSetu
       delete fn.provisionedConcurrency;
     }
   }
-  return { context: debug ? { debug } : {}, warnings };
+  const context: DevContext = {
+    runtimes: runtimes.runtimes, dependencies: runtimes.dependencies, sdkDirs: runtimes.sdkDirs, leaks: options.leaks !== 'off', ...(debug ? { debug } : {}),
+  };
+  return { context, warnings, runtimeWarnings: runtimes.warnings, ready: runtimes.ready };
 }

@@ -1,10 +1,11 @@
 // The environment a function's processes get: Lambda's reserved variables and defaults plus the
-// function's own; never the emulator's own environment (credentials above all). Layers: merged at /opt
-// in namespace isolation, so the /opt entries find them; in process isolation each layer's own folders
-// go on NODE_PATH, PYTHONPATH, PATH and LD_LIBRARY_PATH, later layers first (later layers win).
-import { dirname } from 'node:path';
+// function's own; never the emulator's own environment (credentials above all) nor its internal
+// settings (those reach our runtime clients on an fd: see runtime-settings). In a namespace sandbox
+// the paths are Lambda's own (/var/lang, /var/runtime, /var/task, layers merged at /opt); in process
+// isolation each is the host folder mounted there instead (the interpreter's install for /var/lang),
+// and each layer's own folders go on NODE_PATH, PYTHONPATH, PATH and LD_LIBRARY_PATH, later layers first.
 import type { FunctionConfig } from '../model.ts';
-import { RUNTIME_DIR, TASK_ROOT, sandboxNode } from './namespace-sandbox.ts';
+import { LANG_DIR, RUNTIME_DIR, TASK_ROOT } from './namespace-sandbox.ts';
 import { managedInstancesEnv } from './managed-instances.ts';
 
 /** Variables Lambda reserves: a function may not set them (the template loader warns). */
@@ -25,6 +26,8 @@ export interface EnvVarInput {
   runtimeApi: string;
   taskRoot: string;
   runtimeDir: string;
+  /** The interpreter's install dir as the process sees it (/var/lang in a sandbox); none for provided runtimes. */
+  langDir?: string;
   /** Private TMPDIR in process isolation; undefined when /tmp itself is private. */
   tmpDir?: string;
   initType: InitializationType;
@@ -45,32 +48,31 @@ export function executionEnv(runtime: string): string | undefined {
 
 export function buildEnv(i: EnvVarInput): Record<string, string> {
   const { fn } = i;
-  const nodeMajor = /^nodejs(\d+)/.exec(fn.runtime)?.[1] ?? '24';
+  const nodeMajor = /^nodejs(\d+)/.exec(fn.runtime)?.[1];
   const python = /^python(\d+\.\d+)/.exec(fn.runtime)?.[1];
-  // Namespace isolation (the sandbox's own paths): the layers are merged at /opt, and Node runs from
-  // /var/lang when they are (the host's /opt is hidden then).
+  // Namespace isolation (the sandbox's own paths): the layers are merged at /opt.
   const sandboxed = i.taskRoot === TASK_ROOT && i.runtimeDir === RUNTIME_DIR;
   const layers = sandboxed ? [] : [...(fn.layers ?? [])].reverse();
-  const binDir = sandboxed && (fn.layers?.length ?? 0) > 0 ? dirname(sandboxNode().path) : dirname(process.execPath);
-  const paths = (...parts: (string | string[])[]): string => parts.flat().join(':');
+  const lang = sandboxed ? LANG_DIR : i.langDir;
+  const paths = (...parts: (string | string[] | undefined)[]): string => parts.flat().filter((p) => p !== undefined).join(':');
   const env: Record<string, string> = {
-    // Defaults a function may override.
-    PATH: paths(binDir, '/usr/local/bin', '/usr/bin', '/bin', layers.map((l) => `${l}/bin`), '/opt/bin'),
+    // Defaults a function may override, as Lambda has them (`/usr/bin/` with its slash).
+    PATH: paths(lang && `${lang}/bin`, '/usr/local/bin', '/usr/bin/', '/bin', layers.map((l) => `${l}/bin`), '/opt/bin'),
     LANG: 'en_US.UTF-8',
-    LC_CTYPE: 'C.UTF-8',
     TZ: ':UTC',
     LD_LIBRARY_PATH: paths(
-      '/lib64', '/usr/lib64', i.runtimeDir, `${i.runtimeDir}/lib`, i.taskRoot, `${i.taskRoot}/lib`,
+      lang && `${lang}/lib`, '/lib64', '/usr/lib64', i.runtimeDir, `${i.runtimeDir}/lib`, i.taskRoot, `${i.taskRoot}/lib`,
       layers.map((l) => `${l}/lib`), '/opt/lib',
     ),
-    NODE_PATH: paths(
-      layers.flatMap((l) => [`${l}/nodejs/node${nodeMajor}/node_modules`, `${l}/nodejs/node_modules`]),
-      `/opt/nodejs/node${nodeMajor}/node_modules`, '/opt/nodejs/node_modules', `${i.runtimeDir}/node_modules`, i.runtimeDir, i.taskRoot,
-    ),
-    PYTHONPATH: paths(
-      python ? layers.flatMap((l) => [`${l}/python`, `${l}/python/lib/python${python}/site-packages`]) : [],
-      i.runtimeDir,
-    ),
+    ...(nodeMajor ? {
+      NODE_PATH: paths(
+        layers.flatMap((l) => [`${l}/nodejs/node${nodeMajor}/node_modules`, `${l}/nodejs/node_modules`]),
+        `/opt/nodejs/node${nodeMajor}/node_modules`, '/opt/nodejs/node_modules', `${i.runtimeDir}/node_modules`, i.runtimeDir, i.taskRoot,
+      ),
+    } : {}),
+    ...(python ? {
+      PYTHONPATH: paths(layers.flatMap((l) => [`${l}/python`, `${l}/python/lib/python${python}/site-packages`]), i.runtimeDir),
+    } : {}),
     AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
     AWS_XRAY_DAEMON_ADDRESS: '169.254.100.1:2000',
     _AWS_XRAY_DAEMON_ADDRESS: '169.254.100.1',

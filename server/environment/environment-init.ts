@@ -47,7 +47,7 @@ export class InitAttempt extends PhaseGate {
     const { fn, ctx, sandbox } = scope;
     scope.transition('Initializing', `${opts.type} init, phase ${opts.phase}`);
     const started = performance.now();
-    const launch = runtimeLaunch(fn.config);
+    const launch = runtimeLaunch(fn.config, ctx.dev?.runtimes);
     if ('error' in launch) return this.failed(started, 'error', launch.errorType, platformPayload(launch.errorType, launch.error));
     const address = await sandbox.api.listen();
     const runtimeVersionArn = `arn:aws:lambda:${ctx.region}::runtime:ephemera-${launch.version.replace(':', '-')}`;

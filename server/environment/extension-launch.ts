@@ -45,7 +45,8 @@ const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
 export function launcherArgv(extensionPaths: string[], env: Record<string, string>, runtime: string[]): string[] {
   const unset = [...NOT_FOR_EXTENSIONS, ...Object.keys(env).filter((k) => k.startsWith('_'))].map((k) => `-u ${quote(k)}`).join(' ');
   const script = [
-    ...extensionPaths.map((p) => `/usr/bin/env ${unset} ${quote(p)} 3<&- >&4 2>&4 &`),
+    // Extensions get neither the go pipe (3) nor the runtime client's settings (6).
+    ...extensionPaths.map((p) => `/usr/bin/env ${unset} ${quote(p)} 3<&- 6<&- >&4 2>&4 &`),
     'read _ <&3',
     'exec 3<&- 4>&-',
     'exec "$@"',

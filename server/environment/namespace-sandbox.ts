@@ -1,13 +1,13 @@
 // The namespace sandbox (namespace isolation, and cgroup isolation where unshare works): one mount
 // and PID namespace per environment with a private /proc, tmpfs /tmp sized by EphemeralStorage, code
-// read-only at /var/task, runtime at /var/runtime, layers merged read-only at /opt; its PID 1 is a
-// small shell init that runs the runtime, reaps orphans and reports how the runtime ended.
+// read-only at /var/task (with the dependencies built for it, as a deployment package has them),
+// runtime at /var/runtime, the interpreter's install at /var/lang, layers merged read-only at /opt; its
+// PID 1 is a small shell init that runs the runtime, reaps orphans and reports how the runtime ended.
 import { constants } from 'node:os';
-import { dirname, join, relative } from 'node:path';
 
 export const TASK_ROOT = '/var/task';
 export const RUNTIME_DIR = '/var/runtime';
-/** Where a function with layers sees the emulator's Node install (Lambda keeps its Node there too). */
+/** Where the runtime's interpreter is installed (Lambda's /var/lang/bin/node, /var/lang/bin/python3.12). */
 export const LANG_DIR = '/var/lang';
 export const LAYERS_DIR = '/opt';
 
@@ -23,21 +23,13 @@ export const SANDBOX_BOUNDING_SET = [
   'net_raw', 'sys_chroot', 'mknod', 'audit_write', 'setfcap',
 ].reduce((spec, cap) => `${spec},+${cap}`, '-all');
 
-/**
- * The emulator's Node install (the prefix of process.execPath, e.g. /opt/node24/package) and the
- * path of its node binary as seen in a sandbox with layers (/var/lang/bin/node). Mounting the layers
- * at /opt would hide a Node that lives under /opt, so such sandboxes run Node from /var/lang.
- */
-export function sandboxNode(): { prefix: string; path: string } {
-  const prefix = dirname(dirname(process.execPath));
-  return { prefix, path: join(LANG_DIR, relative(prefix, process.execPath)) };
-}
-
-// PID 1 of the environment (unshare has mounted its /proc). $1 code dir, $2 runtime dir, $3 /tmp size
-// in MB, $4 how layers go to /opt ('' none, 'bind' one layer, 'overlay' several), $5 Node install
-// prefix (for /var/lang), $6 the layer dir or the overlay options, $7 the capability bounding set
-// ('' keeps it), then the command. Binds come before /opt (code or runtime may live under /opt) and
-// before the tmpfs (code or layers may live under /tmp).
+// PID 1 of the environment (unshare has mounted its /proc). $1 code dir, $2 the dependencies built
+// for it ('' none: /var/task is a read-only bind of the code; else an overlay, the code on top), $3
+// runtime dir, $4 /tmp size in MB, $5 the interpreter's install ('' none) for /var/lang, $6 how layers
+// go to /opt ('' none, 'bind' one layer, 'overlay' several), $7 the layer dir or the overlay options,
+// $8 the capability bounding set ('' keeps it), then the command. Mounts come before /opt (code or
+// runtime may live under /opt) and before the tmpfs (code or layers may live under /tmp). `cd` leaves
+// OLDPWD behind in dash: it goes (Lambda has none).
 // The runtime runs in the foreground (a background job would ignore SIGINT and SIGQUIT), in a
 // subshell that execs it (the shell's redirections stay out of the init), so it is not PID 1: it gets its signals as on Lambda, and while the shell waits for it, it reaps every
 // orphan (a daemon's zombie) too. Its status goes to fd 5 ($? is 128+n for signal n). The init then
@@ -45,18 +37,21 @@ export function sandboxNode(): { prefix: string; path: string } {
 // reaping; the emulator ends it, and the kernel ends everything in the namespace with it.
 const SANDBOX_SCRIPT = [
   'set -e',
-  `mount --bind "$1" ${TASK_ROOT}`,
-  `mount -o remount,bind,ro ${TASK_ROOT}`,
-  `mount --bind "$2" ${RUNTIME_DIR}`,
-  `mount -o remount,bind,ro ${RUNTIME_DIR}`,
-  'if [ -n "$4" ]; then',
-  `  mount -o bind,ro "$5" ${LANG_DIR}`,
-  `  if [ "$4" = overlay ]; then mount -t overlay -o "$6" ephemera-layers ${LAYERS_DIR}; else mount -o bind,ro "$6" ${LAYERS_DIR}; fi`,
+  'if [ -n "$2" ]; then',
+  `  mount -t overlay -o "lowerdir=$1:$2" ephemera-task ${TASK_ROOT}`,
+  'else',
+  `  mount --bind "$1" ${TASK_ROOT}`,
+  `  mount -o remount,bind,ro ${TASK_ROOT}`,
   'fi',
-  'mount -t tmpfs -o "size=$3m,mode=1777" ephemera-tmp /tmp',
+  `mount --bind "$3" ${RUNTIME_DIR}`,
+  `mount -o remount,bind,ro ${RUNTIME_DIR}`,
+  `if [ -n "$5" ]; then mount -o bind,ro "$5" ${LANG_DIR}; fi`,
+  `if [ "$6" = overlay ]; then mount -t overlay -o "$7" ephemera-layers ${LAYERS_DIR}; elif [ "$6" = bind ]; then mount -o bind,ro "$7" ${LAYERS_DIR}; fi`,
+  'mount -t tmpfs -o "size=$4m,mode=1777" ephemera-tmp /tmp',
   `cd ${TASK_ROOT}`,
-  'caps=$7',
-  'shift 7',
+  'unset OLDPWD',
+  'caps=$8',
+  'shift 8',
   'if [ -n "$caps" ]; then set -- setpriv --inh-caps -all --bounding-set "$caps" -- "$@"; fi',
   // The shell's own notes ("Killed" when the runtime dies by a signal) are not the function's output.
   'exec 9>&2 2>/dev/null',
@@ -71,7 +66,11 @@ const SANDBOX_SCRIPT = [
 
 export interface SandboxSpec {
   codeDir: string;
+  /** Dependencies built for the function: merged under the code at /var/task (the code wins). */
+  dependencyDir?: string;
   runtimeDir: string;
+  /** The interpreter's install dir, mounted read-only at /var/lang (the command names it there). */
+  langDir?: string;
   tmpMB: number;
   command: string[];
   /** Host dirs of the function's layers, in its order. */
@@ -80,30 +79,26 @@ export interface SandboxSpec {
   boundingSet?: string;
 }
 
+/** overlayfs options: `:`, `,` and `\` in a path are escaped. */
+const overlayPath = (d: string): string => d.replace(/[\\:,]/g, (c) => `\\${c}`);
+
 /**
- * `unshare` arguments that run `command` in the sandbox. With layers, they are merged read-only at
- * /opt, later layers winning (one layer: a read-only bind; several: an overlay with no upper dir),
- * and the emulator's Node (process.execPath in `command`) runs as /var/lang/bin/node. Without layers,
- * /opt and /var/lang are the host's. `--kill-child`: when unshare dies (the emulator died: see the
- * parent-death guard), its child, the init, dies, and with it the whole PID namespace.
+ * `unshare` arguments that run `command` in the sandbox. Layers are merged read-only at /opt, later
+ * layers winning (one layer: a read-only bind; several: an overlay with no upper dir); without layers
+ * /opt is the host's. `--kill-child`: when unshare dies (the emulator died: see the parent-death
+ * guard), its child, the init, dies, and with it the whole PID namespace.
  */
 export function namespaceArgs(spec: SandboxSpec): string[] {
   const layers = spec.layers ?? [];
   // The same dir twice makes overlayfs fail (ELOOP); its last place is the one that counts.
   const dirs = layers.filter((d, i) => layers.lastIndexOf(d) === i);
-  let opt = ['', '', ''];
-  let cmd = spec.command;
-  if (dirs.length > 0) {
-    const node = sandboxNode();
-    // overlayfs: the first lowerdir is the top one; `:`, `,` and `\` in a path are escaped.
-    const lower = [...dirs].reverse().map((d) => d.replace(/[\\:,]/g, (c) => `\\${c}`)).join(':');
-    opt = dirs.length === 1 ? ['bind', node.prefix, dirs[0]] : ['overlay', node.prefix, `lowerdir=${lower}`];
-    cmd = cmd.map((arg) => (arg === process.execPath ? node.path : arg));
-  }
+  // overlayfs: the first lowerdir is the top one.
+  const opt = dirs.length === 0 ? ['', ''] : dirs.length === 1 ? ['bind', dirs[0]] : ['overlay', `lowerdir=${[...dirs].reverse().map(overlayPath).join(':')}`];
+  const deps = spec.dependencyDir ? overlayPath(spec.dependencyDir) : '';
   return [
     '--mount', '--pid', '--mount-proc', '--propagation', 'private', '--fork', '--kill-child',
-    '/bin/sh', '-c', SANDBOX_SCRIPT, 'ephemera-sandbox', spec.codeDir, spec.runtimeDir, String(spec.tmpMB), ...opt,
-    spec.boundingSet ?? '', ...cmd,
+    '/bin/sh', '-c', SANDBOX_SCRIPT, 'ephemera-sandbox', deps ? overlayPath(spec.codeDir) : spec.codeDir, deps, spec.runtimeDir,
+    String(spec.tmpMB), spec.langDir ?? '', ...opt, spec.boundingSet ?? '', ...spec.command,
   ];
 }
 

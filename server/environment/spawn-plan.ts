@@ -1,14 +1,16 @@
 // How one environment's runtime is started under the chosen isolation: the argv (parent-death
-// guard, entering its cgroup, the namespace sandbox or the child subreaper), its cwd, the task root
-// and runtime dir it sees, and its Lambda environment variables.
+// guard, entering its cgroup, the namespace sandbox or the child subreaper, an
+// AWS_LAMBDA_EXEC_WRAPPER as Lambda's bootstrap runs it), its cwd, the task root and runtime dir it
+// sees, its Lambda environment variables, and the settings our runtime clients read on fd 6.
 import type { FunctionVersion } from '../model.ts';
 import { type InitializationType, buildEnv, logStreamName } from './env-vars.ts';
 import { type IsolationLevel, sandboxBoundingSet } from './isolation.ts';
-import { RUNTIME_DIR, TASK_ROOT, namespaceArgs } from './namespace-sandbox.ts';
+import { LANG_DIR, RUNTIME_DIR, TASK_ROOT, namespaceArgs } from './namespace-sandbox.ts';
 import { subreaperPrefix, withSubreaper } from './subreaper.ts';
 import type { RuntimeLaunch } from './runtimes.ts';
 import type { SpawnPlan } from './worker-process.ts';
 import { type ExternalExtension, launcherArgv } from './extension-launch.ts';
+import { execWrapperArgv, hostWrapperPath } from './exec-wrapper.ts';
 
 export interface SpawnInput {
   fn: FunctionVersion;
@@ -45,25 +47,35 @@ export function cgroupEnterArgs(procsFiles: string[]): string[] {
 
 export function spawnPlan(i: SpawnInput): SpawnPlan {
   const { config, version } = i.fn;
+  const { launch } = i;
   const namespaced = i.namespaced ?? i.isolation === 'namespace';
   const taskRoot = namespaced ? TASK_ROOT : config.codeDir;
-  const runtimeDir = namespaced ? RUNTIME_DIR : i.launch.runtimeDir;
+  const runtimeDir = namespaced ? RUNTIME_DIR : launch.runtimeDir;
+  const langDir = namespaced && launch.langDir ? LANG_DIR : launch.langDir;
   const env = buildEnv({
-    fn: config, version, region: i.region, runtimeApi: i.runtimeApi, taskRoot, runtimeDir, tmpDir: i.tmpDir,
+    fn: config, version, region: i.region, runtimeApi: i.runtimeApi, taskRoot, runtimeDir, langDir, tmpDir: i.tmpDir,
     initType: i.initType, logStreamName: logStreamName(version, i.envId), extra: i.extraEnv,
   });
+  // Our runtime clients' settings (process isolation: the built dependencies are searched after the code).
+  const settings = launch.family === 'provided' ? undefined : {
+    ...launch.settings,
+    ...(launch.dependencyDir && !namespaced ? { dependencyDirs: [launch.dependencyDir] } : {}),
+  };
+  // Managed runtimes start through AWS_LAMBDA_EXEC_WRAPPER when the function sets it (provided ones do not).
+  const command = launch.command(runtimeDir, taskRoot, langDir);
+  const wrapper = env.AWS_LAMBDA_EXEC_WRAPPER && (namespaced ? env.AWS_LAMBDA_EXEC_WRAPPER : hostWrapperPath(env.AWS_LAMBDA_EXEC_WRAPPER, config.codeDir, config.layers));
+  const runtime = launch.family === 'provided' ? command : execWrapperArgv(wrapper, command);
   const exts = i.extensions ?? [];
-  const runtime = exts.length === 0 ? i.launch.command(runtimeDir, taskRoot) : launcherArgv(
-    exts.map((e) => (namespaced ? `/opt/extensions/${e.name}` : e.hostPath)), env, i.launch.command(runtimeDir, taskRoot),
-  );
+  const started = exts.length === 0 ? runtime : launcherArgv(exts.map((e) => (namespaced ? `/opt/extensions/${e.name}` : e.hostPath)), env, runtime);
   const sandboxed = namespaced
     ? ['unshare', ...namespaceArgs({
-      codeDir: config.codeDir, runtimeDir: i.launch.runtimeDir, tmpMB: config.ephemeralStorage, command: runtime, layers: config.layers,
-      boundingSet: sandboxBoundingSet(),
+      codeDir: config.codeDir, dependencyDir: launch.dependencyDir, runtimeDir: launch.runtimeDir, langDir: launch.langDir,
+      tmpMB: config.ephemeralStorage, command: started, layers: config.layers, boundingSet: sandboxBoundingSet(),
     })]
-    : withSubreaper(subreaperPrefix(), env, runtime);
+    : withSubreaper(subreaperPrefix(), env, started);
   const argv = [...i.parentDeathGuard, ...(i.cgroupProcs?.length ? cgroupEnterArgs(i.cgroupProcs) : []), ...sandboxed];
   return {
     command: argv[0], args: argv.slice(1), cwd: config.codeDir, env, extensionPipes: exts.length > 0, sandbox: namespaced ? 'namespace' : 'process',
+    ...(settings ? { settings: JSON.stringify(settings) } : {}),
   };
 }

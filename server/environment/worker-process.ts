@@ -19,7 +19,12 @@ export interface SpawnPlan {
   extensionPipes?: boolean;
   /** 'namespace': the argv runs the namespace sandbox, whose init reports on fd 5 (STATUS_FD). */
   sandbox: SandboxKind;
+  /** Our runtime clients' settings (JSON), written on fd 6 (SETTINGS_FD) and closed: never in the environment. */
+  settings?: string;
 }
+
+/** The fd our runtime clients read the emulator's settings from (runtime-api/bootstrap/*: runtime-settings). */
+export const SETTINGS_FD = 6;
 
 export type OutputSource = 'stdout' | 'stderr' | 'extension';
 
@@ -62,7 +67,16 @@ export class WorkerProcess {
       while (stdio.length < STATUS_FD) stdio.push('ignore');
       stdio.push('pipe');
     }
+    if (plan.settings !== undefined) {
+      while (stdio.length < SETTINGS_FD) stdio.push('ignore');
+      stdio.push('pipe');
+    }
     this.child = spawn(plan.command, plan.args, { cwd: plan.cwd, env: plan.env, detached: true, stdio });
+    if (plan.settings !== undefined) {
+      const settings = (this.child.stdio as unknown[])[SETTINGS_FD] as NodeJS.WritableStream & { on(e: 'error', f: () => void): void };
+      settings.on('error', () => {});
+      settings.end(plan.settings);
+    }
     // spawn() reports ENOENT and friends asynchronously; pid is undefined in that case.
     this.pid = this.child.pid ?? -1;
     this.processes = new EnvironmentProcesses(this.pid, plan.sandbox, watchdog);

@@ -7,8 +7,6 @@ import type { DevContext } from '../build/prepare-launch.ts';
 import { devSetup } from '../dev/dev-setup.ts';
 import { type OutputSink, StreamOutputSink } from '../environment/function-log.ts';
 import { type IsolationInfo, detectIsolation } from '../environment/isolation.ts';
-import { pythonRuntimeProblem } from '../environment/runtimes.ts';
-import { RUNNABLE_RUNTIMES } from '../lambda-rules.ts';
 import { emulatorUrl } from '../environment/sdk-endpoints.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { InvocationHistory } from '../events/invocation-history.ts';
@@ -52,8 +50,10 @@ export interface Base {
   readonly template: LoadedTemplate;
   /** Loads the template file again, as at start-up (the front door's --watch). */
   readonly reloadTemplate: () => LoadedTemplate;
-  /** What environments need from the dev loop: the --debug target, the bundle cache. */
+  /** What environments need from the dev loop: runtimes, dependencies, the --debug target, the bundle cache. */
   readonly dev: DevContext;
+  /** Settles once Node majors are fetched (--fetch-runtimes) and dependencies built (the dev loop's `ready`). */
+  readonly devReady: Promise<void>;
   readonly output: OutputSink;
   /** The web view's live feed (GET /_ephemera/events), fed by environments and invocations. */
   readonly events: EventBus;
@@ -80,31 +80,21 @@ export function loadBase(options: Options, overrides: AppOverrides): Base {
   const template = loadTemplate(options.template, templateOptions);
   const warnings = new StartupWarnings();
   warnings.add(template.warnings);
-  warnings.add(runtimeWarnings(template));
-  // The dev loop's start-up part (server/dev/): --env-vars values, the --debug target.
-  const dev = devSetup(options, template.functions);
+  // The dev loop's start-up part (server/dev/): --env-vars values, what the functions run on (a runtime
+  // ephemera cannot run at all was reported by the template loader), the --debug target.
+  const dev = devSetup(options, template.functions, logger);
   warnings.add(dev.warnings.map((message) => ({ resource: '', message })));
+  warnings.add(dev.runtimeWarnings);
+  // Warnings known only once Node majors are fetched: their own message then.
+  const devReady = dev.ready.then((late) => {
+    if (late.length) logger.warn(formatWarnings(late));
+  });
   const events = new EventBus();
   return {
-    options, logger, clock: overrides.clock ?? systemClock, isolation, account, template, dev: dev.context, localUrl, warnings,
+    options, logger, clock: overrides.clock ?? systemClock, isolation, account, template, dev: dev.context, devReady, localUrl, warnings,
     reloadTemplate: () => loadTemplate(options.template, templateOptions),
     output: overrides.output ?? new StreamOutputSink(process.stdout),
     events, history: new InvocationHistory(100, events),
     templateMappings: overrides.templateMappings ?? true,
   };
-}
-
-/**
- * Python functions that cannot start here (no interpreter). A runtime ephemera cannot run at all was
- * reported by the template loader, in the words of server/lambda-rules.ts.
- */
-function runtimeWarnings(template: LoadedTemplate): TemplateWarning[] {
-  const out: TemplateWarning[] = [];
-  for (const fn of template.functions) {
-    if (RUNNABLE_RUNTIMES.test(fn.runtime) && fn.runtime.startsWith('python')) {
-      const problem = pythonRuntimeProblem(fn.runtime);
-      if (problem) out.push({ resource: fn.logicalId, message: problem });
-    }
-  }
-  return out;
 }

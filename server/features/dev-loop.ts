@@ -13,11 +13,14 @@ export class DevLoop implements Feature {
   readonly watcher: CodeWatcher | undefined;
   /** --debug / --debug-port: the function whose runtime listens for a debugger, and the port. */
   readonly debugTarget: DebugTarget | undefined;
+  /** Settles once Node majors are fetched (--fetch-runtimes) and dependencies built (--build-dependencies). */
+  readonly ready: Promise<void>;
 
   constructor(base: Base, core: InvocationCore) {
     const { options, template, logger } = base;
     const { registry, pool } = core;
     this.debugTarget = base.dev.debug;
+    this.ready = base.devReady;
     const recycler = {
       recycle: (name: string, reason: string): Promise<number> => {
         const version = republishAutoAliases(registry, template, name);

@@ -32,9 +32,9 @@ export class InvocationCore implements Feature {
   constructor(base: Base) {
     const { options, isolation, account, logger } = base;
     this.sdkEndpoints = options.sdkEndpoints;
-    // Leak tracking, and (--sdk-endpoints) the emulator's URL for the functions' own AWS SDK calls:
-    // known now for a fixed port, else once listening.
-    this.extraEnv = options.leaks === 'off' ? {} : { _EPHEMERA_LEAKS: '1' };
+    // (--sdk-endpoints) the emulator's URL for the functions' own AWS SDK calls: known now for a fixed
+    // port, else once listening. (Leak tracking reaches our runtime clients in their settings, not here.)
+    this.extraEnv = {};
     if (base.localUrl) this.listening(base.localUrl);
     this.watchdog = isolation.level === 'process' ? new ProcessWatchdog() : undefined;
     this.pool = new EnvironmentPool(

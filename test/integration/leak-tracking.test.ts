@@ -1,14 +1,15 @@
 // Leak tracking in our runtime clients (design §5), each a real child process against a recording
 // Runtime API: the leak report POSTed after each invocation (kind, count, where it was created, the
 // request), nothing for a clean handler, "[leaked from <rid>]" on output of leaked callbacks, and
-// nothing at all (no report, no marking, no hooks) without _EPHEMERA_LEAKS=1.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+// nothing at all (no report, no marking, no hooks) when the emulator's settings (fd 6) do not ask for it.
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { procState, waitFor } from '../helpers/emulator.ts';
 import { FakeRuntimeApi, type RecordedRequest } from '../helpers/fake-runtime-api.ts';
+import { spawnRuntimeClient } from '../helpers/runtime-settings.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const NODE_CLIENT = join(ROOT, 'runtime-api/bootstrap/nodejs/index.mjs');
@@ -60,13 +61,12 @@ afterEach(async () => {
   for (const pid of grandchildren.splice(0)) expect(await waitFor(() => gone(pid), 3000)).toBe(true);
 });
 
-async function start(kind: 'node' | 'python', taskRoot: string, handler: string, env: Record<string, string> = {}): Promise<Runtime> {
+async function start(kind: 'node' | 'python', taskRoot: string, handler: string, env: Record<string, string> = {}, leaks = true): Promise<Runtime> {
   const api = await FakeRuntimeApi.start();
   const [cmd, args] = kind === 'node' ? [process.execPath, [NODE_CLIENT]] : [PYTHON!, ['-u', '-B', PY_CLIENT]];
-  const child = spawn(cmd, args, {
+  const child = spawnRuntimeClient(cmd, args, {
     cwd: taskRoot,
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       PATH: process.env.PATH ?? '',
       AWS_LAMBDA_RUNTIME_API: api.address,
@@ -75,10 +75,9 @@ async function start(kind: 'node' | 'python', taskRoot: string, handler: string,
       AWS_EXECUTION_ENV: kind === 'node' ? 'AWS_Lambda_nodejs24.x' : 'AWS_Lambda_python3.12',
       AWS_LAMBDA_FUNCTION_NAME: 'fixture',
       AWS_LAMBDA_LOG_FORMAT: 'Text',
-      _EPHEMERA_LEAKS: '1',
       ...env,
     },
-  });
+  }, { leaks });
   const lines: string[] = [];
   let partial = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -211,15 +210,15 @@ describe('Node runtime client: leak reports', () => {
     expect(JSON.parse(line)).toMatchObject({ level: 'INFO', requestId: second.rid, message: 'late', leakedFrom: first.rid });
   });
 
-  it('off without _EPHEMERA_LEAKS=1: no report, no marking, the handler called directly', async () => {
-    const rt = await start('node', fixture('leaky-timeout'), 'index.handler', { _EPHEMERA_LEAKS: '' });
+  it('off when the settings do not ask for it: no report, no marking, the handler called directly', async () => {
+    const rt = await start('node', fixture('leaky-timeout'), 'index.handler', {}, false);
     await invokeAndReport(rt, { delay: 20 });
     const second = await invokeAndReport(rt, { delay: 5000 });
     const late = await waitFor(() => rt.lines.find((l) => l.endsWith('\tlate')));
     expect(late).toMatch(new RegExp(`\\t${second.rid}\\tINFO\\tlate$`));
     expect(leakPosts(rt.api)).toEqual([]);
 
-    const off = await start('node', scratch, 'stack.handler', { _EPHEMERA_LEAKS: '0' });
+    const off = await start('node', scratch, 'stack.handler', {}, false);
     const offStack = ((await off.api.invoke({ payload: {} })).json as { stack: string }).stack;
     expect(offStack).not.toMatch(/invoke-hooks\.mjs|AsyncLocalStorage/);
     const on = await start('node', scratch, 'stack.handler');
@@ -257,7 +256,7 @@ describe.skipIf(!PYTHON)('Python runtime client: leak reports', () => {
   it('a clean handler (joined thread, finished subprocess) reports nothing; off reports nothing', async () => {
     const rt = await start('python', dir, 'app.clean');
     expect((await invokeAndReport(rt)).report).toBeUndefined();
-    const off = await start('python', dir, 'app.subprocess', { _EPHEMERA_LEAKS: '' });
+    const off = await start('python', dir, 'app.subprocess', {}, false);
     const { json } = await invokeAndReport(off);
     grandchildren.push((json as { pid: number }).pid);
     expect(leakPosts(off.api)).toEqual([]);

@@ -3,10 +3,10 @@
 // timeout, crash, INIT-failure and no-orphan behaviours core-lifecycle checks for Node, plus
 // Python's own shapes (handler resolution, context, Runtime.* faults, log format).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostPython } from '../../server/environment/runtimes.ts';
+import { defaultRuntimes } from '../../server/environment/runtimes.ts';
 import { fixture, startEmulator, type TestEmulator, isolationLevels } from '../helpers/emulator.ts';
 
-const python = hostPython();
+const python = defaultRuntimes().resolve('python3.12');
 const noPython = 'error' in python ? python.error : '';
 if (noPython) console.warn(`python runtime tests skipped: ${noPython}`);
 

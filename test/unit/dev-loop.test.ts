@@ -103,7 +103,11 @@ describe('debugTarget', () => {
   });
   it('rejects an unknown function, a non-Node one, and a bare port with several functions', () => {
     expect(() => debugTarget('zz', undefined, fns)).toThrow(/--debug zz: no such function/);
-    expect(() => debugTarget('py', undefined, fns)).toThrow(/only Node.js functions can be debugged/);
+    expect(() => debugTarget('rb', undefined, [...fns, fn({ name: 'rb', logicalId: 'Rb', runtime: 'ruby3.3' })])).toThrow(/only Node.js and Python functions can be debugged/);
+    const noDebugpy = { resolve: () => ({ interpreter: { family: 'python' as const, path: '/py/bin/python3', version: '3.12.1', source: 'PATH', modules: ['pip'] }, exact: true }) };
+    expect(() => debugTarget('py', undefined, fns, noDebugpy)).toThrow(/--debug py: Python functions are debugged with debugpy, and \/py\/bin\/python3 \(Python 3\.12\.1.*`\/py\/bin\/python3 -m pip install debugpy`/);
+    const withDebugpy = { resolve: () => ({ interpreter: { family: 'python' as const, path: '/py/bin/python3', version: '3.12.1', source: 'PATH', modules: ['debugpy'] }, exact: true }) };
+    expect(debugTarget('py', 9300, fns, withDebugpy)).toEqual({ functionName: 'py', port: 9300 });
     expect(() => debugTarget(undefined, 9300, fns)).toThrow(/--debug-port needs --debug <function> when the template has 3 functions/);
   });
 });

@@ -1,12 +1,11 @@
 // buildEnv: the exact environment a function gets, with and without layers, under process isolation
-// (each layer's folders on the search paths, later layers first) and namespace isolation (layers at
-// /opt, Node at /var/lang); the function's own variables never override the reserved ones.
-import { dirname } from 'node:path';
+// (each host folder where Lambda's would be: the interpreter's install for /var/lang, each layer's
+// folders on the search paths, later layers first) and namespace isolation (Lambda's own paths); only
+// Node functions get NODE_PATH, only Python ones PYTHONPATH; the function's own variables never
+// override the reserved ones.
 import { describe, expect, it } from 'vitest';
 import { buildEnv, type EnvVarInput, logStreamName } from '../../server/environment/env-vars.ts';
 import type { FunctionConfig } from '../../server/model.ts';
-
-const HOST_BIN = dirname(process.execPath);
 
 function config(over: Partial<FunctionConfig> = {}): FunctionConfig {
   return {
@@ -19,22 +18,38 @@ function config(over: Partial<FunctionConfig> = {}): FunctionConfig {
 function env(fn: FunctionConfig, over: Partial<EnvVarInput> = {}): Record<string, string> {
   return buildEnv({
     fn, version: '$LATEST', region: 'eu-west-1', runtimeApi: '127.0.0.1:9001', taskRoot: '/code/fn',
-    runtimeDir: '/rt', initType: 'on-demand', logStreamName: '2026/01/02/[$LATEST]abc', ...over,
+    runtimeDir: '/rt', langDir: '/node24', initType: 'on-demand', logStreamName: '2026/01/02/[$LATEST]abc', ...over,
   });
 }
 
-const sandbox = { taskRoot: '/var/task', runtimeDir: '/var/runtime' };
+const sandbox = { taskRoot: '/var/task', runtimeDir: '/var/runtime', langDir: '/var/lang' };
 const LAYERS = ['/layers/one', '/layers/two'];
 
 describe('buildEnv search paths', () => {
-  it('without layers: Lambda’s defaults, with the host’s Node first on PATH', () => {
+  it('namespace isolation: exactly Lambda’s PATH, LD_LIBRARY_PATH and NODE_PATH (layers merged at /opt)', () => {
+    const e = env(config({ layers: LAYERS }), sandbox);
+    expect(e.PATH).toBe('/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin');
+    expect(e.LD_LIBRARY_PATH).toBe('/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib');
+    expect(e.NODE_PATH).toBe('/opt/nodejs/node24/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task');
+    expect(e.PYTHONPATH).toBeUndefined();
+    const py = env(config({ layers: LAYERS, runtime: 'python3.13' }), sandbox);
+    expect(py.PYTHONPATH).toBe('/var/runtime');
+    expect(py.NODE_PATH).toBeUndefined();
+    expect(py.PATH).toBe('/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin');
+  });
+
+  it('process isolation: the interpreter’s install stands for /var/lang, the host folders for /var/runtime and /var/task', () => {
     const e = env(config());
-    expect(e.PATH).toBe(`${HOST_BIN}:/usr/local/bin:/usr/bin:/bin:/opt/bin`);
-    expect(e.LD_LIBRARY_PATH).toBe('/lib64:/usr/lib64:/rt:/rt/lib:/code/fn:/code/fn/lib:/opt/lib');
+    expect(e.PATH).toBe('/node24/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin');
+    expect(e.LD_LIBRARY_PATH).toBe('/node24/lib:/lib64:/usr/lib64:/rt:/rt/lib:/code/fn:/code/fn/lib:/opt/lib');
     expect(e.NODE_PATH).toBe('/opt/nodejs/node24/node_modules:/opt/nodejs/node_modules:/rt/node_modules:/rt:/code/fn');
-    expect(e.PYTHONPATH).toBe('/rt');
     expect(env(config({ runtime: 'nodejs22.x' })).NODE_PATH).toBe(
       '/opt/nodejs/node22/node_modules:/opt/nodejs/node_modules:/rt/node_modules:/rt:/code/fn');
+    // A provided runtime has no interpreter of ours: no /var/lang stand-in.
+    const provided = env(config({ runtime: 'provided.al2023' }), { langDir: undefined });
+    expect(provided.PATH).toBe('/usr/local/bin:/usr/bin/:/bin:/opt/bin');
+    expect(provided.NODE_PATH).toBeUndefined();
+    expect(provided.PYTHONPATH).toBeUndefined();
   });
 
   it('process isolation: each layer’s folders, later layers first, before the /opt entries', () => {
@@ -44,31 +59,20 @@ describe('buildEnv search paths', () => {
       '/layers/one/nodejs/node22/node_modules', '/layers/one/nodejs/node_modules',
       '/opt/nodejs/node22/node_modules', '/opt/nodejs/node_modules', '/rt/node_modules', '/rt', '/code/fn',
     ].join(':'));
-    expect(e.PATH).toBe(`${HOST_BIN}:/usr/local/bin:/usr/bin:/bin:/layers/two/bin:/layers/one/bin:/opt/bin`);
-    expect(e.LD_LIBRARY_PATH).toBe('/lib64:/usr/lib64:/rt:/rt/lib:/code/fn:/code/fn/lib:/layers/two/lib:/layers/one/lib:/opt/lib');
-    // Not a Python function: PYTHONPATH stays Lambda's.
-    expect(e.PYTHONPATH).toBe('/rt');
+    expect(e.PATH).toBe('/node24/bin:/usr/local/bin:/usr/bin/:/bin:/layers/two/bin:/layers/one/bin:/opt/bin');
+    expect(e.LD_LIBRARY_PATH).toBe('/node24/lib:/lib64:/usr/lib64:/rt:/rt/lib:/code/fn:/code/fn/lib:/layers/two/lib:/layers/one/lib:/opt/lib');
+    expect(e.PYTHONPATH).toBeUndefined();
   });
 
   it('process isolation, Python: python/ and python/lib/pythonX.Y/site-packages of each layer', () => {
-    const e = env(config({ layers: LAYERS, runtime: 'python3.12', handler: 'app.handler' }));
+    const e = env(config({ layers: LAYERS, runtime: 'python3.12', handler: 'app.handler' }), { langDir: '/usr' });
     expect(e.PYTHONPATH).toBe([
       '/layers/two/python', '/layers/two/python/lib/python3.12/site-packages',
       '/layers/one/python', '/layers/one/python/lib/python3.12/site-packages', '/rt',
     ].join(':'));
     expect(env(config({ layers: ['/l'], runtime: 'python3.9' })).PYTHONPATH).toBe('/l/python:/l/python/lib/python3.9/site-packages:/rt');
-    expect(e.PATH).toBe(`${HOST_BIN}:/usr/local/bin:/usr/bin:/bin:/layers/two/bin:/layers/one/bin:/opt/bin`);
-    expect(env(config({ layers: ['/l'], runtime: 'provided.al2023' })).PYTHONPATH).toBe('/rt');
-  });
-
-  it('namespace isolation: layers are at /opt, Node at /var/lang/bin when there are layers', () => {
-    const e = env(config({ layers: LAYERS }), sandbox);
-    expect(e.PATH).toBe('/var/lang/bin:/usr/local/bin:/usr/bin:/bin:/opt/bin');
-    expect(e.NODE_PATH).toBe('/opt/nodejs/node24/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task');
-    expect(e.LD_LIBRARY_PATH).toBe('/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib');
-    expect(env(config({ layers: LAYERS, runtime: 'python3.13' }), sandbox).PYTHONPATH).toBe('/var/runtime');
-    // Without layers /opt is the host's, and so is Node's path.
-    expect(env(config(), sandbox).PATH).toBe(`${HOST_BIN}:/usr/local/bin:/usr/bin:/bin:/opt/bin`);
+    expect(e.PATH).toBe('/usr/bin:/usr/local/bin:/usr/bin/:/bin:/layers/two/bin:/layers/one/bin:/opt/bin');
+    expect(e.NODE_PATH).toBeUndefined();
   });
 });
 
@@ -81,9 +85,11 @@ describe('buildEnv variables', () => {
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand', AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/fn',
       AWS_LAMBDA_LOG_STREAM_NAME: '2026/01/02/[$LATEST]abc', AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
       LAMBDA_TASK_ROOT: '/code/fn', LAMBDA_RUNTIME_DIR: '/rt', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
-      TZ: ':UTC', LANG: 'en_US.UTF-8', LC_CTYPE: 'C.UTF-8', PWD: '/code/fn', SHLVL: '0',
+      TZ: ':UTC', LANG: 'en_US.UTF-8', PWD: '/code/fn', SHLVL: '0',
       AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR', AWS_XRAY_DAEMON_ADDRESS: '169.254.100.1:2000',
     });
+    // Not Lambda's: Python sets LC_CTYPE itself when the locale is C (as it does there).
+    expect(e.LC_CTYPE).toBeUndefined();
     expect(e.AWS_LAMBDA_LOG_FORMAT).toBeUndefined();
     expect(e.TMPDIR).toBeUndefined();
     expect(env(config({ runtime: 'provided.al2023' })).AWS_EXECUTION_ENV).toBeUndefined();

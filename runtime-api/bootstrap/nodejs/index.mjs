@@ -1,12 +1,14 @@
 // ephemera's Node.js runtime client (dependency-free), behaving like AWS's
 // aws-lambda-nodejs-runtime-interface-client. Started as `node index.mjs`, cwd = LAMBDA_TASK_ROOT.
 
+import { settings } from './runtime-settings.mjs'; // first: the emulator's settings (fd 6)
 import { formatError, PlatformError, UnhandledPromiseRejection } from './errors.mjs';
 import { logError, patchConsole } from './log-patch.mjs';
 import { RapidClient } from './rapid-client.mjs';
 import { awslambda } from './response-stream.mjs';
 import { failCurrentInvocation, onBeforeExit, runLoop } from './runtime.mjs';
 import { checkCallbackHandler, isAsyncFunction, loadHandler } from './user-function.mjs';
+import { installModuleFallback } from './module-fallback.mjs';
 
 const { AWS_LAMBDA_RUNTIME_API: runtimeApi, _HANDLER: handlerString, LAMBDA_TASK_ROOT: taskRoot } =
   process.env;
@@ -66,6 +68,7 @@ process.on('beforeExit', () => {
 
 async function init() {
   try {
+    installModuleFallback(settings);
     // Only a namespace sandbox runs the code from /var/task (loaded only there: a cold start's module less).
     if (taskRoot === '/var/task') (await import('./source-names.mjs')).installSourceNames(taskRoot);
     const handler = await loadHandler(taskRoot, handlerString);

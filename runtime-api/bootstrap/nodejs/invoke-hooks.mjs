@@ -1,5 +1,5 @@
-// Per-invocation leak tracking (design §5), on only when _EPHEMERA_LEAKS=1 (the emulator sets it
-// unless `--leaks off`); otherwise every export is a no-op / direct call and no hook is installed.
+// Per-invocation leak tracking (design §5), on only when the emulator's settings say so (unless
+// `--leaks off`; see runtime-settings.mjs); otherwise every export is a no-op / direct call and no hook is installed.
 //
 // How: the handler runs inside an AsyncLocalStorage whose store is `{inv, site}`: the invocation
 // ({rid, answered}) and the place in the function's code that started the work now running, so
@@ -17,8 +17,9 @@
 
 import { captureFrames, classify } from './call-sites.mjs';
 import { setLeakOrigin } from './log-patch.mjs';
+import { settings } from './runtime-settings.mjs';
 
-export const enabled = process.env._EPHEMERA_LEAKS === '1';
+export const enabled = settings.leaks === true;
 
 const NOOP = () => {};
 

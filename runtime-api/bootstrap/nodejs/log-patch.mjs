@@ -36,7 +36,7 @@ function currentIds() {
 }
 
 /**
- * Leak attribution (invoke-hooks.mjs, only with _EPHEMERA_LEAKS=1): returns the request id a line
+ * Leak attribution (invoke-hooks.mjs, only while tracking): returns the request id a line
  * written now is "leaked from" (the invocation whose async context wrote it, when that is not the
  * running invocation or it has already answered), else undefined. Null when tracking is off.
  */

@@ -7,7 +7,7 @@ import { logError, setRequestId } from './log-patch.mjs';
 import { highWaterMarkOf, isStreaming, ResponseStream } from './response-stream.mjs';
 
 const NOOP = () => {};
-const TRACK = hooks.enabled; // leak tracking (_EPHEMERA_LEAKS=1)
+const TRACK = hooks.enabled; // leak tracking (the emulator's settings)
 const env = process.env;
 const FUNCTION_NAME = env.AWS_LAMBDA_FUNCTION_NAME;
 const FUNCTION_VERSION = env.AWS_LAMBDA_FUNCTION_VERSION;

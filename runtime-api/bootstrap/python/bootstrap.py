@@ -42,6 +42,34 @@ ENSURE_ASCII = os.environ.get("AWS_EXECUTION_ENV") != "AWS_Lambda_python3.12"
 _request_id = None  # the current invocation's id, for log lines
 _tenant_id = None
 
+SETTINGS_FD = 6  # server/environment/worker-process.ts
+
+
+def _read_settings():
+    """The emulator's settings (leak tracking, folders of dependencies built for the function): one
+    JSON object on fd 6, read once and closed, so nothing of the emulator's reaches the function's
+    environment or its child processes. A runtime started by hand has no fd 6: no settings."""
+    try:
+        import stat
+
+        mode = os.fstat(SETTINGS_FD).st_mode
+        if not (stat.S_ISSOCK(mode) or stat.S_ISFIFO(mode)):
+            return {}
+        chunks = []
+        while True:
+            chunk = os.read(SETTINGS_FD, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(SETTINGS_FD)
+        value = json.loads(b"".join(chunks).decode("utf-8"))
+        return value if isinstance(value, dict) else {}
+    except Exception:
+        return {}
+
+
+SETTINGS = _read_settings()
+
 
 class FaultException(Exception):
     MARSHAL_ERROR = "Runtime.MarshalError"
@@ -521,7 +549,9 @@ def get_handler(handler):
 
         module = importlib.import_module(modname.replace("/", "."))
     except ImportError as e:
-        raise FaultException(FaultException.IMPORT_MODULE_ERROR, "Unable to import module '%s': %s" % (modname, e))
+        raise FaultException(
+            FaultException.IMPORT_MODULE_ERROR, "Unable to import module '%s': %s%s" % (modname, e, _sdk_hint(e))
+        )
     except SyntaxError as e:
         trace = ['  File "%s" Line %s\n    %s' % (e.filename, e.lineno, e.text)]
         raise FaultException(
@@ -533,6 +563,19 @@ def get_handler(handler):
         raise FaultException(
             FaultException.HANDLER_NOT_FOUND, "Handler '%s' missing on module '%s'" % (fname, modname)
         )
+
+
+def _sdk_hint(e):
+    """For boto3/botocore, which Lambda's Python runtime includes: where they were looked for and how
+    to provide them."""
+    name = (getattr(e, "name", None) or "").split(".")[0]
+    if name not in ("boto3", "botocore"):
+        return ""
+    return (
+        " (Lambda's Python runtime includes the AWS SDK for Python; ephemera provides the one the interpreter has, "
+        "and %s (Python %d.%d.%d) has no %s: install it for that interpreter with `%s -m pip install boto3`, "
+        "or add boto3 to the function's requirements.txt)" % ((sys.executable,) + tuple(sys.version_info[:3]) + (name, sys.executable))
+    )
 
 
 # ---- The context -----------------------------------------------------------------------------
@@ -623,9 +666,9 @@ def _json_header(value, name):
         )
 
 
-# ---- Leak tracking (design §5; on only with _EPHEMERA_LEAKS=1) ------------------------------
+# ---- Leak tracking (design §5; on only when the emulator's settings say so) ------------------------------
 
-LEAKS = os.environ.get("_EPHEMERA_LEAKS") == "1"
+LEAKS = SETTINGS.get("leaks") is True
 _inv = None  # the running invocation's state, while tracking: {"rid", "answered", "threads", "procs", "futures"}
 _handler_running = False  # the main thread is inside the handler
 
@@ -925,7 +968,8 @@ def handle_event(client, handler, headers, body):
 
 
 def setup_sys_path(task_root):
-    """As on AWS: the task root first, then the layer dirs, then the runtime dir (PYTHONPATH), then
+    """As on AWS: the task root first (with the dependencies built for the function, which a namespace
+    sandbox has in /var/task itself), then the layer dirs, then the runtime dir (PYTHONPATH), then
     the standard library. The script's own dir, which Python put first, goes."""
     if sys.path and sys.path[0] == os.path.dirname(SCRIPT):
         del sys.path[0]
@@ -933,7 +977,8 @@ def setup_sys_path(task_root):
     ver = (os.environ.get("AWS_EXECUTION_ENV") or "").replace("AWS_Lambda_", "")
     if not ver.startswith("python3."):
         ver = "python%d.%d" % sys.version_info[:2]
-    for p in ("/opt/python", "/opt/python/lib/%s/site-packages" % ver, task_root):
+    deps = [d for d in SETTINGS.get("dependencyDirs") or [] if isinstance(d, str)]
+    for p in ("/opt/python", "/opt/python/lib/%s/site-packages" % ver) + tuple(reversed(deps)) + (task_root,):
         if p not in sys.path:
             sys.path.insert(0, p)
 

@@ -1,0 +1,14 @@
+// The INIT error of an @aws-sdk/* package found nowhere says where it was looked for and how to
+// provide it (module-fallback.mjs and its off-thread loader). No imports: loaded in either thread.
+
+/** The error, its message extended for an @aws-sdk/* specifier (others are returned unchanged). */
+export function explained(err, specifier, sdkDirs) {
+  if (!specifier.startsWith('@aws-sdk/') || sdkDirs.length === 0 || typeof err?.message !== 'string') return err;
+  const pkg = specifier.split('/').slice(0, 2).join('/');
+  const [project, ...rest] = sdkDirs;
+  err.message +=
+    `\nLambda's Node.js runtime includes the AWS SDK for JavaScript v3; ephemera provides it from the function's node_modules, ` +
+    `the project's (${project} and up)${rest.length ? ` or its own (${rest.join(', ')})` : ''}, and none has ${pkg}. ` +
+    `Add it to your project: npm i -D ${pkg}`;
+  return err;
+}
