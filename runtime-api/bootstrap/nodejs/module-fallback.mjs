@@ -1,9 +1,10 @@
 // Packages the function does not carry, found where Lambda's Node runtime has them: a bare specifier
 // that the function's own code cannot resolve is looked up again, after normal resolution failed,
 // from the folders of dependencies built for the function, and (@aws-sdk/* only, which Lambda's
-// nodejs18.x+ runtimes include) from the project's folder and ephemera's own. import and require
-// alike: module.registerHooks where Node has it (22.15+, in-thread: nothing at start-up but a call);
-// else a patched CommonJS resolver and an off-thread loader (module-fallback-loader.mjs) for import.
+// nodejs18.x+ runtimes include) from the project's folder and ephemera's own. require() and
+// require.resolve through CommonJS's resolver (Module._resolveFilename, which both call); import
+// through module.registerHooks where Node has it (22.15+, in-thread: nothing at start-up but a call),
+// else an off-thread loader (module-fallback-loader.mjs, registered with module.register).
 
 import { explained } from './sdk-hint.mjs';
 
@@ -17,52 +18,53 @@ const BARE = /^(?![./]|[a-z][a-z0-9+.-]*:)/i;
 /** Installs the fallback when there is somewhere to fall back to. */
 export function installModuleFallback({ sdkDirs = [], dependencyDirs = [] }) {
   if (sdkDirs.length === 0 && dependencyDirs.length === 0) return;
-  const parents = (specifier) =>
-    [...dependencyDirs, ...(specifier.startsWith(SDK) ? sdkDirs : [])].map((dir) => pathToFileURL(join(dir, 'index.js')).href);
-  if (typeof moduleApi.registerHooks === 'function') {
-    let retrying = false;
-    moduleApi.registerHooks({
-      resolve(specifier, context, nextResolve) {
-        try {
-          return nextResolve(specifier, context);
-        } catch (err) {
-          if (retrying || !BARE.test(specifier) || !notFound(err)) throw err;
-          retrying = true;
-          try {
-            const cjs = context.conditions?.includes('require');
-            for (const parent of parents(specifier)) {
-              try {
-                if (cjs) return { url: pathToFileURL(moduleApi.createRequire(parent).resolve(specifier)).href, shortCircuit: true };
-                return nextResolve(specifier, { ...context, parentURL: parent });
-              } catch {
-                // not there either: the next folder
-              }
-            }
-          } finally {
-            retrying = false;
-          }
-          throw explained(err, specifier, sdkDirs);
-        }
-      },
-    });
+  const dirsFor = (specifier) => [...dependencyDirs, ...(specifier.startsWith(SDK) ? sdkDirs : [])];
+  patchRequire(dirsFor, sdkDirs);
+  if (typeof moduleApi.registerHooks !== 'function') {
+    moduleApi.register?.('./module-fallback-loader.mjs', import.meta.url, { data: { dependencyDirs, sdkDirs } });
     return;
   }
-  patchRequire(parents, sdkDirs);
-  moduleApi.register?.('./module-fallback-loader.mjs', import.meta.url, { data: { dependencyDirs, sdkDirs } });
+  let retrying = false;
+  moduleApi.registerHooks({
+    resolve(specifier, context, nextResolve) {
+      try {
+        return nextResolve(specifier, context);
+      } catch (err) {
+        // require() resolves through the patched CommonJS resolver.
+        if (retrying || context.conditions?.includes('require') || !BARE.test(specifier) || !notFound(err)) throw err;
+        retrying = true;
+        try {
+          for (const dir of dirsFor(specifier)) {
+            try {
+              return nextResolve(specifier, { ...context, parentURL: pathToFileURL(join(dir, 'index.js')).href });
+            } catch {
+              // not there either: the next folder
+            }
+          }
+        } finally {
+          retrying = false;
+        }
+        throw explained(err, specifier, sdkDirs);
+      }
+    },
+  });
 }
 
-/** Node without registerHooks: require() falls back through Module._resolveFilename. */
-function patchRequire(parents, sdkDirs) {
+/**
+ * require() and require.resolve fall back through Module._resolveFilename (the original one, asked to
+ * look from each folder as require.resolve's `paths` option does).
+ */
+function patchRequire(dirsFor, sdkDirs) {
   const Module = moduleApi.Module;
   const resolveFilename = Module._resolveFilename;
-  Module._resolveFilename = function (request, parent, ...rest) {
+  Module._resolveFilename = function (request, parent, isMain, options) {
     try {
-      return resolveFilename.call(this, request, parent, ...rest);
+      return resolveFilename.call(this, request, parent, isMain, options);
     } catch (err) {
       if (!BARE.test(request) || !notFound(err)) throw err;
-      for (const p of parents(request)) {
+      for (const dir of dirsFor(request)) {
         try {
-          return moduleApi.createRequire(p).resolve(request);
+          return resolveFilename.call(this, request, parent, isMain, { paths: [dir] });
         } catch {
           // not there either
         }
