@@ -25,6 +25,9 @@ export class DevLoop implements Feature {
       recycle: (name: string, reason: string): Promise<number> => {
         const version = republishAutoAliases(registry, template, name);
         if (version) logger.info(`${name}: published version ${version} for its AutoPublishAlias`);
+        // A changed requirements.txt or package.json: its dependencies are installed again, starting now.
+        const config = registry.entry(name)?.latest.fv.config;
+        if (config) void base.dev.dependencies?.forFunction(config);
         return pool.recycle(name, reason);
       },
     };

@@ -34,11 +34,26 @@ export interface TestEmulator {
   stopChecked(): Promise<number[]>;
 }
 
-/** `clock`: the emulator's time (a ManualClock with `realTime: true` lets a test skip AWS's long waits). */
-export async function startEmulator(template: string, options: Partial<Options> = {}, with_: { clock?: Clock } = {}): Promise<TestEmulator> {
+/** A logger whose messages a test can read (the emulator's own log: start-up warnings, builds...). */
+export function capturingLogger(): { logger: pino.Logger; messages: Array<{ level: number; msg: string }> } {
+  const messages: Array<{ level: number; msg: string }> = [];
+  const logger = pino({ level: 'info' }, {
+    write: (line: string) => {
+      const { level, msg } = JSON.parse(line) as { level: number; msg: string };
+      messages.push({ level, msg });
+    },
+  });
+  return { logger, messages };
+}
+
+/**
+ * `clock`: the emulator's time (a ManualClock with `realTime: true` lets a test skip AWS's long waits);
+ * `logger`: the emulator's own log (capturingLogger), silent by default.
+ */
+export async function startEmulator(template: string, options: Partial<Options> = {}, with_: { clock?: Clock; logger?: pino.Logger } = {}): Promise<TestEmulator> {
   const lines: TestEmulator['lines'] = [];
   const output: OutputSink = { line: (fn, env, text) => lines.push({ fn, env, text }) };
-  const eph = buildApp({ ...DEFAULTS, keepAlive: 60, port: 0, ...options, template }, { output, logger: pino({ level: 'silent' }), clock: with_.clock });
+  const eph = buildApp({ ...DEFAULTS, keepAlive: 60, port: 0, ...options, template }, { output, logger: with_.logger ?? pino({ level: 'silent' }), clock: with_.clock });
   await eph.app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = eph.app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

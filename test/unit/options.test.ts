@@ -42,4 +42,14 @@ describe('parseOptions', () => {
     expect(parseOptions([], { EPHEMERA_SCHEDULES: 'off' }).schedules).toBe('off');
     expect(() => parseOptions(['--schedules=maybe'], {})).toThrow(/--schedules must be on or off, got 'maybe'/);
   });
+  it('--runtime-path and --endpoint-url add up, from flags (repeated or comma-separated) and EPHEMERA_ variables', () => {
+    const o = parseOptions(['--runtime-path', 'nodejs22.x=/n22/bin/node', '--runtime-path=python=py/bin/python3', '--endpoint-url', 'dynamodb=http://localhost:8000,Secrets Manager=http://127.0.0.1:4566'],
+      { EPHEMERA_ENDPOINT_URL: 's3=http://localhost:9000' }, [], '/proj');
+    expect(o.runtimePaths).toEqual({ 'nodejs22.x': '/n22/bin/node', python: '/proj/py/bin/python3' });
+    expect(o.endpointUrls).toEqual({ S3: 'http://localhost:9000', DYNAMODB: 'http://localhost:8000', SECRETS_MANAGER: 'http://127.0.0.1:4566' });
+    expect(parseOptions(['--fetch-runtimes', '--strict-runtimes', '--build-dependencies=false'], {})).toMatchObject({ fetchRuntimes: true, strictRuntimes: true, buildDependencies: false });
+    expect(() => parseOptions(['--runtime-path', 'java21=/x'], {})).toThrow(/--runtime-path: 'java21' is not a runtime/);
+    expect(() => parseOptions(['--runtime-path', 'nodejs22.x'], {})).toThrow("--runtime-path takes <name>=<value>, got 'nodejs22.x'");
+    expect(() => parseOptions(['--endpoint-url', 'dynamodb=localhost:8000'], {})).toThrow("--endpoint-url needs an http(s) URL, got 'localhost:8000'");
+  });
 });

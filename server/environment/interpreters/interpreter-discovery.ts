@@ -21,12 +21,12 @@ export interface Candidate {
 /** Shim folders: pyenv, asdf, mise, rbenv-style `shims`, and volta's `bin` (its node is a shim). */
 const SHIMS = /(^|\/)(shims|\.volta\/bin)\/?$/;
 
-/** Candidates for a family, in order of preference: the PATH, /usr/bin, then each version manager's installs (newest first). */
+/** Candidates for a family, in order of preference: the PATH, then each version manager's installs (newest first). */
 export function candidates(family: 'nodejs' | 'python', w: RuntimeWanted, env: DiscoveryEnv): Candidate[] {
   const out: Candidate[] = [];
   const names = family === 'nodejs' ? ['node'] : [...(w.family === 'python' ? [`python${w.minor}`] : []), 'python3'];
   const dirs = (env.PATH ?? '').split(delimiter).filter((d) => isAbsolute(d) && !SHIMS.test(d));
-  for (const dir of [...dirs, '/usr/bin']) for (const name of names) out.push({ path: join(dir, name), source: 'PATH' });
+  for (const dir of dirs) for (const name of names) out.push({ path: join(dir, name), source: 'PATH' });
   for (const manager of managers(family, env)) {
     const installs = listDir(manager.dir)
       .map((entry) => ({ entry, version: manager.version(entry) }))
