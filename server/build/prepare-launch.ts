@@ -67,11 +67,13 @@ function settingsFor(launch: RuntimeLaunch, dev: DevContext | undefined): Runtim
 
 /**
  * The command with the debugger: Node's `--inspect=127.0.0.1:<port>`, or debugpy's `-m debugpy
- * --listen 127.0.0.1:<port>` for Python. Both go before the runtime's script, which stays last (as a
- * wrapper script expects it).
+ * --listen 127.0.0.1:<port>` for Python (from 3.11 with frozen modules off, as debugpy asks, or it may
+ * miss breakpoints). Both go before the runtime's script, which stays last (as a wrapper expects it).
  */
 function debugCommand(launch: RuntimeLaunch, port: number): RuntimeLaunch['command'] {
-  const debugArgs = launch.family === 'nodejs' ? [`--inspect=127.0.0.1:${port}`] : ['-m', 'debugpy', '--listen', `127.0.0.1:${port}`];
+  const frozen = /^python:3\.(\d+)/.exec(launch.version);
+  const debugpy = [...(frozen && Number(frozen[1]) >= 11 ? ['-X', 'frozen_modules=off'] : []), '-m', 'debugpy', '--listen', `127.0.0.1:${port}`];
+  const debugArgs = launch.family === 'nodejs' ? [`--inspect=127.0.0.1:${port}`] : debugpy;
   return (runtimeDir, taskRoot, langDir) => {
     const command = launch.command(runtimeDir, taskRoot, langDir);
     // Node: right after the interpreter; Python: interpreter options first, `-m debugpy` then runs the script.
