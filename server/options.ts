@@ -6,6 +6,7 @@ import type { IsolationRequest } from './environment/isolation.ts';
 import type { LeakMode } from './model.ts';
 import { parseParameterOverrides } from './dev/parameter-overrides.ts';
 import { allowedHostProblem } from './http/request-guard.ts';
+import { endpointServiceId } from './environment/sdk-endpoints.ts';
 
 export const DEFAULT_TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/templates/example.yaml');
 
@@ -284,11 +285,10 @@ function runtimePathKey(flag: string, key: string): string {
   throw new OptionsError(`--${flag}: '${key}' is not a runtime: use nodejs22.x, python3.12 (one version) or nodejs, python (every version)`);
 }
 
-/** The service part of AWS_ENDPOINT_URL_<SERVICE>: `dynamodb`, `secrets-manager`, `Secrets Manager` → DYNAMODB, SECRETS_MANAGER. */
-export function endpointServiceKey(flag: string, key: string): string {
-  const id = key.toUpperCase().replace(/[\s-]+/g, '_');
-  if (/^[A-Z0-9_]+$/.test(id)) return id;
-  throw new OptionsError(`--${flag}: '${key}' is not a service name (e.g. dynamodb, s3, secrets-manager)`);
+/** The service part of AWS_ENDPOINT_URL_<SERVICE>: `dynamodb`, `secretsmanager`, `Secrets Manager` → DYNAMODB, SECRETS_MANAGER. */
+function endpointServiceKey(flag: string, key: string): string {
+  if (/^[A-Za-z0-9][A-Za-z0-9 _-]*$/.test(key)) return endpointServiceId(key);
+  throw new OptionsError(`--${flag}: '${key}' is not a service name (e.g. dynamodb, s3, secretsmanager)`);
 }
 
 function endpointUrl(flag: string, url: string): string {

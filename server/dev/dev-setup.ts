@@ -14,6 +14,8 @@ export interface DevSetup {
   context: DevContext;
   /** For the start-up warning. */
   warnings: string[];
+  /** Worth a line at start-up (variables --env-vars added). */
+  notes: string[];
   /** One per function whose runtime cannot be honoured (known at start-up). */
   runtimeWarnings: TemplateWarning[];
   /** Settles once Node majors are fetched (--fetch-runtimes) and dependencies built; with the warnings known only then. */
@@ -22,7 +24,7 @@ export interface DevSetup {
 
 /** Applies --env-vars and --debug to the functions (in place) and returns the environments' context. */
 export function devSetup(options: Options, functions: FunctionConfig[], logger: Logger): DevSetup {
-  const warnings = options.envVars === undefined ? [] : applyEnvVarsFile(functions, loadEnvVarsFile(options.envVars));
+  const { warnings, notes } = options.envVars === undefined ? { warnings: [], notes: [] } : applyEnvVarsFile(functions, loadEnvVarsFile(options.envVars));
   const runtimes = runtimeSetup(options, functions, logger);
   const debug = debugTarget(options.debug, options.debugPort, functions, runtimes.runtimes);
   if (debug) {
@@ -36,5 +38,5 @@ export function devSetup(options: Options, functions: FunctionConfig[], logger: 
   const context: DevContext = {
     runtimes: runtimes.runtimes, dependencies: runtimes.dependencies, sdkDirs: runtimes.sdkDirs, leaks: options.leaks !== 'off', ...(debug ? { debug } : {}),
   };
-  return { context, warnings, runtimeWarnings: runtimes.warnings, ready: runtimes.ready };
+  return { context, warnings, notes, runtimeWarnings: runtimes.warnings, ready: runtimes.ready };
 }

@@ -1,9 +1,13 @@
 // --env-vars file.json in SAM's format: `{"<logical id or function name>": {"VAR": "v"}, "Parameters":
 // {"VAR": "v"}}`. As `sam local` does: Parameters apply to every function, a function's own entry
-// wins over them, and only variables the function declares (Environment.Variables) are overridden.
+// wins over them, values are stringified as SAM does. Unlike `sam local`, which only overrides the
+// variables a function declares in Environment.Variables (silently dropping the others, a common
+// surprise), a variable the template does not declare is added, and said so at start-up. Lambda's
+// reserved variables cannot be set (as in the template).
 import { readFileSync } from 'node:fs';
 import type { FunctionConfig } from '../model.ts';
 import { OptionsError } from '../options.ts';
+import { RESERVED_VARS } from '../environment/env-vars.ts';
 
 export type EnvVarsFile = Record<string, Record<string, unknown>>;
 
@@ -30,34 +34,40 @@ export function loadEnvVarsFile(path: string): EnvVarsFile {
 
 /**
  * The function's variables with the file's values applied: Parameters, then the function's entry
- * (logical id first, else function name), for declared variables only; values stringified as SAM does.
+ * (logical id first, else function name); declared variables overridden, others added, reserved ones left out.
  */
 export function overriddenEnvironment(fn: FunctionConfig, file: EnvVarsFile): Record<string, string> {
   const overrides = { ...file.Parameters, ...(file[fn.logicalId] ?? file[fn.name]) };
   const env = { ...fn.environment };
-  for (const name of Object.keys(env)) {
-    if (Object.hasOwn(overrides, name)) env[name] = stringify(overrides[name]);
-  }
+  for (const [name, value] of Object.entries(overrides)) if (!RESERVED_VARS.has(name)) env[name] = stringify(value);
   return env;
 }
 
-/** Apply the file to every function (in place); returns warnings for entries that change nothing. */
-export function applyEnvVarsFile(functions: FunctionConfig[], file: EnvVarsFile): string[] {
+export interface EnvVarsOutcome {
+  /** Entries that change nothing (no such function, a reserved variable). */
+  warnings: string[];
+  /** Variables added that the template does not declare (sam local would ignore them). */
+  notes: string[];
+}
+
+/** Apply the file to every function (in place). */
+export function applyEnvVarsFile(functions: FunctionConfig[], file: EnvVarsFile): EnvVarsOutcome {
   const warnings: string[] = [];
+  const notes: string[] = [];
   for (const key of Object.keys(file)) {
-    if (key === 'Parameters') continue;
-    const fn = functions.find((f) => f.logicalId === key) ?? functions.find((f) => f.name === key);
-    if (!fn) {
+    if (key !== 'Parameters' && !functions.some((f) => f.logicalId === key || f.name === key)) {
       warnings.push(`--env-vars: ${JSON.stringify(key)} matches no function of the template; ignored`);
-      continue;
     }
-    const undeclared = Object.keys(file[key]).filter((v) => !Object.hasOwn(fn.environment, v));
-    if (undeclared.length) {
-      warnings.push(`--env-vars: ${undeclared.join(', ')} for ${key} not set: only variables the function declares in Environment.Variables are overridden (as in sam local)`);
-    }
+    const reserved = Object.keys(file[key]).filter((v) => RESERVED_VARS.has(v));
+    if (reserved.length) warnings.push(`--env-vars: ${reserved.join(', ')} for ${key} not set: reserved by Lambda (the platform sets them)`);
   }
-  for (const fn of functions) fn.environment = overriddenEnvironment(fn, file);
-  return warnings;
+  for (const fn of functions) {
+    const before = fn.environment;
+    fn.environment = overriddenEnvironment(fn, file);
+    const added = Object.keys(fn.environment).filter((v) => !Object.hasOwn(before, v));
+    if (added.length) notes.push(`--env-vars: ${added.join(', ')} added to ${fn.logicalId} (its template does not declare ${added.length === 1 ? 'it' : 'them'}; sam local would only override declared variables)`);
+  }
+  return { warnings, notes };
 }
 
 /** SAM: objects, lists and null become "", booleans "true"/"false", other scalars their text. */

@@ -85,6 +85,7 @@ export function loadBase(options: Options, overrides: AppOverrides): Base {
   const dev = devSetup(options, template.functions, logger);
   warnings.add(dev.warnings.map((message) => ({ resource: '', message })));
   warnings.add(dev.runtimeWarnings);
+  for (const note of dev.notes) logger.info(note);
   // Warnings known only once Node majors are fetched: their own message then.
   const devReady = dev.ready.then((late) => {
     if (late.length) logger.warn(formatWarnings(late));

@@ -3,7 +3,9 @@
 // their provisioned concurrency started), and the invocation service. Owns the environments, the code
 // store and the TypeScript bundler, and closes them.
 import { stopBundler } from '../build/typescript-bundle.ts';
-import { sdkEndpointVars } from '../environment/sdk-endpoints.ts';
+import type { FastifyInstance } from 'fastify';
+import { type EndpointInput, emulatorUrl, endpointsLine, sdkEndpointVars } from '../environment/sdk-endpoints.ts';
+import { registerNotEmulatedRoutes } from '../http/not-emulated.ts';
 import { InvocationService } from '../invoke/invocation-service.ts';
 import { Metrics } from '../metrics.ts';
 import { ProcessWatchdog } from '../environment/process-watchdog.ts';
@@ -25,13 +27,16 @@ export class InvocationCore implements Feature {
   private readonly code = new CodeStore();
   /** Process isolation: what environments left running is killed even if the emulator is SIGKILLed. */
   private readonly watchdog: ProcessWatchdog | undefined;
-  private readonly sdkEndpoints: boolean;
+  /** Where the functions' AWS calls go, given the emulator's URL (--sdk-endpoints, --endpoint-url, the emulator's own AWS_ENDPOINT_URL_*). */
+  private readonly endpoints: (url: string) => EndpointInput;
   /** Variables every environment gets before the function's own (the pool reads this object). */
   private readonly extraEnv: Record<string, string>;
 
   constructor(base: Base) {
     const { options, isolation, account, logger } = base;
-    this.sdkEndpoints = options.sdkEndpoints;
+    this.endpoints = (url) => ({ url, sdkEndpoints: options.sdkEndpoints, flags: options.endpointUrls, hostEnv: process.env });
+    const note = endpointsLine(this.endpoints(base.localUrl ?? emulatorUrl(options.host, options.port)));
+    if (note) logger.info(note);
     // (--sdk-endpoints) the emulator's URL for the functions' own AWS SDK calls: known now for a fixed
     // port, else once listening. (Leak tracking reaches our runtime clients in their settings, not here.)
     this.extraEnv = {};
@@ -57,9 +62,14 @@ export class InvocationCore implements Feature {
     this.ready = Promise.all(provisioned.map((e) => this.registry.applyProvisioned(e))).then(() => undefined);
   }
 
-  /** The URL the emulator listens at: with --sdk-endpoints, functions' AWS SDKs are pointed at it. */
+  /** The URL the emulator listens at: the functions' AWS SDKs are pointed at it (environment/sdk-endpoints.ts). */
   listening(url: string): void {
-    if (this.sdkEndpoints) Object.assign(this.extraEnv, sdkEndpointVars(url));
+    Object.assign(this.extraEnv, sdkEndpointVars(this.endpoints(url)));
+  }
+
+  /** What a function's SDK gets from a service ephemera does not emulate (AWS_ENDPOINT_URL points here). */
+  routes(app: FastifyInstance): void {
+    registerNotEmulatedRoutes(app);
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@
 // attached and applies again once it has gone; without debugpy start-up stops with how to install it.
 import { type Socket, connect, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inspectorAttached } from '../../server/dev/debug.ts';
+import { inspectorAttached } from '../../server/build/inspector.ts';
 import { defaultRuntimes } from '../../server/environment/runtimes.ts';
 import { startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
 import { type Project, makeProject } from '../helpers/project.ts';

@@ -69,16 +69,19 @@ describe('--env-vars file', () => {
     expect(overriddenEnvironment(echo, { echo: { TABLE: 'by-name' } })).toEqual({ TABLE: 'by-name', STAGE: 'dev', COLOUR: 'blue' });
     expect(overriddenEnvironment(echo, { EchoFunction: { TABLE: 'by-id' }, echo: { TABLE: 'by-name' } }).TABLE).toBe('by-id');
   });
-  it('overrides only declared variables; values are stringified as SAM does', () => {
-    const env = overriddenEnvironment(echo, { Parameters: { NEW: 'x', TABLE: 5, STAGE: true, COLOUR: { Ref: 'X' } } });
-    expect(env).toEqual({ TABLE: '5', STAGE: 'true', COLOUR: '' });
+  it('overrides declared variables and adds the others (not reserved ones); values are stringified as SAM does', () => {
+    const env = overriddenEnvironment(echo, { Parameters: { NEW: 'x', TABLE: 5, STAGE: true, COLOUR: { Ref: 'X' }, AWS_REGION: 'eu-west-1' } });
+    expect(env).toEqual({ TABLE: '5', STAGE: 'true', COLOUR: '', NEW: 'x' });
   });
-  it('applies to every function and warns about entries that change nothing', () => {
+  it('applies to every function, says what it added, and warns about entries that change nothing', () => {
     const fns = [fn({ ...echo, environment: { ...echo.environment } }), fn({ name: 'other', logicalId: 'Other', environment: { COLOUR: 'x' } })];
-    const warnings = applyEnvVarsFile(fns, { Parameters: { COLOUR: 'all' }, EchoFunction: { UNDECLARED: '1' }, Ghost: {} });
+    const { warnings, notes } = applyEnvVarsFile(fns, { Parameters: { COLOUR: 'all' }, EchoFunction: { UNDECLARED: '1', _HANDLER: 'x.y' }, Ghost: {} });
     expect(fns.map((f) => f.environment.COLOUR)).toEqual(['all', 'all']);
+    expect(fns[0].environment.UNDECLARED).toBe('1');
+    expect(fns[1].environment.UNDECLARED).toBeUndefined();
+    expect(notes).toEqual(['--env-vars: UNDECLARED added to EchoFunction (its template does not declare it; sam local would only override declared variables)']);
     expect(warnings).toEqual([
-      expect.stringContaining('UNDECLARED for EchoFunction not set: only variables the function declares'),
+      '--env-vars: _HANDLER for EchoFunction not set: reserved by Lambda (the platform sets them)',
       expect.stringContaining('"Ghost" matches no function'),
     ]);
   });
