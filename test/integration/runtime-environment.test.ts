@@ -5,6 +5,7 @@
 // then the project's, then ephemera's; a clear INIT error naming the package when none has it), and
 // AWS_LAMBDA_EXEC_WRAPPER run as Lambda's bootstrap runs it (a real wrapper script; a missing one is
 // Runtime.ExitError with exit status 127).
+import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,8 @@ import { type Project, makeProject } from '../helpers/project.ts';
 
 const python = defaultRuntimes().resolve('python3.11');
 const PY = 'interpreter' in python ? `python${python.interpreter.version.split('.').slice(0, 2).join('.')}` : 'python3.11';
+const noBoto3 = 'interpreter' in python && python.interpreter.modules?.includes('boto3') ? '' : `no boto3 for ${PY} (apt install python3-boto3)`;
+if (noBoto3) console.warn(`boto3 tests skipped: ${noBoto3}`);
 
 const fn = (name: string, props: Record<string, string | Record<string, string>>): string => [
   `  ${name}:`,
@@ -39,6 +42,9 @@ const TEMPLATE = [
   fn('wrapped-node', { Runtime: 'nodejs24.x', Handler: 'index.handler', CodeUri: 'wrapped-node', Environment: { AWS_LAMBDA_EXEC_WRAPPER: '/var/task/wrap.sh' } }),
   fn('wrapped-python', { Runtime: PY, Handler: 'app.handler', CodeUri: 'env-python', Layers: '[!Ref WrapperLayer]', Environment: { AWS_LAMBDA_EXEC_WRAPPER: '/opt/wrap.sh' } }),
   fn('wrapper-missing', { Runtime: 'nodejs24.x', Handler: 'index.handler', CodeUri: 'env-node', Environment: { AWS_LAMBDA_EXEC_WRAPPER: '/opt/no-such-wrapper' } }),
+  fn('boto3-python', { Runtime: PY, Handler: 'app.handler', CodeUri: 'boto3-python' }),
+  // --runtime-path python3.10 names a venv without boto3 (made from the same Python).
+  fn('boto3-missing', { Runtime: 'python3.10', Handler: 'app.handler', CodeUri: 'boto3-python' }),
   '  WrapperLayer:\n    Type: AWS::Serverless::LayerVersion\n    Properties:\n      ContentUri: wrapper',
 ].join('\n');
 
@@ -80,8 +86,10 @@ describe.each(isolationLevels())('what a function sees (%s isolation)', (isolati
       'sdk-missing/index.mjs': "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const handler = async () => typeof DynamoDBClient;\n",
       'sdk-missing-cjs/index.js': "const { DynamoDBClient } = require('@aws-sdk/client-dynamodb/dist-cjs/index.js');\nexports.handler = async () => typeof DynamoDBClient;\n",
       'wrapped-node/index.mjs': ENV_NODE,
+      'boto3-python/app.py': 'import boto3, botocore\ndef handler(event, context):\n    return {"boto3": boto3.__version__, "file": boto3.__file__}\n',
     }, { 'wrapper/wrap.sh': WRAPPER, 'wrapped-node/wrap.sh': WRAPPER });
-    em = await startEmulator(project.path('template.yaml'), { isolation });
+    execFileSync('/usr/bin/python3', ['-m', 'venv', '--without-pip', project.path('venv')]);
+    em = await startEmulator(project.path('template.yaml'), { isolation, runtimePaths: { 'python3.10': project.path('venv/bin/python3') } });
   });
   afterAll(async () => {
     expect(await em.stopChecked()).toEqual([]);
@@ -168,5 +176,19 @@ describe.each(isolationLevels())('what a function sees (%s isolation)', (isolati
     const tail = Buffer.from(res.headers.get('x-amz-log-result') ?? '', 'base64').toString();
     expect(tail).toContain('/opt/no-such-wrapper: does not exist');
     expect(tail).toMatch(/INIT_REPORT .*Status: error\tError Type: Runtime.ExitError/);
+  });
+
+  it.skipIf(noBoto3 !== '')("Python: boto3 is the chosen interpreter's", async () => {
+    const seen = await call('boto3-python') as { boto3: string; file: string };
+    expect(seen.boto3).toMatch(/^\d+\.\d+\.\d+/);
+    if (sandboxed) expect(seen.file).toMatch(/^\/var\/lang\//);
+  });
+
+  it('Python without boto3: the INIT error names it and how to provide it', async () => {
+    const res = await em.invoke('boto3-missing', {});
+    expect(res.headers.get('x-amz-function-error')).toBe('Unhandled');
+    const body = res.json() as { errorType: string; errorMessage: string };
+    expect(body.errorType).toBe('Runtime.ImportModuleError');
+    expect(body.errorMessage).toMatch(/^Unable to import module 'app': No module named 'boto3' \(Lambda's Python runtime includes the AWS SDK for Python; ephemera provides the one the interpreter has, and \S+python3 \(Python 3\.\d+\.\d+\) has no boto3: install it for that interpreter with `\S+ -m pip install boto3`, or add boto3 to the function's requirements\.txt\)$/);
   });
 });

@@ -107,11 +107,11 @@ const probed = new Map<string, Interpreter | undefined>();
  * is not a working interpreter of that family. Run once per path and modification time.
  */
 export function probeInterpreter(family: 'nodejs' | 'python', path: string, source: string): Interpreter | undefined {
+  // By the path itself: a venv's bin/python3 links to its base Python but is another interpreter.
   let key: string;
   const abs = resolve(path);
   try {
-    const real = realpathSync(abs);
-    key = `${family}\0${real}\0${statSync(real).mtimeMs}`;
+    key = `${family}\0${abs}\0${statSync(realpathSync(abs)).mtimeMs}`;
   } catch {
     return undefined;
   }
