@@ -75,7 +75,7 @@ describe('services ephemera does not emulate', () => {
       'env.json': JSON.stringify({ ViaFile: { AWS_ENDPOINT_URL_STS: url } }),
     });
     process.env.AWS_ENDPOINT_URL_SSO = url;
-    em = await startEmulator(project.path('template.yaml'), { endpointUrls: { COGNITO_IDENTITY: url }, envVars: project.path('env.json') }, log.logger);
+    em = await startEmulator(project.path('template.yaml'), { endpointUrls: { COGNITO_IDENTITY: url }, envVars: project.path('env.json') }, { logger: log.logger });
   });
   afterAll(async () => {
     delete process.env.AWS_ENDPOINT_URL_SSO;
