@@ -69,7 +69,7 @@ export class InitAttempt extends PhaseGate {
     }
     const plan = spawnPlan({
       fn: prepared.fn, envId: scope.id, isolation: ctx.isolation, parentDeathGuard: ctx.parentDeathGuard,
-      region: ctx.region, runtimeApi: address, launch: prepared.launch, initType: opts.type, tmpDir: sandbox.tmpPath, extraEnv: ctx.extraEnv,
+      region: ctx.region, runtimeApi: address, launch: prepared.launch, initType: opts.type, tmpDir: sandbox.tmpPath, tmpSeed: sandbox.tmpSeed, extraEnv: ctx.extraEnv,
       extensions: scope.extensions, namespaced: sandbox.namespaced, cgroupProcs: sandbox.cgroupProcs,
     });
 
@@ -86,6 +86,7 @@ export class InitAttempt extends PhaseGate {
     const durationMs = performance.now() - started;
     scope.telemetry.initDone(initRecord, 'success', durationMs);
     sandbox.meter.baseline();
+    sandbox.dropSeed();
     scope.transition('Idle', 'runtime reached next');
     return { ok: true, durationMs };
   }

@@ -35,7 +35,17 @@ export type {
 export interface EnvironmentEvents {
   /** Once, when the environment has released everything (Terminated). */
   terminated(): void;
+  /**
+   * An invocation timed out or crashed: Lambda resets the environment (the runtime and extensions start
+   * again with the next invoke) and keeps its /tmp. This one goes instead, and says so at once: `dir`
+   * settles with a folder holding its /tmp for the next environment of the version (undefined when
+   * there is none), which the owner removes if no environment takes it.
+   */
+  keptTmp?(dir: Promise<string | undefined>): void;
 }
+
+/** The invocation failures that reset an environment on Lambda (its /tmp is kept). */
+const RESETS: ReadonlySet<string> = new Set(['Sandbox.Timedout', 'Runtime.ExitError', 'Runtime.OutOfMemory']);
 
 export class ExecutionEnvironment implements RuntimeApiHost {
   readonly id = randomBytes(16).toString('hex');
@@ -62,7 +72,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private initLog: LogBuffer | undefined;
   private shutdownPromise: Promise<void> | undefined;
 
-  constructor(fn: FunctionVersion, ctx: EnvironmentContext, events: EnvironmentEvents = { terminated() {} }) {
+  /** `seedTmp`: the /tmp a reset environment of the version kept, which this one starts with. */
+  constructor(fn: FunctionVersion, ctx: EnvironmentContext, events: EnvironmentEvents = { terminated() {} }, seedTmp?: string) {
     this.fn = fn;
     this.ctx = ctx;
     this.events = events;
@@ -79,7 +90,7 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       externalNames: this.extensions.map((e) => e.name),
       ...(fn.config.managedInstances ? { maxConcurrency: this.capacity } : {}),
     });
-    this.sandbox = new Sandbox(api, ctx.isolation, ctx.watchdog);
+    this.sandbox = new Sandbox(api, ctx.isolation, ctx.watchdog, seedTmp);
     this.telemetry = new PlatformTelemetry(api.telemetry);
     const scope = {
       id: this.id, fn, ctx, sandbox: this.sandbox, telemetry: this.telemetry,
@@ -375,8 +386,11 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   private async terminate(reason: string): Promise<void> {
     this.settleInit(false);
+    let kept: ((dir: string | undefined) => void) | undefined;
+    if (this.machine.state === 'Failed' && RESETS.has(reason)) this.events.keptTmp?.(new Promise((resolve) => (kept = resolve)));
     this.machine.transition('ShuttingDown', reason);
-    await this.sandbox.close(reason);
+    await this.sandbox.close(reason, kept);
+    kept?.(undefined); // nothing was kept
     this.machine.transition('Terminated', reason);
     this.events.terminated();
   }

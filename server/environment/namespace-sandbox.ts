@@ -27,14 +27,18 @@ export const SANDBOX_BOUNDING_SET = [
 // for it ('' none: /var/task is a read-only bind of the code; else an overlay, the code on top), $3
 // runtime dir, $4 /tmp size in MB, $5 the interpreter's install ('' none) for /var/lang, $6 how layers
 // go to /opt ('' none, 'bind' one layer, 'overlay' several), $7 the layer dir or the overlay options,
-// $8 the capability bounding set ('' keeps it), then the command. Mounts come before /opt (code or
-// runtime may live under /opt) and before the tmpfs (code or layers may live under /tmp). `cd` leaves
-// OLDPWD behind in dash: it goes (Lambda has none).
+// $8 the capability bounding set ('' keeps it), $9 a folder whose content the new /tmp starts with (''
+// none: the /tmp an environment reset by a timeout or crash kept), ${10} '1' when the init stays after
+// the runtime has gone until the emulator ends it (an environment: its /tmp may be kept), then the
+// command. Mounts come
+// before /opt (code or runtime may live under /opt) and before the tmpfs (code, layers or the seed may
+// live under /tmp: the seed is entered first, and copied from its cwd once the tmpfs hides its path).
+// `cd` leaves OLDPWD behind in dash: it goes (Lambda has none).
 // The runtime runs in the foreground (a background job would ignore SIGINT and SIGQUIT), in a
 // subshell that execs it (the shell's redirections stay out of the init), so it is not PID 1: it gets its signals as on Lambda, and while the shell waits for it, it reaps every
 // orphan (a daemon's zombie) too. Its status goes to fd 5 ($? is 128+n for signal n). The init then
-// stays while anything else runs (extensions get SHUTDOWN after the runtime has gone) without
-// reaping; the emulator ends it, and the kernel ends everything in the namespace with it.
+// stays, without reaping, while anything else runs (extensions get SHUTDOWN after the runtime has
+// gone) or when told to (${10}); the emulator ends it, and the kernel ends everything in the namespace with it.
 const SANDBOX_SCRIPT = [
   'set -e',
   'if [ -n "$2" ]; then',
@@ -47,11 +51,14 @@ const SANDBOX_SCRIPT = [
   `mount -o remount,bind,ro ${RUNTIME_DIR}`,
   `if [ -n "$5" ]; then mount -o bind,ro "$5" ${LANG_DIR}; fi`,
   `if [ "$6" = overlay ]; then mount -t overlay -o "$7" ephemera-layers ${LAYERS_DIR}; elif [ "$6" = bind ]; then mount -o bind,ro "$7" ${LAYERS_DIR}; fi`,
+  'if [ -n "$9" ]; then cd "$9"; fi',
   'mount -t tmpfs -o "size=$4m,mode=1777" ephemera-tmp /tmp',
+  'if [ -n "$9" ]; then cp -a . /tmp/ || :; fi',
   `cd ${TASK_ROOT}`,
   'unset OLDPWD',
   'caps=$8',
-  'shift 8',
+  'stay=${10}',
+  'shift 10',
   'if [ -n "$caps" ]; then set -- setpriv --inh-caps -all --bounding-set "$caps" -- "$@"; fi',
   // The shell's own notes ("Killed" when the runtime dies by a signal) are not the function's output.
   'exec 9>&2 2>/dev/null',
@@ -60,7 +67,7 @@ const SANDBOX_SCRIPT = [
   `echo "$s" >&${STATUS_FD} || :`,
   `exec ${STATUS_FD}>&- 9>&-`,
   'set -- /proc/[0-9]*',
-  '[ $# -gt 1 ] || exit "$s"',
+  '[ $# -gt 1 ] || [ -n "$stay" ] || exit "$s"',
   'exec sleep 2147483647',
 ].join('\n');
 
@@ -77,6 +84,10 @@ export interface SandboxSpec {
   layers?: readonly string[];
   /** setpriv's --bounding-set for the runtime; '' or absent keeps the capabilities. */
   boundingSet?: string;
+  /** A host folder whose content the new /tmp starts with (a reset environment's kept /tmp). */
+  tmpSeed?: string;
+  /** The init stays after the runtime has gone, until killed (an environment, whose /tmp a reset keeps). */
+  stay?: boolean;
 }
 
 /** overlayfs options: `:`, `,` and `\` in a path are escaped. */
@@ -98,7 +109,7 @@ export function namespaceArgs(spec: SandboxSpec): string[] {
   return [
     '--mount', '--pid', '--mount-proc', '--propagation', 'private', '--fork', '--kill-child',
     '/bin/sh', '-c', SANDBOX_SCRIPT, 'ephemera-sandbox', deps ? overlayPath(spec.codeDir) : spec.codeDir, deps, spec.runtimeDir,
-    String(spec.tmpMB), spec.langDir ?? '', ...opt, spec.boundingSet ?? '', ...spec.command,
+    String(spec.tmpMB), spec.langDir ?? '', ...opt, spec.boundingSet ?? '', spec.tmpSeed ?? '', spec.stay ? '1' : '', ...spec.command,
   ];
 }
 

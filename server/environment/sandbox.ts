@@ -1,7 +1,10 @@
 // What an execution environment holds at the OS level, and the one place that releases it, in order:
 // its worker process group (runtime and external extensions), private TMPDIR (process isolation),
-// cgroup (cgroup isolation), the TypeScript bundle it runs from, and its Runtime API listener.
-import { mkdtempSync, rmSync } from 'node:fs';
+// cgroup (cgroup isolation), the TypeScript bundle it runs from, and its Runtime API listener. After
+// an invocation that timed out or crashed, its /tmp outlives it (Lambda resets the environment and
+// keeps /tmp): the next environment of the function starts with it (see keptTmp below).
+import { lstatSync, mkdtempSync, rmSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
 import type { RuntimeApiServer } from '../../runtime-api/server.ts';
 import { tmpDirPrefix } from '../temp-dirs.ts';
 import type { EnvironmentCgroup } from './cgroup.ts';
@@ -26,11 +29,14 @@ export class Sandbox {
   private cgroup: EnvironmentCgroup | undefined;
   /** Lets go of the TypeScript bundle the worker runs from (prepareLaunch). */
   private releaseCode: (() => void) | undefined;
+  /** A failed environment's /tmp this one starts with: adopted as TMPDIR, or copied into the namespace's /tmp. */
+  private seed: string | undefined;
 
-  constructor(api: RuntimeApiServer, isolation: IsolationLevel, watchdog?: ProcessWatchdog) {
+  constructor(api: RuntimeApiServer, isolation: IsolationLevel, watchdog?: ProcessWatchdog, seedTmp?: string) {
     this.api = api;
     this.isolation = isolation;
     this.watchdog = watchdog;
+    this.seed = seedTmp;
     this.namespaced = usesMountNamespace(isolation);
     this.meter = new EnvironmentMeter(() => this.worker, () => this.cgroup);
   }
@@ -59,6 +65,17 @@ export class Sandbox {
     return pid ? `/proc/${pid}/root/tmp` : undefined;
   }
 
+  /** Namespace isolation: the host folder whose content the sandbox copies into its /tmp first. */
+  get tmpSeed(): string | undefined {
+    return this.namespaced ? this.seed : undefined;
+  }
+
+  /** The seed's content is in the running sandbox's /tmp now: its host copy goes. */
+  dropSeed(): void {
+    if (this.seed && this.namespaced) rmSync(this.seed, { recursive: true, force: true });
+    this.seed = undefined;
+  }
+
   /** cgroup isolation: the files a spawned process writes its pid to, to enter the cgroup. */
   get cgroupProcs(): string[] | undefined {
     return this.cgroup?.procsFiles;
@@ -72,7 +89,10 @@ export class Sandbox {
   /** The cgroup (cgroup isolation) and the private TMPDIR (without a mount namespace). Throws when the cgroup cannot be made. */
   prepare(envId: string, functionName: string, memoryMB: number): void {
     if (this.isolation === 'cgroup') this.cgroup = cgroupIsolation().root.create(envId, memoryMB);
-    if (!this.namespaced) this.tmpDir = mkdtempSync(`${tmpDirPrefix('tmp')}-${functionName}-`);
+    if (!this.namespaced) {
+      this.tmpDir = this.seed ?? mkdtempSync(`${tmpDirPrefix('tmp')}-${functionName}-`);
+      this.seed = undefined;
+    }
   }
 
   /** Start the worker process group; `onExit` hears of its exit. */
@@ -111,15 +131,52 @@ export class Sandbox {
     await this.worker?.kill();
   }
 
-  /** Release everything: SHUTDOWN to the extensions (Lambda's budget), the processes, the cgroup, the listener, /tmp, the bundle. */
-  async close(reason: string): Promise<void> {
+  /**
+   * Release everything: SHUTDOWN to the extensions (Lambda's budget), the processes, the cgroup, the
+   * listener, /tmp, the bundle. `keptTmp` (a reset) hears of a folder holding the /tmp, which then outlives it.
+   */
+  async close(reason: string, keptTmp?: (dir: string) => void): Promise<void> {
     if (this.worker) await shutdownExtensions(this.worker, this.api, reason);
+    if (keptTmp) {
+      const kept = await this.keepTmp();
+      if (kept) keptTmp(kept);
+    }
     await this.stopWorker();
     this.worker?.release();
     // Every task still in the cgroup (processes that escaped the group too), then the cgroup itself.
     await this.cgroup?.remove();
     await this.api.close();
     if (this.tmpDir) rmSync(this.tmpDir, { recursive: true, force: true });
+    this.dropSeed();
     this.releaseCode?.();
+  }
+
+  /**
+   * The /tmp, kept: process isolation's TMPDIR itself (no longer removed at close); a namespace's
+   * tmpfs copied out (regular files, folders and links) while every process is stopped.
+   */
+  private async keepTmp(): Promise<string | undefined> {
+    if (!this.namespaced) {
+      const dir = this.tmpDir;
+      this.tmpDir = undefined;
+      return dir;
+    }
+    this.worker?.freeze();
+    const root = this.worker?.rootPid();
+    if (root === undefined) return undefined;
+    const dir = mkdtempSync(`${tmpDirPrefix('tmp')}-kept-`);
+    try {
+      await cp(`/proc/${root}/root/tmp`, dir, {
+        recursive: true, verbatimSymlinks: true, preserveTimestamps: true,
+        filter: (src) => {
+          const st = lstatSync(src, { throwIfNoEntry: false });
+          return st !== undefined && (st.isFile() || st.isDirectory() || st.isSymbolicLink());
+        },
+      });
+      return dir;
+    } catch {
+      rmSync(dir, { recursive: true, force: true });
+      return undefined;
+    }
   }
 }

@@ -30,6 +30,8 @@ export interface SpawnInput {
   namespaced?: boolean;
   /** cgroup isolation: the cgroup.procs files the worker writes its own pid into before anything else. */
   cgroupProcs?: string[];
+  /** Namespace isolation: a host folder whose content the new /tmp starts with (a reset environment's /tmp). */
+  tmpSeed?: string;
 }
 
 // $1 how many cgroup.procs files follow, then the files, then the command. The shell moves itself
@@ -70,7 +72,7 @@ export function spawnPlan(i: SpawnInput): SpawnPlan {
   const sandboxed = namespaced
     ? ['unshare', ...namespaceArgs({
       codeDir: config.codeDir, dependencyDir: launch.dependencyDir, runtimeDir: launch.runtimeDir, langDir: launch.langDir,
-      tmpMB: config.ephemeralStorage, command: started, layers: config.layers, boundingSet: sandboxBoundingSet(),
+      tmpMB: config.ephemeralStorage, command: started, layers: config.layers, boundingSet: sandboxBoundingSet(), tmpSeed: i.tmpSeed, stay: true,
     })]
     : withSubreaper(subreaperPrefix(), env, started);
   const argv = [...i.parentDeathGuard, ...(i.cgroupProcs?.length ? cgroupEnterArgs(i.cgroupProcs) : []), ...sandboxed];

@@ -1,6 +1,7 @@
 // Environments per function version, each with the pool's slot record (slot.ts): a lease takes the most
 // recently used idle one, waits for one that has answered and is about to call /next, else starts a new
 // one (cold) within the concurrency limits. Idle environments are shut down after the keep-alive.
+import { rmSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../../lib/clock.ts';
 import { type EnvironmentContext, ExecutionEnvironment } from '../environment/execution-environment.ts';
@@ -23,6 +24,8 @@ interface VersionPool {
   spillover: number;
   /** Idle (frozen) environments, most recently used last. */
   idle: Slot[];
+  /** The /tmp an environment of this version kept when an invocation reset it: the next one starts with it. */
+  keptTmp?: Promise<string | undefined>;
   /** Callers waiting for an environment that has answered to come back to /next (with its concurrency slot). */
   waiters: Array<(handed: Handed | undefined) => void>;
 }
@@ -84,8 +87,10 @@ export class EnvironmentPool {
       }
       this.take(fn, 'on-demand');
       if (pool.provisionedRequested > 0) pool.spillover++;
+      // A reset environment's /tmp, once it is kept: the new environment starts with it.
+      const seed = await takeKeptTmp(pool);
       // The pool's configuration, not the caller's: an update may have come while this call waited.
-      return this.lease(this.create(pool), fn, true, 'on-demand');
+      return this.lease(this.create(pool, seed), fn, true, 'on-demand');
     }
   }
 
@@ -113,6 +118,7 @@ export class EnvironmentPool {
   replaced(fn: FunctionVersion): void {
     const pool = this.poolOf(fn);
     pool.fn = fn;
+    dropKeptTmp(pool);
     for (const slot of [...pool.slots.values()]) {
       if (slot.env.state !== 'ShuttingDown' && slot.env.state !== 'Terminated') void this.retire(slot, 'function updated', slot.provisioned);
     }
@@ -122,6 +128,7 @@ export class EnvironmentPool {
   async removed(fn: FunctionVersion): Promise<void> {
     const pool = this.poolOf(fn);
     pool.provisionedRequested = 0;
+    dropKeptTmp(pool);
     await Promise.all([...pool.slots.values()].map((s) => this.retire(s, 'function deleted')));
     await this.snapshots.release(fn);
   }
@@ -139,6 +146,8 @@ export class EnvironmentPool {
   async recycle(functionName: string, reason = 'recycled through /_ephemera'): Promise<number> {
     const slots = this.slots().filter((s) => s.env.fn.config.name === functionName && s.env.state !== 'ShuttingDown' && s.env.state !== 'Terminated');
     for (const slot of slots) slot.retiring = true;
+    // New code starts with an empty /tmp, as Lambda's new environments do.
+    for (const pool of this.pools.values()) if (pool.fn.config.name === functionName) dropKeptTmp(pool);
     await Promise.all(slots.filter((s) => s.env.state === 'Idle').map((s) => this.shutdownEnvironment(s.env, reason)));
     return slots.length;
   }
@@ -170,6 +179,7 @@ export class EnvironmentPool {
       for (const w of pool.waiters.splice(0)) w(undefined);
     }
     await Promise.all(all.map((e) => e.shutdown('emulator stopping')));
+    for (const pool of this.pools.values()) dropKeptTmp(pool);
     await this.snapshots.close();
   }
 
@@ -291,8 +301,13 @@ export class EnvironmentPool {
     pool.idle.unshift(slot);
   }
 
-  private create(pool: VersionPool): Slot {
+  private create(pool: VersionPool, seedTmp?: string): Slot {
     const env: ExecutionEnvironment = new ExecutionEnvironment(pool.fn, snapStartContext(pool.fn, this.ctx), {
+      keptTmp: (dir) => {
+        dropKeptTmp(pool);
+        // Retired (new code, the emulator stopping): nothing will start with it.
+        pool.keptTmp = slot.retiring || this.closed ? dir.then(remove) : dir;
+      },
       terminated: () => {
         pool.slots.delete(env);
         // An idle one that died on its own (its runtime exited, the OOM killer) leaves the idle list too.
@@ -302,7 +317,7 @@ export class EnvironmentPool {
         // A provisioned environment that failed (timeout, crash) is replaced, as Lambda keeps the allocation.
         if (slot.provisioned && !this.closed) void this.provisionOne(pool);
       },
-    });
+    }, seedTmp);
     const slot = newSlot(env, env.capacity);
     pool.slots.set(env, slot);
     return slot;
@@ -343,4 +358,22 @@ function finishing(pool: VersionPool): number {
   let n = 0;
   for (const env of pool.slots.keys()) if (env.awaitingNext) n++;
   return n;
+}
+
+/** The kept /tmp, once kept, for the environment about to be created (no other will take it). */
+async function takeKeptTmp(pool: VersionPool): Promise<string | undefined> {
+  const kept = pool.keptTmp;
+  pool.keptTmp = undefined;
+  return kept;
+}
+
+/** A kept /tmp nobody will start with (new code, the version gone, the emulator stopping) is removed. */
+function dropKeptTmp(pool: VersionPool): void {
+  void pool.keptTmp?.then(remove);
+  pool.keptTmp = undefined;
+}
+
+function remove(dir: string | undefined): undefined {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  return undefined;
 }

@@ -1,0 +1,51 @@
+// /tmp across a reset, with real worker processes under each isolation level this machine offers: as on
+// Lambda, an invocation that times out or crashes resets the environment (the runtime starts again,
+// INIT runs again with the next invoke) and its /tmp is kept; new code (a recycle) starts empty, and
+// nothing kept is left behind when the emulator stops.
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture, startEmulator, type TestEmulator, isolationLevels } from '../helpers/emulator.ts';
+
+describe.each(isolationLevels())('/tmp across a reset (%s isolation)', (isolation) => {
+  let em: TestEmulator;
+  const call = async (event: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const res = await em.invoke('tmp-reset', event);
+    return { status: res.status, body: res.json() as Record<string, unknown> };
+  };
+  const inits = (): number => em.lines.filter((l) => l.fn === 'tmp-reset' && l.text.startsWith('INIT_START')).length;
+
+  beforeAll(async () => {
+    em = await startEmulator(fixture('templates/tmp-reset.yaml'), { isolation });
+  });
+  afterAll(async () => {
+    expect(await em.stopChecked()).toEqual([]);
+    // Nothing kept outlives the emulator (kept /tmp copies are named after it, as its other temp dirs).
+    expect(readdirSync(tmpdir()).filter((n) => n.startsWith(`ephemera-${process.pid}.`) && /-tmp-(kept|tmp-reset)-/.test(n))).toEqual([]);
+  });
+
+  it('a timeout resets the environment: the runtime and INIT start again, /tmp is kept', async () => {
+    const first = await call({ name: 'a.txt' });
+    expect(first.body.files).toEqual(['a.txt']);
+    const hung = await call({ name: 'b.txt', action: 'hang' });
+    expect(hung.body.errorType).toBe('Sandbox.Timedout');
+    const before = inits();
+    const after = await call({});
+    expect(after.body.files).toEqual(['a.txt', 'b.txt']);
+    expect(after.body.pid).not.toBe(first.body.pid);
+    expect(inits()).toBe(before + 1);
+  });
+
+  it('a crash resets it the same way', async () => {
+    const crashed = await call({ name: 'c.txt', action: 'crash' });
+    expect(crashed.body).toMatchObject({ errorType: 'Runtime.ExitError' });
+    expect((await call({})).body.files).toEqual(['a.txt', 'b.txt', 'c.txt']);
+  });
+
+  it('new code (a recycle) starts with an empty /tmp', async () => {
+    await call({ name: 'd.txt', action: 'hang' });
+    const res = await fetch(`${em.url}/_ephemera/functions/tmp-reset/recycle`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    expect((await call({})).body.files).toEqual([]);
+  });
+});
