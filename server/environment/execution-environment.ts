@@ -50,6 +50,8 @@ const RESETS: ReadonlySet<string> = new Set(['Sandbox.Timedout', 'Runtime.ExitEr
 export class ExecutionEnvironment implements RuntimeApiHost {
   readonly id = randomBytes(16).toString('hex');
   readonly fn: FunctionVersion;
+  /** It follows a reset: its INIT belongs inside the invoke that starts it (suppressed init). */
+  readonly afterReset: boolean;
   readonly createdAt = Date.now();
   /** External extensions started with this environment. */
   readonly extensions: ExternalExtension[];
@@ -72,8 +74,11 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private initLog: LogBuffer | undefined;
   private shutdownPromise: Promise<void> | undefined;
 
-  /** `seedTmp`: the /tmp a reset environment of the version kept, which this one starts with. */
-  constructor(fn: FunctionVersion, ctx: EnvironmentContext, events: EnvironmentEvents = { terminated() {} }, seedTmp?: string) {
+  /**
+   * `reset`: this environment stands for one an invocation reset (a timeout, a crash): it starts with
+   * the /tmp that one kept (`tmp`), and its INIT runs inside the next invoke, as Lambda's does.
+   */
+  constructor(fn: FunctionVersion, ctx: EnvironmentContext, events: EnvironmentEvents = { terminated() {} }, reset?: { tmp: string | undefined }) {
     this.fn = fn;
     this.ctx = ctx;
     this.events = events;
@@ -90,7 +95,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
       externalNames: this.extensions.map((e) => e.name),
       ...(fn.config.managedInstances ? { maxConcurrency: this.capacity } : {}),
     });
-    this.sandbox = new Sandbox(api, ctx.isolation, ctx.watchdog, seedTmp);
+    this.sandbox = new Sandbox(api, ctx.isolation, ctx.watchdog, reset?.tmp);
+    this.afterReset = reset !== undefined;
     this.telemetry = new PlatformTelemetry(api.telemetry);
     const scope = {
       id: this.id, fn, ctx, sandbox: this.sandbox, telemetry: this.telemetry,

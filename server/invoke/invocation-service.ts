@@ -120,16 +120,21 @@ export class InvocationService {
 
   /**
    * INIT for a cold lease; START follows the first attempt. When that fails, Lambda runs INIT again in a
-   * new environment inside the invoke, under the function's timeout (suppressed init). Returns the
-   * failure when the second attempt fails too.
+   * new environment inside the invoke, under the function's timeout (suppressed init), as it does at once
+   * after a reset. Returns the failure when the attempt inside the invoke fails.
    */
   private async ensureInit(lease: Lease, facts: InvocationFacts): Promise<InitFailure | undefined> {
     if (snapStartApplies(facts.fn.config, facts.fn.version)) return this.restore(lease, facts);
-    const first = await lease.env.init({ type: 'on-demand', phase: 'init', limitMs: this.initLimitMs, log: facts.log });
+    // After a reset (the last invoke timed out or crashed) Lambda runs INIT inside this invoke at once.
+    const suppressed = lease.env.afterReset;
+    const first = await lease.env.init(suppressed
+      ? { type: 'on-demand', phase: 'invoke', limitMs: facts.fn.config.timeout * 1000, log: facts.log, requestId: facts.requestId }
+      : { type: 'on-demand', phase: 'init', limitMs: this.initLimitMs, log: facts.log });
     facts.initDurationMs = first.durationMs;
     facts.log.startInvokePhase();
     this.recorder.start(facts, lease.env.id);
     if (first.ok) return undefined;
+    if (suppressed) return first;
     await lease.renew('init failed; retrying inside the invoke');
     const again = await lease.env.init({
       type: 'on-demand', phase: 'invoke', limitMs: facts.fn.config.timeout * 1000, log: facts.log, requestId: facts.requestId,

@@ -24,7 +24,7 @@ interface VersionPool {
   spillover: number;
   /** Idle (frozen) environments, most recently used last. */
   idle: Slot[];
-  /** The /tmp an environment of this version kept when an invocation reset it: the next one starts with it. */
+  /** An invocation reset an environment of this version: the next one follows it, with the /tmp it keeps. */
   keptTmp?: Promise<string | undefined>;
   /** Callers waiting for an environment that has answered to come back to /next (with its concurrency slot). */
   waiters: Array<(handed: Handed | undefined) => void>;
@@ -87,10 +87,10 @@ export class EnvironmentPool {
       }
       this.take(fn, 'on-demand');
       if (pool.provisionedRequested > 0) pool.spillover++;
-      // A reset environment's /tmp, once it is kept: the new environment starts with it.
-      const seed = await takeKeptTmp(pool);
+      // After a reset the new environment starts with the /tmp the reset one kept (once it is kept).
+      const reset = await takeReset(pool);
       // The pool's configuration, not the caller's: an update may have come while this call waited.
-      return this.lease(this.create(pool, seed), fn, true, 'on-demand');
+      return this.lease(this.create(pool, reset), fn, true, 'on-demand');
     }
   }
 
@@ -301,12 +301,13 @@ export class EnvironmentPool {
     pool.idle.unshift(slot);
   }
 
-  private create(pool: VersionPool, seedTmp?: string): Slot {
+  private create(pool: VersionPool, reset?: { tmp: string | undefined }): Slot {
     const env: ExecutionEnvironment = new ExecutionEnvironment(pool.fn, snapStartContext(pool.fn, this.ctx), {
       keptTmp: (dir) => {
         dropKeptTmp(pool);
-        // Retired (new code, the emulator stopping): nothing will start with it.
-        pool.keptTmp = slot.retiring || this.closed ? dir.then(remove) : dir;
+        // Retired (new code, the emulator stopping): nothing follows it.
+        if (slot.retiring || this.closed) void dir.then(remove);
+        else pool.keptTmp = dir;
       },
       terminated: () => {
         pool.slots.delete(env);
@@ -317,7 +318,7 @@ export class EnvironmentPool {
         // A provisioned environment that failed (timeout, crash) is replaced, as Lambda keeps the allocation.
         if (slot.provisioned && !this.closed) void this.provisionOne(pool);
       },
-    }, seedTmp);
+    }, reset);
     const slot = newSlot(env, env.capacity);
     pool.slots.set(env, slot);
     return slot;
@@ -360,11 +361,11 @@ function finishing(pool: VersionPool): number {
   return n;
 }
 
-/** The kept /tmp, once kept, for the environment about to be created (no other will take it). */
-async function takeKeptTmp(pool: VersionPool): Promise<string | undefined> {
+/** A reset to follow, with its /tmp once kept, for the environment about to be created (no other will take it). */
+async function takeReset(pool: VersionPool): Promise<{ tmp: string | undefined } | undefined> {
   const kept = pool.keptTmp;
   pool.keptTmp = undefined;
-  return kept;
+  return kept && { tmp: await kept };
 }
 
 /** A kept /tmp nobody will start with (new code, the version gone, the emulator stopping) is removed. */

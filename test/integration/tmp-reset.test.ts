@@ -1,6 +1,6 @@
 // /tmp across a reset, with real worker processes under each isolation level this machine offers: as on
 // Lambda, an invocation that times out or crashes resets the environment (the runtime starts again,
-// INIT runs again with the next invoke) and its /tmp is kept; new code (a recycle) starts empty, and
+// INIT runs again inside the next invoke) and its /tmp is kept; new code (a recycle) starts empty, and
 // nothing kept is left behind when the emulator stops.
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,6 +46,17 @@ describe.each(isolationLevels())('/tmp across a reset (%s isolation)', (isolatio
     await call({ name: 'd.txt', action: 'hang' });
     const res = await fetch(`${em.url}/_ephemera/functions/tmp-reset/recycle`, { method: 'POST' });
     expect(res.status).toBe(200);
+    expect((await call({})).body.files).toEqual([]);
+  });
+
+  it('the INIT after a reset runs inside the invoke (suppressed init): a failure there is the answer, not retried', async () => {
+    await call({ name: 'fail-init', action: 'crash' });
+    const res = await em.invoke('tmp-reset', {}, { headers: { 'X-Amz-Log-Type': 'Tail' } });
+    expect(res.json()).toMatchObject({ errorType: 'Error', errorMessage: 'fail-init is in /tmp' });
+    const tail = Buffer.from(res.headers.get('x-amz-log-result') ?? '', 'base64').toString();
+    expect(tail).toMatch(/INIT_REPORT Init Duration: [\d.]+ ms\tPhase: invoke\tStatus: error/);
+    expect(tail).not.toContain('Phase: init');
+    // That environment failed its INIT, which is no reset: the next one starts afresh.
     expect((await call({})).body.files).toEqual([]);
   });
 });
