@@ -74,8 +74,8 @@ function debugCommand(launch: RuntimeLaunch, port: number): RuntimeLaunch['comma
   const frozen = /^python:3\.(\d+)/.exec(launch.version);
   const debugpy = [...(frozen && Number(frozen[1]) >= 11 ? ['-X', 'frozen_modules=off'] : []), '-m', 'debugpy', '--listen', `127.0.0.1:${port}`];
   const debugArgs = launch.family === 'nodejs' ? [`--inspect=127.0.0.1:${port}`] : debugpy;
-  return (runtimeDir, taskRoot, langDir) => {
-    const command = launch.command(runtimeDir, taskRoot, langDir);
+  return (runtimeDir, taskRoot, langDir, heapLimits) => {
+    const command = launch.command(runtimeDir, taskRoot, langDir, heapLimits);
     // Node: right after the interpreter; Python: interpreter options first, `-m debugpy` then runs the script.
     const at = launch.family === 'nodejs' ? 1 : command.length - 1;
     return [...command.slice(0, at), ...debugArgs, ...command.slice(at)];

@@ -64,7 +64,8 @@ export function spawnPlan(i: SpawnInput): SpawnPlan {
     ...(launch.dependencyDir && !namespaced ? { dependencyDirs: [launch.dependencyDir] } : {}),
   };
   // Managed runtimes start through AWS_LAMBDA_EXEC_WRAPPER when the function sets it (provided ones do not).
-  const command = launch.command(runtimeDir, taskRoot, langDir);
+  // Lambda's Node heap limits where its memory limit is applied (cgroup isolation): see runtimes.ts.
+  const command = launch.command(runtimeDir, taskRoot, langDir, i.isolation === 'cgroup');
   const wrapper = env.AWS_LAMBDA_EXEC_WRAPPER && (namespaced ? env.AWS_LAMBDA_EXEC_WRAPPER : hostWrapperPath(env.AWS_LAMBDA_EXEC_WRAPPER, config.codeDir, config.layers));
   const runtime = launch.family === 'provided' ? command : execWrapperArgv(wrapper, command);
   const exts = i.extensions ?? [];

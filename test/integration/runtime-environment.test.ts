@@ -107,8 +107,9 @@ describe.each(isolationLevels())('what a function sees (%s isolation)', (isolati
       expect(env.PATH.split(':').slice(1)).toEqual(['/usr/local/bin', '/usr/bin/', '/bin', '/opt/bin']);
       expect(env.PATH.split(':')[0]).toBe(`${execPath.replace(/\/node$/, '')}`);
     }
-    // Lambda's bootstrap command line: the heap sized by MemorySize (256 MB).
-    expect(execArgv).toEqual(['--expose-gc', '--max-http-header-size', '81920', '--max-semi-space-size=12', '--max-old-space-size=231']);
+    // Lambda's bootstrap command line; the heap sized by MemorySize (256 MB) where the memory limit is applied.
+    const heap = isolation === 'cgroup';
+    expect(execArgv).toEqual(heap ? ['--expose-gc', '--max-http-header-size', '81920', '--max-semi-space-size=12', '--max-old-space-size=231'] : ['--max-http-header-size', '81920']);
     for (const name of ['PYTHONPATH', 'LC_CTYPE', 'OLDPWD', 'HOME', 'USER', 'NODE_OPTIONS', 'EPHEMERA_CACHE_DIR']) expect(env[name], name).toBeUndefined();
     expect(Object.keys(env).filter((k) => /EPHEMERA/i.test(k))).toEqual([]);
     expect(env).toMatchObject({ LANG: 'en_US.UTF-8', TZ: ':UTC', SHLVL: '0', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x' });
@@ -161,7 +162,7 @@ describe.each(isolationLevels())('what a function sees (%s isolation)', (isolati
     const node = await call('wrapped-node') as { env: Record<string, string>; execArgv: string[] };
     expect(node.env.WRAPPED_BY).toBe('wrap.sh');
     const lang = sandboxed ? '/var/lang' : undefined;
-    expect(node.env.WRAPPER_ARGS).toMatch(new RegExp(`^${lang ? `${lang}/bin/node` : '\\S+/node'} --expose-gc --max-http-header-size 81920 .* ${sandboxed ? '/var/runtime' : `${ROOT}runtime-api/bootstrap/nodejs`}/index\\.mjs$`));
+    expect(node.env.WRAPPER_ARGS).toMatch(new RegExp(`^${lang ? `${lang}/bin/node` : '\\S+/node'} (--expose-gc )?--max-http-header-size 81920 .*${sandboxed ? '/var/runtime' : `${ROOT}runtime-api/bootstrap/nodejs`}/index\\.mjs$`));
     const py = await call('wrapped-python') as { env: Record<string, string> };
     expect(py.env.WRAPPED_BY).toBe('wrap.sh');
     expect(py.env.WRAPPER_ARGS).toMatch(/python3\S* -u -B \S*bootstrap\.py$/);

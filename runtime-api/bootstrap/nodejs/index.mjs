@@ -8,7 +8,6 @@ import { RapidClient } from './rapid-client.mjs';
 import { awslambda } from './response-stream.mjs';
 import { failCurrentInvocation, onBeforeExit, runLoop } from './runtime.mjs';
 import { checkCallbackHandler, isAsyncFunction, loadHandler } from './user-function.mjs';
-import { installModuleFallback } from './module-fallback.mjs';
 
 const { AWS_LAMBDA_RUNTIME_API: runtimeApi, _HANDLER: handlerString, LAMBDA_TASK_ROOT: taskRoot } =
   process.env;
@@ -68,7 +67,8 @@ process.on('beforeExit', () => {
 
 async function init() {
   try {
-    installModuleFallback(settings);
+    // Packages the function does not carry (@aws-sdk/*, dependencies built for it); loaded only when there are places to look.
+    if (settings.sdkDirs?.length || settings.dependencyDirs?.length) (await import('./module-fallback.mjs')).installModuleFallback(settings);
     // Only a namespace sandbox runs the code from /var/task (loaded only there: a cold start's module less).
     if (taskRoot === '/var/task') (await import('./source-names.mjs')).installSourceNames(taskRoot);
     const handler = await loadHandler(taskRoot, handlerString);

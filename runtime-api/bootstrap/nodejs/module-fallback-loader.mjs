@@ -2,7 +2,7 @@
 // module.registerHooks (before 22.15): an off-thread loader registered with module.register.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { explained } from './sdk-hint.mjs';
+import { explained } from './sdk-hint.cjs';
 
 let dirs = { dependencyDirs: [], sdkDirs: [] };
 

@@ -6,11 +6,12 @@
 // through module.registerHooks where Node has it (22.15+, in-thread: nothing at start-up but a call),
 // else an off-thread loader (module-fallback-loader.mjs, registered with module.register).
 
-import { explained } from './sdk-hint.mjs';
-
 const { pathToFileURL } = process.getBuiltinModule('node:url');
 const { join } = process.getBuiltinModule('node:path');
 const moduleApi = process.getBuiltinModule('node:module');
+
+/** The error explained (sdk-hint.cjs, loaded only now: resolution failures are rare). */
+const explained = (err, specifier, sdkDirs) => moduleApi.createRequire(import.meta.url)('./sdk-hint.cjs').explained(err, specifier, sdkDirs);
 
 const SDK = '@aws-sdk/';
 const BARE = /^(?![./]|[a-z][a-z0-9+.-]*:)/i;
