@@ -1,6 +1,7 @@
 // --debug <function> for a Python function, with the real debugpy (Debian's python3-debugpy, which
 // .ci/run installs): its runtime listens on 127.0.0.1:<port>, a DAP client attaches to it (initialize,
-// attach: debugpy reports the runtime's process), the timeout is suspended while the client is
+// attach: debugpy reports the runtime's process; a breakpoint in the handler is hit, at the source's host
+// path, and the invoke goes on when the client continues), the timeout is suspended while the client is
 // attached and applies again once it has gone; without debugpy start-up stops with how to install it.
 import { type Socket, connect, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,13 +97,29 @@ Resources:
     try {
       dap.send('initialize', { clientID: 'ephemera-test', adapterID: 'debugpy', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
       await waitFor(() => dap.messages.find((m) => m.command === 'initialize'), 10_000);
-      dap.send('attach', { justMyCode: false });
+      // In a namespace sandbox the code is at /var/task: the mapping the docs give for VS Code.
+      const sandboxed = (await (await fetch(`${em.url}/_ephemera/health`)).json() as { isolation: string }).isolation !== 'process';
+      const pathMappings = sandboxed ? [{ localRoot: project.path('fn'), remoteRoot: '/var/task' }] : [];
+      dap.send('attach', { justMyCode: false, pathMappings });
       await waitFor(() => dap.messages.find((m) => m.event === 'initialized'), 10_000);
+      dap.send('setBreakpoints', { source: { path: project.path('fn/app.py') }, breakpoints: [{ line: 4 }] });
+      await waitFor(() => dap.messages.find((m) => m.command === 'setBreakpoints'), 10_000);
       dap.send('configurationDone');
       const proc = await waitFor(() => dap.messages.find((m) => m.event === 'process'), 15_000);
       expect(dap.messages.find((m) => m.command === 'attach')?.success).toBe(true);
       expect(String(proc.body?.name)).toMatch(/bootstrap\.py$/);
       await waitFor(() => inspectorAttached(port), 5000);
+      // The handler stops at the breakpoint (the host path of its source, through the mapping); it goes on when told.
+      const stoppedAt = em.invoke('sleepy-py', { sleepMs: 1 });
+      const stopped = await waitFor(() => dap.messages.find((m) => m.event === 'stopped'), 15_000);
+      expect(stopped.body?.reason).toBe('breakpoint');
+      dap.send('stackTrace', { threadId: stopped.body?.threadId, levels: 1 });
+      const trace = await waitFor(() => dap.messages.find((m) => m.command === 'stackTrace'), 10_000);
+      const [frame] = (trace.body?.stackFrames ?? []) as Array<{ line: number; source: { path: string } }>;
+      expect(frame).toMatchObject({ line: 4, source: { path: project.path('fn/app.py') } });
+      dap.send('setBreakpoints', { source: { path: project.path('fn/app.py') }, breakpoints: [] });
+      dap.send('continue', { threadId: stopped.body?.threadId });
+      expect((await stoppedAt).json()).toEqual({ slept: true });
       // Timeout 1 s: with the debugger attached a 2.5 s invoke completes.
       const res = await em.invoke('sleepy-py', { sleepMs: 2500 });
       expect(res.headers.get('x-amz-function-error'), res.body).toBeNull();
