@@ -3,26 +3,18 @@
 // attach: debugpy reports the runtime's process; a breakpoint in the handler is hit, at the source's host
 // path, and the invoke goes on when the client continues), the timeout is suspended while the client is
 // attached and applies again once it has gone; without debugpy start-up stops with how to install it.
-import { type Socket, connect, createServer } from 'node:net';
+import { type Socket, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectorAttached } from '../../server/build/inspector.ts';
 import { defaultRuntimes } from '../../server/environment/runtimes.ts';
 import { startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { type Project, makeProject } from '../helpers/project.ts';
 
 const python = defaultRuntimes().resolve('python3.11');
 const PY = 'interpreter' in python ? `python${python.interpreter.version.split('.').slice(0, 2).join('.')}` : 'python3.11';
 const skip = 'interpreter' in python && python.interpreter.modules?.includes('debugpy') ? '' : `no debugpy for ${PY} (apt install python3-debugpy)`;
 if (skip) console.warn(`Python debugging tests skipped: ${skip}`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A minimal Debug Adapter Protocol client: Content-Length framed JSON over TCP. */
 class DapClient {
