@@ -125,20 +125,22 @@ export class InvocationService {
    */
   private async ensureInit(lease: Lease, facts: InvocationFacts): Promise<InitFailure | undefined> {
     if (snapStartApplies(facts.fn.config, facts.fn.version)) return this.restore(lease, facts);
-    // After a reset (the last invoke timed out or crashed) Lambda runs INIT inside this invoke at once.
-    const suppressed = lease.env.afterReset;
-    const first = await lease.env.init(suppressed
-      ? { type: 'on-demand', phase: 'invoke', limitMs: facts.fn.config.timeout * 1000, log: facts.log, requestId: facts.requestId }
-      : { type: 'on-demand', phase: 'init', limitMs: this.initLimitMs, log: facts.log });
+    const inInvoke = { type: 'on-demand', phase: 'invoke', limitMs: facts.fn.config.timeout * 1000, log: facts.log, requestId: facts.requestId } as const;
+    if (lease.env.afterReset) {
+      // The last invoke timed out or crashed (a reset): INIT runs inside this one at once.
+      facts.log.startInvokePhase();
+      this.recorder.start(facts, lease.env.id);
+      const r = await lease.env.init(inInvoke);
+      facts.initDurationMs = r.durationMs;
+      return r.ok ? undefined : r;
+    }
+    const first = await lease.env.init({ type: 'on-demand', phase: 'init', limitMs: this.initLimitMs, log: facts.log });
     facts.initDurationMs = first.durationMs;
     facts.log.startInvokePhase();
     this.recorder.start(facts, lease.env.id);
     if (first.ok) return undefined;
-    if (suppressed) return first;
     await lease.renew('init failed; retrying inside the invoke');
-    const again = await lease.env.init({
-      type: 'on-demand', phase: 'invoke', limitMs: facts.fn.config.timeout * 1000, log: facts.log, requestId: facts.requestId,
-    });
+    const again = await lease.env.init(inInvoke);
     facts.initDurationMs = again.durationMs;
     return again.ok ? undefined : again;
   }
