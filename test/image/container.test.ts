@@ -44,7 +44,7 @@ describe.skipIf(notPrepared)('the image, run with no extra flags', () => {
   it('invokes a Python function, with the start-up warning that python3.12 runs on Debian\'s Python 3.11', async () => {
     const out = await invoke(c, 'python-echo', { n: 1 });
     expect(out).toMatchObject({ event: { n: 1 }, functionName: 'python-echo' });
-    expect(await c.logs()).toMatch(/python3\.12 runs on Python 3\.11\.\d+ \(\/usr\/bin\/python3\), not Python 3\.12/);
+    expect(await c.logs()).toMatch(/python3\.12 runs on Python 3\.11\.\d+ \(\/usr\/bin\/python3, PATH\), not Python 3\.12/);
   });
 
   it('round-trips a message through the embedded SQS', async () => {
