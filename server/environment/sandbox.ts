@@ -3,7 +3,7 @@
 // cgroup (cgroup isolation), the TypeScript bundle it runs from, and its Runtime API listener. After
 // an invocation that timed out or crashed, its /tmp outlives it (Lambda resets the environment and
 // keeps /tmp): the next environment of the function starts with it (see keptTmp below).
-import { lstatSync, mkdtempSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import type { RuntimeApiServer } from '../../runtime-api/server.ts';
 import { tmpDirPrefix } from '../temp-dirs.ts';
@@ -161,12 +161,16 @@ export class Sandbox {
       this.tmpDir = undefined;
       return dir;
     }
-    this.worker?.freeze();
     const root = this.worker?.rootPid();
     if (root === undefined) return undefined;
+    const tmp = `/proc/${root}/root/tmp`;
+    // An empty /tmp (the usual case) is kept by keeping nothing: the runtime is stopped without waiting for a copy.
+    if (entries(tmp) === 0) return undefined;
     const dir = mkdtempSync(`${tmpDirPrefix('tmp')}-kept-`);
+    // Copied while nothing runs; thawed after, so that the runtime gets its SIGTERM as usual.
+    this.worker?.freeze();
     try {
-      await cp(`/proc/${root}/root/tmp`, dir, {
+      await cp(tmp, dir, {
         recursive: true, verbatimSymlinks: true, preserveTimestamps: true,
         filter: (src) => {
           const st = lstatSync(src, { throwIfNoEntry: false });
@@ -177,6 +181,17 @@ export class Sandbox {
     } catch {
       rmSync(dir, { recursive: true, force: true });
       return undefined;
+    } finally {
+      this.worker?.thaw();
     }
+  }
+}
+
+/** How many entries a folder has (0 when it cannot be read). */
+function entries(dir: string): number {
+  try {
+    return readdirSync(dir).length;
+  } catch {
+    return 0;
   }
 }
