@@ -186,6 +186,18 @@ export class EnvironmentProcesses {
     this.watchdog?.untrack(this);
   }
 
+  /**
+   * Namespace: SIGKILL every process but the helpers, the group stopped meanwhile so that nothing forks
+   * out of reach. The init stays, and with it the namespace and its tmpfs /tmp (a reset keeps it).
+   */
+  killMembers(): void {
+    if (this.kind !== 'namespace' || this.leaderGone) return;
+    const wasFrozen = this.frozen;
+    this.freeze();
+    for (const pid of this.members(true)) signal(pid, 'SIGKILL');
+    if (!wasFrozen) this.thaw();
+  }
+
   private verifiedSeen(): number[] {
     return [...this.seen].filter(([pid, start]) => readStat(pid)?.startTime === start).map(([pid]) => pid);
   }

@@ -138,6 +138,10 @@ export class Sandbox {
   async close(reason: string, keptTmp?: (dir: string) => void): Promise<void> {
     if (this.worker) await shutdownExtensions(this.worker, this.api, reason);
     if (keptTmp) {
+      // A reset: the runtime and everything it started die now, as the platform kills them, not after
+      // the copy (in a namespace its init stays, holding the tmpfs, until the copy is done).
+      if (this.namespaced) this.worker?.killMembers();
+      else await this.stopWorker();
       const kept = await this.keepTmp();
       if (kept) keptTmp(kept);
     }
@@ -153,7 +157,7 @@ export class Sandbox {
 
   /**
    * The /tmp, kept: process isolation's TMPDIR itself (no longer removed at close); a namespace's
-   * tmpfs copied out (regular files, folders and links) while every process is stopped.
+   * tmpfs copied out (regular files, folders and links) once every process but its init is killed.
    */
   private async keepTmp(): Promise<string | undefined> {
     if (!this.namespaced) {
@@ -164,11 +168,10 @@ export class Sandbox {
     const root = this.worker?.rootPid();
     if (root === undefined) return undefined;
     const tmp = `/proc/${root}/root/tmp`;
-    // An empty /tmp (the usual case) is kept by keeping nothing: the runtime is stopped without waiting for a copy.
+    // An empty /tmp (the usual case) is kept by keeping nothing: no copy to wait for.
     if (entries(tmp) === 0) return undefined;
     const dir = mkdtempSync(`${tmpDirPrefix('tmp')}-kept-`);
-    // Copied while nothing runs; thawed after, so that the runtime gets its SIGTERM as usual.
-    this.worker?.freeze();
+    // Nothing writes to it now: the init (and unshare above it) is all that is left.
     try {
       await cp(tmp, dir, {
         recursive: true, verbatimSymlinks: true, preserveTimestamps: true,
@@ -181,8 +184,6 @@ export class Sandbox {
     } catch {
       rmSync(dir, { recursive: true, force: true });
       return undefined;
-    } finally {
-      this.worker?.thaw();
     }
   }
 }

@@ -188,6 +188,11 @@ export class WorkerProcess {
     return this.exited;
   }
 
+  /** The namespace sandbox: SIGKILL every process but its init (which keeps the namespace and its /tmp). */
+  killMembers(): void {
+    if (this.pid > 0) this.processes.killMembers();
+  }
+
   /** Is any process of the environment (ephemera's own helpers aside) still there? */
   anyProcess(): boolean {
     return this.pid > 0 && this.processes.anyMember();
