@@ -11,8 +11,18 @@ describe('endpoint variables', () => {
   it('the emulated services go to the emulator, every other one to the "not emulated" answer', () => {
     expect(sdkEndpointVars({ url: URL, sdkEndpoints: true, flags: {}, hostEnv: {} })).toEqual({
       AWS_ENDPOINT_URL: `${URL}/_ephemera/not-emulated`,
-      AWS_ENDPOINT_URL_LAMBDA: URL, AWS_ENDPOINT_URL_SQS: URL, AWS_ENDPOINT_URL_KINESIS: URL, AWS_ENDPOINT_URL_DYNAMODB_STREAMS: URL,
+      AWS_ENDPOINT_URL_LAMBDA: URL, AWS_ENDPOINT_URL_SQS: URL, AWS_ENDPOINT_URL_SNS: URL, AWS_ENDPOINT_URL_KINESIS: URL,
+      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: URL, AWS_ENDPOINT_URL_EVENTBRIDGE: URL, AWS_ENDPOINT_URL_SCHEDULER: URL,
     });
+  });
+  it.each([
+    // [the SigV4 signing name a client signs with, the service id its endpoint variable is named after]
+    ['lambda', 'LAMBDA'], ['sqs', 'SQS'], ['sns', 'SNS'], ['kinesis', 'KINESIS'], ['dynamodb-streams', 'DYNAMODB_STREAMS'],
+    ['events', 'EVENTBRIDGE'], ['scheduler', 'SCHEDULER'],
+  ])('a function\'s %s calls reach the emulator (AWS_ENDPOINT_URL_%s), not the "not emulated" answer', (name, id) => {
+    const vars = endpointVars({ url: URL, sdkEndpoints: true, flags: {}, hostEnv: {} });
+    expect(endpointServiceId(name)).toBe(id);
+    expect(vars[`AWS_ENDPOINT_URL_${id}`]).toEqual({ url: URL, from: 'emulator' });
   });
   it('--endpoint-url wins over the environment, which wins over the defaults; --sdk-endpoints=false keeps only what the user named', () => {
     const vars = endpointVars({
@@ -52,8 +62,8 @@ describe('the "not emulated" answer', () => {
     expect(body.message).toBe('ephemera does not emulate dynamodb (DynamoDB_20120810.PutItem): give the functions an endpoint for it with --endpoint-url dynamodb=<url> (e.g. DynamoDB Local: --endpoint-url dynamodb=http://localhost:8000), or set AWS_ENDPOINT_URL_DYNAMODB in the function\'s Environment');
   });
   it('Query protocol: ErrorResponse XML; S3: Error XML; unsigned: named by its target', () => {
-    const query = notEmulatedReply({ method: 'POST', authorization: sign('sns'), contentType: 'application/x-www-form-urlencoded', action: 'Publish' });
-    expect(query.body).toMatch(/^<ErrorResponse><Error><Type>Sender<\/Type><Code>NotImplemented<\/Code><Message>ephemera does not emulate sns \(Publish\): .*AWS_ENDPOINT_URL_SNS.*<\/Message><\/Error><RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>$/);
+    const query = notEmulatedReply({ method: 'POST', authorization: sign('email'), contentType: 'application/x-www-form-urlencoded', action: 'SendEmail' });
+    expect(query.body).toMatch(/^<ErrorResponse><Error><Type>Sender<\/Type><Code>NotImplemented<\/Code><Message>ephemera does not emulate email \(SendEmail\): .*AWS_ENDPOINT_URL_SES.*<\/Message><\/Error><RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>$/);
     const s3 = notEmulatedReply({ method: 'PUT', authorization: sign('s3') });
     expect(s3.body).toMatch(/<Error><Code>NotImplemented<\/Code><Message>ephemera does not emulate s3: .*MinIO.*<\/Message>/);
     expect(s3.headers['content-type']).toBe('application/xml');
