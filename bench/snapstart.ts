@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { buildApp } from '../server/app.ts';
-import { hostPython } from '../server/environment/runtimes.ts';
+import { defaultRuntimes } from '../server/environment/runtimes.ts';
 import { DEFAULTS } from '../server/options.ts';
 import { client, ms, post, runStandalone, sleep, stats, table } from './lib.ts';
 
@@ -18,7 +18,7 @@ export interface SnapStartConfig {
 export const SNAPSTART_DEFAULTS: SnapStartConfig = { restoredRuns: 10, initRuns: 5 };
 
 export async function snapStartBench(cfg: SnapStartConfig = SNAPSTART_DEFAULTS): Promise<string> {
-  const python = hostPython();
+  const python = defaultRuntimes().resolve('python3.12');
   if ('error' in python) return `### SnapStart\n\nskipped: ${python.error}`;
   const reports: string[] = [];
   const eph = buildApp({ ...DEFAULTS, keepAlive: 600, isolation: 'process', template: TEMPLATE }, {

@@ -77,6 +77,11 @@ export class RestoredWorker implements Worker {
     return this.exited;
   }
 
+  /** A reset's first step: a restored environment has no init of its own, so every process goes. */
+  killMembers(): void {
+    this.processes.killAll();
+  }
+
   anyProcess(): boolean {
     return this.processes.anyMember();
   }

@@ -41,7 +41,7 @@ export interface WorkerCgroup {
 /** What an environment asks of its worker: a spawned WorkerProcess, or a SnapStart restore (restored-worker.ts). */
 export type Worker = Pick<WorkerProcess,
   'pid' | 'exited' | 'flushPartialLines' | 'startRuntime' | 'runtimePid' | 'rootPid' | 'alive' | 'exitStatus' | 'freeze' | 'thaw'
-  | 'frozen' | 'kill' | 'anyProcess' | 'treePids' | 'peakMemoryMB' | 'commandLine' | 'release'>;
+  | 'frozen' | 'kill' | 'killMembers' | 'anyProcess' | 'treePids' | 'peakMemoryMB' | 'commandLine' | 'release'>;
 
 export class WorkerProcess {
   /** The process group leader: the runtime, or in the namespace sandbox unshare. */

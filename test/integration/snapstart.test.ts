@@ -6,10 +6,10 @@ import {
   GetFunctionConfigurationCommand, LambdaClient, PublishVersionCommand, UpdateFunctionConfigurationCommand, waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostPython } from '../../server/environment/runtimes.ts';
+import { defaultRuntimes } from '../../server/environment/runtimes.ts';
 import { fixture, isAlive, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
 
-const python = hostPython();
+const python = defaultRuntimes().resolve('python3.12');
 const noPython = 'error' in python ? python.error : '';
 if (noPython) console.warn(`snapstart tests skipped: ${noPython}`);
 
