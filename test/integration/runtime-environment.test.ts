@@ -36,6 +36,11 @@ const TEMPLATE = [
   fn('sdk-esm', { Runtime: 'nodejs24.x', Handler: 'index.handler', CodeUri: 'sdk-esm' }),
   fn('sdk-cjs', { Runtime: 'nodejs24.x', Handler: 'index.handler', CodeUri: 'sdk-cjs' }),
   fn('sdk-own', { Runtime: 'nodejs24.x', Handler: 'index.handler', CodeUri: 'sdk-own' }),
+  // Lambda Managed Instances: the handler runs in a worker thread, whose module resolution is its own.
+  fn('sdk-managed', {
+    Runtime: 'nodejs24.x', Handler: 'index.handler', CodeUri: 'sdk-esm', MemorySize: '2048', Environment: { AWS_LAMBDA_NODEJS_WORKER_COUNT: "'1'" },
+    CapacityProviderConfig: '{ Arn: "arn:aws:lambda:us-east-1:123456789012:capacity-provider:local", PerExecutionEnvironmentMaxConcurrency: 2 }',
+  }),
   fn('sdk-project', { Runtime: 'nodejs24.x', Handler: 'index.handler', CodeUri: 'sdk-project' }),
   fn('sdk-missing', { Runtime: 'nodejs24.x', Handler: 'index.handler', CodeUri: 'sdk-missing' }),
   fn('sdk-missing-cjs', { Runtime: 'nodejs24.x', Handler: 'index.handler', CodeUri: 'sdk-missing-cjs' }),
@@ -129,8 +134,8 @@ describe.each(isolationLevels())('what a function sees (%s isolation)', (isolati
     }
   });
 
-  it("import and require find the SDK Lambda's runtime provides (here: ephemera's own, as the project has none)", async () => {
-    for (const name of ['sdk-esm', 'sdk-cjs']) {
+  it("import and require find the SDK Lambda's runtime provides (here: ephemera's own, as the project has none), in a managed instance's worker thread too", async () => {
+    for (const name of ['sdk-esm', 'sdk-cjs', 'sdk-managed']) {
       const seen = await call(name) as { client: string; resolved: string };
       expect(seen.client, name).toBe('function');
       expect(seen.resolved.replace(/^file:\/\//, ''), name).toContain(`${realpathSync(join(ROOT, 'node_modules'))}/@aws-sdk/client-sqs/`);

@@ -88,7 +88,7 @@ async function init() {
 if (process.env.AWS_LAMBDA_MAX_CONCURRENCY !== undefined) {
   // Lambda Managed Instances: worker threads serve concurrent requests (managed-runtime.mjs).
   initDone = true;
-  import('./managed-runtime.mjs').then((m) => m.startManaged()).catch(die);
+  import('./managed-runtime.mjs').then((m) => m.startManaged(settings)).catch(die);
 } else init()
   .then((handler) => {
     initDone = true;

@@ -30,11 +30,13 @@ export function workerCount(env = process.env, cpuCount = availableCpus) {
   return n > 0 ? n : 8 * cpuCount();
 }
 
-export function startManaged() {
+/** `settings`: the emulator's (runtime-settings.mjs, read from fd 6 by index.mjs), handed to each worker. */
+export function startManaged(settings = {}) {
   const count = workerCount();
   const exits = [];
   for (let i = 0; i < count; i++) {
-    const worker = new Worker(new URL('./managed-worker.mjs', import.meta.url), { env: process.env });
+    // fd 6 was read once, by this thread: each worker gets the settings as data.
+    const worker = new Worker(new URL('./managed-worker.mjs', import.meta.url), { env: process.env, workerData: { settings } });
     exits.push(new Promise((resolve) => {
       worker.on('error', (err) => {
         logError(`Worker ${i} error:`, intoError(err));

@@ -10,6 +10,7 @@ import { RapidClient } from './rapid-client.mjs';
 import { checkCallbackHandler, loadHandler } from './user-function.mjs';
 
 const { AsyncLocalStorage } = process.getBuiltinModule('node:async_hooks');
+const { workerData } = process.getBuiltinModule('node:worker_threads');
 
 const env = process.env;
 const api = env.AWS_LAMBDA_RUNTIME_API;
@@ -24,6 +25,9 @@ const borrow = () => idle.pop() ?? new RapidClient(api);
 
 let handler;
 try {
+  // Packages the function does not carry (@aws-sdk/*, dependencies built for it): resolution hooks are per thread.
+  const settings = workerData?.settings ?? {};
+  if (settings.sdkDirs?.length || settings.dependencyDirs?.length) (await import('./module-fallback.mjs')).installModuleFallback(settings);
   if (env.LAMBDA_TASK_ROOT === '/var/task') (await import('./source-names.mjs')).installSourceNames(env.LAMBDA_TASK_ROOT);
   handler = await loadHandler(env.LAMBDA_TASK_ROOT, env._HANDLER);
   checkCallbackHandler(handler);
