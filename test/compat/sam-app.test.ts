@@ -8,9 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type Message, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, startEmulator, waitFor, type TestEmulator } from '../helpers/emulator.ts';
+import { fixture, loggedEvents, startEmulator, waitFor, type TestEmulator } from '../helpers/emulator.ts';
+import { receiveAtLeast } from '../helpers/sqs-esm.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { awsCliEnv, runAwsCli } from './helpers.ts';
 
@@ -34,24 +35,12 @@ afterAll(async () => {
   rmSync(cliHome, { recursive: true, force: true });
 });
 
-/** The events a function logged (fixtures/functions/log-event). */
-const logged = (fn: string): any[] => em.lines.filter((l) => l.fn === fn && l.text.includes('\tEVENT '))
-  .map((l) => JSON.parse(l.text.slice(l.text.indexOf('\tEVENT ') + 7)));
+const logged = (fn: string): any[] => loggedEvents(em, fn);
 /** The SNS messages a subscribed function was handed, parsed. */
 const snsMessages = (fn: string): unknown[] => logged(fn).flatMap((e) => e.Records.map((r: any) => JSON.parse(r.Sns.Message)));
 const starts = (fn: string): number => em.lines.filter((l) => l.fn === fn && l.text.startsWith('START RequestId:')).length;
 
-async function receive(queue: string, count: number): Promise<Message[]> {
-  const got: Message[] = [];
-  await waitFor(async () => {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({
-      QueueUrl: `${em.url}/000000000000/${queue}`, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], WaitTimeSeconds: 1,
-    }));
-    got.push(...Messages);
-    return got.length >= count;
-  }, 15_000);
-  return got;
-}
+const receive = (queue: string, count: number): Promise<Message[]> => receiveAtLeast(sqs, em, queue, count);
 
 describe('a SAM application with a schedule, EventBridge and SNS', () => {
   it('fires the schedule when the clock moves five minutes on', async () => {

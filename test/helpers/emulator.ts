@@ -154,6 +154,11 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** The events a function logged as `EVENT <json>` lines (fixtures/functions/log-event), parsed. */
+export function loggedEvents(em: Pick<TestEmulator, 'lines'>, fn: string): any[] {
+  return em.lines.filter((l) => l.fn === fn && l.text.includes('\tEVENT ')).map((l) => JSON.parse(l.text.slice(l.text.indexOf('\tEVENT ') + 7)));
+}
+
 export async function waitFor<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000, stepMs = 20): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {

@@ -1,7 +1,7 @@
 // Shared pieces of the SQS event-source-mapping tests: an SDK SQS client for an emulator, what the
 // sqs-partial fixture saw (its SEEN lines), and reading a queue (e.g. a DLQ) to the end.
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { TestEmulator } from './emulator.ts';
+import { type TestEmulator, waitFor } from './emulator.ts';
 
 export function sqsClient(url: string): SQSClient {
   return new SQSClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
@@ -43,6 +43,19 @@ export async function drain(sqs: SQSClient, url: string): Promise<Message[]> {
     if (!r.Messages?.length) return out;
     out.push(...r.Messages);
   }
+}
+
+/** Long-polls `queue` (by name) until at least `count` messages came back, with their attributes. */
+export async function receiveAtLeast(sqs: SQSClient, em: TestEmulator, queue: string, count: number, timeoutMs = 15_000): Promise<Message[]> {
+  const got: Message[] = [];
+  await waitFor(async () => {
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({
+      QueueUrl: `${em.url}/000000000000/${queue}`, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], WaitTimeSeconds: 1,
+    }));
+    got.push(...Messages);
+    return got.length >= count;
+  }, timeoutMs);
+  return got;
 }
 
 /** Visible + in flight + delayed messages of a queue. */

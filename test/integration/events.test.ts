@@ -5,9 +5,10 @@
 // (InputTransformer), a queue (InputPath) and, for a missing function, the dead-letter queue with
 // EventBridge's attributes; a function that fails gets Lambda's own retry a minute later on the clock,
 // then its OnFailure destination; a Scheduler schedule that SQS refuses ends in its dead-letter queue.
-import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type Message, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, startEmulator, waitFor, type TestEmulator } from '../helpers/emulator.ts';
+import { fixture, loggedEvents, startEmulator, waitFor, type TestEmulator } from '../helpers/emulator.ts';
+import { receiveAtLeast } from '../helpers/sqs-esm.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 
 let em: TestEmulator;
@@ -24,21 +25,8 @@ afterAll(async () => {
   clock.stop();
 });
 
-/** The events a function logged (fixtures/functions/log-event). */
-const logged = (fn: string): unknown[] => em.lines.filter((l) => l.fn === fn && l.text.includes('\tEVENT '))
-  .map((l) => JSON.parse(l.text.slice(l.text.indexOf('\tEVENT ') + 7)));
-
-async function receive(queue: string, count: number): Promise<Message[]> {
-  const got: Message[] = [];
-  await waitFor(async () => {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({
-      QueueUrl: `${em.url}/000000000000/${queue}`, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], WaitTimeSeconds: 1,
-    }));
-    got.push(...Messages);
-    return got.length >= count;
-  }, 10_000);
-  return got;
-}
+const logged = (fn: string): unknown[] => loggedEvents(em, fn);
+const receive = (queue: string, count: number): Promise<Message[]> => receiveAtLeast(sqs, em, queue, count, 10_000);
 
 interface Listing { name: string; kind: string; state: string; nextFiring: string | null; timezone: string }
 const listing = async (): Promise<{ timed: boolean; schedules: Listing[] }> => (await fetch(`${em.url}/_ephemera/schedules`)).json() as never;

@@ -6,7 +6,7 @@
 import { ListSubscriptionsByTopicCommand, PublishBatchCommand, PublishCommand, SNSClient, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
+import { fixture, loggedEvents, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
 
 const TOPIC = 'arn:aws:sns:us-east-1:000000000000';
 let em: TestEmulator;
@@ -39,7 +39,7 @@ async function drain(queue: string) {
 }
 
 /** The events a function logged (the log-event fixture writes `EVENT <json>`). */
-const events = (fn: string): any[] => em.lines.filter((l) => l.fn === fn && l.text.includes('\tEVENT ')).map((l) => JSON.parse(l.text.slice(l.text.indexOf('\tEVENT ') + 7)));
+const events = (fn: string): any[] => loggedEvents(em, fn);
 
 describe('a topic fanning out', () => {
   it('to a function (the Lambda event), a queue (the envelope), a raw queue and a body-filtered queue', async () => {
