@@ -3,7 +3,6 @@ bootstrap starts that many processes (multiprocessing), each of which runs its o
 handler) and then takes one request at a time from GET /next. Processes share no memory, only the
 environment's /tmp. The parent waits for every process to end."""
 
-import multiprocessing
 import os
 import sys
 
@@ -20,6 +19,8 @@ def max_concurrency():
 
 
 def run_concurrent(target, count):
+    import multiprocessing  # (only here: it costs every other start-up several ms of imports)
+
     processes = []
     for _ in range(count):
         p = multiprocessing.Process(target=target)
