@@ -14,7 +14,8 @@ export interface Owner {
   pidNamespace: number;
 }
 
-const NAME = /^ephemera-(\d+)\.(\d+)\.(\d+)-/;
+// A temp dir's name goes on with `-<kind>-…`; an emulator's parent cgroup is the tag alone.
+const NAME = /^ephemera-(\d+)\.(\d+)\.(\d+)(?:-|$)/;
 
 function pidNamespace(): number {
   try {
@@ -32,10 +33,15 @@ export function selfOwner(): Owner {
   return self;
 }
 
+/** `ephemera-<pid>.<start time>.<pid namespace>`: this emulator's name on what it leaves behind if killed. */
+export function ownerTag(): string {
+  const o = selfOwner();
+  return `ephemera-${o.pid}.${o.startTime}.${o.pidNamespace}`;
+}
+
 /** `<base>/ephemera-<owner>-<kind>`: add `-XXXXXX` (mkdtemp) or your own suffix. */
 export function tmpDirPrefix(kind: string, base = tmpdir()): string {
-  const o = selfOwner();
-  return join(base, `ephemera-${o.pid}.${o.startTime}.${o.pidNamespace}-${kind}`);
+  return join(base, `${ownerTag()}-${kind}`);
 }
 
 /** The owner named by a temp dir's name, or undefined for a name that is not ours. */
@@ -54,14 +60,21 @@ export function ownerGone(owner: Owner, me: Owner, probe: (pid: number) => { sta
   return now === undefined || now.startTime !== owner.startTime || now.zombie;
 }
 
+/** The process now holding a pid (its start time, whether it is a zombie), from /proc; undefined: none. */
+export function probeProcess(pid: number): { startTime: number; zombie: boolean } | undefined {
+  const st = readStat(pid);
+  return st && { startTime: st.startTime, zombie: st.state === 'Z' || st.state === 'X' };
+}
+
+/** Is the emulator that named something `name` (a temp dir, a cgroup) gone? False for a name that is not ours. */
+export function namedOwnerGone(name: string): boolean {
+  const owner = parseOwner(name);
+  return owner !== undefined && ownerGone(owner, selfOwner(), probeProcess);
+}
+
 /** Removes `<base>/ephemera-…` dirs of this user whose owner is gone; returns their paths. */
 export function sweepDeadOwners(base = tmpdir(), onError: (path: string, err: Error) => void = () => {}): string[] {
-  const me = selfOwner();
   const uid = process.getuid?.() ?? -1;
-  const probe = (pid: number): { startTime: number; zombie: boolean } | undefined => {
-    const st = readStat(pid);
-    return st && { startTime: st.startTime, zombie: st.state === 'Z' || st.state === 'X' };
-  };
   let names: string[];
   try {
     names = readdirSync(base);
@@ -70,8 +83,7 @@ export function sweepDeadOwners(base = tmpdir(), onError: (path: string, err: Er
   }
   const removed: string[] = [];
   for (const name of names) {
-    const owner = parseOwner(name);
-    if (!owner || !ownerGone(owner, me, probe)) continue;
+    if (!namedOwnerGone(name)) continue;
     const path = join(base, name);
     try {
       const st = lstatSync(path);

@@ -1,16 +1,17 @@
-// cgroup isolation (design §3): one cgroup per environment under `<own cgroup>/ephemera-<pid>` in
-// each hierarchy (v1: memory, cpu, freezer; v2: the unified one), with a memory limit of MemorySize
-// (swap cannot hide an OOM), a CPU quota proportional to memory (1 vCPU at 1769 MB), the freezer,
-// the exact peak memory and the OOM-kill count. The worker enters its cgroup before it runs anything
-// (see `enterArgs`); killing walks cgroup.procs, so processes that left the process group die too.
-// The parent `ephemera-<pid>` exists while at least one environment cgroup does. A frozen task
-// ignores even SIGKILL until thawed, so a watchdog outside the cgroups thaws, kills and removes
-// whatever is left when the emulator dies (even by SIGKILL).
+// cgroup isolation (design §3): one cgroup per environment under `<own cgroup>/<owner tag>` (the
+// emulator's `ephemera-<pid>.<start time>.<pid namespace>`, server/temp-dirs.ts) in each hierarchy (v1:
+// memory, cpu, freezer; v2: the unified one), with a memory limit of MemorySize (swap cannot hide an
+// OOM), a CPU quota proportional to memory (1 vCPU at 1769 MB), the freezer, the exact peak memory and
+// the OOM-kill count. The worker enters its cgroup before it runs anything (see `enterArgs`); killing
+// walks cgroup.procs, so processes that left the process group die too. The parent exists while at
+// least one environment cgroup does. A frozen task ignores even SIGKILL until thawed, so a watchdog
+// outside the cgroups thaws, kills and removes whatever is left when the emulator dies (even by SIGKILL).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentCgroup } from './environment-cgroup.ts';
 import { killPid, readPids, sleepSync, tryRmdir, tryWrite } from './cgroup-fs.ts';
+import { namedOwnerGone, ownerTag } from '../temp-dirs.ts';
 
 export { EnvironmentCgroup } from './environment-cgroup.ts';
 export { cpuQuotaUs } from './cgroup-fs.ts';
@@ -103,7 +104,7 @@ function v2Problem(own: string): string | undefined {
 }
 
 /**
- * Really try: create `<own>/ephemera-<pid>/probe` in each hierarchy, write a memory limit, check the
+ * Really try: create `<own>/<owner tag>/probe` in each hierarchy, write a memory limit, check the
  * files this module needs, remove both. Returns the root, or the exact problem.
  */
 export function probeCgroups(): { root: CgroupRoot } | { problem: string } {
@@ -134,7 +135,7 @@ export function probeCgroups(): { root: CgroupRoot } | { problem: string } {
   return { problem: problems.join('; ') || 'no cgroup hierarchy found' };
 }
 
-/** The emulator's parent cgroup(s), `<own>/ephemera-<pid>`, and the factory of environment cgroups. */
+/** The emulator's parent cgroup(s), `<own>/<owner tag>`, and the factory of environment cgroups. */
 export class CgroupRoot {
   readonly version: 1 | 2;
   /** Parent dirs (one per distinct hierarchy). */
@@ -146,7 +147,7 @@ export class CgroupRoot {
   constructor(layout: Layout) {
     this.version = layout.version;
     this.own = layout.own;
-    const name = `ephemera-${process.pid}`;
+    const name = ownerTag();
     this.parents = {
       memory: join(layout.own.memory, name),
       freezer: join(layout.own.freezer, name),
@@ -230,15 +231,17 @@ export class CgroupRoot {
   }
 
   /**
-   * Parents left by an emulator that died without cleaning up (`ephemera-<pid>` of a dead pid): their
-   * tasks (escaped, frozen processes) are killed and their cgroups removed. Best effort.
+   * Parents left by an emulator that died without cleaning up (named by an owner that is gone: a pid
+   * reused by another process since, or `ephemera-<pid>` of a dead pid from before the start time was
+   * in the name; another PID namespace's are left alone): their tasks (escaped, frozen processes) are
+   * killed and their cgroups removed. Best effort.
    */
   removeStale(): void {
     const owns = [...new Set([this.own.memory, this.own.freezer, ...(this.own.cpu ? [this.own.cpu] : [])])];
     for (const own of owns) {
       let entries: string[];
       try {
-        entries = readdirSync(own).filter((n) => /^ephemera-\d+$/.test(n) && !existsSync(`/proc/${n.slice(9)}`));
+        entries = readdirSync(own).filter((n) => namedOwnerGone(n) || (/^ephemera-\d+$/.test(n) && !existsSync(`/proc/${n.slice(9)}`)));
       } catch {
         continue;
       }

@@ -152,10 +152,12 @@ describe.skipIf(skip !== '')('cgroup isolation, emulator killed with SIGKILL', (
       await waitFor(() => frozenCgroup(childPid), 3000);
       const tree = [runtimePid, childPid, ...descendants(runtimePid)];
       expect(tree.every(isAlive)).toBe(true);
+      const ours = (d: string): boolean => new RegExp(`/ephemera-${cli.pid}\\.\\d+\\.\\d+$`).test(d);
+      expect(ephemeraCgroups().some(ours)).toBe(true);
       cli.kill('SIGKILL');
       await exited;
       await waitFor(() => tree.every((p) => !isAlive(p)), 5000);
-      await waitFor(() => !ephemeraCgroups().some((d) => d.endsWith(`/ephemera-${cli.pid}`)), 5000);
+      await waitFor(() => !ephemeraCgroups().some(ours), 5000);
     } finally {
       cli.kill('SIGKILL');
     }

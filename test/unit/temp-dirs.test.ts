@@ -5,7 +5,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Owner, ownerGone, parseOwner, selfOwner, sweepDeadOwners, tmpDirPrefix } from '../../server/temp-dirs.ts';
+import {
+  type Owner, namedOwnerGone, ownerGone, ownerTag, parseOwner, selfOwner, sweepDeadOwners, tmpDirPrefix,
+} from '../../server/temp-dirs.ts';
 
 const me: Owner = { pid: 100, startTime: 5000, pidNamespace: 4026531836 };
 
@@ -15,6 +17,17 @@ describe('owner of a temp dir', () => {
     expect(name).toMatch(/^ephemera-\d+\.\d+\.\d+-tmp-echo-Ab12Cd$/);
     expect(parseOwner(name)).toEqual(selfOwner());
     for (const other of ['ephemera-cache-root', 'ephemera-echo-abc', 'ephemera-12-abcdef01', 'x-ephemera-1.2.3-tmp']) expect(parseOwner(other)).toBeUndefined();
+  });
+
+  it("names an emulator's parent cgroup by the tag alone, which reads back and tells a reused pid apart", () => {
+    const tag = ownerTag();
+    expect(tag).toMatch(/^ephemera-\d+\.\d+\.\d+$/);
+    expect(parseOwner(tag)).toEqual(selfOwner());
+    const { pid, startTime, pidNamespace } = selfOwner();
+    expect(namedOwnerGone(tag)).toBe(false);
+    expect(namedOwnerGone(`ephemera-${pid}.${startTime + 1}.${pidNamespace}`)).toBe(true); // this pid, another process
+    expect(namedOwnerGone(`ephemera-${pid}.${startTime}.${pidNamespace + 1}`)).toBe(false); // another namespace's
+    expect(namedOwnerGone(`ephemera-${pid}`)).toBe(false); // not a tag (the old form is cgroup.ts's own rule)
   });
 
   const cases: Array<[string, Owner, { startTime: number; zombie: boolean } | undefined, boolean]> = [
