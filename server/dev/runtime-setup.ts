@@ -49,5 +49,23 @@ export function runtimeSetup(options: Options, functions: readonly FunctionConfi
     await Promise.all(functions.map((fn) => dependencies?.forFunction(fn)));
     return late;
   });
-  return { runtimes, dependencies, sdkDirs: [dirname(options.template), EPHEMERA_ROOT], warnings, ready };
+  return { runtimes, dependencies, sdkDirs: sdkDirsFor(options.template), warnings, ready };
+}
+
+/** Where @aws-sdk/* falls back to for a function that lacks it: the project's folder, then ephemera's own. */
+export function sdkDirsFor(template: string): string[] {
+  return [dirname(template), EPHEMERA_ROOT];
+}
+
+/**
+ * The start-up warning when a sandbox's private /tmp (namespace and cgroup isolation mount a tmpfs
+ * over /tmp) hides folders the functions fall back to for @aws-sdk/*; undefined when none is hidden.
+ */
+export function hiddenSdkDirsWarning(level: string, sdkDirs: readonly string[]): string | undefined {
+  if (level === 'process') return undefined;
+  const hidden = sdkDirs.filter((d) => d === '/tmp' || d.startsWith('/tmp/'));
+  if (hidden.length === 0) return undefined;
+  return `${level} isolation gives every environment its own /tmp, which hides ${hidden.join(' and ')} from the functions: ` +
+    'a Node.js function without its own @aws-sdk/* cannot fall back to the copy there (its own node_modules work). ' +
+    'Keep ephemera and the project outside /tmp, or use --isolation process';
 }
