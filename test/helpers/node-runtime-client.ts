@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { isAlive } from './emulator.ts';
 import { FakeRuntimeApi } from './fake-runtime-api.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -49,15 +50,6 @@ const SCRATCH_HANDLERS: Record<string, string> = {
   'nested-export.mjs': 'export const a = { b: { handler: async () => ({ nested: true }) } };',
   'json-error.mjs': "export const handler = async () => { console.error(new Error('json boom')); return 1; };",
 };
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The scratch dir before the file's tests, and after each test: every runtime started is killed and gone. */
 export function useRuntimeClient(): void {
@@ -104,6 +96,17 @@ export async function start(
       ...env,
     },
   });
+  const { lines, stderr } = collectOutput(child);
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+    child.on('exit', (code, signal) => res({ code, signal })),
+  );
+  const rt: Runtime = { child, api, lines, stderr, exit };
+  started.push(rt);
+  return rt;
+}
+
+/** A runtime's stdout as complete lines (so far) and its stderr as one string. */
+export function collectOutput(child: ChildProcess): { lines: string[]; stderr: () => string } {
   const lines: string[] = [];
   let partial = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -113,12 +116,7 @@ export async function start(
   });
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
-    child.on('exit', (code, signal) => res({ code, signal })),
-  );
-  const rt: Runtime = { child, api, lines, stderr: () => err, exit };
-  started.push(rt);
-  return rt;
+  return { lines, stderr: () => err };
 }
 
 export const fixture = (name: string): string => join(FIXTURES, name);

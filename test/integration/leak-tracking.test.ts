@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { procState, waitFor } from '../helpers/emulator.ts';
 import { FakeRuntimeApi, type RecordedRequest } from '../helpers/fake-runtime-api.ts';
 import { spawnRuntimeClient } from '../helpers/runtime-settings.ts';
+import { collectOutput } from '../helpers/node-runtime-client.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const NODE_CLIENT = join(ROOT, 'runtime-api/bootstrap/nodejs/index.mjs');
@@ -78,17 +79,9 @@ async function start(kind: 'node' | 'python', taskRoot: string, handler: string,
       ...env,
     },
   }, { leaks });
-  const lines: string[] = [];
-  let partial = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    const parts = (partial + chunk).split('\n');
-    partial = parts.pop()!;
-    lines.push(...parts);
-  });
-  let err = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  const { lines, stderr } = collectOutput(child);
   const exit = new Promise((res) => child.on('exit', res));
-  const rt = { child, api, lines, stderr: () => err, exit };
+  const rt = { child, api, lines, stderr, exit };
   started.push(rt);
   return rt;
 }
