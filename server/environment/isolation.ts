@@ -4,9 +4,11 @@
 // cgroup.ts) to the namespace sandbox, or to process isolation where unshare does not work.
 // Detection runs the real sandbox once.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { type CgroupRoot, probeCgroups } from './cgroup.ts';
-import { LANG_DIR, LAYERS_DIR, RUNTIME_DIR, SANDBOX_BOUNDING_SET, TASK_ROOT, namespaceArgs } from './namespace-sandbox.ts';
+import {
+  LANG_DIR, LAYERS_DIR, ROOTLESS, RUNTIME_DIR, SANDBOX_BOUNDING_SET, TASK_ROOT, namespaceArgs,
+} from './namespace-sandbox.ts';
 import { subreaperPrefix } from './subreaper.ts';
 import { tmpDirPrefix } from '../temp-dirs.ts';
 
@@ -41,9 +43,10 @@ export function detectIsolation(requested: IsolationRequest): IsolationInfo {
   const problem = namespaceProblem();
   if (!problem) {
     const caps = sandboxBoundingSet() ? "Docker's default capabilities" : 'capabilities kept (setpriv cannot drop them here)';
+    const user = ROOTLESS ? ', in a user namespace (rootless)' : '';
     return {
       level: 'namespace',
-      reason: `private mount and PID namespaces per environment (own /proc, tmpfs /tmp, code at /var/task, layers at /opt; ${caps})`,
+      reason: `private mount and PID namespaces per environment${user} (own /proc, tmpfs /tmp, code at /var/task, layers at /opt; ${caps})`,
       parentDeathGuard,
     };
   }
@@ -105,7 +108,10 @@ function namespaceProblem(): string | undefined {
   try {
     for (const dir of [TASK_ROOT, RUNTIME_DIR, LANG_DIR, LAYERS_DIR]) mkdirSync(dir, { recursive: true });
   } catch (err) {
-    return `cannot create mount points ${TASK_ROOT}, ${RUNTIME_DIR}, ${LANG_DIR} and ${LAYERS_DIR}: ${(err as Error).message}`;
+    // Rootless, the sandbox makes /var's mount points on a tmpfs of its own; /opt it cannot make.
+    if (!ROOTLESS || !existsSync(LAYERS_DIR)) {
+      return `cannot create mount points ${TASK_ROOT}, ${RUNTIME_DIR}, ${LANG_DIR} and ${LAYERS_DIR}: ${(err as Error).message}`;
+    }
   }
   const probe = mkdtempSync(`${tmpDirPrefix('probe')}-`);
   try {

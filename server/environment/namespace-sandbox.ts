@@ -11,6 +11,12 @@ export const RUNTIME_DIR = '/var/runtime';
 export const LANG_DIR = '/var/lang';
 export const LAYERS_DIR = '/opt';
 
+/**
+ * An emulator that is not root makes each sandbox in a user namespace of its own, its user mapped to
+ * root inside (the mount and PID namespaces need CAP_SYS_ADMIN, which the user namespace gives).
+ */
+export const ROOTLESS = (process.getuid?.() ?? 0) !== 0;
+
 /** The worker's fd on which the sandbox's init writes the runtime's exit status (`137\n`). */
 export const STATUS_FD = 5;
 
@@ -22,6 +28,41 @@ export const SANDBOX_BOUNDING_SET = [
   'chown', 'dac_override', 'fowner', 'fsetid', 'kill', 'setgid', 'setuid', 'setpcap', 'net_bind_service',
   'net_raw', 'sys_chroot', 'mknod', 'audit_write', 'setfcap',
 ].reduce((spec, cap) => `${spec},+${cap}`, '-all');
+
+/**
+ * `robind <dir> <mount point>`: a read-only bind. The remount carries the flags the source's mount has
+ * (nosuid, nodev, noexec, atime): in a user namespace (rootless) they are locked, and a remount
+ * without them fails; as root, keeping them is what the bind had anyway.
+ */
+const READ_ONLY_BIND = [
+  'robind() {',
+  '  mount --bind "$1" "$2"',
+  '  o=',
+  '  while read -r _ _ _ _ at opts _; do if [ "$at" = "$2" ]; then o=$opts; fi; done < /proc/self/mountinfo',
+  '  o=${o#rw}; o=${o#ro}',
+  '  mount -o "remount,bind,ro$o" "$2"',
+  '}',
+];
+
+/**
+ * Rootless, where /var/task, /var/runtime or /var/lang does not exist (only root can make them on the
+ * host): a tmpfs on /var with every entry of the host's /var bound back (directories recursively,
+ * symlinks copied), and the mount points made in it. The host's /var stays the cwd while its path is
+ * covered, and `--no-canonicalize` lets the kernel resolve the relative sources against it.
+ */
+const VAR_MOUNT_POINTS = [
+  `if [ ! -d ${TASK_ROOT} ] || [ ! -d ${RUNTIME_DIR} ] || [ ! -d ${LANG_DIR} ]; then`,
+  '  cd /var',
+  '  mount -t tmpfs -o mode=755 ephemera-var /var',
+  '  for e in * .[!.]*; do',
+  '    if [ -L "$e" ]; then ln -s "$(readlink "$e")" "/var/$e"',
+  '    elif [ -d "$e" ]; then mkdir "/var/$e"; mount --no-canonicalize --rbind "$e" "/var/$e"',
+  '    elif [ -e "$e" ]; then : > "/var/$e"; mount --no-canonicalize --bind "$e" "/var/$e"; fi',
+  '  done',
+  `  mkdir -p ${TASK_ROOT} ${RUNTIME_DIR} ${LANG_DIR}`,
+  '  cd /',
+  'fi',
+];
 
 // PID 1 of the environment (unshare has mounted its /proc). $1 code dir, $2 the dependencies built
 // for it ('' none: /var/task is a read-only bind of the code; else an overlay, the code on top), $3
@@ -41,16 +82,16 @@ export const SANDBOX_BOUNDING_SET = [
 // gone) or when told to (${10}); the emulator ends it, and the kernel ends everything in the namespace with it.
 const SANDBOX_SCRIPT = [
   'set -e',
+  ...READ_ONLY_BIND,
+  ...VAR_MOUNT_POINTS,
   'if [ -n "$2" ]; then',
   `  mount -t overlay -o "lowerdir=$1:$2" ephemera-task ${TASK_ROOT}`,
   'else',
-  `  mount --bind "$1" ${TASK_ROOT}`,
-  `  mount -o remount,bind,ro ${TASK_ROOT}`,
+  `  robind "$1" ${TASK_ROOT}`,
   'fi',
-  `mount --bind "$3" ${RUNTIME_DIR}`,
-  `mount -o remount,bind,ro ${RUNTIME_DIR}`,
-  `if [ -n "$5" ]; then mount -o bind,ro "$5" ${LANG_DIR}; fi`,
-  `if [ "$6" = overlay ]; then mount -t overlay -o "$7" ephemera-layers ${LAYERS_DIR}; elif [ "$6" = bind ]; then mount -o bind,ro "$7" ${LAYERS_DIR}; fi`,
+  `robind "$3" ${RUNTIME_DIR}`,
+  `if [ -n "$5" ]; then robind "$5" ${LANG_DIR}; fi`,
+  `if [ "$6" = overlay ]; then mount -t overlay -o "$7" ephemera-layers ${LAYERS_DIR}; elif [ "$6" = bind ]; then robind "$7" ${LAYERS_DIR}; fi`,
   'if [ -n "$9" ]; then cd "$9"; fi',
   'mount -t tmpfs -o "size=$4m,mode=1777" ephemera-tmp /tmp',
   'if [ -n "$9" ]; then cp -a . /tmp/ || :; fi',
@@ -72,6 +113,8 @@ const SANDBOX_SCRIPT = [
 ].join('\n');
 
 export interface SandboxSpec {
+  /** In a user namespace of its own (default: when the emulator is not root). */
+  userNamespace?: boolean;
   codeDir: string;
   /** Dependencies built for the function: merged under the code at /var/task (the code wins). */
   dependencyDir?: string;
@@ -100,6 +143,7 @@ const overlayPath = (d: string): string => d.replace(/[\\:,]/g, (c) => `\\${c}`)
  * guard), its child, the init, dies, and with it the whole PID namespace.
  */
 export function namespaceArgs(spec: SandboxSpec): string[] {
+  const userNamespace = spec.userNamespace ?? ROOTLESS;
   const layers = spec.layers ?? [];
   // The same dir twice makes overlayfs fail (ELOOP); its last place is the one that counts.
   const dirs = layers.filter((d, i) => layers.lastIndexOf(d) === i);
@@ -107,6 +151,7 @@ export function namespaceArgs(spec: SandboxSpec): string[] {
   const opt = dirs.length === 0 ? ['', ''] : dirs.length === 1 ? ['bind', dirs[0]] : ['overlay', `lowerdir=${[...dirs].reverse().map(overlayPath).join(':')}`];
   const deps = spec.dependencyDir ? overlayPath(spec.dependencyDir) : '';
   return [
+    ...(userNamespace ? ['--user', '--map-root-user'] : []),
     '--mount', '--pid', '--mount-proc', '--propagation', 'private', '--fork', '--kill-child',
     '/bin/sh', '-c', SANDBOX_SCRIPT, 'ephemera-sandbox', deps ? overlayPath(spec.codeDir) : spec.codeDir, deps, spec.runtimeDir,
     String(spec.tmpMB), spec.langDir ?? '', ...opt, spec.boundingSet ?? '', spec.tmpSeed ?? '', spec.stay ? '1' : '', ...spec.command,
