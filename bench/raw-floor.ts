@@ -64,20 +64,20 @@ interface RapidAnswer {
   body: string;
 }
 
-/** The runtime's loop with a no-op handler: next, parse, respond (the same client, the same paths). */
+/** The runtime's loop with a no-op handler: next, parse, respond (the same client, the same calls). */
 function runWorker(port: number): void {
+  type Done<T> = (err: Error | undefined, value?: T) => void;
   const rapid = new RapidClient(`127.0.0.1:${port}`) as {
-    next(): Promise<RapidAnswer>;
-    postResponse(id: string, json: string): Promise<number>;
+    next(extra: undefined, done: Done<RapidAnswer>): void;
+    postResponse(id: string, json: string, done: Done<number>): void;
   };
-  const loop = async (): Promise<void> => {
-    for (;;) {
-      const next = await rapid.next();
-      const event: unknown = JSON.parse(next.body);
-      await rapid.postResponse(next.headers['lambda-runtime-aws-request-id'], JSON.stringify(event === null ? null : {}));
-    }
-  };
-  loop().catch(() => process.exit(1));
+  const fail = (): never => process.exit(1);
+  const loop = (): void => rapid.next(undefined, (err, next) => {
+    if (err || !next) return fail();
+    const event: unknown = JSON.parse(next.body);
+    rapid.postResponse(next.headers['lambda-runtime-aws-request-id'], JSON.stringify(event === null ? null : {}), (e) => (e ? fail() : loop()));
+  });
+  loop();
 }
 
 export interface RawFloor {

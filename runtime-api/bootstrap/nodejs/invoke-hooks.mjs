@@ -32,10 +32,10 @@ export let invocationAnswered = NOOP;
 /** Runs fn outside any invocation's context (the runtime's own Runtime API traffic). */
 export let untracked = (fn) => fn();
 /**
- * Called once per invocation, after its response/error was posted, before the next GET /next.
- * Resolves the leak report (JSON text for POST .../leaks) or undefined when nothing is pending.
+ * Called once per invocation, after its response/error was posted, before the next GET /next:
+ * done(report), the leak report (JSON text for POST .../leaks) or undefined when nothing is pending.
  */
-export let invocationFinished = async () => undefined;
+export let invocationFinished = (_rid, done) => done(undefined);
 
 /** Extra headers for the next GET /next; undefined = none (the report goes on its own POST). */
 export function nextRequestHeaders() {
@@ -196,12 +196,8 @@ function install() {
   untracked = (fn) => als.exit(fn);
   // What decides the report is loaded when the first report is made, off the cold start's path.
   let report;
-  invocationFinished = async (rid) => {
-    const inv = current;
-    if (inv === undefined || inv.rid !== rid) return undefined;
-    inv.answered = true;
-    report ??= await Promise.all([import('./leak-facts.mjs'), import('./leak-rules.mjs')]);
-    const [{ factsOf }, { leakEntries }] = report;
+  const reportOf = (inv) => {
+    const { factsOf, leakEntries } = report;
     const live = [];
     for (const rec of resources) {
       const facts = factsOf(rec);
@@ -211,5 +207,17 @@ function install() {
     // Each invocation's leaks are reported once (bounded memory).
     forget();
     return leaks.length ? JSON.stringify({ requestId: inv.rid, leaks }) : undefined;
+  };
+  invocationFinished = (rid, done) => {
+    const inv = current;
+    if (inv === undefined || inv.rid !== rid) return done(undefined);
+    inv.answered = true;
+    // No work pending: nothing to decide (the common case, and no module to load for it).
+    if (resources.length === 0 && calls.size === 0) return done(undefined);
+    if (report !== undefined) return done(reportOf(inv));
+    Promise.all([import('./leak-facts.mjs'), import('./leak-rules.mjs')]).then(([facts, rules]) => {
+      report = { factsOf: facts.factsOf, leakEntries: rules.leakEntries };
+      done(reportOf(inv));
+    });
   };
 }

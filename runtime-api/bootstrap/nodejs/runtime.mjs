@@ -32,18 +32,35 @@ export function failCurrentInvocation(err) {
   return fail ? fail(err) : undefined;
 }
 
-export async function runLoop(client, handler, isAsync) {
+/**
+ * Runs invocations until the Runtime API fails (the promise rejects; it never resolves). The loop
+ * is callbacks, not promises: a promise per step would cost a microtask chain per invoke and, with
+ * leak tracking on, async_hooks' work for each (Node tracks every promise for it).
+ */
+export function runLoop(client, handler, isAsync) {
   const streaming = isStreaming(handler);
-  for (;;) {
-    const { headers, body } = await client.next(hooks.nextRequestHeaders());
-    const requestId = await (streaming ? invokeStreaming(client, handler, headers, body) : invokeOnce(client, handler, isAsync, headers, body));
-    if (TRACK) {
+  return new Promise((_, fatal) => {
+    const loop = () => client.next(hooks.nextRequestHeaders(), onNext);
+    const onNext = (err, next) => {
+      if (err !== undefined) return fatal(err);
+      try {
+        if (streaming) invokeStreaming(client, handler, next.headers, next.body).then(finished, fatal);
+        else invokeOnce(client, handler, isAsync, next.headers, next.body, finished, fatal);
+      } catch (e) {
+        fatal(e);
+      }
+    };
+    const finished = (requestId) => {
+      if (!TRACK) return loop();
       // What the invocation left pending, reported before the next GET /next (the emulator
       // freezes the environment after that). A failed report never breaks the loop.
-      const leaks = await hooks.invocationFinished(requestId);
-      if (leaks !== undefined) await client.postLeaks(requestId, leaks).catch(NOOP);
-    }
-  }
+      hooks.invocationFinished(requestId, (leaks) => {
+        if (leaks === undefined) loop();
+        else client.postLeaks(requestId, leaks, loop);
+      });
+    };
+    loop();
+  });
 }
 
 /** Posts for the runtime, outside the invocation's async context (not one of its resources). */
@@ -59,29 +76,27 @@ function parseJsonHeader(value) {
 function startInvocation(headers) {
   const requestId = headers['lambda-runtime-aws-request-id'];
   const traceId = headers['lambda-runtime-trace-id'];
-  const tenantId = headers['lambda-runtime-aws-tenant-id'];
   if (traceId) env._X_AMZN_TRACE_ID = traceId;
   else delete env._X_AMZN_TRACE_ID;
-  setRequestId(requestId, tenantId);
+  setRequestId(requestId, headers['lambda-runtime-aws-tenant-id']);
   if (TRACK) hooks.invocationStarted(requestId);
-  return { requestId, deadline: parseInt(headers['lambda-runtime-deadline-ms'], 10), tenantId };
+  return requestId;
 }
 
-/** The context's facts about the function and the invocation (both handler kinds). */
-function environmentData(headers, requestId, deadline, tenantId) {
-  return {
-    functionVersion: FUNCTION_VERSION,
-    functionName: FUNCTION_NAME,
-    memoryLimitInMB: MEMORY_SIZE,
-    logGroupName: LOG_GROUP,
-    logStreamName: LOG_STREAM,
-    clientContext: undefined,
-    identity: undefined,
-    invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
-    awsRequestId: requestId,
-    tenantId,
-    getRemainingTimeInMillis: () => deadline - Date.now(),
-  };
+/** The context's facts about the function and the invocation, as AWS's runtime gives them. */
+function setEnvironmentData(context, headers, requestId) {
+  const deadline = parseInt(headers['lambda-runtime-deadline-ms'], 10);
+  context.functionVersion = FUNCTION_VERSION;
+  context.functionName = FUNCTION_NAME;
+  context.memoryLimitInMB = MEMORY_SIZE;
+  context.logGroupName = LOG_GROUP;
+  context.logStreamName = LOG_STREAM;
+  context.clientContext = undefined;
+  context.identity = undefined;
+  context.invokedFunctionArn = headers['lambda-runtime-invoked-function-arn'];
+  context.awsRequestId = requestId;
+  context.tenantId = headers['lambda-runtime-aws-tenant-id'];
+  context.getRemainingTimeInMillis = () => deadline - Date.now();
 }
 
 /** The client context and Cognito identity (JSON headers): a bad one fails the invocation. */
@@ -90,119 +105,120 @@ function clientData(context, headers) {
   context.identity = parseJsonHeader(headers['lambda-runtime-cognito-identity']);
 }
 
-/** Runs one invocation; resolves once its outcome has been posted. */
-function invokeOnce(client, handler, isAsync, headers, body) {
-  const { requestId, deadline, tenantId } = startInvocation(headers);
+/**
+ * Runs one invocation; calls settled(requestId) once its outcome has been posted, or fatal(err)
+ * when the Runtime API failed.
+ */
+function invokeOnce(client, handler, isAsync, headers, body, settled, fatal) {
+  const requestId = startInvocation(headers);
 
-  return new Promise((resolveInvoke, rejectInvoke) => {
-    let reported = false; // an outcome was posted (or claimed by the process error handlers)
-    let finished = false; // the first callback/succeed/fail/done/settle call was taken
-    let waits = true; // context.callbackWaitsForEmptyEventLoop
+  let reported = false; // an outcome was posted (or claimed by the process error handlers)
+  let finished = false; // the first callback/succeed/fail/done/settle call was taken
+  let waits = true; // context.callbackWaitsForEmptyEventLoop
 
-    const settled = () => resolveInvoke(requestId);
-    const postError = (err) => {
-      if (reported) return undefined;
-      reported = true;
-      failCurrent = undefined;
-      logError('Invoke Error', err);
-      if (TRACK) hooks.invocationAnswered(requestId);
-      return untracked(() => client.postError(requestId, formatError(err))).then(settled, rejectInvoke);
-    };
-    const postResult = (result) => {
-      if (reported) {
-        console.error(
-          'Invocation has already been reported as done. Cannot call complete more than once per invocation.',
-        );
-        return;
-      }
-      let json;
-      try {
-        json = JSON.stringify(result);
-      } catch {
-        postError(new JSONStringifyError());
-        return;
-      }
-      reported = true;
-      failCurrent = undefined;
-      if (TRACK) hooks.invocationAnswered(requestId);
-      untracked(() => client.postResponse(requestId, json === undefined ? 'null' : json)).then(settled, rejectInvoke);
-    };
-    // For uncaughtException / unhandledRejection: post err for this invocation, then the caller
-    // exits; the invocation is never settled, so the loop does not go on to GET /next.
-    failCurrent = (err) => {
-      if (reported) return undefined;
-      reported = true;
-      beforeExitListener = NOOP;
-      return untracked(() => client.postError(requestId, formatError(err)));
-    };
-
-    const once = (fn) =>
-      function (...args) {
-        if (finished) return;
-        finished = true;
-        fn(...args);
-      };
-    const done = (err, result) => {
-      beforeExitListener = NOOP;
-      if (err !== undefined && err !== null) postError(err);
-      else postResult(result);
-    };
-    const callback = once((err, result) => {
-      beforeExitListener = NOOP;
-      if (err !== undefined && err !== null) postError(err);
-      else if (!waits) postResult(result);
-      else {
-        // Respond when the event loop has drained (AWS: the response waits for pending timers).
-        beforeExitListener = () => {
-          beforeExitListener = NOOP;
-          setImmediate(() => postResult(result));
-        };
-      }
-    });
-    const succeed = once((result) => done(null, result));
-    const fail = once((err) => done(err === undefined || err === null ? 'handled' : err, null));
-    const reject = once((err) => {
-      beforeExitListener = NOOP;
-      postError(err);
-    });
-
-    const context = {
-      get callbackWaitsForEmptyEventLoop() {
-        return waits;
-      },
-      set callbackWaitsForEmptyEventLoop(value) {
-        waits = value;
-      },
-      succeed,
-      fail,
-      done: once(done),
-      ...environmentData(headers, requestId, deadline, tenantId),
-    };
-
-    // Nothing called back and the loop drained: a promise that never settled is an error, a
-    // sync handler that returned without calling back answers null.
-    let returnedPromise = false;
-    beforeExitListener = () => {
-      beforeExitListener = NOOP;
-      finished = true;
-      if (isAsync || returnedPromise) postError(new NodeJsExit());
-      else postResult(null);
-    };
-
+  const posted = (err) => (err === undefined ? settled(requestId) : fatal(err));
+  const postError = (err) => {
+    if (reported) return;
+    reported = true;
+    failCurrent = undefined;
+    logError('Invoke Error', err);
+    if (TRACK) hooks.invocationAnswered(requestId);
+    untracked(() => client.postError(requestId, formatError(err), posted));
+  };
+  const postResult = (result) => {
+    if (reported) {
+      console.error(
+        'Invocation has already been reported as done. Cannot call complete more than once per invocation.',
+      );
+      return;
+    }
+    let json;
     try {
-      clientData(context, headers);
-      const event = JSON.parse(body);
-      const result = TRACK ? hooks.runHandler(handler, event, context, callback) : handler(event, context, callback);
-      if ((typeof result === 'object' && result !== null) || typeof result === 'function') {
-        if (typeof result.then === 'function') {
-          returnedPromise = true;
-          result.then(succeed, reject);
-        }
-      }
-    } catch (err) {
-      reject(err);
+      json = JSON.stringify(result);
+    } catch {
+      postError(new JSONStringifyError());
+      return;
+    }
+    reported = true;
+    failCurrent = undefined;
+    if (TRACK) hooks.invocationAnswered(requestId);
+    untracked(() => client.postResponse(requestId, json === undefined ? 'null' : json, posted));
+  };
+  // For uncaughtException / unhandledRejection: post err for this invocation, then the caller
+  // exits; the invocation is never settled, so the loop does not go on to GET /next.
+  failCurrent = (err) => {
+    if (reported) return undefined;
+    reported = true;
+    beforeExitListener = NOOP;
+    return untracked(() => client.postError(requestId, formatError(err)));
+  };
+
+  const once = (fn) =>
+    function (...args) {
+      if (finished) return;
+      finished = true;
+      fn(...args);
+    };
+  const done = (err, result) => {
+    beforeExitListener = NOOP;
+    if (err !== undefined && err !== null) postError(err);
+    else postResult(result);
+  };
+  const callback = once((err, result) => {
+    beforeExitListener = NOOP;
+    if (err !== undefined && err !== null) postError(err);
+    else if (!waits) postResult(result);
+    else {
+      // Respond when the event loop has drained (AWS: the response waits for pending timers).
+      beforeExitListener = () => {
+        beforeExitListener = NOOP;
+        setImmediate(() => postResult(result));
+      };
     }
   });
+  const succeed = once((result) => done(null, result));
+  const fail = once((err) => done(err === undefined || err === null ? 'handled' : err, null));
+  const reject = once((err) => {
+    beforeExitListener = NOOP;
+    postError(err);
+  });
+
+  const context = {
+    get callbackWaitsForEmptyEventLoop() {
+      return waits;
+    },
+    set callbackWaitsForEmptyEventLoop(value) {
+      waits = value;
+    },
+    succeed,
+    fail,
+    done: once(done),
+  };
+  setEnvironmentData(context, headers, requestId);
+
+  // Nothing called back and the loop drained: a promise that never settled is an error, a
+  // sync handler that returned without calling back answers null.
+  let returnedPromise = false;
+  beforeExitListener = () => {
+    beforeExitListener = NOOP;
+    finished = true;
+    if (isAsync || returnedPromise) postError(new NodeJsExit());
+    else postResult(null);
+  };
+
+  try {
+    clientData(context, headers);
+    const event = JSON.parse(body);
+    const result = TRACK ? hooks.runHandler(handler, event, context, callback) : handler(event, context, callback);
+    if ((typeof result === 'object' && result !== null) || typeof result === 'function') {
+      if (typeof result.then === 'function') {
+        returnedPromise = true;
+        result.then(succeed, reject);
+      }
+    }
+  } catch (err) {
+    reject(err);
+  }
 }
 
 /**
@@ -210,7 +226,7 @@ function invokeOnce(client, handler, isAsync, headers, body) {
  * once the stream's POST is answered (and, with callbackWaitsForEmptyEventLoop, the event loop drained).
  */
 async function invokeStreaming(client, handler, headers, body) {
-  const { requestId, deadline, tenantId } = startInvocation(headers);
+  const requestId = startInvocation(headers);
   // The stream's connection is the runtime's, not one of the invocation's resources.
   const stream = untracked(() => new ResponseStream(client.hostPort, requestId, highWaterMarkOf(handler)));
   let waits = true;
@@ -221,8 +237,8 @@ async function invokeStreaming(client, handler, headers, body) {
     set callbackWaitsForEmptyEventLoop(value) {
       waits = value;
     },
-    ...environmentData(headers, requestId, deadline, tenantId),
   };
+  setEnvironmentData(context, headers, requestId);
   const fail = (err) => {
     logError('Invoke Error', err);
     return stream.fail(formatError(err));
