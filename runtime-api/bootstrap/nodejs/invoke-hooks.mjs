@@ -167,10 +167,11 @@ function install() {
   });
 
   const forget = () => {
-    resources = [];
-    servers.clear();
-    calls.clear();
-    userSegments.clear();
+    // (Only what was used: this runs once per invocation, and usually nothing was.)
+    if (resources.length) resources = [];
+    if (servers.size) servers.clear();
+    if (calls.size) calls.clear();
+    if (userSegments.size) userSegments.clear();
     lastCall.eid = -1;
     captures = 0;
   };
