@@ -114,7 +114,7 @@ describe.each(isolationLevels())('what a function sees (%s isolation)', (isolati
     }
     // Lambda's bootstrap command line; the heap sized by MemorySize (256 MB) where the memory limit is applied.
     const heap = isolation === 'cgroup';
-    expect(execArgv).toEqual(heap ? ['--expose-gc', '--max-http-header-size', '81920', '--max-semi-space-size=12', '--max-old-space-size=231'] : ['--max-http-header-size', '81920']);
+    expect(execArgv).toEqual(heap ? ['--expose-gc', '--max-http-header-size', '81920', '--v8-pool-size=1', '--max-semi-space-size=12', '--max-old-space-size=231'] : ['--max-http-header-size', '81920', '--v8-pool-size=1']);
     for (const name of ['PYTHONPATH', 'LC_CTYPE', 'OLDPWD', 'HOME', 'USER', 'NODE_OPTIONS', 'EPHEMERA_CACHE_DIR']) expect(env[name], name).toBeUndefined();
     expect(Object.keys(env).filter((k) => /EPHEMERA/i.test(k))).toEqual([]);
     expect(env).toMatchObject({ LANG: 'en_US.UTF-8', TZ: ':UTC', SHLVL: '0', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x' });

@@ -24,11 +24,11 @@ function launch(runtime: string, memorySize: number): string[][] {
 
 describe('runtimeLaunch', () => {
   it.each([
-    [128, ['--expose-gc', '--max-http-header-size', '81920', '--max-semi-space-size=6', '--max-old-space-size=116']],
-    [1024, ['--expose-gc', '--max-http-header-size', '81920', '--max-semi-space-size=51', '--max-old-space-size=922']],
-  ])('Node with %i MB: the header limit always, the heap flags when asked', (memory, heapArgs) => {
+    [128, ['--expose-gc', '--max-http-header-size', '81920', '--v8-pool-size=1', '--max-semi-space-size=6', '--max-old-space-size=116']],
+    [1024, ['--expose-gc', '--max-http-header-size', '81920', '--v8-pool-size=1', '--max-semi-space-size=51', '--max-old-space-size=922']],
+  ])('Node with %i MB: the header limit and one V8 helper thread always, the heap flags when asked', (memory, heapArgs) => {
     const [plain, limited] = launch('nodejs24.x', memory);
-    expect(plain).toEqual(['/var/lang/bin/node', '--max-http-header-size', '81920', '/var/runtime/index.mjs']);
+    expect(plain).toEqual(['/var/lang/bin/node', '--max-http-header-size', '81920', '--v8-pool-size=1', '/var/runtime/index.mjs']);
     expect(limited).toEqual(['/opt/node24/bin/node', ...heapArgs, '/rt/index.mjs']);
   });
 
