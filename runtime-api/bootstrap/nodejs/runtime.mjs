@@ -40,17 +40,21 @@ export function failCurrentInvocation(err) {
 export function runLoop(client, handler, isAsync) {
   const streaming = isStreaming(handler);
   return new Promise((_, fatal) => {
-    const loop = () => client.next(hooks.nextRequestHeaders(), onNext);
-    const onNext = (err, next) => {
-      if (err !== undefined) return fatal(err);
+    // Each step runs from a socket's callback: what it throws (the runtime's own failure) ends the loop.
+    const guarded = (step) => (arg, value) => {
       try {
-        if (streaming) invokeStreaming(client, handler, next.headers, next.body).then(finished, fatal);
-        else invokeOnce(client, handler, isAsync, next.headers, next.body, finished, fatal);
-      } catch (e) {
-        fatal(e);
+        step(arg, value);
+      } catch (err) {
+        fatal(err);
       }
     };
-    const finished = (requestId) => {
+    const loop = guarded(() => client.next(hooks.nextRequestHeaders(), onNext));
+    const onNext = guarded((err, next) => {
+      if (err !== undefined) return fatal(err);
+      if (streaming) invokeStreaming(client, handler, next.headers, next.body).then(finished, fatal);
+      else invokeOnce(client, handler, isAsync, next.headers, next.body, finished, fatal);
+    });
+    const finished = guarded((requestId) => {
       if (!TRACK) return loop();
       // What the invocation left pending, reported before the next GET /next (the emulator
       // freezes the environment after that). A failed report never breaks the loop.
@@ -58,7 +62,7 @@ export function runLoop(client, handler, isAsync) {
         if (leaks === undefined) loop();
         else client.postLeaks(requestId, leaks, loop);
       });
-    };
+    });
     loop();
   });
 }
