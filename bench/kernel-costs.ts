@@ -1,7 +1,7 @@
 // What an environment's CPU per invoke cannot go below on this machine, measured alone: one HTTP-sized
 // request/answer round trip between two Node processes over loopback TCP and over a Unix socket (each
 // side's write, read and epoll, nothing else), and the CPU an idle Node process spends being stopped and
-// continued (the freeze between invokes) with Node's default threads and with `--v8-pool-size=1`.
+// continued (the freeze between invokes) with Node's default threads and with the emulator's flags.
 //   node bench/kernel-costs.ts            (child roles: `pong <tcp|unix>`, `idle`)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -91,7 +91,7 @@ async function stopContinue(flags: string[]): Promise<string[]> {
 }
 
 async function kernelCosts(): Promise<string> {
-  const rows = [await roundTrips('tcp'), await roundTrips('unix'), await stopContinue([]), await stopContinue(['--v8-pool-size=1'])];
+  const rows = [await roundTrips('tcp'), await roundTrips('unix'), await stopContinue([]), await stopContinue(['--v8-pool-size=1']), await stopContinue(['--v8-pool-size=1', '--disable-sigusr1'])];
   return [
     `### Kernel costs, measured alone (${ROUND_TRIPS} round trips; ${CYCLES} stop/continue cycles)`,
     '',

@@ -86,15 +86,17 @@ export function runtimeLaunch(fn: FunctionConfig, runtimes: InterpreterSource = 
     // generation). Any of those V8 flags makes Node drop its built-in code cache (~10 ms of CPU more per
     // start, measured 2026-12-06), so they come only where Lambda's memory limits are applied (cgroup
     // isolation); the header limit costs nothing and is always Lambda's.
-    // One V8 helper thread (Node's option, not a V8 flag: the code cache stays): freezing between
-    // invokes stops and continues every thread of the process, ~12 µs of CPU each per invoke
-    // (measured 2026-12-06: 7 threads by default, 4 with it). Lambda gives ≤ 1 vCPU up to 1769 MB.
+    // Fewer threads (Node's options, not V8 flags: the code cache stays): freezing between invokes
+    // stops and continues every thread of the process, ~12 µs of CPU each per invoke (measured
+    // 2026-12-06). One V8 helper instead of four (Lambda gives ≤ 1 vCPU up to 1769 MB), and where
+    // Node has it, no SIGUSR1 watchdog thread (--debug starts the inspector with --inspect).
+    const threads = ['--v8-pool-size=1', ...(knowsDisableSigusr1(version) ? ['--disable-sigusr1'] : [])];
     const young = Math.floor(fn.memorySize / 10);
     const heap = ['--expose-gc', `--max-semi-space-size=${Math.max(1, Math.floor(young / 2))}`, `--max-old-space-size=${fn.memorySize - young}`];
     return {
       family: 'nodejs', runtimeDir: NODE_RUNTIME_DIR, version: `nodejs:${version}`, langDir,
       command: (runtimeDir, _taskRoot, lang, heapLimits) => [
-        interpreter(lang), ...(heapLimits ? heap.slice(0, 1) : []), '--max-http-header-size', '81920', '--v8-pool-size=1', ...(heapLimits ? heap.slice(1) : []),
+        interpreter(lang), ...(heapLimits ? heap.slice(0, 1) : []), '--max-http-header-size', '81920', ...threads, ...(heapLimits ? heap.slice(1) : []),
         join(runtimeDir, 'index.mjs'),
       ],
     };
@@ -105,4 +107,10 @@ export function runtimeLaunch(fn: FunctionConfig, runtimes: InterpreterSource = 
     // -B: no __pycache__ written into the function's code (read-only /var/task on AWS).
     command: (runtimeDir, _taskRoot, lang) => [interpreter(lang), '-u', '-B', join(runtimeDir, 'bootstrap.py')],
   };
+}
+
+/** Node 22.14+ and 23.7+ take --disable-sigusr1 (older ones refuse to start with it). */
+export function knowsDisableSigusr1(version: string): boolean {
+  const [major, minor] = version.split('.').map(Number);
+  return major > 23 || (major === 23 && minor >= 7) || (major === 22 && minor >= 14);
 }

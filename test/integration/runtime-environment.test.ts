@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultRuntimes } from '../../server/environment/runtimes.ts';
+import { defaultRuntimes, knowsDisableSigusr1 } from '../../server/environment/runtimes.ts';
 import { ROOT, startEmulator, type TestEmulator, isolationLevels } from '../helpers/emulator.ts';
 import { type Project, makeProject } from '../helpers/project.ts';
 
@@ -53,7 +53,7 @@ const TEMPLATE = [
   '  WrapperLayer:\n    Type: AWS::Serverless::LayerVersion\n    Properties:\n      ContentUri: wrapper',
 ].join('\n');
 
-const ENV_NODE = "export const handler = async () => ({ env: { ...process.env }, execPath: process.execPath, execArgv: process.execArgv, argv: process.argv.slice(1) });\n";
+const ENV_NODE = "export const handler = async () => ({ env: { ...process.env }, execPath: process.execPath, execArgv: process.execArgv, argv: process.argv.slice(1), node: process.versions.node });\n";
 const ENV_PYTHON = 'import os, sys\ndef handler(event, context):\n    return {"env": dict(os.environ), "executable": sys.executable, "argv": sys.argv}\n';
 const SDK_ESM = "import { SQSClient } from '@aws-sdk/client-sqs';\nexport const handler = async () => ({ client: typeof SQSClient, resolved: import.meta.resolve('@aws-sdk/client-sqs') });\n";
 const SDK_CJS = "const { SQSClient } = require('@aws-sdk/client-sqs');\nexports.handler = async () => ({ client: typeof SQSClient, resolved: require.resolve('@aws-sdk/client-sqs') });\n";
@@ -102,7 +102,7 @@ describe.each(isolationLevels())('what a function sees (%s isolation)', (isolati
   });
 
   it("Node: Lambda's PATH, LD_LIBRARY_PATH and NODE_PATH, no PYTHONPATH, nothing of the emulator's", async () => {
-    const { env, execPath, execArgv } = await call('env-node') as { env: Record<string, string>; execPath: string; execArgv: string[] };
+    const { env, execPath, execArgv, node } = await call('env-node') as { env: Record<string, string>; execPath: string; execArgv: string[]; node: string };
     if (sandboxed) {
       expect(env.PATH).toBe('/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin');
       expect(env.LD_LIBRARY_PATH).toBe('/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib');
@@ -114,7 +114,9 @@ describe.each(isolationLevels())('what a function sees (%s isolation)', (isolati
     }
     // Lambda's bootstrap command line; the heap sized by MemorySize (256 MB) where the memory limit is applied.
     const heap = isolation === 'cgroup';
-    expect(execArgv).toEqual(heap ? ['--expose-gc', '--max-http-header-size', '81920', '--v8-pool-size=1', '--max-semi-space-size=12', '--max-old-space-size=231'] : ['--max-http-header-size', '81920', '--v8-pool-size=1']);
+    // ephemera's own: fewer threads to stop and continue at each freeze (runtimes.ts).
+    const threads = ['--v8-pool-size=1', ...(knowsDisableSigusr1(node) ? ['--disable-sigusr1'] : [])];
+    expect(execArgv).toEqual(heap ? ['--expose-gc', '--max-http-header-size', '81920', ...threads, '--max-semi-space-size=12', '--max-old-space-size=231'] : ['--max-http-header-size', '81920', ...threads]);
     for (const name of ['PYTHONPATH', 'LC_CTYPE', 'OLDPWD', 'HOME', 'USER', 'NODE_OPTIONS', 'EPHEMERA_CACHE_DIR']) expect(env[name], name).toBeUndefined();
     expect(Object.keys(env).filter((k) => /EPHEMERA/i.test(k))).toEqual([]);
     expect(env).toMatchObject({ LANG: 'en_US.UTF-8', TZ: ':UTC', SHLVL: '0', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x' });
