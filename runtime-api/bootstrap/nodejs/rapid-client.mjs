@@ -2,8 +2,9 @@
 // persistent TCP socket (no Nagle). The client is sequential, so at most one request is in flight;
 // a small incremental parser reads the answers. node:http's per-request machinery (agent, outgoing
 // message, llhttp callbacks, streams) was most of the runtime's per-invoke CPU; AWS's own client
-// uses a native HTTP client for the same reason. The idle socket is unref'd, so it never holds
-// the event loop (callbackWaitsForEmptyEventLoop relies on 'beforeExit').
+// uses a native HTTP client for the same reason. Reads land in one shared buffer, answers come to
+// callbacks (or promises, off the hot loop). The idle socket is unref'd, so it never holds the
+// event loop (callbackWaitsForEmptyEventLoop relies on 'beforeExit').
 
 // process.getBuiltinModule, not `import`: cheaper at start-up than an ESM namespace import.
 const { connect } = process.getBuiltinModule('node:net');
