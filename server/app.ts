@@ -36,6 +36,7 @@ import { webView } from './features/web-view.ts';
 import type { FunctionConfig, LoadedTemplate } from './model.ts';
 import type { Options } from './options.ts';
 import type { EnvironmentPool } from './pool/environment-pool.ts';
+import type { SandboxPool } from './pool/sandbox-pool.ts';
 import type { Registry } from './registry/registry.ts';
 
 export type { AppOverrides };
@@ -66,6 +67,8 @@ export interface EphemeraInternals {
   template: LoadedTemplate;
   registry: Registry;
   pool: EnvironmentPool;
+  /** Blank sandboxes for cold starts (--sandbox-pool). */
+  sandboxes: SandboxPool;
   asyncInvoker: AsyncInvoker;
   esm: EsmManager;
   /** Every queue destinations and pollers reach (embedded, then --sqs-endpoint). */
@@ -134,7 +137,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
     debugTarget: dev.debugTarget,
     frontDoor,
     internals: {
-      template: base.template, registry: core.registry, pool: core.pool, asyncInvoker: async.invoker,
+      template: base.template, registry: core.registry, pool: core.pool, sandboxes: core.sandboxes, asyncInvoker: async.invoker,
       esm: mappings.esm, queues: services.queues, sqs: services.sqs, streams: services.streams, durable: durable.durable,
       eventBuses: eventBridge.buses, schedules: scheduler.schedules, timetable: eventBridge.timetable,
       sns: sns.topics, snsDeliveries: sns.deliveries,

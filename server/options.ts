@@ -19,6 +19,8 @@ export interface Options {
   isolation: IsolationRequest;
   /** Seconds an idle environment is kept. */
   keepAlive: number;
+  /** Blank sandboxes kept ready for cold starts (0: none); see docs/internals/sandbox-pool.md. */
+  sandboxPool: number;
   /** Seconds INIT may take before it is retried inside the invoke (Lambda: 10 on demand). */
   initTimeout: number;
   maxConcurrency: number;
@@ -77,6 +79,7 @@ export const DEFAULTS: Options = {
   host: '127.0.0.1',
   isolation: 'auto',
   keepAlive: 300,
+  sandboxPool: 2,
   initTimeout: 10,
   maxConcurrency: 1000,
   region: 'us-east-1',
@@ -110,6 +113,7 @@ export const FLAGS: Readonly<Record<string, { key: keyof Options; kind: Kind }>>
   host: { key: 'host', kind: 'string' },
   isolation: { key: 'isolation', kind: 'isolation' },
   'keep-alive': { key: 'keepAlive', kind: 'int' },
+  'sandbox-pool': { key: 'sandboxPool', kind: 'int' },
   'init-timeout': { key: 'initTimeout', kind: 'int' },
   'max-concurrency': { key: 'maxConcurrency', kind: 'int' },
   region: { key: 'region', kind: 'string' },

@@ -37,6 +37,7 @@ export const FLAG_HELP: Readonly<Record<string, FlagHelp>> = {
   'log-level': { group: 'listen', value: 'level', text: 'the emulator\'s own logs: trace, debug, info, warn, error' },
   isolation: { group: 'environments', value: 'level', text: 'auto, process, namespace or cgroup: how environments are kept apart' },
   'keep-alive': { group: 'environments', value: 'seconds', text: 'how long an idle (frozen) environment is kept' },
+  'sandbox-pool': { group: 'environments', value: 'n', text: 'blank sandboxes kept ready for cold starts of the runtimes in use (0: off; default 2)' },
   'init-timeout': { group: 'environments', value: 'seconds', text: 'how long INIT may take before it is retried in the invoke' },
   'max-concurrency': { group: 'environments', value: 'n', text: 'the account concurrency limit' },
   leaks: { group: 'environments', value: 'mode', text: 'off, warn or error: what to do about work an invocation leaves running' },

@@ -10,7 +10,8 @@ import { initTimeoutPayload, platformPayload } from './platform-errors.ts';
 import type { PlatformTelemetry } from './platform-telemetry.ts';
 import { runtimeLaunch } from './runtimes.ts';
 import type { Sandbox } from './sandbox.ts';
-import { spawnPlan } from './spawn-plan.ts';
+import { type SpawnInput, spawnPlan } from './spawn-plan.ts';
+import { takeBlank } from './blank-sandbox.ts';
 import { PhaseGate } from './phase-gate.ts';
 import type { EnvState } from './state.ts';
 import type { ExitInfo, OutputSource } from './worker-process.ts';
@@ -67,14 +68,20 @@ export class InitAttempt extends PhaseGate {
     } catch (err) {
       return this.failed(started, 'error', 'Sandbox.Failure', platformPayload('Sandbox.Failure', `cannot create the environment's cgroup: ${(err as Error).message}`));
     }
-    const plan = spawnPlan({
+    const spawnInput: SpawnInput = {
       fn: prepared.fn, envId: scope.id, isolation: ctx.isolation, parentDeathGuard: ctx.parentDeathGuard,
       region: ctx.region, runtimeApi: address, launch: prepared.launch, initType: opts.type, tmpDir: sandbox.tmpPath, tmpSeed: sandbox.tmpSeed, extraEnv: ctx.extraEnv,
       extensions: scope.extensions, namespaced: sandbox.namespaced, cgroupProcs: sandbox.cgroupProcs,
-    });
+    };
+    const plan = spawnPlan(spawnInput);
 
+    // A blank sandbox of this runtime, when one is ready and nothing of the function acts only at start.
+    const debugged = ctx.dev?.debug?.functionName === fn.config.name;
+    const blank = ctx.blanks && takeBlank(ctx.blanks, spawnInput, plan, debugged);
     const outcome = await this.wait(opts.limitMs, () => {
-      sandbox.spawn(plan, (line, source) => scope.output(line, source), (info) => scope.workerExited(info));
+      const output = (line: string, source: OutputSource): void => scope.output(line, source);
+      if (blank) sandbox.adopt(blank.blank.assign(blank.payload, output), (info) => scope.workerExited(info));
+      else sandbox.spawn(plan, output, (info) => scope.workerExited(info));
     });
     if (outcome.kind === 'timeout') return this.failed(started, 'timeout', 'Sandbox.Timedout', initTimeoutPayload(opts.requestId, opts.limitMs));
     if (outcome.kind === 'exit') {

@@ -11,6 +11,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { DevContext } from '../build/prepare-launch.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { ResponseBody } from '../model.ts';
+import type { BlankSource } from './blank-sandbox.ts';
 
 export interface EnvironmentContext {
   accountId: string;
@@ -32,6 +33,8 @@ export interface EnvironmentContext {
   events?: EventBus;
   /** What streamed responses are paced on (Lambda's bandwidth rule); the wall clock when absent. */
   clock?: Clock;
+  /** Blank sandboxes a cold start may take instead of spawning (--sandbox-pool). */
+  blanks?: BlankSource;
 }
 
 export interface Invocation {

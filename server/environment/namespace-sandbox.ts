@@ -80,36 +80,65 @@ const VAR_MOUNT_POINTS = [
 // orphan (a daemon's zombie) too. Its status goes to fd 5 ($? is 128+n for signal n). The init then
 // stays, without reaping, while anything else runs (extensions get SHUTDOWN after the runtime has
 // gone) or when told to (${10}); the emulator ends it, and the kernel ends everything in the namespace with it.
-const SANDBOX_SCRIPT = [
-  'set -e',
-  ...READ_ONLY_BIND,
-  ...VAR_MOUNT_POINTS,
+/** Code at /var/task ($1 code, $2 built dependencies): a read-only bind, or an overlay, the code on top. */
+export const TASK_MOUNT = [
   'if [ -n "$2" ]; then',
   `  mount -t overlay -o "lowerdir=$1:$2" ephemera-task ${TASK_ROOT}`,
   'else',
   `  robind "$1" ${TASK_ROOT}`,
   'fi',
+];
+/** Runtime at /var/runtime ($3), the interpreter's install at /var/lang ($5, '' none). */
+export const RUNTIME_MOUNTS = [
   `robind "$3" ${RUNTIME_DIR}`,
   `if [ -n "$5" ]; then robind "$5" ${LANG_DIR}; fi`,
+];
+/** Layers at /opt ($6 '' none, 'bind' one layer, 'overlay' several; $7 the layer dir or the overlay options). */
+export const OPT_MOUNT = [
   `if [ "$6" = overlay ]; then mount -t overlay -o "$7" ephemera-layers ${LAYERS_DIR}; elif [ "$6" = bind ]; then robind "$7" ${LAYERS_DIR}; fi`,
-  'if [ -n "$9" ]; then cd "$9"; fi',
-  'mount -t tmpfs -o "size=$4m,mode=1777" ephemera-tmp /tmp',
-  'if [ -n "$9" ]; then cp -a . /tmp/ || :; fi',
-  `cd ${TASK_ROOT}`,
+];
+/** The tmpfs /tmp of $4 MB. */
+export const TMP_MOUNT = ['mount -t tmpfs -o "size=$4m,mode=1777" ephemera-tmp /tmp'];
+/** What every sandbox script starts with: `robind`, and the mount points made where they are missing. */
+export const SCRIPT_START = ['set -e', ...READ_ONLY_BIND, ...VAR_MOUNT_POINTS];
+/**
+ * Before the runtime: `cd` leaves OLDPWD behind; the command ($11 on) runs with $8's bounding set
+ * (${10}: the init stays); the shell's own stderr goes, its notes ("Killed" when the runtime dies by a
+ * signal) are not the function's output (fd 9 keeps the runtime's).
+ */
+export const BEFORE_RUNTIME = [
   'unset OLDPWD',
   'caps=$8',
   'stay=${10}',
   'shift 10',
   'if [ -n "$caps" ]; then set -- setpriv --inh-caps -all --bounding-set "$caps" -- "$@"; fi',
-  // The shell's own notes ("Killed" when the runtime dies by a signal) are not the function's output.
   'exec 9>&2 2>/dev/null',
   's=0',
-  `(exec "$@" 2>&9 9>&- ${STATUS_FD}>&-) || s=$?`,
+];
+/**
+ * After the runtime (its status $s): the status to fd 5; the init stays while anything else runs or
+ * when told to ($stay), else ends with the runtime's status.
+ */
+export const INIT_TAIL = [
   `echo "$s" >&${STATUS_FD} || :`,
   `exec ${STATUS_FD}>&- 9>&-`,
   'set -- /proc/[0-9]*',
   '[ $# -gt 1 ] || [ -n "$stay" ] || exit "$s"',
   'exec sleep 2147483647',
+];
+
+const SANDBOX_SCRIPT = [
+  ...SCRIPT_START,
+  ...TASK_MOUNT,
+  ...RUNTIME_MOUNTS,
+  ...OPT_MOUNT,
+  'if [ -n "$9" ]; then cd "$9"; fi',
+  ...TMP_MOUNT,
+  'if [ -n "$9" ]; then cp -a . /tmp/ || :; fi',
+  `cd ${TASK_ROOT}`,
+  ...BEFORE_RUNTIME,
+  `(exec "$@" 2>&9 9>&- ${STATUS_FD}>&-) || s=$?`,
+  ...INIT_TAIL,
 ].join('\n');
 
 export interface SandboxSpec {
@@ -136,26 +165,41 @@ export interface SandboxSpec {
 /** overlayfs options: `:`, `,` and `\` in a path are escaped. */
 const overlayPath = (d: string): string => d.replace(/[\\:,]/g, (c) => `\\${c}`);
 
+/** unshare's options: the namespaces of a sandbox (and a user namespace when the emulator is not root). */
+export function unshareOptions(userNamespace = ROOTLESS): string[] {
+  return [
+    ...(userNamespace ? ['--user', '--map-root-user'] : []),
+    '--mount', '--pid', '--mount-proc', '--propagation', 'private', '--fork', '--kill-child',
+  ];
+}
+
 /**
- * `unshare` arguments that run `command` in the sandbox. Layers are merged read-only at /opt, later
- * layers winning (one layer: a read-only bind; several: an overlay with no upper dir); without layers
- * /opt is the host's. `--kill-child`: when unshare dies (the emulator died: see the parent-death
- * guard), its child, the init, dies, and with it the whole PID namespace.
+ * `unshare` arguments that run `command` in the sandbox (layers: see functionMounts). `--kill-child`:
+ * when unshare dies (the emulator died: see the parent-death guard), its child, the init, dies, and
+ * with it the whole PID namespace.
  */
 export function namespaceArgs(spec: SandboxSpec): string[] {
-  const userNamespace = spec.userNamespace ?? ROOTLESS;
+  const [code, deps, optKind, optArg] = functionMounts(spec);
+  return [
+    ...unshareOptions(spec.userNamespace),
+    '/bin/sh', '-c', SANDBOX_SCRIPT, 'ephemera-sandbox', code, deps, spec.runtimeDir,
+    String(spec.tmpMB), spec.langDir ?? '', optKind, optArg, spec.boundingSet ?? '', spec.tmpSeed ?? '', spec.stay ? '1' : '', ...spec.command,
+  ];
+}
+
+/**
+ * The function's own mounts as the scripts take them: code and dependencies ($1 $2 of TASK_MOUNT),
+ * layers ($6 $7 of OPT_MOUNT). Layers are merged read-only at /opt, later layers winning (one layer: a
+ * read-only bind; several: an overlay with no upper dir); without layers /opt is the host's.
+ */
+export function functionMounts(spec: Pick<SandboxSpec, 'codeDir' | 'dependencyDir' | 'layers'>): [string, string, string, string] {
   const layers = spec.layers ?? [];
   // The same dir twice makes overlayfs fail (ELOOP); its last place is the one that counts.
   const dirs = layers.filter((d, i) => layers.lastIndexOf(d) === i);
   // overlayfs: the first lowerdir is the top one.
   const opt = dirs.length === 0 ? ['', ''] : dirs.length === 1 ? ['bind', dirs[0]] : ['overlay', `lowerdir=${[...dirs].reverse().map(overlayPath).join(':')}`];
   const deps = spec.dependencyDir ? overlayPath(spec.dependencyDir) : '';
-  return [
-    ...(userNamespace ? ['--user', '--map-root-user'] : []),
-    '--mount', '--pid', '--mount-proc', '--propagation', 'private', '--fork', '--kill-child',
-    '/bin/sh', '-c', SANDBOX_SCRIPT, 'ephemera-sandbox', deps ? overlayPath(spec.codeDir) : spec.codeDir, deps, spec.runtimeDir,
-    String(spec.tmpMB), spec.langDir ?? '', ...opt, spec.boundingSet ?? '', spec.tmpSeed ?? '', spec.stay ? '1' : '', ...spec.command,
-  ];
+  return [deps ? overlayPath(spec.codeDir) : spec.codeDir, deps, opt[0], opt[1]];
 }
 
 const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]));

@@ -21,6 +21,8 @@ export interface SpawnPlan {
   sandbox: SandboxKind;
   /** Our runtime clients' settings (JSON), written on fd 6 (SETTINGS_FD) and closed: never in the environment. */
   settings?: string;
+  /** A blank sandbox (blank-plan.ts): fd 6 stays open until assign() writes the assignment. */
+  deferredSettings?: boolean;
 }
 
 /** The fd our runtime clients read the emulator's settings from (runtime-api/bootstrap/*: runtime-settings). */
@@ -67,16 +69,13 @@ export class WorkerProcess {
       while (stdio.length < STATUS_FD) stdio.push('ignore');
       stdio.push('pipe');
     }
-    if (plan.settings !== undefined) {
+    if (plan.settings !== undefined || plan.deferredSettings) {
       while (stdio.length < SETTINGS_FD) stdio.push('ignore');
       stdio.push('pipe');
     }
     this.child = spawn(plan.command, plan.args, { cwd: plan.cwd, env: plan.env, detached: true, stdio });
-    if (plan.settings !== undefined) {
-      const settings = (this.child.stdio as unknown[])[SETTINGS_FD] as NodeJS.WritableStream & { on(e: 'error', f: () => void): void };
-      settings.on('error', () => {});
-      settings.end(plan.settings);
-    }
+    if (plan.settings !== undefined) this.assign(plan.settings);
+    else if (plan.deferredSettings) this.settingsPipe()?.on('error', () => {});
     // spawn() reports ENOENT and friends asynchronously; pid is undefined in that case.
     this.pid = this.child.pid ?? -1;
     this.processes = new EnvironmentProcesses(this.pid, plan.sandbox, watchdog);
@@ -120,6 +119,27 @@ export class WorkerProcess {
   }
 
   private readonly partials: Array<() => void> = [];
+
+  private settingsPipe(): (NodeJS.WritableStream & { on(e: 'error', f: () => void): void }) | undefined {
+    return (this.child.stdio as unknown[])[SETTINGS_FD] as (NodeJS.WritableStream & { on(e: 'error', f: () => void): void }) | undefined;
+  }
+
+  /**
+   * Whether the worker alone keeps the emulator's event loop alive: a blank sandbox does not (its pool
+   * kills it at close); once assigned it does, as every environment's worker.
+   */
+  holdOpen(hold: boolean): void {
+    const method = hold ? 'ref' : 'unref';
+    this.child[method]();
+    for (const stream of this.child.stdio) (stream as { ref?(): void; unref?(): void } | null)?.[method]?.();
+  }
+
+  /** Write the runtime's settings on fd 6 and close it (a blank sandbox's assignment). */
+  assign(settings: string): void {
+    const pipe = this.settingsPipe();
+    pipe?.on('error', () => {});
+    pipe?.end(settings);
+  }
 
   /** Emit output still waiting for its newline (`print(x, end='')`): it belongs to the invocation ending now. */
   flushPartialLines(): void {

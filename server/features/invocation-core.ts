@@ -11,6 +11,7 @@ import { Metrics } from '../metrics.ts';
 import { ProcessWatchdog } from '../environment/process-watchdog.ts';
 import { ConcurrencyLimiter } from '../pool/concurrency-limiter.ts';
 import { EnvironmentPool } from '../pool/environment-pool.ts';
+import { SandboxPool } from '../pool/sandbox-pool.ts';
 import { CodeStore } from '../registry/code-store.ts';
 import { Registry } from '../registry/registry.ts';
 import { deployTemplateVersions } from '../registry/template-versions.ts';
@@ -22,6 +23,8 @@ export class InvocationCore implements Feature {
   readonly registry: Registry;
   readonly service: InvocationService;
   readonly metrics = new Metrics();
+  /** Blank sandboxes for cold starts (--sandbox-pool). */
+  readonly sandboxes: SandboxPool;
   /** Settles once the provisioned environments have initialised (or failed to). */
   readonly ready: Promise<void>;
   private readonly code = new CodeStore();
@@ -42,10 +45,14 @@ export class InvocationCore implements Feature {
     this.extraEnv = {};
     if (base.localUrl) this.listening(base.localUrl);
     this.watchdog = isolation.level === 'process' ? new ProcessWatchdog() : undefined;
+    this.sandboxes = new SandboxPool({
+      size: options.sandboxPool, clock: base.clock, parentDeathGuard: isolation.parentDeathGuard, watchdog: this.watchdog, logger,
+    });
     this.pool = new EnvironmentPool(
       {
         extraEnv: this.extraEnv, reportLeaks: options.leaks !== 'off', accountId: account.accountId, isolation: isolation.level, parentDeathGuard: isolation.parentDeathGuard,
         watchdog: this.watchdog, region: account.region, output: base.output, logger, dev: base.dev, events: base.events, clock: base.clock,
+        blanks: this.sandboxes,
       },
       new ConcurrencyLimiter(options.maxConcurrency),
       options.keepAlive * 1000,
@@ -73,6 +80,7 @@ export class InvocationCore implements Feature {
   }
 
   async close(): Promise<void> {
+    await this.sandboxes.close();
     await this.pool.close();
     await this.watchdog?.close();
     this.code.close();

@@ -2,7 +2,11 @@
 // does not carry are found (@aws-sdk/*, dependencies built for it). They come on fd 6 as one JSON
 // object, read once at start-up; the fd is then closed, so nothing of the emulator's reaches the
 // function's environment, its child processes or an AWS_LAMBDA_EXEC_WRAPPER script's view of it.
+// A blank sandbox (server/pool/sandbox-pool.ts) is started before its function is known: it waits
+// here, blocked in the read, until the emulator assigns it a function (`assignment`: see assign.mjs).
 // Node before 20.16 and 22.3 gets process.getBuiltinModule here (this is the client's first module).
+
+import { applyAssignment } from './assign.mjs'; // (uses getBuiltinModule only when called)
 
 if (typeof process.getBuiltinModule !== 'function') {
   const { createRequire } = await import('node:module');
@@ -31,8 +35,12 @@ function read() {
     const text = readFileSync(SETTINGS_FD, 'utf8');
     closeSync(SETTINGS_FD);
     const value = JSON.parse(text);
-    return value && typeof value === 'object' ? value : {};
+    if (!value || typeof value !== 'object') return {};
+    if (value.assignment) applyAssignment(value.assignment);
+    delete value.assignment;
+    return value;
   } catch {
+    // (A blank sandbox closed without an assignment gets {} and exits: no AWS_LAMBDA_RUNTIME_API.)
     return {};
   }
 }

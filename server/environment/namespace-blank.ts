@@ -1,0 +1,58 @@
+// The namespace sandbox of a blank (a runtime started before its function is known: see
+// blank-plan.ts). Made ahead: the mount and PID namespaces, the private /proc, /var/runtime,
+// /var/lang and the runtime itself, blocked reading fd 6. At assignment the function's own mounts
+// (code at /var/task, layers at /opt, the tmpfs /tmp, in namespace-sandbox.ts's order) are made by a
+// helper that still holds the capabilities the runtime dropped; it then passes the rest on and exits.
+import {
+  INIT_TAIL, OPT_MOUNT, RUNTIME_MOUNTS, STATUS_FD, TASK_MOUNT, TMP_MOUNT, functionMounts,
+} from './namespace-sandbox.ts';
+
+// Positional parameters as namespace-sandbox.ts's script has them ($3 runtime, $5 interpreter, $8
+// capabilities, ${10} stay), the function's ones empty. The helper is the left side of a pipe
+// whose right side is the runtime: it reads the function's mounts (one line each) from fd 6, mounts
+// them, then `cat` hands the rest (the runtime's settings and assignment) to the runtime's fd 6 and
+// ends. The runtime reads fd 6 to its end: it goes on only once every mount is made and the helper
+// is gone. Its stdin is /dev/null, as in a normal sandbox.
+const BLANK_SCRIPT = [
+  'set -e',
+  ...RUNTIME_MOUNTS,
+  'cd /',
+  'unset OLDPWD',
+  'caps=$8',
+  'stay=${10}',
+  'shift 10',
+  'if [ -n "$caps" ]; then set -- setpriv --inh-caps -all --bounding-set "$caps" -- "$@"; fi',
+  'exec 9>&2 2>/dev/null',
+  's=0',
+  '{',
+  '  read -r c; read -r d; read -r t; read -r ok; read -r oa',
+  `  set -- "$c" "$d" '' "$t" '' "$ok" "$oa"`,
+  ...TASK_MOUNT,
+  ...OPT_MOUNT,
+  ...TMP_MOUNT,
+  '  exec cat',
+  `} <&6 2>&9 6<&- 9>&- ${STATUS_FD}>&- | (exec "$@" 2>&9 9>&- ${STATUS_FD}>&- 6<&0 0</dev/null) || s=$?`,
+  ...INIT_TAIL,
+].join('\n');
+
+export interface BlankSandboxSpec {
+  runtimeDir: string;
+  langDir?: string;
+  boundingSet?: string;
+  command: string[];
+}
+
+/** `unshare` arguments of a blank's sandbox (its init stays after the runtime, as an environment's does). */
+export function blankNamespaceArgs(spec: BlankSandboxSpec): string[] {
+  return [
+    '--mount', '--pid', '--mount-proc', '--propagation', 'private', '--fork', '--kill-child',
+    '/bin/sh', '-c', BLANK_SCRIPT, 'ephemera-blank', '', '', spec.runtimeDir, '', spec.langDir ?? '', '', '', spec.boundingSet ?? '', '', '1',
+    ...spec.command,
+  ];
+}
+
+/** What the helper reads at assignment, before the runtime's part: one line per mount parameter. */
+export function blankMountLines(spec: { codeDir: string; dependencyDir?: string; layers?: readonly string[]; tmpMB: number }): string {
+  const [code, deps, optKind, optArg] = functionMounts(spec);
+  return [code, deps, String(spec.tmpMB), optKind, optArg].map((l) => `${l}\n`).join('');
+}
