@@ -3,6 +3,7 @@
 // runtime client's own spawn → first /next, all in the same run. Prints a Markdown table.
 // Run alone: `node bench/cold-start.ts`.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { IsolationUnavailableError, detectIsolation, sandboxBoundingSet } from '../server/environment/isolation.ts';
 import { namespaceArgs } from '../server/environment/namespace-sandbox.ts';
 import { NODE_RUNTIME_DIR } from '../server/environment/runtimes.ts';
@@ -41,7 +42,34 @@ interface Row {
   s: Stats;
   init?: Stats;
   over?: number;
+  /** Against bare `node -e ''` (the issue's target: below 0). */
+  vsNode?: number;
 }
+
+const signed = (v: number | undefined): string => (v === undefined ? '–' : `${v >= 0 ? '+' : ''}${ms(v, 1)}`);
+
+/** PSS and RSS (MB, /proc/<pid>/smaps_rollup) of the processes, and the CPU they use over one idle second. */
+async function idleCost(pids: number[]): Promise<string[]> {
+  const cpu = (): number => pids.reduce((sum, pid) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return sum + Number(f[11]) + Number(f[12]);
+  }, 0);
+  const before = cpu();
+  await sleep(1000);
+  const ticks = cpu() - before;
+  let pss = 0;
+  let rss = 0;
+  for (const pid of pids) {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    pss += Number(/^Pss:\s+(\d+)/m.exec(text)?.[1] ?? 0);
+    rss += Number(/^Rss:\s+(\d+)/m.exec(text)?.[1] ?? 0);
+  }
+  return [String(pids.length), (pss / 1024).toFixed(1), (rss / 1024).toFixed(1), String((ticks * 1000) / CLOCK_TICKS)];
+}
+
+/** USER_HZ: /proc/<pid>/stat's CPU times are in these. */
+const CLOCK_TICKS = 100;
 
 export async function coldStart(cfg: ColdConfig = COLD_DEFAULTS): Promise<string> {
   const rows: Row[] = [];
@@ -73,56 +101,74 @@ export async function coldStart(cfg: ColdConfig = COLD_DEFAULTS): Promise<string
   });
   rows.push({ name: 'runtime client alone: spawn → first GET /next (no emulator)', s: runtimeAlone, over: runtimeAlone.p50 - bare.p50 });
 
+  const idle: string[][] = [];
   for (const isolation of isolationLevels()) {
-    const inits: number[] = [];
-    let waiting: (() => void) | undefined;
-    const emu = await startEmulator(isolation, {
-      line(_fn, _env, text) {
-        const m = /^REPORT .*Init Duration: ([\d.]+) ms/.exec(text);
-        if (m) {
-          inits.push(Number(m[1]));
-          waiting?.();
+    for (const pooled of [false, true]) {
+      const inits: number[] = [];
+      let waiting: (() => void) | undefined;
+      const emu = await startEmulator(isolation, {
+        line(_fn, _env, text) {
+          const m = /^REPORT .*Init Duration: ([\d.]+) ms/.exec(text);
+          if (m) {
+            inits.push(Number(m[1]));
+            waiting?.();
+          }
+        },
+      }, { sandboxPool: pooled ? 1 : 0 });
+      if (typeof emu === 'string') {
+        notes.push(`- emulator (${isolation}) skipped: ${emu}`);
+        break;
+      }
+      const pool = client(emu.origin, 1);
+      const blanks = emu.eph.internals.sandboxes;
+      try {
+        const once = async (): Promise<number> => {
+          await Promise.all(emu.eph.internals.pool.environments().map((e) => emu.eph.internals.pool.shutdownEnvironment(e, 'cold-start benchmark')));
+          // With the pool: a blank is started and waiting (refilled after the previous run took one).
+          if (pooled) await blanks.whenReady();
+          await sleep(5);
+          const reported = new Promise<void>((r) => (waiting = r));
+          const t0 = performance.now();
+          await post(pool, INVOKE_PATH);
+          const t = performance.now() - t0;
+          await Promise.race([reported, sleep(2000)]);
+          waiting = undefined;
+          return t;
+        };
+        const s = await repeat(cfg.runs, once);
+        const base = isolation === 'namespace' && sandboxBare ? sandboxBare : bare;
+        const name = `ephemera cold invoke (${isolation}, ${pooled ? 'blank sandbox from the pool' : 'no pool: --sandbox-pool 0'})`;
+        rows.push({ name, s, init: stats(inits.slice(-cfg.runs)), over: s.p50 - base.p50, vsNode: s.p50 - bare.p50 });
+        if (pooled) {
+          if (blanks.assignedCount < cfg.runs) notes.push(`- ${isolation}: only ${blanks.assignedCount} of ${cfg.runs + 1} cold starts took a blank`);
+          await blanks.whenReady();
+          idle.push([isolation, ...(await idleCost(blanks.list().flatMap((b) => b.pids())))]);
         }
-      },
-    });
-    if (typeof emu === 'string') {
-      notes.push(`- emulator (${isolation}) skipped: ${emu}`);
-      continue;
-    }
-    const pool = client(emu.origin, 1);
-    try {
-      const once = async (): Promise<number> => {
-        await Promise.all(emu.eph.internals.pool.environments().map((e) => emu.eph.internals.pool.shutdownEnvironment(e, 'cold-start benchmark')));
-        await sleep(5);
-        const reported = new Promise<void>((r) => (waiting = r));
-        const t0 = performance.now();
-        await post(pool, INVOKE_PATH);
-        const t = performance.now() - t0;
-        await Promise.race([reported, sleep(2000)]);
-        waiting = undefined;
-        return t;
-      };
-      const s = await repeat(cfg.runs, once);
-      const base = isolation === 'namespace' && sandboxBare ? sandboxBare : bare;
-      rows.push({ name: `ephemera cold invoke (${isolation})`, s, init: stats(inits.slice(-cfg.runs)), over: s.p50 - base.p50 });
-    } finally {
-      await pool.close();
-      await emu.close();
+      } finally {
+        await pool.close();
+        await emu.close();
+      }
     }
   }
 
   const out = table(
-    ['case', 'median ms', 'p90 ms', 'min ms', 'REPORT Init Duration median ms', 'median over bare node ms'],
-    rows.map((r) => [r.name, ms(r.s.p50, 1), ms(r.s.p90, 1), ms(r.s.min, 1), r.init ? ms(r.init.p50, 1) : '–', r.over === undefined ? '–' : `+${ms(r.over, 1)}`]),
+    ['case', 'median ms', 'p90 ms', 'min ms', 'REPORT Init Duration median ms', 'median over its bare baseline ms', "median vs bare `node -e ''` ms"],
+    rows.map((r) => [r.name, ms(r.s.p50, 1), ms(r.s.p90, 1), ms(r.s.min, 1), r.init ? ms(r.init.p50, 1) : '–', signed(r.over), signed(r.vsNode)]),
   );
+  const idleTable = idle.length === 0 ? [] : ['', '#### Idle cost of one blank sandbox (all its processes, after 1 s idle)', '', table(
+    ['isolation', 'processes', 'PSS MB (smaps_rollup)', 'RSS MB', 'CPU ms over 1 s idle'], idle,
+  )];
   return [
     `### Cold start (no-op Node.js handler, ${cfg.runs} runs each after one untimed run)`,
     '',
     out,
     '',
     '- Cold invoke = client-side latency of an invoke with no environment (all shut down before each run): spawn, '
-      + 'runtime start-up, INIT, the invoke itself. The namespace cold invoke is compared with bare node in the sandbox.',
+      + 'runtime start-up, INIT, the invoke itself. Its bare baseline: bare node (process), bare node in the sandbox (namespace).',
+    '- With the pool (--sandbox-pool 1), each run waits until the refilled blank is waiting: the cold start takes it, and only '
+      + "loads the function's code (see docs/internals/sandbox-pool.md).",
     ...notes,
+    ...idleTable,
   ].join('\n');
 }
 
