@@ -128,9 +128,10 @@ async function invokeInProcess(options: Options, templateSource: string, fn: str
   const [{ default: pino }, { buildApp }] = await Promise.all([import('pino'), import('../app.ts')]);
   const level = options.logLevel === 'info' ? 'warn' : options.logLevel;
   const logger = pino({ level }, pino.destination({ fd: 2, sync: true }));
-  // Nothing answers on --port: the functions' AWS_ENDPOINT_URL_* and template queue URLs name a free port this emulator opens.
+  // One invoke: no blank sandboxes (--sandbox-pool) to start for later cold starts. Nothing answers on
+  // --port: the functions' AWS_ENDPOINT_URL_* and template queue URLs name a free port this emulator opens.
   const port = await freeLocalPort();
-  const eph = buildApp({ ...options, host: '127.0.0.1', port, watch: false, debug: options.debug ?? (options.debugPort !== undefined ? fn : undefined) }, { logger, output, templateMappings: false });
+  const eph = buildApp({ ...options, host: '127.0.0.1', port, watch: false, sandboxPool: 0, debug: options.debug ?? (options.debugPort !== undefined ? fn : undefined) }, { logger, output, templateMappings: false });
   try {
     const functions = eph.functions();
     const names = functions.map((f) => f.name);
