@@ -46,11 +46,12 @@ export interface BlankRequest {
 
 /**
  * Variables a process reads only as it starts (Node's options, libuv's thread pool, the dynamic
- * loader, malloc, the locale, process isolation's perl): set by a function (or --env-vars), they make
- * its cold start a normal spawn. NODE_PATH is read again at assignment; TZ set through process.env
- * resets Node's time zone; NODE_OPTIONS of `--enable-source-maps` alone is applied at assignment.
+ * loader, malloc, the locale, process isolation's perl, Python's PYTHON* but PYTHONPATH): set by a
+ * function (or --env-vars), they make its cold start a normal spawn. NODE_PATH and PYTHONPATH are
+ * applied at assignment, and TZ (Node re-reads it; Python's time.tzset); NODE_OPTIONS of
+ * `--enable-source-maps` alone is applied at assignment.
  */
-const START_ONLY = /^(NODE_(?!PATH$)|UV_|LD_(?!LIBRARY_PATH$)|MALLOC_|GLIBC_TUNABLES$|LC_|PERL5OPT$|PERL_BADLANG$|OPENSSL_|AWS_LAMBDA_EXEC_WRAPPER$)/;
+const START_ONLY = /^(NODE_(?!PATH$)|PYTHON(?!PATH$)|UV_|LD_(?!LIBRARY_PATH$)|MALLOC_|GLIBC_TUNABLES$|LC_|PERL5OPT$|PERL_BADLANG$|OPENSSL_|AWS_LAMBDA_EXEC_WRAPPER$)/;
 const SOURCE_MAPS_ONLY = /^\s*(--enable-source-maps\s*)+$/;
 /** What the blank starts with: Lambda's defaults that a function's runtime reads at start. */
 const BLANK_BASE_ENV = { PATH: '/usr/local/bin:/usr/bin/:/bin', LANG: 'en_US.UTF-8', TZ: ':UTC' };
@@ -59,7 +60,7 @@ const BLANK_BASE_ENV = { PATH: '/usr/local/bin:/usr/bin/:/bin', LANG: 'en_US.UTF
 export function blankFit(r: BlankRequest): { spec: BlankSpec } | { fallback: string } {
   const fallback = (why: string): { fallback: string } => ({ fallback: why });
   if (r.isolation !== 'process' && r.isolation !== 'namespace') return fallback(`${r.isolation} isolation (the memory limit and Node's heap flags are set at start)`);
-  if (r.launch.family !== 'nodejs') return fallback(`${r.launch.family} runtime (only Node.js runtimes are pooled)`);
+  if (r.launch.family === 'provided') return fallback('custom runtime (its own bootstrap)');
   if (r.initType !== 'on-demand' || r.managedInstances) return fallback(`${r.managedInstances ? 'lambda-managed-instances' : r.initType} initialization`);
   if (r.externalExtensions > 0) return fallback('external extensions (started before the runtime)');
   if (r.debugged) return fallback('debugger attached (--debug)');

@@ -1,6 +1,6 @@
 // Blank sandboxes (--sandbox-pool), with real worker processes under each isolation level this machine
 // offers: two functions take blanks of one runtime in turn and each sees only its own environment (the
-// same one a normal spawn gives it) and an empty /tmp; Init Duration covers the handler's top-level
+// same one a normal spawn gives it) and an empty /tmp, in Node.js and Python; Init Duration covers the handler's top-level
 // code; NODE_OPTIONS makes a normal spawn; no blank outlives the emulator; --sandbox-pool 0 starts none.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, isAlive, isolationLevels, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
@@ -70,6 +70,20 @@ describe.each(isolationLevels())('blank sandboxes (%s isolation)', (isolation) =
     expect(a.resolvedFromNodePath).toBe(spawned.resolvedFromNodePath);
     // Nothing of the emulator's own environment.
     expect(Object.keys(a.env).filter((k) => process.env[k] !== undefined && process.env[k] === a.env[k] && !['PATH', 'LANG', 'TZ', 'SHLVL', 'PWD'].includes(k))).toEqual([]);
+  });
+
+  it('Python: two functions take blanks in turn, each with its own environment, sys.path and an empty /tmp', async () => {
+    const spawned = await cold('py-a', false) as Probe & { sysPath: string[] };
+    const before = blanks().assignedCount;
+    const b = await cold('py-b') as Probe & { sysPath: string[] };
+    const a = await cold('py-a') as Probe & { sysPath: string[] };
+    expect(blanks().assignedCount).toBe(before + 2);
+    expect(comparable(a.env)).toEqual(comparable(spawned.env));
+    expect(a.sysPath).toEqual(spawned.sysPath);
+    expect(a).toMatchObject({ cwd: spawned.cwd, tzOffset: -540, tmpAtInit: [] });
+    expect(b).toMatchObject({ tzOffset: 0, tmpAtInit: [] });
+    expect(b.env).toMatchObject({ ONLY_B: 'b', AWS_LAMBDA_FUNCTION_NAME: 'py-b' });
+    expect(b.env.ONLY_A).toBeUndefined();
   });
 
   it("Init Duration covers the handler's top-level code (200 ms), not the blank's start-up", async () => {

@@ -1,10 +1,12 @@
-"""What every part of ephemera's Python runtime client shares: the emulator's settings (read once from
-fd 6), AWS's log and JSON conventions, the output helpers, the running invocation's state, the runtime's
-faults (Runtime.* error types) and AWS's error shape for an exception."""
+"""What every part of ephemera's Python runtime client shares: the emulator's settings (read in
+_ephemera_settings), AWS's log and JSON conventions, the output helpers, the running invocation's
+state, the runtime's faults (Runtime.* error types) and AWS's error shape for an exception."""
 
 import json
 import os
 import sys
+
+from _ephemera_settings import SETTINGS  # first: a blank sandbox's environment is the function's once read
 
 RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -43,33 +45,6 @@ class Current(object):
 
 current = Current()
 
-SETTINGS_FD = 6  # server/environment/worker-process.ts
-
-
-def _read_settings():
-    """The emulator's settings (leak tracking, folders of dependencies built for the function): one
-    JSON object on fd 6, read once and closed, so nothing of the emulator's reaches the function's
-    environment or its child processes. A runtime started by hand has no fd 6: no settings."""
-    try:
-        import stat
-
-        mode = os.fstat(SETTINGS_FD).st_mode
-        if not (stat.S_ISSOCK(mode) or stat.S_ISFIFO(mode)):
-            return {}
-        chunks = []
-        while True:
-            chunk = os.read(SETTINGS_FD, 65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        os.close(SETTINGS_FD)
-        value = json.loads(b"".join(chunks).decode("utf-8"))
-        return value if isinstance(value, dict) else {}
-    except Exception:
-        return {}
-
-
-SETTINGS = _read_settings()
 LEAKS = SETTINGS.get("leaks") is True
 
 # ---- JSON ------------------------------------------------------------------------------------
