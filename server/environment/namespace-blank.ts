@@ -4,7 +4,7 @@
 // (code at /var/task, layers at /opt, the tmpfs /tmp, in namespace-sandbox.ts's order) are made by a
 // helper that still holds the capabilities the runtime dropped; it then passes the rest on and exits.
 import {
-  INIT_TAIL, OPT_MOUNT, RUNTIME_MOUNTS, STATUS_FD, TASK_MOUNT, TMP_MOUNT, functionMounts,
+  BEFORE_RUNTIME, INIT_TAIL, OPT_MOUNT, RUNTIME_MOUNTS, STATUS_FD, TASK_MOUNT, TMP_MOUNT, functionMounts,
 } from './namespace-sandbox.ts';
 
 // Positional parameters as namespace-sandbox.ts's script has them ($3 runtime, $5 interpreter, $8
@@ -17,13 +17,7 @@ const BLANK_SCRIPT = [
   'set -e',
   ...RUNTIME_MOUNTS,
   'cd /',
-  'unset OLDPWD',
-  'caps=$8',
-  'stay=${10}',
-  'shift 10',
-  'if [ -n "$caps" ]; then set -- setpriv --inh-caps -all --bounding-set "$caps" -- "$@"; fi',
-  'exec 9>&2 2>/dev/null',
-  's=0',
+  ...BEFORE_RUNTIME,
   '{',
   '  read -r c; read -r d; read -r t; read -r ok; read -r oa',
   `  set -- "$c" "$d" '' "$t" '' "$ok" "$oa"`,

@@ -77,7 +77,10 @@ export class SandboxPool implements BlankSource {
     this.opts.logger.debug({ reason }, 'cold start without a blank sandbox');
   }
 
-  /** Settles once every blank the pool aims for is started and waiting (benchmarks, tests). */
+  /**
+   * Settles once every blank the pool aims for is started and waiting (benchmarks, tests). It polls
+   * processes on the wall clock, not the emulator's: a test's manual clock does not start them.
+   */
   async whenReady(timeoutMs = 10_000): Promise<boolean> {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until && !this.closed) {
