@@ -40,7 +40,7 @@ export interface BlankSandboxSpec {
 export function blankNamespaceArgs(spec: BlankSandboxSpec): string[] {
   return [
     '--mount', '--pid', '--mount-proc', '--propagation', 'private', '--fork', '--kill-child',
-    '/bin/sh', '-c', BLANK_SCRIPT, 'ephemera-blank', '', '', spec.runtimeDir, '', spec.langDir ?? '', '', '', spec.boundingSet ?? '', '', '1',
+    '/bin/sh', '-c', BLANK_SCRIPT, 'ephemera-sandbox', '', '', spec.runtimeDir, '', spec.langDir ?? '', '', '', spec.boundingSet ?? '', '', '1',
     ...spec.command,
   ];
 }
