@@ -4,9 +4,10 @@
 // (code at /var/task, layers at /opt, the tmpfs /tmp, in namespace-sandbox.ts's order) are made by a
 // helper that still holds the capabilities the runtime dropped; it then passes the rest on and exits.
 import {
-  BEFORE_RUNTIME, INIT_TAIL, OPT_MOUNT, RUNTIME_MOUNTS, STATUS_FD, TASK_MOUNT, TMP_MOUNT, functionMounts,
+  BEFORE_RUNTIME, INIT_TAIL, OPT_MOUNT, RUNTIME_MOUNTS, SCRIPT_START, STATUS_FD, TASK_MOUNT, TMP_MOUNT, functionMounts, unshareOptions,
 } from './namespace-sandbox.ts';
 
+// The same start as a spawned sandbox (robind; rootless, the mount points made under a tmpfs /var).
 // Positional parameters as namespace-sandbox.ts's script has them ($3 runtime, $5 interpreter, $8
 // capabilities, ${10} stay), the function's ones empty. The helper is the left side of a pipe
 // whose right side is the runtime: it reads the function's mounts (one line each) from fd 6, mounts
@@ -14,7 +15,7 @@ import {
 // ends. The runtime reads fd 6 to its end: it goes on only once every mount is made and the helper
 // is gone. Its stdin is /dev/null, as in a normal sandbox.
 const BLANK_SCRIPT = [
-  'set -e',
+  ...SCRIPT_START,
   ...RUNTIME_MOUNTS,
   'cd /',
   ...BEFORE_RUNTIME,
@@ -39,9 +40,9 @@ export interface BlankSandboxSpec {
 /** `unshare` arguments of a blank's sandbox (its init stays after the runtime, as an environment's does). */
 export function blankNamespaceArgs(spec: BlankSandboxSpec): string[] {
   return [
-    '--mount', '--pid', '--mount-proc', '--propagation', 'private', '--fork', '--kill-child',
-    '/bin/sh', '-c', BLANK_SCRIPT, 'ephemera-sandbox', '', '', spec.runtimeDir, '', spec.langDir ?? '', '', '', spec.boundingSet ?? '', '', '1',
-    ...spec.command,
+    ...unshareOptions(),
+    '/bin/sh', '-c', BLANK_SCRIPT, 'ephemera-sandbox',
+    '', '', spec.runtimeDir, '', spec.langDir ?? '', '', '', spec.boundingSet ?? '', '', '1', ...spec.command,
   ];
 }
 

@@ -116,20 +116,6 @@ export const BEFORE_RUNTIME = [
   's=0',
 ];
 /**
- * Before the runtime: `cd` leaves OLDPWD behind; the command ($11 on) runs with $8's bounding set
- * (${10}: the init stays); the shell's own stderr goes, its notes ("Killed" when the runtime dies by a
- * signal) are not the function's output (fd 9 keeps the runtime's).
- */
-export const BEFORE_RUNTIME = [
-  'unset OLDPWD',
-  'caps=$8',
-  'stay=${10}',
-  'shift 10',
-  'if [ -n "$caps" ]; then set -- setpriv --inh-caps -all --bounding-set "$caps" -- "$@"; fi',
-  'exec 9>&2 2>/dev/null',
-  's=0',
-];
-/**
  * After the runtime (its status $s): the status to fd 5; the init stays while anything else runs or
  * when told to ($stay), else ends with the runtime's status.
  */

@@ -77,7 +77,8 @@ describe('the blank', () => {
     expect(ns.spec.command).toEqual(['/var/lang/bin/node', '/var/runtime/index.mjs']);
     expect(ns.spec.key).not.toBe(fit.spec.key);
     const plan = blankSpawnPlan(ns.spec, ['setpriv', '--pdeathsig', 'KILL', '--'], [], '-all');
-    expect([plan.command, ...plan.args.slice(0, 5)]).toEqual(['setpriv', '--pdeathsig', 'KILL', '--', 'unshare', '--mount']);
+    expect([plan.command, ...plan.args.slice(0, 4)]).toEqual(['setpriv', '--pdeathsig', 'KILL', '--', 'unshare']);
+    expect(plan.args).toEqual(expect.arrayContaining(['--mount', '--pid', '--mount-proc', '--kill-child', 'ephemera-sandbox']));
     expect(plan.args.slice(-2)).toEqual(['/var/lang/bin/node', '/var/runtime/index.mjs']);
     expect(plan).toMatchObject({ deferredSettings: true, sandbox: 'namespace', env: ns.spec.env });
   });
