@@ -5,7 +5,7 @@
 import type { InitializationType } from './env-vars.ts';
 import type { IsolationLevel } from './isolation.ts';
 import { LANG_DIR, RUNTIME_DIR, TASK_ROOT } from './namespace-sandbox.ts';
-import { blankMountLines, blankNamespaceArgs } from './namespace-blank.ts';
+import { type FunctionMountSpec, blankMountLines, blankNamespaceArgs } from './namespace-blank.ts';
 import type { RuntimeLaunch } from './runtimes.ts';
 import { withSubreaper } from './subreaper.ts';
 import type { SpawnPlan } from './worker-process.ts';
@@ -96,7 +96,7 @@ export interface AssignmentInput {
   /** The normal spawn plan of this environment: its env, cwd and settings. */
   plan: Pick<SpawnPlan, 'env' | 'cwd' | 'settings'>;
   /** Namespace isolation: the function's mounts. */
-  mounts?: { codeDir: string; dependencyDir?: string; layers?: readonly string[]; tmpMB: number };
+  mounts?: FunctionMountSpec;
 }
 
 /** What the blank is sent on fd 6 to become this function's runtime (runtime-settings.mjs, assign.mjs). */

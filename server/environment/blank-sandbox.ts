@@ -1,7 +1,7 @@
 // One blank sandbox: a runtime (under namespace isolation, with its sandbox) started before its
 // function is known, blocked reading its assignment on fd 6 (blank-plan.ts). It is either handed to
 // one environment at its cold start, which from then on owns its processes, or killed by its pool.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BlankSpec } from './blank-plan.ts';
 import { type BlankRequest, assignmentPayload, blankFit } from './blank-plan.ts';
@@ -91,6 +91,16 @@ function blockedOnFd6(pid: number): boolean {
   }
 }
 
+/** Is the folder (or what its path leads to) under the host's /tmp, which a sandbox's own /tmp hides? */
+function underHostTmp(dir: string): boolean {
+  const under = (p: string): boolean => p === '/tmp' || p.startsWith('/tmp/');
+  try {
+    return under(dir) || under(realpathSync(dir));
+  } catch {
+    return under(dir);
+  }
+}
+
 const SHARED_OBJECT = /\.so(\.\d+)*$/;
 
 function hasSharedObjects(dir: string): boolean {
@@ -125,6 +135,7 @@ export function takeBlank(source: BlankSource, input: SpawnInput, plan: SpawnPla
   const blank = source.take(fit.spec);
   if (!blank) return undefined;
   const isolation = fit.spec.isolation;
-  const mounts = { codeDir: config.codeDir, dependencyDir, layers, tmpMB: config.ephemeralStorage };
+  const underTmp = [...codeDirs, ...layers].some((d) => underHostTmp(d));
+  const mounts = { codeDir: config.codeDir, dependencyDir, layers, tmpMB: config.ephemeralStorage, underTmp };
   return { blank, payload: assignmentPayload({ isolation, plan, mounts }) };
 }

@@ -1,7 +1,10 @@
 // Blank sandboxes (--sandbox-pool), with real worker processes under each isolation level this machine
 // offers: two functions take blanks of one runtime in turn and each sees only its own environment (the
-// same one a normal spawn gives it) and an empty /tmp, in Node.js and Python; Init Duration covers the handler's top-level
-// code; NODE_OPTIONS makes a normal spawn; no blank outlives the emulator; --sandbox-pool 0 starts none.
+// same one a normal spawn gives it) and an empty /tmp, in Node.js and Python, code under the host's
+// /tmp included; Init Duration covers the handler's top-level code; NODE_OPTIONS makes a normal spawn;
+// no blank outlives the emulator; --sandbox-pool 0 starts none.
+import { readFileSync } from 'node:fs';
+import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, isAlive, isolationLevels, startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
 
@@ -12,6 +15,7 @@ interface Probe {
   cwd: string;
   tmpdir: string;
   tmpAtInit: string[];
+  tmpMB: number;
   tzOffset: number;
   node: string;
   resolvedFromNodePath: string | null;
@@ -62,6 +66,8 @@ describe.each(isolationLevels())('blank sandboxes (%s isolation)', (isolation) =
     expect(a.env.ONLY_B).toBeUndefined();
     expect(b.env.ONLY_A).toBeUndefined();
     expect(b.tzOffset).toBe(0);
+    // Namespace isolation: the /tmp made ahead (512 MB) was resized for probe-b's EphemeralStorage.
+    if (isolation === 'namespace') expect([a.tmpMB, b.tmpMB]).toEqual([512, 1024]);
     // Each /tmp starts empty: neither the other function's file nor the blank's own.
     expect(a.tmpAtInit).toEqual([]);
     expect(b.tmpAtInit).toEqual([]);
@@ -95,6 +101,23 @@ describe.each(isolationLevels())('blank sandboxes (%s isolation)', (isolation) =
     const reports = em.lines.filter((l) => l.fn === 'slow-init' && l.text.startsWith('REPORT '));
     const init = Number(/Init Duration: ([\d.]+) ms/.exec(reports.at(-1)!.text)?.[1]);
     expect(init).toBeGreaterThanOrEqual(200);
+  });
+
+  it('a function whose code is under the host\'s /tmp (created through the API) takes a blank: its code mounted, a fresh /tmp', async () => {
+    const zip = zipSync({ 'index.mjs': readFileSync(fixture('functions/blank-probe/index.mjs')) });
+    const created = await fetch(`${em.url}/2015-03-31/functions`, {
+      method: 'POST',
+      body: JSON.stringify({
+        FunctionName: 'probe-zip', Runtime: 'nodejs24.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/r',
+        Code: { ZipFile: Buffer.from(zip).toString('base64') }, Environment: { Variables: { ONLY_ZIP: 'z' } },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const before = blanks().assignedCount;
+    const z = await cold('probe-zip');
+    expect(blanks().assignedCount).toBe(before + 1);
+    expect(z).toMatchObject({ tmpAtInit: [], env: expect.objectContaining({ ONLY_ZIP: 'z' }) });
+    if (isolation === 'namespace') expect(z).toMatchObject({ cwd: '/var/task', tmpdir: '/tmp', tmpMB: 512 });
   });
 
   it('NODE_OPTIONS acts only at start: that cold start is a normal spawn, which gets it', async () => {

@@ -88,10 +88,15 @@ describe('the blank', () => {
     expect(JSON.parse(assignmentPayload({ isolation: 'process', plan }))).toEqual({
       leaks: true, assignment: { env: plan.env, cwd: '/code', sourceMaps: true },
     });
-    const text = assignmentPayload({ isolation: 'namespace', plan: { env: { A: '1' }, cwd: '/code' }, mounts: { codeDir: '/code', layers: ['/l1', '/l2'], tmpMB: 512 } });
-    const lines = text.split('\n');
-    expect(lines.slice(0, 5)).toEqual(['/code', '', '512', 'overlay', 'lowerdir=/l2:/l1']);
-    expect(JSON.parse(lines[5])).toEqual({ assignment: { env: { A: '1' }, cwd: '/var/task' } });
+    const mounts = { codeDir: '/code', layers: ['/l1', '/l2'], tmpMB: 512, underTmp: false };
+    const lines = assignmentPayload({ isolation: 'namespace', plan: { env: { A: '1' }, cwd: '/code' }, mounts }).split('\n');
+    expect(lines.slice(0, 6)).toEqual(['/code', '', '512', 'overlay', 'lowerdir=/l2:/l1', 'keep']);
+    expect(JSON.parse(lines[6])).toEqual({ assignment: { env: { A: '1' }, cwd: '/var/task' } });
+    // The /tmp made ahead: resized for another EphemeralStorage; made again when the code is under the host's /tmp.
+    const tmpLine = (over: Partial<typeof mounts>): string =>
+      assignmentPayload({ isolation: 'namespace', plan: { env: {}, cwd: '/code' }, mounts: { ...mounts, ...over } }).split('\n')[5];
+    expect(tmpLine({ tmpMB: 1024 })).toBe('resize');
+    expect(tmpLine({ underTmp: true })).toBe('new');
   });
 });
 
