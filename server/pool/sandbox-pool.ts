@@ -35,6 +35,8 @@ export class SandboxPool implements BlankSource {
   /** Runtimes in use, most recently used last. */
   private readonly used = new Map<string, BlankSpec>();
   private readonly blanks = new Set<BlankSandbox>();
+  /** Kills under way (an evicted blank, one whose runtime ended): close waits for them too. */
+  private readonly dying = new Set<Promise<void>>();
   private readonly reasons = new Set<string>();
   private refillTimer: Cancel | undefined;
   private closed = false;
@@ -97,7 +99,14 @@ export class SandboxPool implements BlankSource {
     this.refillTimer = undefined;
     const all = [...this.blanks];
     this.blanks.clear();
-    await Promise.all(all.map((b) => b.kill()));
+    await Promise.all([...all.map((b) => b.kill()), ...this.dying]);
+  }
+
+  /** Take a blank out of the pool and kill it. */
+  private discard(blank: BlankSandbox): void {
+    this.blanks.delete(blank);
+    const killed = blank.kill().finally(() => this.dying.delete(killed));
+    this.dying.add(killed);
   }
 
   private scheduleRefill(): void {
@@ -125,10 +134,7 @@ export class SandboxPool implements BlankSource {
     for (const blank of [...this.blanks]) {
       const keep = targets.get(blank.spec.key) ?? 0;
       const same = this.list().filter((b) => b.spec.key === blank.spec.key);
-      if (!blank.available || same.indexOf(blank) >= keep) {
-        this.blanks.delete(blank);
-        void blank.kill();
-      }
+      if (!blank.available || same.indexOf(blank) >= keep) this.discard(blank);
     }
     for (const [key, n] of targets) {
       const spec = this.used.get(key)!;
@@ -142,7 +148,7 @@ export class SandboxPool implements BlankSource {
     this.blanks.add(blank);
     // A blank whose runtime ended by itself leaves the pool (the next take refills).
     void blank.exited.then(() => {
-      if (!blank.assigned && this.blanks.delete(blank)) void blank.kill();
+      if (!blank.assigned && this.blanks.has(blank)) this.discard(blank);
     });
   }
 }
