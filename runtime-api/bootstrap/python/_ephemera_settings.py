@@ -2,8 +2,10 @@
 environment; and a blank sandbox's assignment, which comes with them (server/environment/blank-plan.ts):
 the runtime was started before its function was known, and becomes that function's here."""
 
+import importlib  # noqa: F401 (loads the handler)
 import json
 import os
+import socket  # noqa: F401 (the Runtime API client's: loaded before a blank sandbox waits, not in the function's INIT)
 import sys
 import time
 
