@@ -25,6 +25,9 @@ const SETTINGS_FD = 6;
  * project's, then ephemera's); `dependencyDirs`: folders whose node_modules hold dependencies built
  * for the function (process isolation; in a namespace sandbox they are part of /var/task).
  */
+// The Runtime API client's transport, loaded before a blank sandbox waits (not in the function's INIT).
+process.getBuiltinModule('node:net');
+
 export const settings = read();
 
 function read() {
