@@ -40,6 +40,8 @@ export interface BlankRequest {
   mountPaths: readonly string[];
   /** Host folders on the function's LD_LIBRARY_PATH (code, code/lib, layers' lib): see below. */
   libraryDirs: readonly string[];
+  /** The function (or --env-vars) sets LD_LIBRARY_PATH itself. */
+  ownLibraryPath: boolean;
   /** Does a folder hold shared objects? (I/O: the caller's.) */
   hasSharedObjects: (dir: string) => boolean;
 }
@@ -59,9 +61,12 @@ const BLANK_BASE_ENV = { PATH: '/usr/local/bin:/usr/bin/:/bin', LANG: 'en_US.UTF
 /** A blank's spec for this cold start, or why it must be a normal spawn. */
 export function blankFit(r: BlankRequest): { spec: BlankSpec } | { fallback: string } {
   const fallback = (why: string): { fallback: string } => ({ fallback: why });
-  if (r.isolation !== 'process' && r.isolation !== 'namespace') return fallback(`${r.isolation} isolation (the memory limit and Node's heap flags are set at start)`);
+  if (r.isolation !== 'process' && r.isolation !== 'namespace') {
+    return fallback(`${r.isolation} isolation (the memory limit and Node's heap flags are set at start)`);
+  }
   if (r.launch.family === 'provided') return fallback('custom runtime (its own bootstrap)');
-  if (r.initType !== 'on-demand' || r.managedInstances) return fallback(`${r.managedInstances ? 'lambda-managed-instances' : r.initType} initialization`);
+  if (r.managedInstances) return fallback('lambda-managed-instances initialization');
+  if (r.initType !== 'on-demand') return fallback(`${r.initType} initialization`);
   if (r.externalExtensions > 0) return fallback('external extensions (started before the runtime)');
   if (r.debugged) return fallback('debugger attached (--debug)');
   if (r.tmpSeed) return fallback("the /tmp of an environment that was reset");
@@ -71,13 +76,15 @@ export function blankFit(r: BlankRequest): { spec: BlankSpec } | { fallback: str
   if (r.mountPaths.some((p) => p.includes('\n'))) return fallback('a line break in a path');
   // The dynamic loader reads LD_LIBRARY_PATH once: the blank's has none of the function's folders, so a
   // function with shared objects there (a native addon's libraries) is started normally.
+  if (r.ownLibraryPath) return fallback('LD_LIBRARY_PATH (read by the loader at process start)');
   const shared = r.libraryDirs.find((d) => r.hasSharedObjects(d));
   if (shared) return fallback(`shared objects in ${shared} (the loader reads LD_LIBRARY_PATH at start)`);
   const ns = r.isolation === 'namespace';
   const runtimeDir = ns ? RUNTIME_DIR : r.launch.runtimeDir;
   const langDir = ns && r.launch.langDir ? LANG_DIR : r.launch.langDir;
   const command = r.launch.command(runtimeDir, ns ? TASK_ROOT : '/', langDir, false);
-  const env = { ...BLANK_BASE_ENV, LD_LIBRARY_PATH: [langDir && `${langDir}/lib`, '/lib64', '/usr/lib64', runtimeDir, `${runtimeDir}/lib`].filter(Boolean).join(':') };
+  const libraryPath = [langDir && `${langDir}/lib`, '/lib64', '/usr/lib64', runtimeDir, `${runtimeDir}/lib`];
+  const env = { ...BLANK_BASE_ENV, LD_LIBRARY_PATH: libraryPath.filter(Boolean).join(':') };
   const key = JSON.stringify([r.isolation, command, r.launch.runtimeDir, r.launch.langDir ?? '']);
   return { spec: { key, isolation: r.isolation, command, runtimeDir: r.launch.runtimeDir, ...(r.launch.langDir ? { langDir: r.launch.langDir } : {}), env } };
 }

@@ -125,6 +125,7 @@ export function takeBlank(source: BlankSource, input: SpawnInput, plan: SpawnPla
     externalExtensions: input.extensions?.length ?? 0, managedInstances: config.managedInstances !== undefined, debugged,
     tmpSeed: input.tmpSeed !== undefined, mountPaths: [...codeDirs, ...layers],
     libraryDirs: [...codeDirs.flatMap((d) => [d, join(d, 'lib')]), ...layers.map((l) => join(l, 'lib'))],
+    ownLibraryPath: config.environment.LD_LIBRARY_PATH !== undefined || input.extraEnv?.LD_LIBRARY_PATH !== undefined,
     hasSharedObjects,
   };
   const fit = blankFit(request);

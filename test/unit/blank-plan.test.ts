@@ -14,7 +14,7 @@ const launch: RuntimeLaunch = {
 const request = (over: Partial<BlankRequest> = {}): BlankRequest => ({
   isolation: 'process', launch, env: { LANG: 'en_US.UTF-8', TZ: ':UTC', NODE_PATH: '/x', LD_LIBRARY_PATH: '/code' }, initType: 'on-demand',
   externalExtensions: 0, managedInstances: false, debugged: false, tmpSeed: false, mountPaths: ['/code'], libraryDirs: ['/code', '/code/lib'],
-  hasSharedObjects: () => false, ...over,
+  ownLibraryPath: false, hasSharedObjects: () => false, ...over,
 });
 
 const fallbackOf = (over: Partial<BlankRequest>): string | undefined => {
@@ -50,6 +50,7 @@ describe('blankFit: what only acts at process start falls back to a normal spawn
     ['--debug', { debugged: true }, /debugger/],
     ['a reset environment\'s /tmp', { tmpSeed: true }, /reset/],
     ['a line break in a path', { mountPaths: ['/co\nde'] }, /line break/],
+    ['LD_LIBRARY_PATH set by the function', { ownLibraryPath: true }, /LD_LIBRARY_PATH/],
     ['shared objects on the function\'s LD_LIBRARY_PATH', { hasSharedObjects: (d) => d === '/code/lib' }, /shared objects in \/code\/lib/],
   ];
   for (const [name, over, expected] of cases) {
