@@ -18,7 +18,9 @@ export function webView(base: Base, core: InvocationCore, frontDoor: FrontDoorFe
   const door = frontDoor.frontDoor;
   return {
     routes(app: FastifyInstance): void {
-      registerInternalRoutes(app, { registry, pool, isolation: base.isolation, metrics, version: VERSION, frontDoor: () => door.describe() });
+      registerInternalRoutes(app, {
+        registry, pool, isolation: base.isolation, metrics, version: VERSION, frontDoor: () => door.describe(), sandboxPool: () => core.sandboxes.describe(),
+      });
       registerWebViewRoutes(app, { events: base.events, history: base.history });
     },
   };

@@ -20,6 +20,8 @@ interface Deps {
   version: string;
   /** Where the HTTP front door serves each API and function URL. */
   frontDoor?: () => unknown;
+  /** The blank sandboxes kept for cold starts (--sandbox-pool). */
+  sandboxPool?: () => unknown;
 }
 
 export function registerInternalRoutes(app: FastifyInstance, deps: Deps): void {
@@ -32,6 +34,7 @@ export function registerInternalRoutes(app: FastifyInstance, deps: Deps): void {
     environments: deps.pool.environments().length,
     provisionedConcurrency: deps.pool.provisioned(),
     ...(deps.frontDoor ? { frontDoor: deps.frontDoor() } : {}),
+    ...(deps.sandboxPool ? { sandboxPool: deps.sandboxPool() } : {}),
   }));
 
   app.get('/_ephemera/metrics', async () => deps.metrics.snapshot());

@@ -55,6 +55,12 @@ export class SandboxPool implements BlankSource {
     return this.taken;
   }
 
+  /** For /_ephemera/health: the size, the blanks kept per runtime (and how many wait), the cold starts that took one. */
+  describe(): { size: number; blanks: Array<{ runtime: string; isolation: string; waiting: boolean }>; assigned: number } {
+    const blanks = this.list().map((b) => ({ runtime: b.spec.command.join(' '), isolation: b.spec.isolation, waiting: b.waiting() }));
+    return { size: this.opts.size, blanks, assigned: this.taken };
+  }
+
   /** The blanks kept now (not yet assigned). */
   list(): BlankSandbox[] {
     return [...this.blanks].filter((b) => b.available);

@@ -58,6 +58,9 @@ describe.each(isolationLevels())('blank sandboxes (%s isolation)', (isolation) =
     expect(blanks().assignedCount).toBe(1);
     const a = await cold('probe-a');
     expect(blanks().assignedCount).toBe(2);
+    const health = (await (await fetch(`${em.url}/_ephemera/health`)).json()) as { sandboxPool: { size: number; assigned: number; blanks: Array<{ runtime: string }> } };
+    expect(health.sandboxPool).toMatchObject({ size: 2, assigned: 2 });
+    expect(health.sandboxPool.blanks.every((b) => /index\.mjs$/.test(b.runtime))).toBe(true);
 
     expect(comparable(a.env)).toEqual(comparable(spawned.env));
     expect(a).toMatchObject({ cwd: spawned.cwd, tmpdir: spawned.tmpdir === '/tmp' ? '/tmp' : expect.any(String), tzOffset: -540, node: spawned.node });
