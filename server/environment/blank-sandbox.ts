@@ -3,8 +3,7 @@
 // one environment at its cold start, which from then on owns its processes, or killed by its pool.
 import { readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BlankSpec } from './blank-plan.ts';
-import { type BlankRequest, assignmentPayload, blankFit } from './blank-plan.ts';
+import { type BlankRequest, type BlankSpec, assignmentPayload, blankFit } from './blank-plan.ts';
 import { ProcFiles } from './proc-fs.ts';
 import type { ProcessWatchdog } from './process-watchdog.ts';
 import type { SpawnInput } from './spawn-plan.ts';
