@@ -59,6 +59,16 @@ export class InvokePhase {
   get count(): number {
     return this.started;
   }
+  /** Invocations running now: 0 or 1. */
+  get inFlight(): number {
+    return this.current ? 1 : 0;
+  }
+
+  /** The most invocations run at once: 1 once one has run. */
+  get peakInFlight(): number {
+    return Math.min(1, this.count);
+  }
+
 
   start(inv: Invocation): InvocationRun {
     const { sandbox } = this.scope;

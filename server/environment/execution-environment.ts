@@ -69,6 +69,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   private initDurationMs_ = 0;
   /** INIT, or SnapStart's Restore in its place: the runtime's signals go to it while it waits. */
   private initAttempt: PhaseGate | undefined;
+  private restoreAttempt: RestoreAttempt | undefined;
+  private restored_ = false;
   private initPromise: Promise<InitOutcome> | undefined;
   /** Where output goes while INIT runs (and after it failed): the INIT's log. */
   private initLog: LogBuffer | undefined;
@@ -151,14 +153,12 @@ export class ExecutionEnvironment implements RuntimeApiHost {
 
   /** Invocations running now (0 or 1, or up to `capacity` on Lambda Managed Instances). */
   get inFlight(): number {
-    const phase = this.invocationPhase;
-    return phase instanceof ConcurrentInvokePhase ? phase.inFlight : phase.current ? 1 : 0;
+    return this.invocationPhase.inFlight;
   }
 
   /** Lambda Managed Instances: the most invocations this environment ran at once. */
   get peakInFlight(): number {
-    const phase = this.invocationPhase;
-    return phase instanceof ConcurrentInvokePhase ? phase.peakInFlight : Math.min(1, phase.count);
+    return this.invocationPhase.peakInFlight;
   }
 
   /** Resolves once INIT has settled: true when the environment became Idle (false: INIT failed, or it ended first). */
@@ -178,6 +178,11 @@ export class ExecutionEnvironment implements RuntimeApiHost {
   /** Process leaks: processes invocations started and left running. */
   get processes(): ProcessLedger {
     return this.sandbox.meter.processes;
+  }
+
+  /** Restored from a snapshot rather than initialised. */
+  get restored(): boolean {
+    return this.restored_;
   }
 
   /** What the last finished invocation left running (handles and processes). */
@@ -207,15 +212,6 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     void this.followInit(run);
     return run;
   }
-
-  private restoreAttempt: RestoreAttempt | undefined;
-
-  /** Restored from a snapshot rather than initialised. */
-  get restored(): boolean {
-    return this.restored_;
-  }
-
-  private restored_ = false;
 
   private initScope(): InitScope {
     return {
