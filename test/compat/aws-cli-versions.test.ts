@@ -2,30 +2,27 @@
 // create-function with a zip file built here, `wait function-active-v2`, update-function-code,
 // publish-version, create-alias --routing-config, invoke --qualifier, list-functions, get-function,
 // list-versions-by-function and delete-function.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestEmulator } from '../helpers/emulator.ts';
 import { taggedHandler } from '../helpers/zip.ts';
-import { arn, startCompatEmulator, stopAndCheckOrphans } from './helpers.ts';
+import { arn, type AwsCliSession, awsCliEnv, awsCliSession, type CliRun, runAwsCli, startCompatEmulator, stopAndCheckOrphans } from './helpers.ts';
 
 const AWS = '/usr/bin/aws';
 const missing = !existsSync(AWS);
 if (missing) console.warn(`aws CLI version tests skipped: ${AWS} is not installed (apt-get install awscli)`);
 
-interface Run { code: number; stdout: string; stderr: string }
-
 describe.skipIf(missing)('aws CLI (/usr/bin/aws): functions, versions and aliases', () => {
   let em: TestEmulator;
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  const aws = (args: string[]): Promise<Run> => new Promise((resolve) => {
-    execFile(AWS, ['lambda', ...args, '--endpoint-url', em.url, '--output', 'json'], { env, cwd: dir, timeout: 60_000, encoding: 'utf8' }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
+  let session: AwsCliSession;
+  // Most commands run in one Python process (the CLI's start-up is most of a command's cost); the
+  // delete-function test runs the /usr/bin/aws executable itself.
+  const aws = (args: string[]): Promise<CliRun> => session.run(['lambda', ...args, '--endpoint-url', em.url, '--output', 'json'], { env, cwd: dir });
+  const awsExecutable = (args: string[]): Promise<CliRun> => runAwsCli(['lambda', ...args, '--endpoint-url', em.url, '--output', 'json'], { env, cwd: dir });
   const ok = async (args: string[]): Promise<Record<string, unknown>> => {
     const r = await aws(args);
     expect(r.stderr).toBe('');
@@ -46,15 +43,12 @@ describe.skipIf(missing)('aws CLI (/usr/bin/aws): functions, versions and aliase
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ephemera-awscli-versions-'));
-    env = {
-      PATH: '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8',
-      AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-      AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true', AWS_MAX_ATTEMPTS: '1',
-    };
+    env = awsCliEnv(dir);
+    session = awsCliSession();
     em = await startCompatEmulator();
   });
   afterAll(async () => {
+    await session?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
     if (em) await stopAndCheckOrphans(em);
   });
@@ -89,15 +83,12 @@ describe.skipIf(missing)('aws CLI (/usr/bin/aws): functions, versions and aliase
       '--routing-config', '{"AdditionalVersionWeights":{"2":0.5}}']);
     expect(alias).toMatchObject({ AliasArn: `${arn('cli-fn')}:live`, FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { 2: 0.5 } } });
     const seen = new Set<string>();
-    // 20 invokes at weight 0.5: both versions appear unless a 1-in-500,000 event happens. Four at a
-    // time: each is mostly the CLI's Python start-up, and one after another they outlast a loaded machine.
-    const invokes = Array.from({ length: 20 }, () => () => invoke(['--qualifier', 'live']));
-    for (let i = 0; i < invokes.length; i += 4) {
-      for (const { meta, body } of await Promise.all(invokes.slice(i, i + 4).map((run) => run()))) {
-        expect(body.envVersion).toBe(meta.ExecutedVersion);
-        expect(body.invokedFunctionArn).toBe(`${arn('cli-fn')}:live`);
-        seen.add(meta.ExecutedVersion as string);
-      }
+    // 20 invokes at weight 0.5: both versions appear unless a 1-in-500,000 event happens.
+    for (let i = 0; i < 20; i++) {
+      const { meta, body } = await invoke(['--qualifier', 'live']);
+      expect(body.envVersion).toBe(meta.ExecutedVersion);
+      expect(body.invokedFunctionArn).toBe(`${arn('cli-fn')}:live`);
+      seen.add(meta.ExecutedVersion as string);
     }
     expect([...seen].sort()).toEqual(['1', '2']);
     const got = await ok(['get-function', '--function-name', 'cli-fn', '--qualifier', 'live']);
@@ -106,14 +97,14 @@ describe.skipIf(missing)('aws CLI (/usr/bin/aws): functions, versions and aliase
     expect((list.Functions as Array<{ FunctionName: string }>).map((f) => f.FunctionName)).toEqual(['cli-fn', 'echo', 'throws', 'timeout']);
   });
 
-  it('delete-function: a version an alias uses is refused; the whole function goes', async () => {
-    const refused = await aws(['delete-function', '--function-name', 'cli-fn', '--qualifier', '2']);
+  it('delete-function: a version an alias uses is refused; the whole function goes (the executable)', async () => {
+    const refused = await awsExecutable(['delete-function', '--function-name', 'cli-fn', '--qualifier', '2']);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('(ResourceConflictException)');
     expect(refused.stderr).toContain('Unable to delete version because the following aliases reference it: [live]');
-    await ok(['delete-function', '--function-name', 'cli-fn']);
-    const gone = await aws(['get-function', '--function-name', 'cli-fn']);
+    expect(await awsExecutable(['delete-function', '--function-name', 'cli-fn'])).toMatchObject({ code: 0, stderr: '' });
+    const gone = await awsExecutable(['get-function', '--function-name', 'cli-fn']);
     expect(gone.code).not.toBe(0);
     expect(gone.stderr).toContain('(ResourceNotFoundException)');
   });
-}, 90_000); // the alias test runs 23 CLI processes; each Python start-up can take seconds on a loaded machine
+}, 90_000); // the alias test runs 23 CLI commands, and a loaded machine is slow

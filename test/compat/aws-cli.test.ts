@@ -1,37 +1,33 @@
 // Debian's aws CLI (/usr/bin/aws, always by absolute path: an `aws` earlier on PATH may be a
 // different CLI) against a real emulator: `aws lambda invoke` success, --log-type Tail, a function
 // error and a missing function.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestEmulator } from '../helpers/emulator.ts';
-import { arn, expectTailLog, notFound, startCompatEmulator, stopAndCheckOrphans } from './helpers.ts';
+import { arn, type AwsCliSession, awsCliEnv, awsCliSession, type CliRun, expectTailLog, notFound, runAwsCli, startCompatEmulator, stopAndCheckOrphans } from './helpers.ts';
 
 const AWS = '/usr/bin/aws';
 const missing = !existsSync(AWS);
 if (missing) console.warn(`aws CLI compat tests skipped: ${AWS} is not installed (apt-get install awscli)`);
-
-interface Run { code: number; stdout: string; stderr: string }
 
 describe.skipIf(missing)('aws CLI (/usr/bin/aws) lambda invoke', () => {
   let em: TestEmulator;
   let dir: string;
   let env: NodeJS.ProcessEnv;
   let binaryFormat: string[] = [];
+  let session: AwsCliSession;
 
-  const aws = (args: string[]): Promise<Run> => new Promise((resolve) => {
-    execFile(AWS, args, { env, cwd: dir, timeout: 30_000, encoding: 'utf8' }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+  const aws = (args: string[]): Promise<CliRun> => runAwsCli(args, { env, cwd: dir });
+  // The Tail and function error tests run their command in one Python process with the other CLI files'
+  // (test/helpers/aws-cli-session.ts); the others run the /usr/bin/aws executable.
+  const inSession = (args: string[]): Promise<CliRun> => session.run(args, { env, cwd: dir });
   let n = 0;
   /** `aws lambda invoke` of `fn`; returns the CLI's JSON output and the payload file's text. */
-  const invoke = async (fn: string, payload: string, extra: string[] = []) => {
+  const invoke = async (fn: string, payload: string, extra: string[] = [], via = aws) => {
     const out = join(dir, `out-${n++}.json`);
-    const run = await aws(['lambda', 'invoke', '--endpoint-url', em.url, '--function-name', fn,
+    const run = await via(['lambda', 'invoke', '--endpoint-url', em.url, '--function-name', fn,
       '--payload', payload, ...binaryFormat, ...extra, '--output', 'json', out]);
     return { ...run, out: run.code === 0 ? JSON.parse(run.stdout) as Record<string, unknown> : undefined, payload: existsSync(out) ? readFileSync(out, 'utf8') : undefined };
   };
@@ -39,12 +35,8 @@ describe.skipIf(missing)('aws CLI (/usr/bin/aws) lambda invoke', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ephemera-awscli-'));
     // A clean environment: dummy credentials, no user config, no pager, no IMDS lookups.
-    env = {
-      PATH: '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8',
-      AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-      AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true', AWS_MAX_ATTEMPTS: '1',
-    };
+    env = awsCliEnv(dir);
+    session = awsCliSession();
     const version = await aws(['--version']);
     const major = Number(/aws-cli\/(\d+)\./.exec(version.stdout + version.stderr)?.[1]);
     console.info(`aws CLI: ${(version.stdout + version.stderr).trim()}`);
@@ -54,6 +46,7 @@ describe.skipIf(missing)('aws CLI (/usr/bin/aws) lambda invoke', () => {
     em = await startCompatEmulator();
   });
   afterAll(async () => {
+    await session?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
     if (em) await stopAndCheckOrphans(em);
   });
@@ -70,14 +63,14 @@ describe.skipIf(missing)('aws CLI (/usr/bin/aws) lambda invoke', () => {
   });
 
   it('--log-type Tail: LogResult is the base64 START…END…REPORT log', async () => {
-    const r = await invoke('echo', '{}', ['--log-type', 'Tail']);
+    const r = await invoke('echo', '{}', ['--log-type', 'Tail'], inSession);
     expect(r.code).toBe(0);
     const rid = (JSON.parse(r.payload!) as { requestId: string }).requestId;
     expectTailLog(r.out!.LogResult as string, rid);
   });
 
   it('a function error: exit 0, FunctionError Unhandled, the error JSON in the payload file', async () => {
-    const r = await invoke('throws', '{"why":"cli"}');
+    const r = await invoke('throws', '{"why":"cli"}', [], inSession);
     expect(r.code).toBe(0);
     expect(r.out).toEqual({ StatusCode: 200, FunctionError: 'Unhandled', ExecutedVersion: '$LATEST' });
     const body = JSON.parse(r.payload!) as { errorType: string; errorMessage: string };

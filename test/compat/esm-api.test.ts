@@ -1,7 +1,6 @@
 // The event source mapping API with real clients: Debian's aws CLI (create, get, list, delete and
 // AWS's errors) and the AWS SDK v3 Lambda client (update), on a queue created with the SDK's SQS
 // client; the mapping really polls (the function runs) and really stops when disabled.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import {
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor, type TestEmulator } from '../helpers/emulator.ts';
-import { startCompatEmulator, stopAndCheckOrphans } from './helpers.ts';
+import { type AwsCliSession, awsCliEnv, awsCliSession, type CliRun, runAwsCli, startCompatEmulator, stopAndCheckOrphans } from './helpers.ts';
 
 const AWS = '/usr/bin/aws';
 const missing = !existsSync(AWS);
@@ -27,21 +26,17 @@ describe.skipIf(missing)('event source mapping API (aws CLI and SDK)', () => {
   let sqs: SQSClient;
   let queueUrl: string;
   let uuid: string;
+  let session: AwsCliSession;
 
-  const aws = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => new Promise((resolve) => {
-    const env = {
-      PATH: '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y',
-      AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-      AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true', AWS_MAX_ATTEMPTS: '1',
-    };
-    execFile(AWS, ['lambda', ...args, '--endpoint-url', em.url, '--output', 'json'], { env, cwd: dir, timeout: 30_000, encoding: 'utf8' }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
+  // The first test runs the /usr/bin/aws executable; the errors and delete tests run their commands in
+  // one Python process (test/helpers/aws-cli-session.ts: the CLI's start-up is most of a command's cost).
+  const aws = (args: string[]): Promise<CliRun> => runAwsCli(['lambda', ...args, '--endpoint-url', em.url, '--output', 'json'], { env: awsCliEnv(dir), cwd: dir });
+  const inSession = (args: string[]): Promise<CliRun> => session.run(['lambda', ...args, '--endpoint-url', em.url, '--output', 'json'], { env: awsCliEnv(dir), cwd: dir });
   const runs = () => em.lines.filter((l) => l.fn === 'echo' && l.text.startsWith('START RequestId:')).length;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ephemera-esm-cli-'));
+    session = awsCliSession();
     em = await startCompatEmulator();
     lambda = new LambdaClient({ endpoint: em.url, region: 'us-east-1', credentials });
     sqs = new SQSClient({ endpoint: em.url, region: 'us-east-1', credentials });
@@ -50,6 +45,7 @@ describe.skipIf(missing)('event source mapping API (aws CLI and SDK)', () => {
   afterAll(async () => {
     lambda?.destroy();
     sqs?.destroy();
+    await session?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
     if (em) await stopAndCheckOrphans(em);
   });
@@ -70,13 +66,13 @@ describe.skipIf(missing)('event source mapping API (aws CLI and SDK)', () => {
   });
 
   it("answers AWS's errors: unknown function, duplicate, missing queue", async () => {
-    const nofn = await aws(['create-event-source-mapping', '--function-name', 'nope', '--event-source-arn', QUEUE_ARN]);
+    const nofn = await inSession(['create-event-source-mapping', '--function-name', 'nope', '--event-source-arn', QUEUE_ARN]);
     expect(nofn.code).not.toBe(0);
     expect(nofn.stderr).toMatch(/\(InvalidParameterValueException\) when calling the CreateEventSourceMapping operation( \(reached max retries: 0\))?: Function does not exist/);
-    const dup = await aws(['create-event-source-mapping', '--function-name', 'echo', '--event-source-arn', QUEUE_ARN]);
+    const dup = await inSession(['create-event-source-mapping', '--function-name', 'echo', '--event-source-arn', QUEUE_ARN]);
     expect(dup.stderr).toContain('(ResourceConflictException)');
     expect(dup.stderr).toContain(`Please update or delete the existing mapping with UUID ${uuid}`);
-    const noq = await aws(['create-event-source-mapping', '--function-name', 'echo', '--event-source-arn', `${QUEUE_ARN}-missing`]);
+    const noq = await inSession(['create-event-source-mapping', '--function-name', 'echo', '--event-source-arn', `${QUEUE_ARN}-missing`]);
     expect(noq.stderr).toContain('AWS.SimpleQueueService.NonExistentQueue');
   });
 
@@ -104,9 +100,9 @@ describe.skipIf(missing)('event source mapping API (aws CLI and SDK)', () => {
   });
 
   it('deletes (202 Deleting); the mapping is then gone', async () => {
-    const del = await aws(['delete-event-source-mapping', '--uuid', uuid]);
+    const del = await inSession(['delete-event-source-mapping', '--uuid', uuid]);
     expect(JSON.parse(del.stdout)).toMatchObject({ UUID: uuid, State: 'Deleting' });
-    const gone = await aws(['get-event-source-mapping', '--uuid', uuid]);
+    const gone = await inSession(['get-event-source-mapping', '--uuid', uuid]);
     expect(gone.code).not.toBe(0);
     expect(gone.stderr).toMatch(/\(ResourceNotFoundException\) when calling the GetEventSourceMapping operation( \(reached max retries: 0\))?: The resource you requested does not exist\./);
   });

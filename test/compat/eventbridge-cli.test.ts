@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, startEmulator, waitFor, type TestEmulator } from '../helpers/emulator.ts';
-import { stopAndCheckOrphans } from './helpers.ts';
+import { type AwsCliSession, awsCliEnv, awsCliSession, type CliRun, runAwsCli, stopAndCheckOrphans } from './helpers.ts';
 
 const AWS = '/usr/bin/aws';
 const PYTHON = '/usr/bin/python3';
@@ -22,31 +22,27 @@ try {
 for (const why of [noCli, noBoto]) if (why) console.warn(why);
 
 const QUEUE = 'arn:aws:sqs:us-east-1:000000000000:order-copies';
-interface Run { code: number; stdout: string; stderr: string; json: () => Record<string, any> }
 
 let em: TestEmulator;
 let dir: string;
 let env: NodeJS.ProcessEnv;
+let session: AwsCliSession;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ephemera-events-cli-'));
-  env = {
-    PATH: '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_PAGER: '',
-    AWS_EC2_METADATA_DISABLED: 'true', AWS_MAX_ATTEMPTS: '1',
-  };
+  env = awsCliEnv(dir);
+  session = awsCliSession();
   em = await startEmulator(fixture('templates/events.yaml'), { schedules: 'off' });
 });
 afterAll(async () => {
+  await session?.close();
   if (em) await stopAndCheckOrphans(em);
   rmSync(dir, { recursive: true, force: true });
 });
 
-const aws = (...args: string[]): Promise<Run> => new Promise((resolve) => {
-  execFile(AWS, [...args, '--endpoint-url', em.url, '--output', 'json'], { env, cwd: dir, timeout: 60_000, encoding: 'utf8' }, (err, stdout, stderr) => {
-    const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-    resolve({ code, stdout, stderr, json: () => (stdout.trim() ? JSON.parse(stdout) : {}) });
-  });
-});
+// Most commands run in one Python process (the CLI's start-up is most of a command's cost); the pattern
+// and errors test runs the /usr/bin/aws executable itself.
+const aws = (...args: string[]): Promise<CliRun> => session.run([...args, '--endpoint-url', em.url, '--output', 'json'], { env, cwd: dir });
+const awsExecutable = (...args: string[]): Promise<CliRun> => runAwsCli([...args, '--endpoint-url', em.url, '--output', 'json'], { env, cwd: dir });
 
 describe.skipIf(noCli !== '')('aws events / aws scheduler', { timeout: 120_000 }, () => {
   it('puts a rule and a queue target, and delivers a matching event', async () => {
@@ -70,11 +66,11 @@ describe.skipIf(noCli !== '')('aws events / aws scheduler', { timeout: 120_000 }
     await waitFor(() => em.lines.some((l) => l.fn === 'big-orders' && l.text.endsWith('\tEVENT {"order":9,"amount":500,"rule":"BigOrdersPlaced"}')), 10_000);
   });
 
-  it('tests a pattern, and answers AWS\'s errors', async () => {
+  it('tests a pattern, and answers AWS\'s errors (the executable)', async () => {
     const event = JSON.stringify({ id: '1', source: 'cli', 'detail-type': 't', account: '1', time: '2026-01-01T00:00:00Z', region: 'us-east-1', resources: [], detail: { price: 12.5 } });
-    const test = await aws('events', 'test-event-pattern', '--event-pattern', '{"detail":{"price":[{"numeric":[">",10,"<=",20]}]}}', '--event', event);
+    const test = await awsExecutable('events', 'test-event-pattern', '--event-pattern', '{"detail":{"price":[{"numeric":[">",10,"<=",20]}]}}', '--event', event);
     expect(test.json()).toEqual({ Result: true });
-    const missing = await aws('events', 'describe-rule', '--name', 'missing');
+    const missing = await awsExecutable('events', 'describe-rule', '--name', 'missing');
     expect(missing.code).toBe(254);
     expect(missing.stderr).toMatch(/An error occurred \(ResourceNotFoundException\) when calling the DescribeRule operation( \(reached max retries: 0\))?: Rule missing does not exist on EventBus default\./);
   });

@@ -4,7 +4,10 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { type CliRun, cliRun } from '../helpers/aws-cli-session.ts';
 import { fixture, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
+
+export { awsCliSession, type AwsCliSession, type CliRun } from '../helpers/aws-cli-session.ts';
 
 export const ACCOUNT = '000000000000';
 export const REGION = 'us-east-1';
@@ -42,14 +45,11 @@ export function awsCliEnv(dir: string): NodeJS.ProcessEnv {
   };
 }
 
-export interface CliRun { code: number; stdout: string; stderr: string; json: () => Record<string, any> }
-
-/** One run of `/usr/bin/aws` with `args` (its exit code, output, and the output as JSON); never rejects. */
+/** One run of the `/usr/bin/aws` executable with `args` (its exit code, output, and the output as JSON); never rejects. */
 export function runAwsCli(args: string[], opts: { env: NodeJS.ProcessEnv; cwd: string }): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile('/usr/bin/aws', args, { ...opts, timeout: 60_000, encoding: 'utf8' }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr, json: () => (stdout.trim() ? JSON.parse(stdout) : {}) });
+      resolve(cliRun(err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr));
     });
   });
 }
