@@ -1,8 +1,14 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
+import { LongestFirst } from './test/helpers/sequencer.ts';
+
+// Node's compile cache for every Node process the suite starts (the test files' workers, the `ephemera`
+// command lines the integration tests spawn): the server's modules are compiled once, not once per process.
+process.env.NODE_COMPILE_CACHE ??= join(tmpdir(), 'ephemera-test-compile-cache');
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // The container image's tests need podman and a built image: `npm run test:image` (vitest.image.config.ts).
     exclude: [...configDefaults.exclude, 'test/image/**'],
     testTimeout: 30_000,
@@ -10,5 +16,15 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: integration files each run an emulator with real worker processes.
     maxWorkers: 2,
+    // The files that start processes run first, the longest first (test/helpers/sequencer.ts), so that the
+    // many short unit files fill in at the end and both workers finish together.
+    sequence: { sequencer: LongestFirst },
+    projects: [
+      // Real processes, real clients: a fresh worker per file (process.env, cgroups, temp dirs and the
+      // server's per-process state start clean).
+      { extends: true, test: { name: 'processes', include: ['test/{integration,compat,conformance}/**/*.test.ts'] } },
+      // No processes and no shared state: one worker runs many files, loading the modules they share once.
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false } },
+    ],
   },
 });
