@@ -4,15 +4,19 @@ import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/c
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATE } from '../../server/options.ts';
 import { startEmulator, type TestEmulator, waitFor } from '../helpers/emulator.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
 
 let em: TestEmulator;
 let sqs: SQSClient;
+// The queue's 5 s visibility timeout runs on it: the test moves it instead of waiting twice.
+const clock = new ManualClock({ realTime: true });
 
 beforeAll(async () => {
-  em = await startEmulator(DEFAULT_TEMPLATE, { isolation: 'process' });
+  em = await startEmulator(DEFAULT_TEMPLATE, { isolation: 'process' }, { clock });
   sqs = new SQSClient({ endpoint: em.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
 });
 afterAll(async () => {
+  clock.stop();
   sqs?.destroy();
   expect(await em.stopChecked()).toEqual([]);
 });
@@ -32,11 +36,13 @@ it('delivers orders to order-worker and dead-letters a refused one after two rec
   const bad = await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '{"item":"anvil","fail":true}' }));
   const logged = (text: string) => em.lines.some((l) => l.fn === 'order-worker' && l.text.includes(text));
   await waitFor(() => logged(`order ${ok.MessageId} taken: {"item":"book"}`), 10_000);
-  await waitFor(() => logged(`order ${bad.MessageId} refused (attempt 2)`), 20_000);
+  // The refused message comes back once its visibility timeout (5 s, on the clock) has passed.
+  const later = async (): Promise<false> => (await clock.advance(1_000), false);
+  await waitFor(async () => logged(`order ${bad.MessageId} refused (attempt 2)`) || later(), 20_000, 200);
   const dlqUrl = `${em.url}/000000000000/orders-dlq`;
   const dead = await waitFor(async () => {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, WaitTimeSeconds: 1 }));
-    return Messages.find((m) => m.MessageId === bad.MessageId);
-  }, 20_000);
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl }));
+    return Messages.find((m) => m.MessageId === bad.MessageId) ?? later();
+  }, 20_000, 200);
   expect(dead.Body).toBe('{"item":"anvil","fail":true}');
 }, 40_000);
