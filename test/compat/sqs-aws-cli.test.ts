@@ -1,5 +1,6 @@
 // Debian's aws CLI 2.9 (/usr/bin/aws: SQS over the query protocol, XML answers) against the embedded
-// queues of a real emulator: the queue and message actions, FIFO, redrive, and AWS's error codes.
+// queues of a real emulator: the queue and message actions, FIFO, redrive, and AWS's error codes; and
+// that the CLI session the CLI files run most commands through answers exactly what /usr/bin/aws does.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,34 @@ describe.skipIf(missing)('aws sqs (query protocol)', { timeout: 120_000 }, () =>
     if (em) await em.stop(); // no functions in this template: no worker processes
   });
 
+  it('the CLI session (most commands here) answers what the executable does: exit code, stdout, stderr', async () => {
+    const commands = [
+      ['sqs', 'list-queues', '--queue-name-prefix', 'tpl-', '--endpoint-url', em.url, '--output', 'json'],
+      ['sqs', 'get-queue-url', '--queue-name', 'nope', '--endpoint-url', em.url],
+      ['sqs', 'create-queue', '--no-such-option', '--endpoint-url', em.url],
+      ['--version'],
+    ];
+    const real = await Promise.all(commands.map((args) => runAwsCli(args, { env, cwd: dir })));
+    for (const [i, args] of commands.entries()) {
+      const got = await session.run(args, { env, cwd: dir });
+      expect({ code: got.code, stdout: got.stdout, stderr: got.stderr }, args.join(' ')).toEqual({ code: real[i].code, stdout: real[i].stdout, stderr: real[i].stderr });
+    }
+    expect(real.map((r) => r.code)).toEqual([0, 254, 252, 0]);
+  });
+
+  it('in the CLI session each command has its own environment and working directory', async () => {
+    writeFileSync(join(dir, 'config-table'), '[default]\noutput = table\n');
+    writeFileSync(join(dir, 'body.txt'), 'from a file');
+    const table = await session.run(['sqs', 'create-queue', '--queue-name', 'session-q', '--endpoint-url', em.url], { env: { ...env, AWS_CONFIG_FILE: join(dir, 'config-table') }, cwd: dir });
+    expect(table.stdout).toMatch(/^-+\n\|\s+CreateQueue\s+\|/);
+    const q = `${em.url}/000000000000/session-q`;
+    const plain = await session.run(['sqs', 'get-queue-url', '--queue-name', 'session-q', '--endpoint-url', em.url], { env, cwd: dir });
+    expect(plain.json()).toEqual({ QueueUrl: q });
+    const sent = await session.run(['sqs', 'send-message', '--queue-url', q, '--message-body', 'file://body.txt', '--endpoint-url', em.url], { env, cwd: dir });
+    expect(sent.code, sent.stderr).toBe(0);
+    const got = await session.run(['sqs', 'receive-message', '--queue-url', q, '--endpoint-url', em.url], { env, cwd: '/' });
+    expect(got.json().Messages.map((m: { Body: string }) => m.Body)).toEqual(['from a file']);
+  });
   it('manages queues: create, url, list, attributes, tags, delete', async () => {
     const created = await aws('create-queue', '--queue-name', 'cli-1', '--attributes', 'VisibilityTimeout=7,DelaySeconds=0', '--tags', 'team=a');
     expect(created.code, created.stderr).toBe(0);
