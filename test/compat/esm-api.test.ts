@@ -28,8 +28,8 @@ describe.skipIf(missing)('event source mapping API (aws CLI and SDK)', () => {
   let uuid: string;
   let session: AwsCliSession;
 
-  // The first test runs the /usr/bin/aws executable; the errors and delete tests run their commands in
-  // one Python process (test/helpers/aws-cli-session.ts: the CLI's start-up is most of a command's cost).
+  // create-event-source-mapping runs the /usr/bin/aws executable; the other commands run in one Python
+  // process (test/helpers/aws-cli-session.ts: the CLI's start-up is most of a command's cost).
   const aws = (args: string[]): Promise<CliRun> => runAwsCli(['lambda', ...args, '--endpoint-url', em.url, '--output', 'json'], { env: awsCliEnv(dir), cwd: dir });
   const inSession = (args: string[]): Promise<CliRun> => session.run(['lambda', ...args, '--endpoint-url', em.url, '--output', 'json'], { env: awsCliEnv(dir), cwd: dir });
   const runs = () => em.lines.filter((l) => l.fn === 'echo' && l.text.startsWith('START RequestId:')).length;
@@ -59,9 +59,9 @@ describe.skipIf(missing)('event source mapping API (aws CLI and SDK)', () => {
     const before = runs();
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"via":"esm"}' }));
     await waitFor(() => runs() > before, 15_000);
-    const got = JSON.parse((await aws(['get-event-source-mapping', '--uuid', uuid])).stdout);
+    const got = JSON.parse((await inSession(['get-event-source-mapping', '--uuid', uuid])).stdout);
     expect(got).toMatchObject({ UUID: uuid, State: 'Enabled', StateTransitionReason: 'USER_INITIATED' });
-    const listed = JSON.parse((await aws(['list-event-source-mappings', '--function-name', 'echo'])).stdout);
+    const listed = JSON.parse((await inSession(['list-event-source-mappings', '--function-name', 'echo'])).stdout);
     expect(listed.EventSourceMappings.map((m: { UUID: string }) => m.UUID)).toEqual([uuid]);
   });
 
