@@ -4,61 +4,18 @@
 // isolation level this machine offers, and no process left behind.
 //
 // The client has a native addon, so it is built here (npm install in the fixture; node_modules is
-// git-ignored) with the Node that runs the tests and that Node's headers. If it cannot be built on
+// git-ignored) with the Node that runs the tests and that Node's headers, once per machine
+// (test/helpers/ric-build.ts keeps the build in the user's cache folder). If it cannot be built on
 // this machine the suite is skipped with npm's reason.
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { InvokeWithResponseStreamCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, hostPid, isAlive, startEmulator, type TestEmulator, isolationLevels } from '../helpers/emulator.ts';
+import { buildRic } from '../helpers/ric-build.ts';
 import { arn, stopAndCheckOrphans } from './helpers.ts';
 
 const RIC_VERSION = '4.0.2';
 const RIC_DIR = fixture('functions/ric-node');
-const BUILD_TIMEOUT_MS = 180_000;
-
-/** Builds the fixture's node_modules unless already built; returns why it could not, or undefined. */
-async function buildRic(): Promise<string | undefined> {
-  const pkg = join(RIC_DIR, 'node_modules/aws-lambda-ric');
-  const built = (): boolean => {
-    try {
-      return existsSync(join(pkg, 'rapid-client.node'))
-        && (JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { version: string }).version === RIC_VERSION;
-    } catch {
-      return false;
-    }
-  };
-  if (built()) return undefined;
-  const binDir = dirname(process.execPath);
-  const prefix = dirname(binDir);
-  // Not the npm/vitest variables of the process running the tests (npx sets npm_config_*, npm_package_*).
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !/^(npm_|VITEST|NODE_OPTIONS$)/i.test(k)) env[k] = v;
-  }
-  env.PATH = `${binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`;
-  // node-gyp must compile against the headers of this Node, not the user's `nodedir` config.
-  if (existsSync(join(prefix, 'include/node/node_version.h'))) env.npm_config_nodedir = prefix;
-  const npm = existsSync(join(binDir, 'npm')) ? join(binDir, 'npm') : 'npm';
-  const started = Date.now();
-  try {
-    await promisify(execFile)(npm, ['install', '--no-audit', '--no-fund', '--no-package-lock'], {
-      cwd: RIC_DIR, env, timeout: BUILD_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024,
-    });
-  } catch (err) {
-    const e = err as { stderr?: string; message: string; killed?: boolean };
-    if (e.killed) return `npm install did not finish in ${BUILD_TIMEOUT_MS / 1000} s`;
-    const lines = (e.stderr ?? '').split('\n').filter((l) => /^npm (error|ERR!)/.test(l));
-    return (lines.length ? lines : [e.message]).slice(0, 8).join('\n');
-  }
-  if (!built()) return `npm install succeeded but ${join(pkg, 'rapid-client.node')} is missing (were its install scripts blocked?)`;
-  console.log(`aws-lambda-ric ${RIC_VERSION} built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return undefined;
-}
-
-const skipReason = await buildRic();
+const skipReason = await buildRic(RIC_DIR, RIC_VERSION);
 if (skipReason) console.warn(`aws-lambda-ric tests skipped: aws-lambda-ric ${RIC_VERSION} cannot be built here:\n${skipReason}`);
 
 const levels = isolationLevels();
