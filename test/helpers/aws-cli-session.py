@@ -1,5 +1,5 @@
-# Runs a series of Debian's aws CLI commands in one Python process, through the entry point /usr/bin/aws
-# itself calls (awscli.clidriver.AWSCLIEntryPoint().main(argv)), so botocore's models load once instead
+# Runs a series of Debian's aws CLI commands in one Python process, through the function /usr/bin/aws
+# itself calls (awscli.clidriver.main(), which reads sys.argv), so botocore's models load once instead
 # of once per command. Requests are JSON lines on stdin ({args, env, cwd}); each answer ({code, stdout,
 # stderr}) is one JSON line on fd 3. Each command gets its own environment, directory, driver and
 # session, and an empty stdin; its stdout and stderr are captured as the executable's would be.
@@ -16,9 +16,9 @@ answers = os.fdopen(3, 'w', encoding='utf-8')
 commands = sys.stdin
 
 
-def run(args):
+def run():
     try:
-        return awscli.clidriver.AWSCLIEntryPoint().main(args)
+        return awscli.clidriver.main()
     except SystemExit as e:  # what /usr/bin/aws's sys.exit would turn into its exit code
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
 
@@ -28,13 +28,15 @@ for line in commands:
     os.environ.clear()
     os.environ.update(req['env'])
     os.environ.update(cli_added)
+    if os.environ.get('LC_CTYPE', '') == 'UTF-8':  # as /usr/bin/aws does before importing the CLI
+        os.environ['LC_CTYPE'] = 'en_US.UTF-8'
     os.chdir(req['cwd'])
-    sys.argv = ['/usr/bin/aws', *req['args']]  # argparse names the program after argv[0]
+    sys.argv = ['/usr/bin/aws', *req['args']]  # what main() parses; argparse names the program after argv[0]
     out = io.TextIOWrapper(io.BytesIO(), encoding='utf-8', errors='strict', write_through=True)
     err = io.TextIOWrapper(io.BytesIO(), encoding='utf-8', errors='replace', write_through=True)
     sys.stdin, sys.stdout, sys.stderr = io.StringIO(''), out, err
     try:
-        code = run(req['args'])
+        code = run()
     finally:
         sys.stdin, sys.stdout, sys.stderr = commands, sys.__stdout__, sys.__stderr__
     answers.write(json.dumps({
