@@ -14,8 +14,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    // Two cores: integration files each run an emulator with real worker processes.
-    maxWorkers: 2,
+    // Three files at a time on two cores: a file spends much of its time waiting on its processes (real
+    // workers, function timeouts, polls), and the third fills those waits. Measured on the 2-core machine
+    // (docs/internals/testing.md): 228 s of vitest time with 3 workers, 281 s with 2, at the same load.
+    maxWorkers: 3,
     // The files that start processes run first, the longest first (test/helpers/sequencer.ts), so that the
     // many short unit files fill in at the end and both workers finish together.
     sequence: { sequencer: LongestFirst },
