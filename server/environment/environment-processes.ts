@@ -6,7 +6,7 @@
 // checked by start time (a pid may be reused), which the watchdog also kills if the emulator dies.
 // Nothing is signalled through the process group once its leader is reaped, nor by a remembered pid
 // without checking its start time: a pid may be reused.
-import { ProcFiles, parseChildren, parseStat, readStat } from './proc-fs.ts';
+import { ProcFiles, parseChildren, parseStat, parseStatus, peakKbOf, readStat } from './proc-fs.ts';
 import type { ProcessWatchdog } from './process-watchdog.ts';
 
 export type SandboxKind = 'namespace' | 'process';
@@ -39,6 +39,8 @@ export class EnvironmentProcesses {
   private stopped = new Map<number, number>();
   /** Process isolation: the members at the last look, with their start times. */
   private seen = new Map<number, number>();
+  /** The last walk's members and the sum of their peak RSS (VmHWM, kB), read by the same reads. */
+  private lastWalk: { pids: number[]; peakKb: number } | undefined;
   private readonly watchdog: ProcessWatchdog | undefined;
 
   constructor(leader: number, kind: SandboxKind, watchdog?: ProcessWatchdog) {
@@ -100,13 +102,23 @@ export class EnvironmentProcesses {
     return pids;
   }
 
-  /** One read of /proc/<pid>/stat per member (kept open): its process group and start time. */
+  /**
+   * One read of /proc/<pid>/status per member (kept open): its state, process group and peak RSS (kept
+   * for peakMemoryMB); /proc/<pid>/stat only for a member outside the group (its start time names it).
+   */
   private noteStragglers(pids: number[]): void {
     this.stragglers.clear();
+    let peakKb = 0;
     for (const pid of pids) {
-      const st = parseStat(this.proc.read(`/proc/${pid}/stat`) ?? '');
-      if (st && st.pgid !== this.leader && st.state !== 'Z') this.stragglers.set(pid, st.startTime);
+      const status = this.proc.read(`/proc/${pid}/status`) ?? '';
+      peakKb += peakKbOf(status);
+      const st = parseStatus(status) ?? parseStat(this.proc.read(`/proc/${pid}/stat`) ?? '');
+      if (!st) continue;
+      if (st.pgid === this.leader || st.state === 'Z') continue;
+      const startTime = parseStat(this.proc.read(`/proc/${pid}/stat`) ?? '')?.startTime;
+      if (startTime !== undefined) this.stragglers.set(pid, startTime);
     }
+    this.lastWalk = { pids, peakKb };
   }
 
   private walk(allThreads: boolean): number[] {
@@ -202,15 +214,15 @@ export class EnvironmentProcesses {
     return [...this.seen].filter(([pid, start]) => readStat(pid)?.startTime === start).map(([pid]) => pid);
   }
 
-  /** Sum of each member's peak RSS (VmHWM), in MB rounded up. */
+  /**
+   * Sum of each member's peak RSS (VmHWM), in MB rounded up: `pids` as the last walk found them are
+   * summed from its reads (made as the invocation ended), any other list is read now.
+   */
   peakMemoryMB(pids: number[]): number {
-    let kb = 0;
     this.proc.keepOnly([...pids, ...this.helpers()]);
-    for (const pid of pids) {
-      const text = this.proc.read(`/proc/${pid}/status`);
-      const i = text ? text.indexOf('VmHWM:') : -1;
-      if (i >= 0) kb += Number.parseInt(text!.slice(i + 6).trimStart(), 10) || 0;
-    }
+    if (this.lastWalk?.pids === pids) return Math.ceil(this.lastWalk.peakKb / 1024);
+    let kb = 0;
+    for (const pid of pids) kb += peakKbOf(this.proc.read(`/proc/${pid}/status`) ?? '');
     return Math.ceil(kb / 1024);
   }
 

@@ -1,6 +1,7 @@
 // Reading processes from /proc: the files read on every invoke kept open (ProcFiles), the fields of
-// /proc/<pid>/stat that tell a process apart (state, parent, group, session, start time), and the
-// walk of a process tree through each thread's `children` file.
+// /proc/<pid>/stat that tell a process apart (state, parent, group, session, start time), those of
+// /proc/<pid>/status an invoke's end needs (state, group, peak RSS), and the walk of a process tree
+// through each thread's `children` file.
 import { closeSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import { readStat } from '../../lib/proc-stat.ts';
 
@@ -18,6 +19,38 @@ export function parseChildren(text: string | undefined): number[] {
   const out: number[] = [];
   for (const c of text.split(' ')) if (c) out.push(Number(c));
   return out;
+}
+
+/** A process's state and group, from /proc/<pid>/status (the same fields of /proc/<pid>/stat). */
+export interface ProcStatus {
+  /** R, S, D, T (stopped), t, Z (zombie), X... */
+  state: string;
+  /** The process group in the reader's PID namespace (NSpgid's first entry). */
+  pgid: number;
+}
+
+/** Parses /proc/<pid>/status; undefined without State or NSpgid (a kernel before 4.1: read stat). */
+export function parseStatus(text: string): ProcStatus | undefined {
+  const state = field(text, 'State:');
+  const pgid = field(text, 'NSpgid:');
+  if (state === undefined || pgid === undefined) return undefined;
+  return { state: state[0], pgid: Number.parseInt(pgid, 10) };
+}
+
+/** Peak resident set size (VmHWM) in /proc/<pid>/status, kB; 0 without one (a zombie has no memory). */
+export function peakKbOf(status: string): number {
+  const hwm = field(status, 'VmHWM:');
+  return hwm === undefined ? 0 : Number.parseInt(hwm, 10) || 0;
+}
+
+/** The value of a `Name:\tvalue` line (leading blanks dropped), or undefined. */
+function field(text: string, name: string): string | undefined {
+  const line = text.startsWith(name) ? 0 : text.indexOf(`\n${name}`) + 1;
+  if (line === 0 && !text.startsWith(name)) return undefined;
+  let i = line + name.length;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  const end = text.indexOf('\n', i);
+  return text.slice(i, end < 0 ? text.length : end);
 }
 
 /**

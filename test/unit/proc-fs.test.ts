@@ -2,7 +2,8 @@
 // hold spaces and parentheses), `children` lists, the init's status words (128+n is signal n), and
 // the shape of the sandbox's unshare arguments.
 import { describe, expect, it } from 'vitest';
-import { parseChildren, parseStat, readStat } from '../../server/environment/proc-fs.ts';
+import { parseChildren, parseStat, parseStatus, peakKbOf, readStat } from '../../server/environment/proc-fs.ts';
+import { readFileSync } from 'node:fs';
 import { SANDBOX_BOUNDING_SET, decodeSandboxStatus, namespaceArgs } from '../../server/environment/namespace-sandbox.ts';
 
 describe('parseStat', () => {
@@ -19,6 +20,30 @@ describe('parseStat', () => {
   it("reads this process's own stat", () => {
     expect(readStat(process.pid)).toMatchObject({ state: expect.stringMatching(/^[RS]$/), ppid: process.ppid });
     expect(readStat(4_194_305)).toBeUndefined();
+  });
+});
+
+describe('parseStatus and peakKbOf', () => {
+  const running = 'Name:\tnode\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t42\nNSpgid:\t40\t1\nVmPeak:\t  900 kB\nVmHWM:\t   51234 kB\nVmRSS:\t 50000 kB\n';
+  const zombie = 'Name:\tsh\nState:\tZ (zombie)\nNSpgid:\t9\nThreads:\t1\n';
+  const cases: Array<[string, string, { state: string; pgid: number } | undefined, number]> = [
+    ['a live process: the group in our namespace first', running, { state: 'S', pgid: 40 }, 51234],
+    ['a zombie has no VmHWM', zombie, { state: 'Z', pgid: 9 }, 0],
+    ['State first in the text', 'State:\tT (stopped)\nNSpgid:\t7\n', { state: 'T', pgid: 7 }, 0],
+    ['a kernel without NSpgid', 'Name:\tx\nState:\tR (running)\nVmHWM:\t 12 kB\n', undefined, 12],
+    ['empty (the process is gone)', '', undefined, 0],
+  ];
+  for (const [name, text, want, kb] of cases) {
+    it(name, () => {
+      expect(parseStatus(text)).toEqual(want);
+      expect(peakKbOf(text)).toBe(kb);
+    });
+  }
+
+  it("agrees with /proc/<pid>/stat on this process's state and group", () => {
+    const status = readFileSync('/proc/self/status', 'latin1');
+    expect(parseStatus(status)).toEqual({ state: 'R', pgid: readStat('self')!.pgid });
+    expect(peakKbOf(status)).toBeGreaterThan(1024);
   });
 });
 
