@@ -59,6 +59,11 @@ export class TelemetryHub {
     return this.subs.size > 0;
   }
 
+  /** Would an event emitted now go anywhere (a subscriber, or INIT's backlog)? Callers skip building records otherwise. */
+  get listening(): boolean {
+    return this.subs.size > 0 || this.backlog !== undefined;
+  }
+
   /** Returns false when the path is not a Telemetry/Logs API path. */
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     const api = path === TELEMETRY_PATH ? 'telemetry' : path === LOGS_PATH ? 'logs' : undefined;
@@ -72,7 +77,7 @@ export class TelemetryHub {
   }
 
   emit(category: TelemetryCategory, type: string, record: unknown): void {
-    if (this.subs.size === 0 && !this.backlog) return; // the common case costs nothing
+    if (!this.listening) return; // the common case costs nothing
     const event: TelemetryEvent = { time: new Date().toISOString(), type, record };
     this.backlog?.push(event);
     for (const sub of this.subs.values()) if (sub.types.has(category)) this.enqueue(sub, event);

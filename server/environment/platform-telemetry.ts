@@ -45,13 +45,16 @@ export class PlatformTelemetry implements ReportTelemetry {
     if (status === 'success') this.hub.initDone();
   }
 
+  // The three records of every invoke are built only when they go somewhere (a subscriber, INIT's backlog).
   start(requestId: string, version: string, traceId?: string): void {
+    if (!this.hub.listening) return;
     this.hub.emit('platform', 'platform.start', {
       requestId, version, ...(traceId ? { tracing: { type: 'X-Amzn-Trace-Id', value: traceId } } : {}),
     });
   }
 
   runtimeDone(requestId: string, status: InvokeStatus, durationMs: number, producedBytes: number, errorType?: string): void {
+    if (!this.hub.listening) return;
     this.hub.emit('platform', 'platform.runtimeDone', {
       requestId, status, ...withError(errorType), metrics: { durationMs: round(durationMs), producedBytes },
     });
@@ -59,6 +62,7 @@ export class PlatformTelemetry implements ReportTelemetry {
 
   /** platform.report, with the same figures as the REPORT line. */
   report(requestId: string, report: ReportSummary, metrics: ReportMetrics): void {
+    if (!this.hub.listening) return;
     const { initDurationMs, restoreDurationMs, ...rest } = metrics;
     this.hub.emit('platform', 'platform.report', {
       requestId, status: report.status, ...withError(report.errorType),

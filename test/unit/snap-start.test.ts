@@ -70,7 +70,7 @@ describe('Telemetry API restore records', () => {
   const recorded = (): { hub: TelemetryHub; events: Array<[string, string, unknown]>; closed: () => boolean } => {
     const events: Array<[string, string, unknown]> = [];
     let closed = false;
-    const hub = { emit: (c: string, t: string, r: unknown) => events.push([c, t, r]), initDone: () => (closed = true) } as unknown as TelemetryHub;
+    const hub = { emit: (c: string, t: string, r: unknown) => events.push([c, t, r]), initDone: () => (closed = true), listening: true } as unknown as TelemetryHub;
     return { hub, events, closed: () => closed };
   };
 
