@@ -3,7 +3,8 @@
 // by this one); the client (undici, this process) drives a no-op Node function at concurrency 1 and 8,
 // under process and namespace isolation, leak tracking on (the default) and off. Next to it, in the same
 // run: the raw floor (bench/raw-floor.ts: a node:http server and worker processes on the runtime's own
-// HTTP client doing the same two round trips) and serverless-offline (worker threads, its Invoke API).
+// HTTP client doing the same two round trips; again with a hand-parsed server on bare sockets, what lies
+// below node:http) and serverless-offline (worker threads, its Invoke API).
 // Run alone: `node bench/cpu-per-invoke.ts` (BENCH_ISOLATION, BENCH_NO_OFFLINE, BENCH_CPU_INVOKES).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -124,7 +125,7 @@ export async function cpuPerInvoke(cfg: CpuConfig = CPU_DEFAULTS): Promise<strin
     try {
       for (const c of [1, cfg.concurrency]) {
         const m = await measure(sys, c, cfg.invokes);
-        if (sys.name.startsWith('raw floor')) floorP50.set(c, m.p50);
+        if (sys.name.startsWith('raw floor: node:http')) floorP50.set(c, m.p50);
         const total = m.serverUs + (m.workerUs ?? 0) + m.clientUs;
         rows.push([
           sys.name, String(c), m.serverUs.toFixed(0), m.workerUs === undefined ? '–' : m.workerUs.toFixed(0), m.clientUs.toFixed(0),
@@ -140,6 +141,10 @@ export async function cpuPerInvoke(cfg: CpuConfig = CPU_DEFAULTS): Promise<strin
   await run(async () => {
     const floor = await startRawFloor(cfg.concurrency);
     return { name: 'raw floor: node:http server + runtime HTTP client, no-op', origin: floor.origin, path: '/invoke', serverPid: floor.serverPid, workerPids: () => floor.workerPids, close: floor.close };
+  });
+  await run(async () => {
+    const floor = await startRawFloor(cfg.concurrency, 'bare');
+    return { name: 'raw floor, bare sockets: hand-parsed HTTP/1.1 server', origin: floor.origin, path: '/invoke', serverPid: floor.serverPid, workerPids: () => floor.workerPids, close: floor.close };
   });
   for (const isolation of isolationLevels()) {
     for (const leaks of ['warn', 'off'] as const) await run(() => startEphemera(isolation, leaks).catch((err: Error) => `ephemera ${isolation}: ${err.message}`));
@@ -162,6 +167,8 @@ export async function cpuPerInvoke(cfg: CpuConfig = CPU_DEFAULTS): Promise<strin
     '- CPU from /proc/<pid>/stat (utime + stime, 10 ms ticks) over the measured invokes, per invoke. "emulator": the `ephemera start` process '
       + '(all its threads); "environment": every process under it (runtime, and in the namespace sandbox unshare and its init); "client": this '
       + 'process (the undici client and the drain of the emulator\'s stdout). serverless-offline runs its handlers in worker threads of its own process.',
+    '- "raw floor, bare sockets": the same server on net sockets with a minimal hand-written HTTP/1.1 parser (no node:http): '
+      + 'the CPU that an invoke\'s three HTTP exchanges cost the server below node:http.',
     '- "2 cores ÷ total": the invokes per second two otherwise idle cores could serve at this CPU cost, client included (what the shared '
       + 'machine\'s own load hides in "invokes/s"). "p50 ÷ floor": against the raw floor\'s p50 at the same concurrency.',
     `- Load average (1, 5, 15 min) before and after each system: ${loads.join(' → ')}.`,
