@@ -1,8 +1,8 @@
-// What an invoke's parts cost measured alone, the kernel's share included: one SIGSTOP+SIGCONT pair
-// (the freeze and thaw of an idle Node runtime, both sides), one loopback HTTP/1.1 round trip (node:http
-// or a bare socket on either side, server and client CPU apart), and the /proc reads an invoke's
-// report makes. What the CPU-per-invoke targets are up against on this machine.
-// Run alone: `node bench/kernel-costs.ts` (BENCH_KERNEL_N round trips / pairs per row, default 20000).
+// What an invoke's parts cost the emulator alone, the kernel's share included: a freeze and thaw (SIGSTOP,
+// then SIGCONT) of an idle Node runtime, both sides, with 1 or 8 children of the signaller (SIGCHLD makes
+// libuv waitpid each); one loopback HTTP/1.1 round trip (node:http or a bare socket on either side, server
+// and client CPU apart); the /proc reads an invoke's report makes. bench/kernel-costs.ts has the environment's
+// side. Run alone: `node bench/emulator-costs.ts` (BENCH_KERNEL_N round trips / pairs per row, default 20000).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import { type IncomingMessage, Agent, createServer, request } from 'node:http';
