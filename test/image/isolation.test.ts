@@ -1,13 +1,15 @@
 // Which isolation level ephemera picks inside the container with which flags (docs/container.md keeps
-// the table): none → process; CAP_SYS_ADMIN for the node user is not enough (mount(8) refuses a
-// non-root user); root with CAP_SYS_ADMIN → private mount and PID namespaces per environment.
+// the table): none, or CAP_SYS_ADMIN alone → process (the node user's sandbox is a user namespace, and
+// the container's masked /proc paths forbid it a /proc of its own); /proc unmasked → namespace, as the
+// node user with no capability added; root with CAP_SYS_ADMIN → namespace.
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lambda, notPrepared, removeStarted, startContainer } from './harness.ts';
 
 const ROWS = [
   { flags: [], level: 'process', reason: /unshare failed: .*Operation not permitted/ },
-  { flags: ['--cap-add', 'SYS_ADMIN'], level: 'process', reason: /must be superuser/ },
+  { flags: ['--cap-add', 'SYS_ADMIN'], level: 'process', reason: /mount \/proc failed: Operation not permitted/ },
+  { flags: ['--security-opt', 'unmask=/proc/*'], level: 'namespace', reason: /in a user namespace \(rootless\)/ },
   { flags: ['--user', 'root', '--cap-add', 'SYS_ADMIN'], level: 'namespace', reason: /private mount and PID namespaces/ },
 ];
 
