@@ -1,11 +1,14 @@
 // The SQS mapping's "Done when" scenarios with Debian's aws CLI (/usr/bin/aws 2.9.x speaks SQS's
-// query protocol) sending: `aws sqs send-message` and `send-message-batch` against the main port.
+// query protocol) sending: `aws sqs send-message` and `send-message-batch` against the main port. The
+// first command runs the /usr/bin/aws executable, the rest the same CLI in one Python process (the CLI
+// session, test/helpers/aws-cli-session.ts, checked against the executable in sqs-aws-cli.test.ts).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AwsCliSession, awsCliSession } from '../helpers/aws-cli-session.ts';
 import { fixture, startEmulator, type TestEmulator } from '../helpers/emulator.ts';
 import { sqsClient } from '../helpers/sqs-esm.ts';
 import { fifoOrderAcrossFailures, partialFailureToDlq, type Sender } from '../helpers/sqs-scenarios.ts';
@@ -21,11 +24,18 @@ describe.skipIf(missing)('SQS event source mapping (aws CLI sending)', () => {
   let env: NodeJS.ProcessEnv;
   let n = 0;
 
-  const aws = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => new Promise((resolve) => {
-    execFile(AWS, [...args, '--endpoint-url', em.url, '--output', 'json'], { env, cwd: dir, timeout: 30_000, encoding: 'utf8' }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+  let session: AwsCliSession | undefined;
+  let executableRan = false;
+  const aws = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+    const argv = [...args, '--endpoint-url', em.url, '--output', 'json'];
+    if (executableRan) return (session ??= awsCliSession()).run(argv, { env, cwd: dir });
+    executableRan = true;
+    return new Promise((resolve) => {
+      execFile(AWS, argv, { env, cwd: dir, timeout: 30_000, encoding: 'utf8' }, (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+      });
     });
-  });
+  };
 
   const cli: Sender = {
     async send(url, messages) {
@@ -61,6 +71,7 @@ describe.skipIf(missing)('SQS event source mapping (aws CLI sending)', () => {
   });
 
   afterAll(async () => {
+    await session?.close();
     sqs?.destroy();
     if (dir) rmSync(dir, { recursive: true, force: true });
     if (em) expect(await em.stopChecked()).toEqual([]);
