@@ -1,7 +1,6 @@
 // `ephemera start`, loaded only for that command (help, version, generate-event and invoke through a
 // running emulator start without the server's modules). A template or isolation problem and a listen
 // failure leave here as a StartupError, worded for the user; the app is closed first.
-import { realpathSync } from 'node:fs';
 import { buildApp } from '../app.ts';
 import { hiddenSdkDirsWarning, sdkDirsFor } from '../dev/runtime-setup.ts';
 import { emulatorUrl } from '../environment/sdk-endpoints.ts';
@@ -76,7 +75,7 @@ async function serve(argv: string[]): Promise<void> {
     frontDoor: eph.frontDoor.frontDoor.describe(),
   }, `ephemera ready (isolation: ${eph.isolation.reason})`);
   for (const line of describeLines(eph.frontDoor.frontDoor.describe())) log.info(line);
-  const hidden = hiddenSdkDirsWarning(eph.isolation.level, sdkDirsFor(options.template).map(realPath));
+  const hidden = hiddenSdkDirsWarning(eph.isolation.level, sdkDirsFor(options.template));
   if (hidden) log.warn(hidden);
   if (eph.watcher) {
     await eph.watcher.ready;
@@ -84,12 +83,4 @@ async function serve(argv: string[]): Promise<void> {
   }
   const debug = eph.debugTarget;
   if (debug) log.info(`debugging ${debug.functionName}: its runtime listens for a debugger on 127.0.0.1:${debug.port} (one environment at a time, timeout suspended while attached)`);
-}
-
-function realPath(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
 }

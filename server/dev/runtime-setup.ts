@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { FunctionConfig, TemplateWarning } from '../model.ts';
 import { OptionsError, type Options } from '../options.ts';
 import { RuntimeResolver } from '../environment/interpreters/runtime-resolver.ts';
+import { underHostTmp } from '../environment/namespace-sandbox.ts';
 import { EPHEMERA_ROOT } from '../environment/runtimes.ts';
 import { dependenciesCacheDir, runtimesCacheDir } from '../build/cache-dirs.ts';
 import { DependencyBuilds } from '../build/dependency-builds.ts';
@@ -63,7 +64,7 @@ export function sdkDirsFor(template: string): string[] {
  */
 export function hiddenSdkDirsWarning(level: string, sdkDirs: readonly string[]): string | undefined {
   if (level === 'process') return undefined;
-  const hidden = sdkDirs.filter((d) => d === '/tmp' || d.startsWith('/tmp/'));
+  const hidden = sdkDirs.filter(underHostTmp);
   if (hidden.length === 0) return undefined;
   return `${level} isolation gives every environment its own /tmp, which hides ${hidden.join(' and ')} from the functions: ` +
     'a Node.js function without its own @aws-sdk/* cannot fall back to the copy there (its own node_modules work). ' +

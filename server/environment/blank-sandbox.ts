@@ -1,9 +1,10 @@
 // One blank sandbox: a runtime (under namespace isolation, with its sandbox) started before its
 // function is known, blocked reading its assignment on fd 6 (blank-plan.ts). It is either handed to
 // one environment at its cold start, which from then on owns its processes, or killed by its pool.
-import { readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BlankRequest, type BlankSpec, assignmentPayload, blankFit } from './blank-plan.ts';
+import { underHostTmp } from './namespace-sandbox.ts';
 import { ProcFiles } from './proc-fs.ts';
 import type { ProcessWatchdog } from './process-watchdog.ts';
 import type { SpawnInput } from './spawn-plan.ts';
@@ -90,15 +91,6 @@ function blockedOnFd6(pid: number): boolean {
   }
 }
 
-/** Is the folder (or what its path leads to) under the host's /tmp, which a sandbox's own /tmp hides? */
-function underHostTmp(dir: string): boolean {
-  const under = (p: string): boolean => p === '/tmp' || p.startsWith('/tmp/');
-  try {
-    return under(dir) || under(realpathSync(dir));
-  } catch {
-    return under(dir);
-  }
-}
 
 const SHARED_OBJECT = /\.so(\.\d+)*$/;
 

@@ -3,6 +3,7 @@
 // read-only at /var/task (with the dependencies built for it, as a deployment package has them),
 // runtime at /var/runtime, the interpreter's install at /var/lang, layers merged read-only at /opt; its
 // PID 1 is a small shell init that runs the runtime, reaps orphans and reports how the runtime ended.
+import { realpathSync } from 'node:fs';
 import { constants } from 'node:os';
 
 export const TASK_ROOT = '/var/task';
@@ -200,6 +201,16 @@ export function functionMounts(spec: Pick<SandboxSpec, 'codeDir' | 'dependencyDi
   const opt = dirs.length === 0 ? ['', ''] : dirs.length === 1 ? ['bind', dirs[0]] : ['overlay', `lowerdir=${[...dirs].reverse().map(overlayPath).join(':')}`];
   const deps = spec.dependencyDir ? overlayPath(spec.dependencyDir) : '';
   return [deps ? overlayPath(spec.codeDir) : spec.codeDir, deps, opt[0], opt[1]];
+}
+
+/** Is the folder (or what its path leads to) under the host's /tmp, which a sandbox's own /tmp hides? */
+export function underHostTmp(dir: string): boolean {
+  const under = (p: string): boolean => p === '/tmp' || p.startsWith('/tmp/');
+  try {
+    return under(dir) || under(realpathSync(dir));
+  } catch {
+    return under(dir);
+  }
 }
 
 const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]));
