@@ -1,8 +1,9 @@
 // The Runtime API (2018-06-01) for one environment: parks the runtime's /next, hands it events,
 // takes responses, errors and init errors, and enforces RIE's state and request-id rules.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody } from '../lib/read-body.ts';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { type Body, readBody } from '../lib/read-body.ts';
 import type { InvokeEvent, RuntimeApiHost } from './host.ts';
+import type { Reply } from './lean-http.ts';
 import {
   MAX_RESPONSE_BYTES, accepted, invalidRequestId, invalidStateTransition, methodNotAllowed, notFound,
   payloadTooLarge, responseTooLargePayload, sendError,
@@ -22,7 +23,7 @@ export interface RuntimeListener extends Pick<RuntimeApiHost, 'invocationRespons
 
 export class RuntimeSession {
   state: RuntimeState = 'RuntimeStartedState';
-  private parked: ServerResponse | undefined;
+  private parked: Reply | undefined;
   private current: InvokeEvent | undefined;
   private queued: InvokeEvent | undefined;
   /** A streamed response still coming in: the runtime's return to /next counts only once it is over. */
@@ -54,6 +55,26 @@ export class RuntimeSession {
     routeRuntimeCall(req, res, path, this.routes);
   }
 
+  /**
+   * The calls of every invoke, read by hand (lean-http.ts): GET next, and a buffered POST response or
+   * error (`path` after the prefix). The handler once the body is in, or undefined for node:http.
+   */
+  leanCall(method: string, path: string, headers: IncomingHttpHeaders): ((body: Buffer, reply: Reply) => void) | undefined {
+    if (path === 'invocation/next') return method === 'GET' ? (_body, reply) => this.next(reply) : undefined;
+    if (method !== 'POST' || !path.startsWith(INVOCATION) || headers[RESPONSE_MODE_HEADER] !== undefined) return undefined;
+    const rest = path.slice(INVOCATION.length);
+    const slash = rest.indexOf('/');
+    const kind = rest.slice(slash + 1);
+    if (slash <= 0 || (kind !== 'response' && kind !== 'error')) return undefined;
+    let id: string;
+    try {
+      id = decodeURIComponent(rest.slice(0, slash));
+    } catch {
+      return undefined;
+    }
+    return (body, reply) => this.answered(reply, { headers }, id, kind, { data: body, size: body.length, tooLarge: body.length > MAX_RESPONSE_BYTES });
+  }
+
   private readonly routes: RuntimeRoutes = {
     next: (res) => this.next(res),
     initError: (req, res) => this.initError(req, res),
@@ -63,7 +84,7 @@ export class RuntimeSession {
     restoreError: (req, res) => this.restoreError(req, res),
   };
 
-  private next(res: ServerResponse): void {
+  private next(res: Reply): void {
     const t = nextState(this.state, 'Next');
     if (!t.ok) return invalidStateTransition(res, this.state, t.target);
     if (this.state === 'RuntimeRunningState' && this.current) {
@@ -88,14 +109,17 @@ export class RuntimeSession {
     }
   }
 
-  private deliver(res: ServerResponse, event: InvokeEvent): void {
+  private deliver(res: Reply, event: InvokeEvent): void {
     this.state = 'RuntimeRunningState';
     this.current = event;
     deliverEvent(res, event);
   }
 
   private async answer(req: IncomingMessage, res: ServerResponse, id: string, kind: 'response' | 'error'): Promise<void> {
-    const body = await readBody(req, MAX_RESPONSE_BYTES);
+    this.answered(res, req, id, kind, await readBody(req, MAX_RESPONSE_BYTES));
+  }
+
+  private answered(res: Reply, req: { headers: IncomingHttpHeaders }, id: string, kind: 'response' | 'error', body: Body): void {
     if (!this.current || id !== this.current.requestId) {
       // A second answer for the id we just finished is a state error, anything else an unknown id.
       if (this.state === 'RuntimeResponseSentState' && id === this.lastAnswered) {
@@ -241,7 +265,7 @@ export function routeRuntimeCall(req: IncomingMessage, res: ServerResponse, path
 }
 
 /** Answer a GET /next with an event: its payload and the Lambda-Runtime-* headers. */
-export function deliverEvent(res: ServerResponse, event: InvokeEvent): void {
+export function deliverEvent(res: Reply, event: InvokeEvent): void {
   const headers: Record<string, string | number> = {
     'Content-Type': 'application/json',
     'Content-Length': event.payload.length,
@@ -258,7 +282,7 @@ export function deliverEvent(res: ServerResponse, event: InvokeEvent): void {
 }
 
 /** The error type comes from the header when sent (our clients), else from the body (AWS's Node client). */
-export function errorPayload(req: IncomingMessage, data: Buffer): { payload: Buffer; errorType: string } {
+export function errorPayload(req: { headers: IncomingHttpHeaders }, data: Buffer): { payload: Buffer; errorType: string } {
   const header = req.headers['lambda-runtime-function-error-type'];
   let errorType = typeof header === 'string' && header ? header : '';
   let payload = data;

@@ -1,14 +1,16 @@
 // One environment's Runtime API listener on 127.0.0.1:<ephemeral>: a plain node:http server (the
-// warm-invoke hot path; one per environment, so no framework). Routes by API prefix, keeps the
-// readiness gates (readiness.ts) and tells its host (host.ts) when each one opens.
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// warm-invoke hot path; one per environment, so no framework), in front of which the calls of every
+// invoke are read by hand (lean-http.ts). Routes by API prefix, keeps the readiness gates
+// (readiness.ts) and tells its host (host.ts) when each one opens.
+import { type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { type AddressInfo, type Server as NetServer, createServer as createNetServer } from 'node:net';
+import { LeanConnection, type LeanHead, type Reply } from './lean-http.ts';
 import { ExtensionsApi, type FunctionIdentity } from './extension-routes.ts';
 import { readBody } from '../lib/read-body.ts';
 import type { Extension, ExtensionEvent } from './extension-state.ts';
 import type { HandleLeak, InvokeEvent, RegisteredExtension, RuntimeApiHost } from './host.ts';
 import { ReadinessGates } from './readiness.ts';
-import { accepted, internalError, notFound, sendError } from './render.ts';
+import { MAX_RESPONSE_BYTES, accepted, internalError, notFound, sendError } from './render.ts';
 import { TelemetryHub } from './telemetry.ts';
 import { RUNTIME_PREFIX, type RuntimeListener, RuntimeSession } from './runtime-routes.ts';
 import { ConcurrentRuntimeSession } from './concurrent-runtime.ts';
@@ -26,7 +28,11 @@ export class RuntimeApiServer {
   readonly runtime: RuntimeSession | ConcurrentRuntimeSession;
   readonly extensions: ExtensionsApi;
   readonly telemetry: TelemetryHub;
+  /** node:http: every call but those read by hand, on the connections handed to it. */
   private readonly server: Server;
+  /** The listening socket; its connections are read by hand until one hands itself to `server`. */
+  private readonly listener: NetServer;
+  private readonly lean = new Set<LeanConnection>();
   private readonly extraRoutes: RouteHandler[] = [];
   private addr = '';
   private localhostAddr = '';
@@ -74,14 +80,17 @@ export class RuntimeApiServer {
     this.server.headersTimeout = 0;
     this.server.keepAliveTimeout = 0;
     this.server.timeout = 0;
+    this.listener = createNetServer({ noDelay: true }, (socket) => {
+      this.lean.add(new LeanConnection(socket, (head) => this.leanRoute(head), this.server, (c) => this.lean.delete(c)));
+    });
   }
 
   /** Start listening on an ephemeral loopback port; resolves to `host:port` for AWS_LAMBDA_RUNTIME_API. */
   listen(host = '127.0.0.1'): Promise<string> {
     return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, host, () => {
-        const a = this.server.address() as AddressInfo;
+      this.listener.once('error', reject);
+      this.listener.listen(0, host, () => {
+        const a = this.listener.address() as AddressInfo;
         this.addr = `${a.address}:${a.port}`;
         this.localhostAddr = `localhost:${a.port}`;
         resolve(this.addr);
@@ -132,7 +141,8 @@ export class RuntimeApiServer {
     this.extensions.abandon();
     this.telemetry.close();
     return new Promise((resolve) => {
-      this.server.close(() => resolve());
+      this.listener.close(() => resolve());
+      for (const c of this.lean) c.socket.destroy();
       this.server.closeAllConnections();
     });
   }
@@ -160,10 +170,19 @@ export class RuntimeApiServer {
    * request from a browser (Origin or Sec-Fetch-Site) or addressed to another Host (a DNS-rebinding
    * page posting fake responses) is refused. A missing Host (a bare HTTP/1.0 client) is no browser.
    */
-  private fromWorker(req: IncomingMessage): boolean {
+  private fromWorker(req: { headers: IncomingHttpHeaders }): boolean {
     const { host, origin } = req.headers;
     if (origin !== undefined || req.headers['sec-fetch-site'] !== undefined) return false;
     return host === undefined || host === this.addr || host === this.localhostAddr;
+  }
+
+  /**
+   * A call read by hand: a one-at-a-time runtime's next, response or error from the environment's own
+   * processes, within the size limit. Anything else (refusals included) is node:http's.
+   */
+  private leanRoute(head: LeanHead): ((body: Buffer, reply: Reply) => void) | undefined {
+    if (!(this.runtime instanceof RuntimeSession) || !head.path.startsWith(RUNTIME_PREFIX) || head.bodyLength > MAX_RESPONSE_BYTES || !this.fromWorker(head)) return undefined;
+    return this.runtime.leanCall(head.method, head.path.slice(RUNTIME_PREFIX.length), head.headers);
   }
 
   private route(req: IncomingMessage, res: ServerResponse): void {

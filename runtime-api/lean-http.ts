@@ -1,0 +1,186 @@
+// The Runtime API listener's sockets, read by hand for the calls of every invoke (GET next, POST
+// response or error with a Content-Length body): one parse of the head, one write per answer, none of
+// node:http's per-request objects. A request outside that strict subset (another route, a chunked or
+// streamed body, Expect, Upgrade, Connection: close, HTTP/1.0, anything unusual in the head) hands its
+// connection, from that request on, to node:http for good: it is never answered by hand.
+import { type IncomingHttpHeaders, STATUS_CODES, type Server as HttpServer } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** What a Runtime API answer is written through: node:http's ServerResponse, or a LeanReply. */
+export interface Reply {
+  writeHead(status: number, headers: Record<string, string | number>): unknown;
+  end(body?: Buffer | string): unknown;
+  once(event: 'close', listener: () => void): unknown;
+  destroy(): unknown;
+}
+
+/** A request head the lean path may take. */
+export interface LeanHead {
+  method: 'GET' | 'POST';
+  path: string;
+  /** Header names lower-cased; each header at most once. */
+  headers: IncomingHttpHeaders;
+  /** Bytes of the head, the blank line included. */
+  headLength: number;
+  bodyLength: number;
+}
+
+/** The longest head read by hand; a longer one goes to node:http. */
+const MAX_HEAD = 8192;
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const DIGITS = /^\d{1,9}$/;
+/** Headers that ask for more than a fixed-length HTTP/1.1 exchange. */
+const UNUSUAL = new Set(['transfer-encoding', 'expect', 'upgrade', 'te', 'trailer']);
+
+/** The head at the start of `buf`: taken, `incomplete` (wait for more), or undefined (node:http's). */
+export function parseLeanHead(buf: Buffer): LeanHead | 'incomplete' | undefined {
+  const end = buf.indexOf('\r\n\r\n');
+  if (end < 0) return buf.length > MAX_HEAD ? undefined : 'incomplete';
+  if (end > MAX_HEAD) return undefined;
+  const lines = buf.toString('latin1', 0, end).split('\r\n');
+  const [method, path, version, extra] = lines[0].split(' ');
+  if ((method !== 'GET' && method !== 'POST') || version !== 'HTTP/1.1' || extra !== undefined || !path?.startsWith('/') || path.includes('?')) return undefined;
+  const headers: IncomingHttpHeaders = {};
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    const colon = line.indexOf(':');
+    if (colon <= 0) return undefined;
+    const name = line.slice(0, colon).toLowerCase();
+    if (!TOKEN.test(name) || name in headers || UNUSUAL.has(name)) return undefined;
+    headers[name] = line.slice(colon + 1).trim();
+  }
+  const length = headers['content-length'];
+  if (length !== undefined && !DIGITS.test(length as string)) return undefined;
+  const connection = (headers.connection as string | undefined)?.toLowerCase();
+  if (connection !== undefined && connection !== 'keep-alive') return undefined;
+  const bodyLength = Number(length ?? 0);
+  if (method === 'GET' && bodyLength > 0) return undefined;
+  return { method, path, headers, headLength: end + 4, bodyLength };
+}
+
+/** Which call a head is: its handler once the body is in, or undefined to leave it to node:http. */
+export type LeanRoute = (head: LeanHead) => ((body: Buffer, reply: Reply) => void) | undefined;
+
+let dateSecond = 0;
+let dateText = '';
+/** The Date header's value, made once a second (as node:http does). */
+function httpDate(): string {
+  const now = Date.now();
+  if (now - dateSecond >= 1000) {
+    dateSecond = now - (now % 1000);
+    dateText = new Date(dateSecond).toUTCString();
+  }
+  return dateText;
+}
+
+/** One answer on a lean connection: written in one go by end(). */
+class LeanReply implements Reply {
+  private readonly conn: LeanConnection;
+  private head = '';
+  private closeListeners: Array<() => void> = [];
+
+  constructor(conn: LeanConnection) {
+    this.conn = conn;
+  }
+
+  writeHead(status: number, headers: Record<string, string | number>): this {
+    let text = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nDate: ${httpDate()}\r\nConnection: keep-alive\r\n`;
+    for (const name in headers) text += `${name}: ${headers[name]}\r\n`;
+    this.head = `${text}\r\n`;
+    return this;
+  }
+
+  end(body?: Buffer | string): this {
+    this.conn.answered(this, this.head, body);
+    return this;
+  }
+
+  once(_event: 'close', listener: () => void): this {
+    this.closeListeners.push(listener);
+    return this;
+  }
+
+  destroy(): this {
+    this.conn.socket.destroy();
+    return this;
+  }
+
+  /** The connection closed (node:http's 'close' comes after the answer too; listeners here only clean up). */
+  closed(): void {
+    const listeners = this.closeListeners;
+    this.closeListeners = [];
+    for (const f of listeners) f();
+  }
+}
+
+/** One socket of the listener while it is read by hand; `handOff` gives it to node:http. */
+export class LeanConnection {
+  readonly socket: Socket;
+  private pending: Buffer = Buffer.alloc(0);
+  /** The answer not yet written: requests that arrive meanwhile wait (HTTP/1.1 answers in order). */
+  private open: LeanReply | undefined;
+  private readonly route: LeanRoute;
+  private readonly http: HttpServer;
+  private readonly gone: (c: LeanConnection) => void;
+  private readonly onData = (chunk: Buffer): void => {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    this.pump();
+  };
+  private readonly onError = (): void => void this.socket.destroy();
+  private readonly onClose = (): void => {
+    this.gone(this);
+    this.open?.closed();
+  };
+
+  constructor(socket: Socket, route: LeanRoute, http: HttpServer, gone: (c: LeanConnection) => void) {
+    this.socket = socket;
+    this.route = route;
+    this.http = http;
+    this.gone = gone;
+    socket.on('data', this.onData);
+    socket.on('error', this.onError);
+    socket.on('close', this.onClose);
+  }
+
+  answered(reply: LeanReply, head: string, body: Buffer | string | undefined): void {
+    if (this.open !== reply || this.socket.destroyed) return;
+    this.open = undefined;
+    this.socket.write(body === undefined || body.length === 0 ? head : Buffer.concat([Buffer.from(head, 'latin1'), typeof body === 'string' ? Buffer.from(body) : body]));
+    if (this.pending.length > 0) this.pump();
+  }
+
+  private pump(): void {
+    while (this.open === undefined && this.pending.length > 0 && !this.socket.destroyed) {
+      const head = parseLeanHead(this.pending);
+      if (head === 'incomplete') return;
+      const handle = head && this.route(head);
+      if (!head || !handle) return this.handOff();
+      const size = head.headLength + head.bodyLength;
+      if (this.pending.length < size) return;
+      const body = this.pending.subarray(head.headLength, size);
+      this.pending = this.pending.subarray(size);
+      const reply = new LeanReply(this);
+      this.open = reply;
+      try {
+        handle(body, reply);
+      } catch {
+        this.socket.destroy(); // as node:http's path does when a handler fails
+      }
+    }
+  }
+
+  /** node:http reads this socket from the request in `pending` on (it parses it again from its start). */
+  private handOff(): void {
+    this.socket.removeListener('data', this.onData);
+    this.socket.removeListener('error', this.onError);
+    this.socket.removeListener('close', this.onClose);
+    this.gone(this);
+    this.socket.pause();
+    if (this.pending.length > 0) this.socket.unshift(this.pending);
+    this.pending = Buffer.alloc(0);
+    this.http.emit('connection', this.socket);
+    // node:http's own 'data' listener does not resume a paused socket: the bytes given back flow to it
+    // first (next tick), before any read of the socket's handle (an I/O callback) reaches its parser.
+    this.socket.resume();
+  }
+}
