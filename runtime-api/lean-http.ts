@@ -116,27 +116,27 @@ class LeanReply implements Reply {
 /** One socket of the listener while it is read by hand; `handOff` gives it to node:http. */
 export class LeanConnection {
   readonly socket: Socket;
-  private pending: Buffer = Buffer.alloc(0);
+  /** Bytes read and not yet taken, in the chunks they came in (joined only to read a head or a whole request). */
+  private chunks: Buffer[] = [];
+  private length = 0;
+  /** Bytes the request at the front needs before it is looked at again (a large body is joined once). */
+  private needed = 0;
   /** The answer not yet written: requests that arrive meanwhile wait (HTTP/1.1 answers in order). */
   private open: LeanReply | undefined;
   private readonly route: LeanRoute;
   private readonly http: HttpServer;
-  private readonly gone: (c: LeanConnection) => void;
   private readonly onData = (chunk: Buffer): void => {
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    this.pump();
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    if (this.length >= this.needed) this.pump();
   };
   private readonly onError = (): void => void this.socket.destroy();
-  private readonly onClose = (): void => {
-    this.gone(this);
-    this.open?.closed();
-  };
+  private readonly onClose = (): void => this.open?.closed();
 
-  constructor(socket: Socket, route: LeanRoute, http: HttpServer, gone: (c: LeanConnection) => void) {
+  constructor(socket: Socket, route: LeanRoute, http: HttpServer) {
     this.socket = socket;
     this.route = route;
     this.http = http;
-    this.gone = gone;
     socket.on('data', this.onData);
     socket.on('error', this.onError);
     socket.on('close', this.onClose);
@@ -146,19 +146,35 @@ export class LeanConnection {
     if (this.open !== reply || this.socket.destroyed) return;
     this.open = undefined;
     this.socket.write(body === undefined || body.length === 0 ? head : Buffer.concat([Buffer.from(head, 'latin1'), typeof body === 'string' ? Buffer.from(body) : body]));
-    if (this.pending.length > 0) this.pump();
+    if (this.length > 0) this.pump();
+  }
+
+  /** The unread bytes as one buffer. */
+  private front(): Buffer {
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.length)];
+    return this.chunks[0] ?? Buffer.alloc(0);
   }
 
   private pump(): void {
-    while (this.open === undefined && this.pending.length > 0 && !this.socket.destroyed) {
-      const head = parseLeanHead(this.pending);
-      if (head === 'incomplete') return;
+    while (this.open === undefined && this.length > 0 && !this.socket.destroyed) {
+      const buf = this.front();
+      const head = parseLeanHead(buf);
+      if (head === 'incomplete') {
+        this.needed = this.length + 1;
+        return;
+      }
       const handle = head && this.route(head);
       if (!head || !handle) return this.handOff();
       const size = head.headLength + head.bodyLength;
-      if (this.pending.length < size) return;
-      const body = this.pending.subarray(head.headLength, size);
-      this.pending = this.pending.subarray(size);
+      if (this.length < size) {
+        this.needed = size;
+        return;
+      }
+      const body = buf.subarray(head.headLength, size);
+      const rest = buf.subarray(size);
+      this.chunks = rest.length > 0 ? [rest] : [];
+      this.length = rest.length;
+      this.needed = 0;
       const reply = new LeanReply(this);
       this.open = reply;
       try {
@@ -169,15 +185,15 @@ export class LeanConnection {
     }
   }
 
-  /** node:http reads this socket from the request in `pending` on (it parses it again from its start). */
+  /** node:http reads this socket from the request at the front on (it parses it again from its start). */
   private handOff(): void {
     this.socket.removeListener('data', this.onData);
     this.socket.removeListener('error', this.onError);
     this.socket.removeListener('close', this.onClose);
-    this.gone(this);
     this.socket.pause();
-    if (this.pending.length > 0) this.socket.unshift(this.pending);
-    this.pending = Buffer.alloc(0);
+    if (this.length > 0) this.socket.unshift(this.front());
+    this.chunks = [];
+    this.length = 0;
     this.http.emit('connection', this.socket);
     // node:http's own 'data' listener does not resume a paused socket: the bytes given back flow to it
     // first (next tick), before any read of the socket's handle (an I/O callback) reaches its parser.

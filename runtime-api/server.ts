@@ -3,7 +3,7 @@
 // invoke are read by hand (lean-http.ts). Routes by API prefix, keeps the readiness gates
 // (readiness.ts) and tells its host (host.ts) when each one opens.
 import { type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import { type AddressInfo, type Server as NetServer, createServer as createNetServer } from 'node:net';
+import { type AddressInfo, type Server as NetServer, type Socket, createServer as createNetServer } from 'node:net';
 import { LeanConnection, type LeanHead, type Reply } from './lean-http.ts';
 import { ExtensionsApi, type FunctionIdentity } from './extension-routes.ts';
 import { readBody } from '../lib/read-body.ts';
@@ -32,7 +32,8 @@ export class RuntimeApiServer {
   private readonly server: Server;
   /** The listening socket; its connections are read by hand until one hands itself to `server`. */
   private readonly listener: NetServer;
-  private readonly lean = new Set<LeanConnection>();
+  /** Every accepted connection, read by hand or handed to node:http (which tracks only a server it listens on). */
+  private readonly sockets = new Set<Socket>();
   private readonly extraRoutes: RouteHandler[] = [];
   private addr = '';
   private localhostAddr = '';
@@ -81,7 +82,9 @@ export class RuntimeApiServer {
     this.server.keepAliveTimeout = 0;
     this.server.timeout = 0;
     this.listener = createNetServer({ noDelay: true }, (socket) => {
-      this.lean.add(new LeanConnection(socket, (head) => this.leanRoute(head), this.server, (c) => this.lean.delete(c)));
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+      new LeanConnection(socket, (head) => this.leanRoute(head), this.server);
     });
   }
 
@@ -142,8 +145,7 @@ export class RuntimeApiServer {
     this.telemetry.close();
     return new Promise((resolve) => {
       this.listener.close(() => resolve());
-      for (const c of this.lean) c.socket.destroy();
-      this.server.closeAllConnections();
+      for (const socket of this.sockets) socket.destroy();
     });
   }
 

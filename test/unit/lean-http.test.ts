@@ -119,6 +119,24 @@ describe('RuntimeApiServer: hand-read and node:http calls on one connection', ()
     expect(answers[3]).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*InvalidRequestID/);
   });
 
+  it('takes a 5 MB response that comes in many chunks, in one piece', async () => {
+    server = new RuntimeApiServer(host);
+    const address = await server.listen();
+    const hostHeader = `Host: ${address}\r\n`;
+    const big = `"${'x'.repeat(5 * 1024 * 1024)}"`;
+    const answersP = exchange(address, [
+      `GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\n${hostHeader}\r\n`,
+      `POST /2018-06-01/runtime/invocation/req-big/response HTTP/1.1\r\n${hostHeader}Content-Length: ${big.length}\r\n\r\n${big}`,
+    ]);
+    await new Promise((r) => setTimeout(r, 50));
+    server.dispatch({ requestId: 'req-big', payload: Buffer.from('{}'), deadlineMs: 1, invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f' });
+    const answers = await answersP;
+    expect(answers[1]).toMatch(/^HTTP\/1\.1 202 Accepted\r\n/);
+    const got = responses.find(([id]) => id === 'req-big');
+    expect(got?.[1].length).toBe(big.length);
+    expect(got?.[1] === big).toBe(true);
+  });
+
   it('refuses another Host on the hand-read calls too (node:http answers 403)', async () => {
     server = new RuntimeApiServer(host);
     const address = await server.listen();
