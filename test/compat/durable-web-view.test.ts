@@ -46,7 +46,8 @@ describe.skipIf(missing)('durable executions in the web view', () => {
     const id = arn.split('/').pop()!;
     const row = await page.waitForSelector(`details.durable[data-execution="${id}"][data-status="SUCCEEDED"]`, WAIT);
     expect(await row.textContent()).toContain('2 invocations · 2 environments');
-    await (await row.$('summary'))!.click();
+    // A locator, not the row's handle: the list is re-rendered as it refreshes (open rows stay open).
+    await page.locator(`details.durable[data-execution="${id}"] > summary`).click();
     await page.waitForSelector(`details.durable[data-execution="${id}"] table.durable-operations tr[data-operation="pause"][data-status="SUCCEEDED"]`, WAIT);
     const envs = await page.$$eval(`details.durable[data-execution="${id}"] table.durable-invocations tbody tr`, (rows) => rows.map((r) => r.getAttribute('data-environment')));
     expect(envs).toEqual(done.invocations.map((i) => i.environment));
