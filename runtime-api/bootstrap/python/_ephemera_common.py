@@ -1,12 +1,10 @@
-"""What every part of ephemera's Python runtime client shares: the emulator's settings (read in
-_ephemera_settings), AWS's log and JSON conventions, the output helpers, the running invocation's
-state, the runtime's faults (Runtime.* error types) and AWS's error shape for an exception."""
+"""What every part of ephemera's Python runtime client shares: AWS's log and JSON conventions, the
+output helpers, the running invocation's state, the runtime's faults (Runtime.* error types) and AWS's
+error shape for an exception. Nothing here reads the environment as it loads (_ephemera_settings)."""
 
 import json
 import os
 import sys
-
-from _ephemera_settings import SETTINGS  # first: a blank sandbox's environment is the function's once read
 
 RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -21,13 +19,6 @@ ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
 ERROR_LOG_LINE_TERMINATE = "\r"
 ERROR_LOG_IDENT = "\u00a0"  # NO-BREAK SPACE, as AWS indents traceback lines in the log
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
-
-LOG_JSON = (os.environ.get("AWS_LAMBDA_LOG_FORMAT") or "").upper() == "JSON"
-_level = (os.environ.get("AWS_LAMBDA_LOG_LEVEL") or "").upper()
-LOG_LEVEL = "DEBUG" if _level == "TRACE" else _level
-
-# AWS's encoder: ensure_ascii=False on python3.12 only (sic), Decimal as a number.
-ENSURE_ASCII = os.environ.get("AWS_EXECUTION_ENV") != "AWS_Lambda_python3.12"
 
 
 class Current(object):
@@ -45,8 +36,6 @@ class Current(object):
 
 current = Current()
 
-LEAKS = SETTINGS.get("leaks") is True
-
 # ---- JSON ------------------------------------------------------------------------------------
 
 
@@ -59,7 +48,18 @@ def _default(obj):
     raise TypeError("Object of type %s is not JSON serializable" % type(obj).__name__)
 
 
-_encode = json.JSONEncoder(ensure_ascii=ENSURE_ASCII, default=_default).encode
+def _encoder(ensure_ascii):
+    """AWS's encoder: Decimal as a number; ensure_ascii=False on python3.12 only (sic)."""
+    return json.JSONEncoder(ensure_ascii=ensure_ascii, default=_default).encode
+
+
+_encode = _encoder(True)
+
+
+def use_encoder(ensure_ascii):
+    """AWS's encoder for the function's runtime (settings.ensure_ascii), once the settings are loaded."""
+    global _encode
+    _encode = _encoder(ensure_ascii)
 
 
 def to_json(obj):
@@ -137,6 +137,3 @@ def build_fault_result(exc_info, request_id=None):
             frames = frames[i:]
             break
     return make_error(safe_str(value), etype.__name__, traceback.format_list(frames), request_id)
-
-
-# ---- The handler -----------------------------------------------------------------------------

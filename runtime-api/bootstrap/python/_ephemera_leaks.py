@@ -229,7 +229,3 @@ def post_leaks(client, inv):
         client.request("POST", path, body, "application/json")
     except Exception:
         pass  # the report is best-effort: never break the loop
-
-
-# ---- The loop --------------------------------------------------------------------------------
-

@@ -5,10 +5,9 @@ import json
 import sys
 import time
 
-from _ephemera_common import (
-    DATETIME_FORMAT, ERROR_LOG_IDENT, ERROR_LOG_LINE_TERMINATE, LEAKS, LOG_JSON, LOG_LEVEL, current, stdout, to_json,
-)
+from _ephemera_common import DATETIME_FORMAT, ERROR_LOG_IDENT, ERROR_LOG_LINE_TERMINATE, current, stdout, to_json
 from _ephemera_leaks import leak_origin
+from _ephemera_settings import settings
 
 _RESERVED_FIELDS = {
     "name", "msg", "args", "levelname", "levelno", "pathname", "filename", "module", "exc_info",
@@ -40,11 +39,11 @@ def setup_logging(logging):
         def filter(self, record):
             record.aws_request_id = current.request_id or ""
             record.tenant_id = current.tenant_id
-            if LEAKS:
+            if settings.leaks:
                 origin = leak_origin()
                 if origin is not None:
                     record.leaked_from = origin
-                    if not LOG_JSON and not getattr(record, "_ephemera_marked", False):
+                    if not settings.log_json and not getattr(record, "_ephemera_marked", False):
                         record._ephemera_marked = True
                         record.msg = "[leaked from %s] %s" % (origin, record.msg)
             return True
@@ -89,7 +88,7 @@ def setup_logging(logging):
     _logging_set_up = True
     logging.Formatter.converter = time.gmtime
     handler = LambdaLoggerHandler()
-    if LOG_JSON:
+    if settings.log_json:
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(
@@ -99,8 +98,8 @@ def setup_logging(logging):
             )
         )
     root = logging.getLogger()
-    if LOG_LEVEL in logging._nameToLevel:
-        root.setLevel(LOG_LEVEL)
+    if settings.log_level in logging._nameToLevel:
+        root.setLevel(settings.log_level)
     handler.addFilter(LambdaLoggerFilter())
     root.addHandler(handler)
 
@@ -157,7 +156,7 @@ def _indent(line):
 
 def log_error(error):
     """The `[ERROR] Type: message\\rTraceback ...` line (JSON object in the JSON format)."""
-    if LOG_JSON:
+    if settings.log_json:
         record = {"timestamp": time.strftime(DATETIME_FORMAT, time.gmtime()), "level": "ERROR"}
         record.update(error)
         stdout(to_json(record) + "\n")
@@ -179,6 +178,3 @@ def log_error(error):
             else:
                 lines.extend(_indent(x) for x in element.splitlines())
     stdout(ERROR_LOG_LINE_TERMINATE.join(lines) + "\n")
-
-
-# ---- Errors ----------------------------------------------------------------------------------

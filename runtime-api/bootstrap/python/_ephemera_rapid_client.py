@@ -5,6 +5,7 @@ import socket
 
 from _ephemera_common import BASE, ERROR_TYPE_HEADER, stderr, to_json
 
+
 class RuntimeApiError(Exception):
     """A failure talking to the Runtime API: the runtime cannot go on."""
 
@@ -20,6 +21,17 @@ def quote(s):
 
 def _header_value_ok(v):
     return isinstance(v, str) and v != "" and all(c == "\t" or " " <= c <= "~" or "\x80" <= c <= "\xff" for c in v)
+
+
+def _ip_family(host):
+    """AF_INET or AF_INET6 for an address (the emulator gives 127.0.0.1), None for a name."""
+    for family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            socket.inet_pton(family, host)
+            return family
+        except (OSError, ValueError):
+            pass
+    return None
 
 
 class RapidClient:
@@ -110,7 +122,17 @@ class RapidClient:
 
     def _connect(self):
         try:
-            sock = socket.create_connection((self.host, self.port))
+            family = _ip_family(self.host)
+            if family is None:
+                sock = socket.create_connection((self.host, self.port))
+            else:
+                # (create_connection's getaddrinfo imports the idna codec even for an address.)
+                sock = socket.socket(family, socket.SOCK_STREAM)
+                try:
+                    sock.connect((self.host, self.port))
+                except OSError:
+                    sock.close()
+                    raise
         except OSError as e:
             raise RuntimeApiError("cannot connect to the Runtime API at %s: %s" % (self.host_port, e))
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -197,6 +219,3 @@ class RapidClient:
             if len(chunk) != n or rfile.readline(65537) not in (b"\r\n", b"\n"):
                 raise RuntimeApiError("connection closed mid-response")
             chunks.append(chunk)
-
-
-# ---- Logging ---------------------------------------------------------------------------------

@@ -1,15 +1,56 @@
-"""The emulator's settings for this runtime client, read once from fd 6 before any other part reads the
-environment; and a blank sandbox's assignment, which comes with them (server/environment/blank-plan.ts):
-the runtime was started before its function was known, and becomes that function's here."""
+"""The emulator's settings for this runtime client and the function's configuration (its log format and
+level, the JSON encoder of its runtime), read once by load() at the start of INIT, after a blank
+sandbox's assignment (server/environment/blank-plan.ts): a blank was started before its function was
+known, so no part of this client reads the environment as it is imported. They read `settings`, which
+holds the neutral defaults below until load() fills it."""
 
-import importlib  # noqa: F401 (loads the handler)
 import json
 import os
-import socket  # noqa: F401 (the Runtime API client's: loaded before a blank sandbox waits, not in the function's INIT)
 import sys
 import time
 
 SETTINGS_FD = 6  # server/environment/worker-process.ts
+
+
+class Settings(object):
+    """The function's configuration as this client uses it. Only load() writes it."""
+
+    __slots__ = ["loaded", "leaks", "dependency_dirs", "log_json", "log_level", "ensure_ascii"]
+
+    def __init__(self):
+        self.loaded = False
+        self.leaks = False  # leak tracking (the emulator's setting)
+        self.dependency_dirs = ()  # folders of dependencies built for the function
+        self.log_json = False  # AWS_LAMBDA_LOG_FORMAT=JSON
+        self.log_level = ""  # AWS_LAMBDA_LOG_LEVEL, TRACE as DEBUG
+        self.ensure_ascii = True  # AWS's encoder: ensure_ascii=False on python3.12 only (sic)
+
+
+settings = Settings()
+
+
+def is_blank():
+    """Started before its function was known? A spawned runtime's environment is its function's from
+    the start (AWS_LAMBDA_RUNTIME_API included); a blank's has only PATH, LANG, TZ, LD_LIBRARY_PATH."""
+    return "AWS_LAMBDA_RUNTIME_API" not in os.environ
+
+
+def load():
+    """Reads the emulator's settings from fd 6 (a blank sandbox waits there for its assignment and
+    applies it), then the function's configuration from its environment. Once per process: a
+    managed instance's processes forked after it inherit it."""
+    if settings.loaded:
+        return settings
+    raw = _read_settings()
+    env = os.environ
+    level = (env.get("AWS_LAMBDA_LOG_LEVEL") or "").upper()
+    settings.leaks = raw.get("leaks") is True
+    settings.dependency_dirs = tuple(d for d in raw.get("dependencyDirs") or () if isinstance(d, str))
+    settings.log_json = (env.get("AWS_LAMBDA_LOG_FORMAT") or "").upper() == "JSON"
+    settings.log_level = "DEBUG" if level == "TRACE" else level
+    settings.ensure_ascii = env.get("AWS_EXECUTION_ENV") != "AWS_Lambda_python3.12"
+    settings.loaded = True
+    return settings
 
 
 def _read_settings():
@@ -55,6 +96,3 @@ def _apply_assignment(assignment):
     os.chdir(assignment["cwd"])
     sys.path[1:1] = [p for p in (env.get("PYTHONPATH") or "").split(os.pathsep) if p]
     time.tzset()
-
-
-SETTINGS = _read_settings()

@@ -7,20 +7,25 @@ the context, leak tracking, what they share): prefixed so that no module of a fu
 
 Start-up cost matters (it is most of a cold start), so only what every run needs is imported: the
 Runtime API client is a small HTTP/1.1 client over one keep-alive socket; the logging set-up waits for
-the first `import logging` (LoggingSetupHook), and traceback for an error to format.
+the first `import logging` (LoggingSetupHook), and traceback for an error to format. A blank sandbox
+(started before its function is known) imports all of it, and what INIT would import later (preload),
+before it waits for its assignment: nothing here reads the environment as it loads (_ephemera_settings).
 """
 
+import importlib
 import json
 import os
 import sys
 
 from _ephemera_common import (
-    BASE, LEAKS, SETTINGS, FaultException, build_fault_result, current, flush_output, make_error, stderr, to_json,
+    BASE, FaultException, build_fault_result, current, flush_output, make_error, stderr, to_json, use_encoder,
 )
 from _ephemera_context import LambdaContext, json_header
 from _ephemera_leaks import install_leak_tracking, post_leaks
 from _ephemera_logs import LoggingSetupHook, log_error
 from _ephemera_rapid_client import RapidClient, RuntimeApiError
+from _ephemera_settings import is_blank, load
+from managed_runner import max_concurrency, run_concurrent
 
 SCRIPT = os.path.abspath(__file__)
 _stderr = stderr  # (snapstart.py reaches the runtime's parts through this module: BASE, RapidClient, ...)
@@ -50,8 +55,6 @@ def get_handler(handler):
                 FaultException.BUILT_IN_MODULE_CONFLICT,
                 "Cannot use built-in module %s as a handler module" % modname,
             )
-        import importlib
-
         module = importlib.import_module(modname.replace("/", "."))
     except ImportError as e:
         raise FaultException(
@@ -88,11 +91,11 @@ def _sdk_hint(e):
 # ---- The loop --------------------------------------------------------------------------------
 
 
-def handle_event(client, handler, headers, body):
+def handle_event(client, handler, headers, body, leaks):
     request_id = headers.get("lambda-runtime-aws-request-id", "")
     current.request_id = request_id
     current.tenant_id = headers.get("lambda-runtime-aws-tenant-id")
-    if LEAKS:
+    if leaks:
         current.inv = {"rid": request_id, "answered": False, "threads": [], "procs": [], "futures": []}
     trace_id = headers.get("lambda-runtime-trace-id")
     if trace_id is not None:
@@ -122,7 +125,7 @@ def handle_event(client, handler, headers, body):
                 raise FaultException(FaultException.UNMARSHAL_ERROR, "Unable to unmarshal input: %s" % e)
         else:
             event = body
-        if LEAKS:
+        if leaks:
             current.handler_running = True
             try:
                 response = handler(event, context)
@@ -145,17 +148,17 @@ def handle_event(client, handler, headers, body):
     if error is not None:
         log_error(error)
         flush_output()
-        if LEAKS:
+        if leaks:
             current.inv["answered"] = True
         client.post_error(request_id, error)
     else:
         flush_output()
-        if LEAKS:
+        if leaks:
             current.inv["answered"] = True
         client.post_result(request_id, result, result_type)
 
 
-def setup_sys_path(task_root):
+def setup_sys_path(task_root, dependency_dirs):
     """As on AWS: the task root first (with the dependencies built for the function, which a namespace
     sandbox has in /var/task itself), then the layer dirs, then the runtime dir (PYTHONPATH), then
     the standard library. The script's own dir, which Python put first, goes."""
@@ -165,13 +168,26 @@ def setup_sys_path(task_root):
     ver = (os.environ.get("AWS_EXECUTION_ENV") or "").replace("AWS_Lambda_", "")
     if not ver.startswith("python3."):
         ver = "python%d.%d" % sys.version_info[:2]
-    deps = [d for d in SETTINGS.get("dependencyDirs") or [] if isinstance(d, str)]
-    for p in ("/opt/python", "/opt/python/lib/%s/site-packages" % ver) + tuple(reversed(deps)) + (task_root,):
+    for p in ("/opt/python", "/opt/python/lib/%s/site-packages" % ver) + tuple(reversed(dependency_dirs)) + (task_root,):
         if p not in sys.path:
             sys.path.insert(0, p)
 
 
+def preload():
+    """A blank sandbox, waiting for its function: what INIT and the first invocations would import
+    later (traceback for an error, logging for the root handler, leak tracking's threading, subprocess
+    and concurrent.futures), imported now. None of them reads the environment as it loads."""
+    import concurrent.futures  # noqa: F401
+    import logging  # noqa: F401 (set up at INIT: LoggingSetupHook.install)
+    import subprocess  # noqa: F401
+    import threading  # noqa: F401
+    import traceback  # noqa: F401
+
+
 def main():
+    settings = load()  # (a no-op in a managed instance's processes: loaded before they were started)
+    use_encoder(settings.ensure_ascii)
+    leaks = settings.leaks
     env = os.environ
     snapstart_control = env.pop("_EPHEMERA_SNAPSTART_CONTROL", None)
     api = env.get("AWS_LAMBDA_RUNTIME_API")
@@ -186,8 +202,8 @@ def main():
     except RuntimeApiError as e:
         _stderr("[runtime] %s" % e)
         sys.exit(1)
-    setup_sys_path(task_root)
-    if LEAKS:
+    setup_sys_path(task_root, settings.dependency_dirs)
+    if leaks:
         install_leak_tracking()
 
     try:
@@ -220,8 +236,8 @@ def main():
     try:
         while True:
             headers, body = client.next()
-            handle_event(client, handler, headers, body)
-            if LEAKS:
+            handle_event(client, handler, headers, body, leaks)
+            if leaks:
                 post_leaks(client, current.inv)
     except RuntimeApiError as e:
         _stderr("[runtime] %s" % e)
@@ -229,8 +245,9 @@ def main():
 
 
 if __name__ == "__main__":
-    from managed_runner import max_concurrency, run_concurrent
-
+    if is_blank():
+        preload()
+    load()  # a blank sandbox waits here for its assignment; INIT starts with it
     _processes = max_concurrency()
     if _processes is None:
         main()
