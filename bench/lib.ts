@@ -15,6 +15,7 @@ import { DEFAULTS, type Options } from '../server/options.ts';
 export const BENCH_TEMPLATE = fileURLToPath(new URL('./templates/bench.yaml', import.meta.url));
 export const NOOP_DIR = fileURLToPath(new URL('../fixtures/functions/noop', import.meta.url));
 export const INVOKE_PATH = '/2015-03-31/functions/noop/invocations';
+export const PY_INVOKE_PATH = '/2015-03-31/functions/noop-py/invocations';
 
 // ---- machine ------------------------------------------------------------------------------------
 

@@ -83,7 +83,7 @@ export class BlankSandbox {
 }
 
 /** A system call on fd 6 (`read`: /proc/<pid>/syscall's first argument) it sleeps in (a wait channel). */
-function blockedOnFd6(pid: number): boolean {
+export function blockedOnFd6(pid: number): boolean {
   try {
     return readFileSync(`/proc/${pid}/syscall`, 'utf8').split(' ')[1] === '0x6' && !/^0?$/.test(readFileSync(`/proc/${pid}/wchan`, 'utf8'));
   } catch {

@@ -1,8 +1,8 @@
 // Blank sandboxes (--sandbox-pool), with real worker processes under each isolation level this machine
 // offers: two functions take blanks of one runtime in turn and each sees only its own environment (the
-// same one a normal spawn gives it) and an empty /tmp, in Node.js and Python, code under the host's
-// /tmp included; Init Duration covers the handler's top-level code; NODE_OPTIONS makes a normal spawn;
-// no blank outlives the emulator; --sandbox-pool 0 starts none.
+// same one a normal spawn gives it; in Python, its log format too) and an empty /tmp, in Node.js and
+// Python, code under the host's /tmp included; Init Duration covers the handler's top-level code;
+// NODE_OPTIONS makes a normal spawn; no blank outlives the emulator; --sandbox-pool 0 starts none.
 import { readFileSync } from 'node:fs';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,8 +91,15 @@ describe.each(isolationLevels())('blank sandboxes (%s isolation)', (isolation) =
     expect(a.sysPath).toEqual(spawned.sysPath);
     expect(a).toMatchObject({ cwd: spawned.cwd, tzOffset: -540, tmpAtInit: [] });
     expect(b).toMatchObject({ tzOffset: 0, tmpAtInit: [] });
-    expect(b.env).toMatchObject({ ONLY_B: 'b', AWS_LAMBDA_FUNCTION_NAME: 'py-b' });
+    expect(b.env).toMatchObject({ ONLY_B: 'b', AWS_LAMBDA_FUNCTION_NAME: 'py-b', AWS_LAMBDA_LOG_FORMAT: 'JSON' });
     expect(b.env.ONLY_A).toBeUndefined();
+    expect(a.env.AWS_LAMBDA_LOG_FORMAT).toBeUndefined();
+    // The client's configuration is the assigned function's (read after the assignment, not as it loaded):
+    // py-b logs JSON, py-a (after it, from another blank) text again.
+    const logged = (fn: string): string[] => em.lines.filter((l) => l.fn === fn && l.text.includes(`probe of ${fn}`)).map((l) => l.text);
+    await waitFor(() => logged('py-a').length === 2 && logged('py-b').length === 1, 5000);
+    expect(JSON.parse(logged('py-b')[0])).toMatchObject({ level: 'WARNING', message: 'probe of py-b', logger: 'root' });
+    expect(logged('py-a')).toEqual([expect.stringMatching(/^\[WARNING\]\t\S+Z\t[0-9a-f-]{36}\tprobe of py-a$/), expect.stringMatching(/^\[WARNING\]/)]);
   });
 
   it("Init Duration covers the handler's top-level code (200 ms), not the blank's start-up", async () => {
