@@ -6,13 +6,16 @@ import os
 import sys
 
 from _ephemera_common import current, is_runtime_file, to_json
+from _ephemera_import_hook import after_import
 from _ephemera_rapid_client import quote
+
 
 def leak_origin():
     """The request id output written now is "leaked from": set for a thread started (directly or
     not) by invocation N, when N is not the running invocation or has already answered."""
-    import threading
-
+    threading = sys.modules.get("threading")
+    if threading is None:
+        return None  # (nothing has started a thread: no import of threading just to know it)
     origin = getattr(threading.current_thread(), "_ephemera_origin", None)
     if origin is None:
         return None
@@ -139,11 +142,16 @@ def _made_by_library(depth):
 
 def install_leak_tracking():
     """Records threads started, subprocesses spawned and futures made by each invocation (from the
-    handler, or from a thread it started), and marks their output."""
-    import subprocess
-    import threading
-    from concurrent import futures
+    handler, or from a thread it started), and marks their output. Each module is patched once it is
+    imported (now, when it is already): a function that starts nothing does not import them."""
+    after_import("threading", _track_threads)
+    after_import("subprocess", _track_subprocesses)
+    after_import("concurrent.futures", _track_futures)
+    sys.stdout = _LeakMarkingStream(sys.stdout)
+    sys.stderr = _LeakMarkingStream(sys.stderr)
 
+
+def _track_threads(threading):
     start = threading.Thread.start
 
     def tracked_start(self, *args, **kwargs):
@@ -155,6 +163,8 @@ def install_leak_tracking():
 
     threading.Thread.start = tracked_start
 
+
+def _track_subprocesses(subprocess):
     popen_init = subprocess.Popen.__init__
 
     def tracked_init(self, *args, **kwargs):
@@ -165,6 +175,8 @@ def install_leak_tracking():
 
     subprocess.Popen.__init__ = tracked_init
 
+
+def _track_futures(futures):
     future_init = futures.Future.__init__
 
     def tracked_future(self, *args, **kwargs):
@@ -174,8 +186,6 @@ def install_leak_tracking():
             origin["futures"].append((self, _user_site(2)))
 
     futures.Future.__init__ = tracked_future
-    sys.stdout = _LeakMarkingStream(sys.stdout)
-    sys.stderr = _LeakMarkingStream(sys.stderr)
 
 
 def leak_report(inv):

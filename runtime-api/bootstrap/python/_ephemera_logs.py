@@ -1,11 +1,11 @@
 """Logging as AWS's runtime does it: the root logger's handler in AWS's text or JSON format, set up when
-`logging` is first imported (LoggingSetupHook), and the `[ERROR] Type: message` line of a failure."""
+`logging` is first imported (install_logging), and the `[ERROR] Type: message` line of a failure."""
 
 import json
-import sys
 import time
 
 from _ephemera_common import DATETIME_FORMAT, ERROR_LOG_IDENT, ERROR_LOG_LINE_TERMINATE, current, stdout, to_json
+from _ephemera_import_hook import after_import
 from _ephemera_leaks import leak_origin
 from _ephemera_settings import settings
 
@@ -16,8 +16,6 @@ _RESERVED_FIELDS = {
     "leaked_from", "_ephemera_marked",
 }
 
-
-_logging_set_up = False
 
 
 def setup_logging(logging):
@@ -84,8 +82,6 @@ def setup_logging(logging):
                     result[key] = value
             return self._encode({k: v for k, v in result.items() if v is not None}) + "\n"
 
-    global _logging_set_up
-    _logging_set_up = True
     logging.Formatter.converter = time.gmtime
     handler = LambdaLoggerHandler()
     if settings.log_json:
@@ -104,49 +100,10 @@ def setup_logging(logging):
     root.addHandler(handler)
 
 
-class LoggingSetupHook(object):
-    """A sys.meta_path finder that sets up the root handler right after `logging` is first
-    imported, by the function or any library: AWS's runtime imports it at start-up, which costs
-    a few ms of every cold start for functions that never log. Seen from the function, the same:
-    the handler is in place before any code can use the module."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name != "logging":
-            return None
-        self.remove()
-        from importlib.machinery import PathFinder
-
-        spec = PathFinder.find_spec(name, path)
-        loader = getattr(spec, "loader", None)
-        exec_module = getattr(loader, "exec_module", None)
-        if exec_module is None:
-            return None  # an unusual import set-up: main() sets the handler up after INIT
-
-        def exec_and_set_up(module):
-            exec_module(module)
-            setup_logging(module)
-
-        loader.exec_module = exec_and_set_up
-        return spec
-
-    def remove(self):
-        try:
-            sys.meta_path.remove(self)
-        except ValueError:
-            pass
-
-    @classmethod
-    def install(cls):
-        if "logging" in sys.modules:  # a .pth file or sitecustomize imported it already
-            setup_logging(sys.modules["logging"])
-        else:
-            sys.meta_path.insert(0, cls())
-
-    @staticmethod
-    def ensure():
-        """For the unusual import set-ups the hook could not wrap: set up once logging exists."""
-        if not _logging_set_up and "logging" in sys.modules:
-            setup_logging(sys.modules["logging"])
+def install_logging():
+    """The root handler, set up right after `logging` is first imported (by the function or any
+    library), or now when it is already."""
+    after_import("logging", setup_logging)
 
 
 def _indent(line):

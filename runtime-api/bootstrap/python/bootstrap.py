@@ -6,8 +6,9 @@ JSON format. Started as `python -u -B bootstrap.py`, cwd = LAMBDA_TASK_ROOT. Thi
 the context, leak tracking, what they share): prefixed so that no module of a function can clash.
 
 Start-up cost matters (it is most of a cold start), so only what every run needs is imported: the
-Runtime API client is a small HTTP/1.1 client over one keep-alive socket; the logging set-up waits for
-the first `import logging` (LoggingSetupHook), and traceback for an error to format. A blank sandbox
+Runtime API client is a small HTTP/1.1 client over one keep-alive socket; the logging set-up and leak
+tracking's patches wait for the first import of their modules (_ephemera_import_hook), and traceback
+for an error to format. A blank sandbox
 (started before its function is known) imports all of it, and what INIT would import later (preload),
 before it waits for its assignment: nothing here reads the environment as it loads (_ephemera_settings).
 """
@@ -22,7 +23,8 @@ from _ephemera_common import (
 )
 from _ephemera_context import LambdaContext, json_header
 from _ephemera_leaks import install_leak_tracking, post_leaks
-from _ephemera_logs import LoggingSetupHook, log_error
+from _ephemera_import_hook import catch_up
+from _ephemera_logs import install_logging, log_error
 from _ephemera_rapid_client import RapidClient, RuntimeApiError
 from _ephemera_settings import is_blank, load
 from managed_runner import max_concurrency, run_concurrent
@@ -178,7 +180,7 @@ def preload():
     later (traceback for an error, logging for the root handler, leak tracking's threading, subprocess
     and concurrent.futures), imported now. None of them reads the environment as it loads."""
     import concurrent.futures  # noqa: F401
-    import logging  # noqa: F401 (set up at INIT: LoggingSetupHook.install)
+    import logging  # noqa: F401 (set up at INIT: install_logging)
     import subprocess  # noqa: F401
     import threading  # noqa: F401
     import traceback  # noqa: F401
@@ -207,7 +209,7 @@ def main():
         install_leak_tracking()
 
     try:
-        LoggingSetupHook.install()
+        install_logging()
         handler = get_handler(handler_name)
     except FaultException as e:
         error = make_error(e.msg, e.exception_type, e.trace)
@@ -218,7 +220,7 @@ def main():
     if error is not None:
         import logging  # (the hook sets the handler up)
 
-        LoggingSetupHook.ensure()
+        catch_up()
         logging.warning(LAMBDA_WARNING)
         log_error(error)
         flush_output()
@@ -227,7 +229,7 @@ def main():
         except RuntimeApiError as e:
             _stderr("[runtime] could not post the init error: %s" % e)
         sys.exit(1)
-    LoggingSetupHook.ensure()
+    catch_up()
     if env.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start":
         import snapstart
 
