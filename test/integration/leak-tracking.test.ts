@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { defaultRuntimes } from '../../server/environment/runtimes.ts';
 import { procState, waitFor } from '../helpers/emulator.ts';
 import { FakeRuntimeApi, type RecordedRequest } from '../helpers/fake-runtime-api.ts';
 import { spawnRuntimeClient } from '../helpers/runtime-settings.ts';
@@ -17,6 +18,8 @@ const NODE_CLIENT = join(ROOT, 'runtime-api/bootstrap/nodejs/index.mjs');
 const PY_CLIENT = join(ROOT, 'runtime-api/bootstrap/python/bootstrap.py');
 const FIXTURES = join(ROOT, 'fixtures/functions');
 const PYTHON = spawnSync('python3', ['--version']).status === 0 ? 'python3' : undefined;
+const python312 = defaultRuntimes().resolve('python3.12');
+const PYTHON_312 = 'error' in python312 ? PYTHON : python312.interpreter.path;
 
 interface Runtime {
   child: ChildProcess;
@@ -62,9 +65,9 @@ afterEach(async () => {
   for (const pid of grandchildren.splice(0)) expect(await waitFor(() => gone(pid), 3000)).toBe(true);
 });
 
-async function start(kind: 'node' | 'python', taskRoot: string, handler: string, env: Record<string, string> = {}, leaks = true): Promise<Runtime> {
+async function start(kind: 'node' | 'python', taskRoot: string, handler: string, env: Record<string, string> = {}, leaks = true, python = PYTHON): Promise<Runtime> {
   const api = await FakeRuntimeApi.start();
-  const [cmd, args] = kind === 'node' ? [process.execPath, [NODE_CLIENT]] : [PYTHON!, ['-u', '-B', PY_CLIENT]];
+  const [cmd, args] = kind === 'node' ? [process.execPath, [NODE_CLIENT]] : [python!, ['-u', '-B', PY_CLIENT]];
   const child = spawnRuntimeClient(cmd, args, {
     cwd: taskRoot,
     detached: true,
@@ -247,6 +250,15 @@ describe.skipIf(!PYTHON)('Python runtime client: leak reports', () => {
       requestId: rid,
       leaks: [{ kind: 'subprocess', count: 1, createdAt: at(file, 'sp.Popen(', false), detail: `pid ${pid}: sleep 30` }],
     });
+  });
+
+  it('threading imported only by the handler, after a probe for it (find_spec): patched as it loads, the thread reported', async () => {
+    // python3.12's interpreter (the one functions run with): python3 here may import threading as it starts (a .pth).
+    const rt = await start('python', dir, 'late_import.handler', {}, true, PYTHON_312);
+    const { rid, json, report } = await invokeAndReport(rt);
+    expect(json).toEqual({ threadingLoadedBefore: false });
+    const late = join(dir, 'late_import.py');
+    expect(report).toEqual({ requestId: rid, leaks: [{ kind: 'thread', count: 1, createdAt: at(late, '.start()', false), detail: 'thread sleep (daemon)' }] });
   });
 
   it('a clean handler (joined thread, finished subprocess) reports nothing; off reports nothing', async () => {

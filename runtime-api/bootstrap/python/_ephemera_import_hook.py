@@ -10,7 +10,8 @@ import sys
 
 class _AfterImportFinder(object):
     """A sys.meta_path finder that wraps the loader of the modules waited for: their set-up runs right
-    after the module's code. It leaves sys.meta_path once nothing is waited for."""
+    after the module's code has. A spec found without being loaded (importlib.util.find_spec, to probe
+    for a module) changes nothing. It leaves sys.meta_path once nothing is waited for."""
 
     def __init__(self):
         self.waiting = {}  # module name → [callback(module)]
@@ -18,36 +19,34 @@ class _AfterImportFinder(object):
     def find_spec(self, name, path=None, target=None):
         if name not in self.waiting:
             return None
-        callbacks = self.waiting.pop(name)
-        if not self.waiting:
-            _remove(self)
         from importlib.machinery import PathFinder
 
         spec = PathFinder.find_spec(name, path)
         loader = getattr(spec, "loader", None)
         exec_module = getattr(loader, "exec_module", None)
         if exec_module is None:
-            _unwrapped.extend((name, c) for c in callbacks)  # an unusual import set-up: see catch_up()
-            return None
+            return None  # an unusual import set-up: another finder loads it (see catch_up)
 
         def exec_and_set_up(module):
             exec_module(module)
-            for callback in callbacks:
-                callback(module)
+            _run(name, module)
 
         loader.exec_module = exec_and_set_up
         return spec
 
 
 _finder = _AfterImportFinder()
-_unwrapped = []  # (name, callback) whose module another finder loads
 
 
-def _remove(finder):
-    try:
-        sys.meta_path.remove(finder)
-    except ValueError:
-        pass
+def _run(name, module):
+    callbacks = _finder.waiting.pop(name, ())
+    if not _finder.waiting:
+        try:
+            sys.meta_path.remove(_finder)
+        except ValueError:
+            pass
+    for callback in callbacks:
+        callback(module)
 
 
 def after_import(name, callback):
@@ -62,10 +61,9 @@ def after_import(name, callback):
 
 
 def catch_up():
-    """For the unusual import set-ups the finder could not wrap (after INIT): the set-ups whose module
-    has been loaded by another finder run now."""
-    for item in list(_unwrapped):
-        module = sys.modules.get(item[0])
+    """For the unusual import set-ups the finder could not wrap (after INIT): the set-ups of modules
+    another finder has loaded run now."""
+    for name in list(_finder.waiting):
+        module = sys.modules.get(name)
         if module is not None:
-            _unwrapped.remove(item)
-            item[1](module)
+            _run(name, module)
