@@ -102,13 +102,13 @@ describe.each(isolationLevels())('blank sandboxes (%s isolation)', (isolation) =
     expect(logged('py-a')).toEqual([expect.stringMatching(/^\[WARNING\]\t\S+Z\t[0-9a-f-]{36}\tprobe of py-a$/), expect.stringMatching(/^\[WARNING\]/)]);
   });
 
-  it("Init Duration covers the handler's top-level code (200 ms), not the blank's start-up", async () => {
-    await cold('slow-init');
+  it.each(['slow-init', 'slow-init-py'])("Init Duration covers the handler's top-level code (200 ms), not the blank's start-up (%s)", async (fn) => {
+    await cold(fn);
     const before = blanks().assignedCount;
-    const res = await cold('slow-init');
+    const res = await cold(fn);
     expect(blanks().assignedCount).toBe(before + 1);
     expect(res).toMatchObject({ initType: 'on-demand' });
-    const reports = em.lines.filter((l) => l.fn === 'slow-init' && l.text.startsWith('REPORT '));
+    const reports = em.lines.filter((l) => l.fn === fn && l.text.startsWith('REPORT '));
     const init = Number(/Init Duration: ([\d.]+) ms/.exec(reports.at(-1)!.text)?.[1]);
     expect(init).toBeGreaterThanOrEqual(200);
   });
