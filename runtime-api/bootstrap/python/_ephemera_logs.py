@@ -17,7 +17,6 @@ _RESERVED_FIELDS = {
 }
 
 
-
 def setup_logging(logging):
     """The root logger's handler in AWS's format (text, or JSON lines: timestamp, level, message,
     logger, requestId, + exception fields and the record's extra attributes); times in UTC (AWS
