@@ -10,6 +10,7 @@ import { readBody } from '../lib/read-body.ts';
 import type { Extension, ExtensionEvent } from './extension-state.ts';
 import type { HandleLeak, InvokeEvent, RegisteredExtension, RuntimeApiHost } from './host.ts';
 import { ReadinessGates } from './readiness.ts';
+import { type Clock, systemClock } from '../lib/clock.ts';
 import { MAX_RESPONSE_BYTES, accepted, internalError, notFound, sendError } from './render.ts';
 import { TelemetryHub } from './telemetry.ts';
 import { RUNTIME_PREFIX, type RuntimeListener, RuntimeSession } from './runtime-routes.ts';
@@ -41,7 +42,8 @@ export class RuntimeApiServer {
   private readonly host: RuntimeApiHost;
   private readonly gates: ReadinessGates;
 
-  constructor(host: RuntimeApiHost, identity: FunctionIdentity = NO_IDENTITY) {
+  /** `clock`: the Telemetry API's buffering, retry and drain waits. */
+  constructor(host: RuntimeApiHost, identity: FunctionIdentity = NO_IDENTITY, clock: Clock = systemClock) {
     this.host = host;
     this.extensions = new ExtensionsApi({
       registered: (ext) => {
@@ -59,7 +61,7 @@ export class RuntimeApiServer {
     this.gates = gates;
     // Extension registration closes when the runtime first asks for work (RIE).
     const registry = this.extensions.registry;
-    this.telemetry = new TelemetryHub(registry);
+    this.telemetry = new TelemetryHub(registry, clock);
     const runtimeListener: RuntimeListener = {
       runtimeNext: () => {
         registry.closed = true;

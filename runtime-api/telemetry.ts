@@ -4,6 +4,7 @@
 // resumes on thaw; events from before a subscription during INIT are replayed to it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect } from 'node:net';
+import { type Cancel, type Clock, systemClock } from '../lib/clock.ts';
 import { readBody } from '../lib/read-body.ts';
 import type { ExtensionRegistry } from './extension-state.ts';
 import { methodNotAllowed, sendError } from './render.ts';
@@ -33,7 +34,8 @@ interface Subscription {
   destination: { protocol: 'HTTP'; url: string } | { protocol: 'TCP'; port: number };
   buffer: TelemetryEvent[];
   bytes: number;
-  timer: NodeJS.Timeout | undefined;
+  /** The buffer's timeoutMs, running while something is buffered. */
+  timer: Cancel | undefined;
   sending: Promise<void>;
   /** Records (and bytes) lost to failed deliveries since the last report of it. */
   dropped: { records: number; bytes: number };
@@ -50,9 +52,12 @@ export class TelemetryHub {
   private backlog: TelemetryEvent[] | undefined = [];
   private paused = false;
   private closedForSubscriptions = false;
+  /** The buffers' timeouts, the retry's wait and drain's deadline. */
+  private readonly clock: Clock;
 
-  constructor(registry: ExtensionRegistry) {
+  constructor(registry: ExtensionRegistry, clock: Clock = systemClock) {
     this.registry = registry;
+    this.clock = clock;
   }
 
   get subscribed(): boolean {
@@ -102,11 +107,13 @@ export class TelemetryHub {
   async drain(deadline: number): Promise<void> {
     this.resume();
     const all = Promise.all([...this.subs.values()].map((s) => s.sending));
-    await Promise.race([all, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
+    let cancel: Cancel = () => undefined;
+    await Promise.race([all, new Promise((r) => (cancel = this.clock.setTimeout(() => r(undefined), deadline - this.clock.now())))]);
+    cancel();
   }
 
   close(): void {
-    for (const sub of this.subs.values()) clearTimeout(sub.timer);
+    for (const sub of this.subs.values()) sub.timer?.();
     this.subs.clear();
   }
 
@@ -128,8 +135,7 @@ export class TelemetryHub {
       const message = err instanceof ValidationError ? err.message : 'Invalid request body: not JSON';
       return sendError(res, 400, 'ValidationError', message);
     }
-    const old = this.subs.get(ext.id);
-    if (old) clearTimeout(old.timer);
+    this.subs.get(ext.id)?.timer?.();
     this.subs.set(ext.id, sub);
     const text = Buffer.from('"OK"');
     res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': text.length });
@@ -142,11 +148,11 @@ export class TelemetryHub {
     sub.buffer.push(event);
     sub.bytes += Buffer.byteLength(JSON.stringify(event));
     if (sub.buffer.length >= sub.maxItems || sub.bytes >= sub.maxBytes) this.flush(sub);
-    else sub.timer ??= setTimeout(() => this.flush(sub), sub.timeoutMs).unref();
+    else sub.timer ??= this.clock.setTimeout(() => this.flush(sub), sub.timeoutMs, { unref: true });
   }
 
   private flush(sub: Subscription): void {
-    clearTimeout(sub.timer);
+    sub.timer?.();
     sub.timer = undefined;
     if (this.paused || sub.buffer.length === 0) return;
     const batch = sub.buffer;
@@ -161,7 +167,7 @@ export class TelemetryHub {
       sub.dropped = { records: 0, bytes: 0 };
     }
     sub.sending = sub.sending.then(async () => {
-      if (!(await deliver(sub, batch))) {
+      if (!(await deliver(sub, batch, this.clock))) {
         const lost = batch.filter((e) => e.type !== 'platform.logsDropped');
         sub.dropped.records += lost.length;
         sub.dropped.bytes += lost.length === batch.length ? bytes : lost.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)), 0);
@@ -222,7 +228,7 @@ function parseSubscription(body: unknown, api: 'telemetry' | 'logs', extensionId
 }
 
 /** POST the batch as a JSON array (HTTP) or write it as NDJSON (TCP); one retry. False when lost. */
-async function deliver(sub: Subscription, batch: TelemetryEvent[]): Promise<boolean> {
+async function deliver(sub: Subscription, batch: TelemetryEvent[], clock: Clock): Promise<boolean> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       if (sub.destination.protocol === 'HTTP') {
@@ -238,7 +244,7 @@ async function deliver(sub: Subscription, batch: TelemetryEvent[]): Promise<bool
       });
       return true;
     } catch {
-      await new Promise((r) => setTimeout(r, 100));
+      if (attempt === 0) await new Promise((r) => clock.setTimeout(() => r(undefined), 100));
     }
   }
   return false;

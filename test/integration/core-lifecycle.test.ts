@@ -97,8 +97,9 @@ describe.each(levels)('core lifecycle (%s isolation)', (isolation) => {
     expect(procState(pid)).toBe('T');
     const second = (await em.invoke('leaky-timer')).json() as { ticks: number; pid: number };
     expect(second.pid).toBe(first.pid);
-    // 600 ms at a 50 ms interval would be ~12 ticks if it had run; frozen it stays at 0–1.
-    expect(second.ticks - first.ticks).toBeLessThanOrEqual(2);
+    // 600 ms at a 50 ms interval would be ~12 ticks if it had run; frozen it stays at 0–1 (a loaded
+    // machine adds a tick or two: the gap before the freeze lands, and the overdue tick at the thaw).
+    expect(second.ticks - first.ticks).toBeLessThanOrEqual(4);
     // After the thaw, the interval resumes while the environment is busy.
     const third = (await em.invoke('leaky-timer')).json() as { ticks: number };
     expect(third.ticks).toBeGreaterThanOrEqual(second.ticks);

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RuntimeApiHost } from '../../runtime-api/host.ts';
 import { RuntimeApiServer } from '../../runtime-api/server.ts';
 import { waitFor } from '../helpers/emulator.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
 
 const calls: string[] = [];
 const host: RuntimeApiHost = {
@@ -146,6 +147,9 @@ describe('Telemetry API subscriptions', () => {
   });
 
   it('delivers batches to the destination and reports records it could not deliver as platform.logsDropped', async () => {
+    const clock = new ManualClock();
+    const timed = new RuntimeApiServer(host, { functionName: 'f', functionVersion: '$LATEST', handler: 'index.handler', accountId: '123456789012', externalNames: ['ext'] }, clock);
+    const timedBase = `http://${await timed.listen()}`;
     const { createServer } = await import('node:http');
     const received: Array<{ type: string; record: any }> = [];
     const sink = createServer((req, res) => {
@@ -156,23 +160,33 @@ describe('Telemetry API subscriptions', () => {
         res.end();
       });
     });
-    await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
-    const port = (sink.address() as { port: number }).port;
-    await new Promise<void>((r) => sink.close(() => r())); // nobody listens there yet
-    const id = (await register('ext', ['INVOKE'])).headers.get('lambda-extension-identifier')!;
-    const sub = { ...good, types: ['platform', 'function'], buffering: { timeoutMs: 25 }, destination: { protocol: 'HTTP', URI: `http://sandbox.localdomain:${port}/` } };
-    expect((await subscribe(id, sub)).status).toBe(200);
-    api.telemetry.emit('function', 'function', 'lost line');
-    await new Promise((r) => setTimeout(r, 400)); // the delivery and its retry fail
-    await new Promise<void>((r) => sink.listen(port, '127.0.0.1', r));
-    api.telemetry.emit('function', 'function', 'delivered line');
-    for (let i = 0; i < 50 && !received.some((e) => e.record === 'delivered line'); i++) await new Promise((r) => setTimeout(r, 20));
-    sink.close();
-    const dropped = received.find((e) => e.type === 'platform.logsDropped');
-    expect(dropped?.record.droppedRecords).toBeGreaterThanOrEqual(1);
-    expect(dropped?.record.droppedBytes).toBeGreaterThan(0);
-    expect(received.some((e) => e.record === 'delivered line')).toBe(true);
-    expect(received.some((e) => e.record === 'lost line')).toBe(false);
+    try {
+      await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+      const port = (sink.address() as { port: number }).port;
+      await new Promise<void>((r) => sink.close(() => r())); // nobody listens there yet
+      const reg = await fetch(`${timedBase}/2020-01-01/extension/register`, { method: 'POST', headers: { 'Lambda-Extension-Name': 'ext' }, body: JSON.stringify({ events: ['INVOKE'] }) });
+      const id = reg.headers.get('lambda-extension-identifier')!;
+      const sub = { ...good, types: ['platform', 'function'], buffering: { timeoutMs: 25 }, destination: { protocol: 'HTTP', URI: `http://sandbox.localdomain:${port}/` } };
+      const subscribed = await fetch(`${timedBase}/2022-07-01/telemetry`, { method: 'PUT', headers: { 'Lambda-Extension-Identifier': id }, body: JSON.stringify(sub) });
+      expect(subscribed.status).toBe(200);
+      timed.telemetry.emit('function', 'function', 'lost line');
+      await clock.advance(25); // the buffer's timeout: delivered, refused
+      await waitFor(() => clock.waits().includes(100), 5000); // the refusal came back: its retry waits
+      await clock.advance(100); // the one retry, refused too
+      await timed.telemetry.drain(clock.now() + 60_000); // ...and counted as dropped
+      await new Promise<void>((r) => sink.listen(port, '127.0.0.1', r));
+      timed.telemetry.emit('function', 'function', 'delivered line');
+      await clock.advance(25);
+      await waitFor(() => received.some((e) => e.record === 'delivered line'), 5000);
+      const dropped = received.find((e) => e.type === 'platform.logsDropped');
+      expect(dropped?.record.droppedRecords).toBeGreaterThanOrEqual(1);
+      expect(dropped?.record.droppedBytes).toBeGreaterThan(0);
+      expect(received.some((e) => e.record === 'delivered line')).toBe(true);
+      expect(received.some((e) => e.record === 'lost line')).toBe(false);
+    } finally {
+      sink.close();
+      await timed.close();
+    }
   });
 
   it('refuses unknown extensions and subscriptions after INIT', async () => {
