@@ -1,6 +1,6 @@
 // Runtime/Extensions API answers (design §7, vocabulary 3): `{errorMessage, errorType}` bodies with
 // the status RIE uses, and the small success bodies. One named helper per situation.
-import type { Reply } from './lean-http.ts';
+import type { Reply } from '../lib/lean-http.ts';
 
 const JSON_TYPE = 'application/json';
 

@@ -3,7 +3,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { type Body, readBody } from '../lib/read-body.ts';
 import type { InvokeEvent, RuntimeApiHost } from './host.ts';
-import type { Reply } from './lean-http.ts';
+import type { Reply } from '../lib/lean-http.ts';
 import {
   MAX_RESPONSE_BYTES, accepted, invalidRequestId, invalidStateTransition, methodNotAllowed, notFound,
   payloadTooLarge, responseTooLargePayload, sendError,

@@ -4,7 +4,7 @@
 // (readiness.ts) and tells its host (host.ts) when each one opens.
 import { type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { type AddressInfo, type Server as NetServer, type Socket, createServer as createNetServer } from 'node:net';
-import { LeanConnection, type LeanHead, type Reply } from './lean-http.ts';
+import { LeanConnection, type LeanHead, type Reply } from '../lib/lean-http.ts';
 import { ExtensionsApi, type FunctionIdentity } from './extension-routes.ts';
 import { readBody } from '../lib/read-body.ts';
 import type { Extension, ExtensionEvent } from './extension-state.ts';
@@ -86,7 +86,7 @@ export class RuntimeApiServer {
     this.listener = createNetServer({ noDelay: true }, (socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
-      new LeanConnection(socket, (head) => this.leanRoute(head), this.server);
+      new LeanConnection(socket, { route: (head) => this.leanRoute(head), handOff: (s) => this.server.emit('connection', s) });
     });
   }
 

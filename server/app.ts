@@ -115,7 +115,7 @@ export function buildApp(options: Options, overrides: AppOverrides = {}): Epheme
   const web = webView(base, core, frontDoor);
   const features: Feature[] = [services, core, durable, async, invokeApi, mappings, eventBridge, scheduler, sns, management, frontDoor, dev, web];
   base.warnings.log(base.logger);
-  const port = new MainPort(base, invokeApi.fastPath, features);
+  const port = new MainPort(base, invokeApi, features);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

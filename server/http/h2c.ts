@@ -7,13 +7,20 @@ import type { Socket } from 'node:net';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
-/** Route connections that start with the HTTP/2 preface on `server` to `handler` over HTTP/2. */
-export function acceptH2c(server: Server, handler: (req: IncomingMessage, res: ServerResponse) => void): void {
+/**
+ * Route connections that start with the HTTP/2 preface on `server` to `handler` over HTTP/2. The others
+ * go to `http1` when given (with node:http's own connection handling to pass them on to), else to node:http.
+ */
+export function acceptH2c(server: Server, handler: (req: IncomingMessage, res: ServerResponse) => void,
+  http1?: (socket: Socket, toNodeHttp: (socket: Socket) => void) => void): void {
   const h2 = createHttp2Server((req: Http2ServerRequest, res: Http2ServerResponse) => {
     handler(req as unknown as IncomingMessage, res as unknown as ServerResponse);
   });
-  const http1 = server.listeners('connection') as ((socket: Socket) => void)[];
+  const nodeHttp = server.listeners('connection') as ((socket: Socket) => void)[];
   server.removeAllListeners('connection');
+  const toNodeHttp = (socket: Socket): void => {
+    for (const l of nodeHttp) l.call(server, socket);
+  };
   server.on('close', () => h2.close());
   // Connections that have not sent enough to decide belong to neither server yet: closing closes
   // them too (else server.close() waits for an idle preconnect forever), and one that ends first goes.
@@ -56,7 +63,8 @@ export function acceptH2c(server: Server, handler: (req: IncomingMessage, res: S
       socket.removeListener('close', forget);
       socket.unshift(seen);
       if (isH2 && seen.length >= PREFACE.length) h2.emit('connection', socket);
-      else for (const l of http1) l.call(server, socket);
+      else if (http1) http1(socket, toNodeHttp);
+      else toNodeHttp(socket);
     };
     socket.on('readable', decide);
     socket.once('end', forget);

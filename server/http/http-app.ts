@@ -1,12 +1,14 @@
-// The fastify instance every route is mounted on: every request (HTTP/1.1, h2c, the Invoke fast path)
-// passes the request guard first (Host/Origin checks); raw bodies for every content type (the Invoke
+// The fastify instance every route is mounted on: every request (HTTP/1.1, h2c, the Invoke fast path,
+// the Invoke calls read by hand) passes the request guard first (Host/Origin checks); raw bodies for every content type (the Invoke
 // API passes bytes through; wire protocols parse their own) and Lambda-shaped error rendering.
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { INVOKE_LIMIT_BYTES, registerErrorHandling } from './error-handler.ts';
+import type { LeanRoute } from '../../lib/lean-http.ts';
 import { acceptH2c } from './h2c.ts';
+import { leanConnections } from './lean-connections.ts';
 import { type GuardPolicy, RequestGuard } from './request-guard.ts';
 
 /** A raw handler that may take a request before fastify sees it (returns true when it did). */
@@ -14,8 +16,13 @@ export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 const DEFAULT_POLICY: GuardPolicy = { allowedHosts: [], checkOrigin: true };
 
-export function createHttpApp(logger: Logger, fastPath?: FastPath, policy: GuardPolicy = DEFAULT_POLICY): FastifyInstance {
+/**
+ * `fastPath`: raw requests taken before fastify; `lean`: the calls read by hand on HTTP/1.1 connections
+ * before node:http parses them (only requests the guard admits; the others go to node:http, which refuses them).
+ */
+export function createHttpApp(logger: Logger, fastPath?: FastPath, policy: GuardPolicy = DEFAULT_POLICY, lean?: LeanRoute): FastifyInstance {
   const guard = new RequestGuard(policy, logger);
+  const admitted: LeanRoute | undefined = lean && ((head) => (guard.check({ method: head.method, url: head.path, headers: head.headers }) === undefined ? lean(head) : undefined));
   const app: FastifyInstance = fastify({
     serverFactory: (handler) => {
       const server = createServer({ noDelay: true }, (req, res) => {
@@ -26,7 +33,7 @@ export function createHttpApp(logger: Logger, fastPath?: FastPath, policy: Guard
       server.requestTimeout = 0;
       server.keepAliveTimeout = 72_000;
       // The AWS SDK v3 Kinesis client speaks HTTP/2 only (h2c on an http:// endpoint).
-      acceptH2c(server, guard.wrap(handler));
+      acceptH2c(server, guard.wrap(handler), admitted && leanConnections(server, admitted));
       return server;
     },
     loggerInstance: logger as FastifyBaseLogger,

@@ -1,10 +1,11 @@
-// The Invoke API route and error rendering with a fake invoker (no processes), through both ways in:
-// fastify's route (app.inject) and the raw fast path (a real loopback socket). Both must answer alike.
+// The Invoke API route and error rendering with a fake invoker (no processes), through every way in:
+// fastify's route (app.inject), the raw fast path and the calls read by hand (real loopback sockets).
+// All must answer alike.
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createHttpApp } from '../../server/http/http-app.ts';
-import { invokeFastPath, registerInvokeRoutes } from '../../server/http/invoke-routes.ts';
+import { invokeFastPath, invokeLeanRoute, registerInvokeRoutes } from '../../server/http/invoke-routes.ts';
 import type { InvocationService, InvokeRequest } from '../../server/invoke/invocation-service.ts';
 import type { FunctionConfig } from '../../server/model.ts';
 import type { AsyncInvoker } from '../../server/async/async-invoker.ts';
@@ -42,17 +43,23 @@ const fakeAsync = {
 } as unknown as AsyncInvoker;
 
 let app: FastifyInstance;
+let leanApp: FastifyInstance;
 let base = '';
+let leanBase = '';
 beforeAll(async () => {
   const deps = { registry: new Registry([config], { region: 'us-east-1', accountId: '123456789012' }), invoker: fakeInvoker, asyncInvoker: fakeAsync };
   app = createHttpApp(pino({ level: 'silent' }), invokeFastPath(deps, () => {}));
-  registerInvokeRoutes(app, deps);
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  leanApp = createHttpApp(pino({ level: 'silent' }), invokeFastPath(deps, () => {}), undefined, invokeLeanRoute(deps, () => {}));
+  for (const a of [app, leanApp]) {
+    registerInvokeRoutes(a, deps);
+    await a.listen({ port: 0, host: '127.0.0.1' });
+  }
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  leanBase = `http://127.0.0.1:${(leanApp.server.address() as { port: number }).port}`;
 });
-afterAll(() => app.close());
+afterAll(() => Promise.all([app.close(), leanApp.close()]));
 
-let mode: 'inject' | 'fast' = 'inject';
+let mode: 'inject' | 'fast' | 'lean' = 'inject';
 
 async function invoke(fn: string, payload: string | Buffer = '{}', headers: Record<string, string> = {}, query = ''): Promise<Res> {
   const url = `/2015-03-31/functions/${fn}/invocations${query}`;
@@ -61,7 +68,7 @@ async function invoke(fn: string, payload: string | Buffer = '{}', headers: Reco
     const r = await app.inject({ method: 'POST', url, payload, headers: all });
     return { statusCode: r.statusCode, headers: r.headers as Record<string, string>, body: r.body, json: () => r.json() };
   }
-  const r = await fetch(base + url, { method: 'POST', body: payload, headers: all });
+  const r = await fetch((mode === 'lean' ? leanBase : base) + url, { method: 'POST', body: payload, headers: all });
   const body = await r.text();
   return { statusCode: r.status, headers: Object.fromEntries(r.headers), body, json: () => JSON.parse(body) };
 }
@@ -74,7 +81,7 @@ function expectError(res: Res, status: number, type: string, body: Record<string
   expect(res.json()).toEqual(body);
 }
 
-describe.each(['inject', 'fast'] as const)('invoke route (%s)', (m) => {
+describe.each(['inject', 'fast', 'lean'] as const)('invoke route (%s)', (m) => {
   beforeAll(() => {
     mode = m;
   });
@@ -130,7 +137,7 @@ describe.each(['inject', 'fast'] as const)('invoke route (%s)', (m) => {
   });
 });
 
-describe.each(['inject', 'fast'] as const)('invoke errors in AWS shapes (%s)', (m) => {
+describe.each(['inject', 'fast', 'lean'] as const)('invoke errors in AWS shapes (%s)', (m) => {
   beforeAll(() => {
     mode = m;
   });

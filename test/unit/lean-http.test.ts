@@ -1,10 +1,10 @@
-// The Runtime API's hand-read calls (runtime-api/lean-http.ts): which heads are read by hand and which
+// The Runtime API's hand-read calls (lib/lean-http.ts): which heads are read by hand and which
 // go to node:http, and a real listener (RuntimeApiServer on loopback) answering both kinds on one
 // connection, in order, with the Host check on either path.
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RuntimeApiHost } from '../../runtime-api/host.ts';
-import { parseLeanHead } from '../../runtime-api/lean-http.ts';
+import { LeanConnection, parseLeanHead, type Reply } from '../../lib/lean-http.ts';
 import { RuntimeApiServer } from '../../runtime-api/server.ts';
 
 const head = (text: string): ReturnType<typeof parseLeanHead> => parseLeanHead(Buffer.from(text, 'latin1'));
@@ -142,5 +142,31 @@ describe('RuntimeApiServer: hand-read and node:http calls on one connection', ()
     const address = await server.listen();
     const [answer] = await exchange(address, ['GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: attacker.example\r\n\r\n']);
     expect(answer).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
+  });
+});
+
+describe('LeanConnection', () => {
+  it('drops the connection rather than write a header value with a line break in it (as node:http refuses it)', async () => {
+    const server = createServer((socket) => {
+      new LeanConnection(socket, {
+        route: () => (_body: Buffer, reply: Reply) => {
+          reply.writeHead(200, { 'X-Echo': 'a\r\nInjected: yes' });
+          reply.end('x');
+        },
+        handOff: () => socket.destroy(),
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const socket = connect((server.address() as { port: number }).port, '127.0.0.1');
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+      socket.on('error', () => {});
+      socket.write('GET /x HTTP/1.1\r\nHost: h\r\n\r\n');
+      await new Promise((r) => socket.once('close', r));
+      expect(text).toBe('');
+    } finally {
+      server.close();
+    }
   });
 });

@@ -1,9 +1,9 @@
-// The Runtime API listener's sockets, read by hand for the calls of every invoke (GET next, POST
-// response or error with a Content-Length body): one parse of the head, one write per answer, none of
-// node:http's per-request objects. A request outside that strict subset (another route, a chunked or
-// streamed body, Expect, Upgrade, Connection: close, HTTP/1.0, anything unusual in the head) hands its
-// connection, from that request on, to node:http for good: it is never answered by hand.
-import { type IncomingHttpHeaders, STATUS_CODES, type Server as HttpServer } from 'node:http';
+// HTTP/1.1 connections read by hand for the few calls of every invoke (the Runtime API's GET next and
+// POST response or error; the Invoke API's POST invocations): one parse of the head, one write per
+// answer, none of node:http's per-request objects. A request outside that strict subset (another route,
+// a chunked or streamed body, Expect, Upgrade, Connection: close, HTTP/1.0, anything unusual in the
+// head) hands its connection, from that request on, to node:http for good: it is never answered by hand.
+import { type IncomingHttpHeaders, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 
 /** What a Runtime API answer is written through: node:http's ServerResponse, or a LeanReply. */
@@ -31,6 +31,7 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const DIGITS = /^\d{1,9}$/;
 /** Headers that ask for more than a fixed-length HTTP/1.1 exchange. */
 const UNUSUAL = new Set(['transfer-encoding', 'expect', 'upgrade', 'te', 'trailer']);
+const LINE_BREAK = /[\r\n]/;
 
 /** The head at the start of `buf`: taken, `incomplete` (wait for more), or undefined (node:http's). */
 export function parseLeanHead(buf: Buffer): LeanHead | 'incomplete' | undefined {
@@ -84,8 +85,13 @@ class LeanReply implements Reply {
   }
 
   writeHead(status: number, headers: Record<string, string | number>): this {
-    let text = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nDate: ${httpDate()}\r\nConnection: keep-alive\r\n`;
-    for (const name in headers) text += `${name}: ${headers[name]}\r\n`;
+    let text = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nDate: ${httpDate()}\r\nConnection: keep-alive\r\n${this.conn.extraHead}`;
+    for (const name in headers) {
+      const value = String(headers[name]);
+      // As node:http refuses them: a line break in a value would end the header early.
+      if (LINE_BREAK.test(value)) throw new TypeError(`Invalid character in header content ["${name}"]`);
+      text += `${name}: ${value}\r\n`;
+    }
     this.head = `${text}\r\n`;
     return this;
   }
@@ -113,9 +119,19 @@ class LeanReply implements Reply {
   }
 }
 
+/** How a connection is set up: its calls, where it goes when it leaves the subset, and fixed answer headers. */
+export interface LeanOptions {
+  route: LeanRoute;
+  /** node:http takes the socket (its unread bytes given back): its 'connection' listener, typically. */
+  handOff: (socket: Socket) => void;
+  /** Header lines every answer carries after Date and Connection (e.g. `Keep-Alive: timeout=72\r\n`). */
+  extraHead?: string;
+}
+
 /** One socket of the listener while it is read by hand; `handOff` gives it to node:http. */
 export class LeanConnection {
   readonly socket: Socket;
+  readonly extraHead: string;
   /** Bytes read and not yet taken, in the chunks they came in (joined only to read a head or a whole request). */
   private chunks: Buffer[] = [];
   private length = 0;
@@ -124,7 +140,8 @@ export class LeanConnection {
   /** The answer not yet written: requests that arrive meanwhile wait (HTTP/1.1 answers in order). */
   private open: LeanReply | undefined;
   private readonly route: LeanRoute;
-  private readonly http: HttpServer;
+  private readonly toHttp: (socket: Socket) => void;
+  private handedOff = false;
   private readonly onData = (chunk: Buffer): void => {
     this.chunks.push(chunk);
     this.length += chunk.length;
@@ -133,13 +150,24 @@ export class LeanConnection {
   private readonly onError = (): void => void this.socket.destroy();
   private readonly onClose = (): void => this.open?.closed();
 
-  constructor(socket: Socket, route: LeanRoute, http: HttpServer) {
+  constructor(socket: Socket, opts: LeanOptions) {
     this.socket = socket;
-    this.route = route;
-    this.http = http;
+    this.route = opts.route;
+    this.toHttp = opts.handOff;
+    this.extraHead = opts.extraHead ?? '';
     socket.on('data', this.onData);
     socket.on('error', this.onError);
     socket.on('close', this.onClose);
+  }
+
+  /** Still read by hand, with no request open and no byte of one read (a keep-alive connection between calls). */
+  get idle(): boolean {
+    return !this.handedOff && this.open === undefined && this.length === 0;
+  }
+
+  /** Given to node:http: its timeouts and close handling apply from then on. */
+  get isHandedOff(): boolean {
+    return this.handedOff;
   }
 
   answered(reply: LeanReply, head: string, body: Buffer | string | undefined): void {
@@ -187,6 +215,7 @@ export class LeanConnection {
 
   /** node:http reads this socket from the request at the front on (it parses it again from its start). */
   private handOff(): void {
+    this.handedOff = true;
     this.socket.removeListener('data', this.onData);
     this.socket.removeListener('error', this.onError);
     this.socket.removeListener('close', this.onClose);
@@ -194,7 +223,7 @@ export class LeanConnection {
     if (this.length > 0) this.socket.unshift(this.front());
     this.chunks = [];
     this.length = 0;
-    this.http.emit('connection', this.socket);
+    this.toHttp(this.socket);
     // node:http's own 'data' listener does not resume a paused socket: the bytes given back flow to it
     // first (next tick), before any read of the socket's handle (an I/O callback) reaches its parser.
     this.socket.resume();
