@@ -85,7 +85,8 @@ export class ExecutionEnvironment implements RuntimeApiHost {
     this.ctx = ctx;
     this.events = events;
     this.machine = new EnvironmentStateMachine((from, to, reason) => {
-      ctx.logger.debug({ env: this.id.slice(0, 8), fn: fn.config.name, from, to, reason }, 'environment transition');
+      // Two transitions per invoke: the record is built only when debug lines are written.
+      if (ctx.logger.isLevelEnabled('debug')) ctx.logger.debug({ env: this.id.slice(0, 8), fn: fn.config.name, from, to, reason }, 'environment transition');
       if (ctx.events?.active) ctx.events.environment(this, { reason, requestId: to === 'Invoking' ? reason : undefined });
     });
     // SnapStart: the snapshot is the runtime process alone; external extensions are not forked with it.

@@ -5,21 +5,48 @@ export interface OutputSink {
   line(functionName: string, envId: string, text: string): void;
 }
 
-/** Writes `[fn envId] line` to a stream; lines of one tick are batched into one write. */
+/** Sinks holding lines not yet written: written out as the process exits (stdout is synchronous then). */
+const unwritten = new Set<StreamOutputSink>();
+let exitHook = false;
+
+/**
+ * Writes `[fn envId] line` to a stream. Lines are gathered and written together: the first after a quiet
+ * spell goes out at the end of its loop turn, later ones at most once per `windowMs` (each write to a
+ * pipe or terminal is a system call and wakes its reader: under load one write carries the START, END
+ * and REPORT of many invocations instead of one write each). Anything still held is written at exit.
+ */
 export class StreamOutputSink implements OutputSink {
-  private pending: string[] = [];
+  private pending = '';
+  private scheduled = false;
+  private lastWrite = -Infinity;
   private readonly out: NodeJS.WritableStream;
-  constructor(out: NodeJS.WritableStream) {
+  private readonly windowMs: number;
+  constructor(out: NodeJS.WritableStream, windowMs = 4) {
     this.out = out;
+    this.windowMs = windowMs;
   }
   line(functionName: string, envId: string, text: string): void {
-    if (this.pending.length === 0) setImmediate(() => this.flush());
-    this.pending.push(`[${functionName} ${envId.slice(0, 8)}] ${text}\n`);
+    this.pending += `[${functionName} ${envId.slice(0, 8)}] ${text}\n`;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    unwritten.add(this);
+    if (!exitHook) {
+      exitHook = true;
+      process.once('exit', () => {
+        for (const sink of unwritten) sink.flush();
+      });
+    }
+    const wait = this.lastWrite + this.windowMs - performance.now();
+    if (wait <= 0) setImmediate(() => this.flush());
+    else setTimeout(() => this.flush(), wait).unref();
   }
   flush(): void {
-    if (this.pending.length === 0) return;
-    const text = this.pending.join('');
-    this.pending = [];
+    this.scheduled = false;
+    unwritten.delete(this);
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    this.lastWrite = performance.now();
     this.out.write(text);
   }
 }

@@ -8,7 +8,7 @@ import { LogBuffer, type OutputSink } from '../environment/function-log.ts';
 import { platformPayload } from '../environment/platform-errors.ts';
 import { TooManyRequestsException } from '../errors.ts';
 import type { InvocationHistory } from '../events/invocation-history.ts';
-import type { FunctionCounters, Metrics } from '../metrics.ts';
+import type { Metrics } from '../metrics.ts';
 import type { FunctionVersion, InvokeResult, LeakMode, ResponseBody, StreamedResult } from '../model.ts';
 import type { EnvironmentPool } from '../pool/environment-pool.ts';
 import type { Lease } from '../pool/lease.ts';
@@ -66,7 +66,13 @@ export class InvocationService {
     const facts: InvocationFacts = { requestId: req.requestId ?? randomUUID(), fn: req.fn, log: new LogBuffer(), startedAt: Date.now(), cold: false };
     const counters = this.metrics.of(req.fn.config.name);
     counters.invocations++;
-    const lease = await this.acquire(req.fn, counters);
+    let lease: Lease;
+    try {
+      lease = await this.pool.acquire(req.fn);
+    } catch (err) {
+      if (err instanceof TooManyRequestsException) counters.throttles++;
+      throw err;
+    }
     try {
       if (lease.cold) {
         counters.coldStarts++;
@@ -84,17 +90,20 @@ export class InvocationService {
         traceId: req.traceId, clientContext: req.clientContext, log: facts.log,
       });
       // The lease has ended when the report settles; recording waits one more turn of the event loop, so
-      // that an invoke waiting for this environment runs first. The report holds what it records.
-      const recorded = report.then((r) => nextTurn(() => this.recorder.finish(facts, r)));
+      // that an invoke waiting for this environment runs first. The report holds what it records. Only a
+      // caller that waits for the record (a log tail, --leaks error, a stream's end) gets a promise of it.
+      const waits = req.tail || req.stream || this.leakMode === 'error';
+      const recorded = waits ? report.then((r) => nextTurn(() => this.recorder.finish(facts, r))) : undefined;
+      if (!recorded) void report.then((r) => setImmediate(() => this.recorder.finish(facts, r)));
       let outcome = await response;
       // A stream is handed to a caller that reads it as it comes (its end, report and log tail follow its
       // reading); any other caller gets it buffered.
-      if (outcome.stream && req.stream) return { ...this.answer(req, facts, lease, outcome), stream: streamedResult(outcome.stream, recorded, req.tail ? facts.log : undefined) };
+      if (outcome.stream && req.stream) return { ...this.answer(req, facts, lease, outcome), stream: streamedResult(outcome.stream, recorded!, req.tail ? facts.log : undefined) };
       if (outcome.stream) outcome = await bufferedOutcome(outcome.stream);
       if (outcome.functionError) counters.errors++;
       if (outcome.errorType === 'Sandbox.Timedout') counters.timeouts++;
       // --leaks error: the answer waits for the leak report, and a leak fails the invocation.
-      const leaks = req.tail || this.leakMode === 'error' ? await recorded : [];
+      const leaks = recorded && (req.tail || this.leakMode === 'error') ? await recorded : [];
       if (this.leakMode === 'error' && leaks.length > 0 && !outcome.functionError) {
         const summary = leaks.map((l) => `${l.kind}${l.createdAt ? ` at ${l.createdAt}` : ''}`).join(', ');
         return this.answer(req, facts, lease, {
@@ -106,15 +115,6 @@ export class InvocationService {
     } finally {
       // The one release point: ends the lease now, or with its invocation if that is still running.
       lease.release();
-    }
-  }
-
-  private async acquire(fn: FunctionVersion, counters: FunctionCounters): Promise<Lease> {
-    try {
-      return await this.pool.acquire(fn);
-    } catch (err) {
-      if (err instanceof TooManyRequestsException) counters.throttles++;
-      throw err;
     }
   }
 

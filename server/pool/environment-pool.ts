@@ -48,8 +48,8 @@ export class EnvironmentPool {
     returned: (lease) => this.returned(lease),
     renew: (lease, reason) => this.renew(lease, reason),
   };
-  /** The kind of concurrency slot each live lease holds (given back when it ends). */
-  private readonly kinds = new WeakMap<Lease, SlotKind>();
+  /** The version pool poolOf found last (every invoke asks twice, mostly for the same version). */
+  private lastPool: { fn: FunctionVersion; pool: VersionPool } | undefined;
   private closed = false;
   /** SnapStart: the snapshots of published versions, and the zygotes restored environments fork from. */
   readonly snapshots: SnapshotStore;
@@ -211,7 +211,6 @@ export class EnvironmentPool {
       if ((slot.env.state === 'Created' || slot.env.state === 'Initializing') && !(await slot.env.whenInitialized())) {
         // Its INIT failed (the invoke that started it runs INIT again elsewhere): look again.
         slot.leases--;
-        this.kinds.delete(lease);
         this.limiter.give(fn.config.name, 'on-demand');
         continue;
       }
@@ -223,9 +222,7 @@ export class EnvironmentPool {
 
   private lease(slot: Slot, fn: FunctionVersion, cold: boolean, kind: SlotKind): Lease {
     slot.leases++;
-    const lease = new Lease(fn, slot.env, cold, this.owner);
-    this.kinds.set(lease, kind);
-    return lease;
+    return new Lease(fn, slot.env, cold, this.owner, kind);
   }
 
   /** A concurrency slot of `kind`, the function's provisioned concurrency carved out of its reserved. */
@@ -244,7 +241,7 @@ export class EnvironmentPool {
     const next = slot
       ? afterLease({ state: env.state, retiring: slot.retiring, closed: this.closed, leases: slot.leases, waiting: pool.waiters.length > 0 })
       : 'shut-down';
-    const kind = this.kinds.get(lease) ?? 'on-demand';
+    const { kind } = lease;
     if (next === 'hand-over') return pool.waiters.shift()!({ slot: slot!, kind }); // the concurrency slot passes to the waiter
     this.limiter.give(fn.config.name, kind);
     if (next === 'in-use') return;
@@ -344,12 +341,14 @@ export class EnvironmentPool {
   }
 
   private poolOf(fn: FunctionVersion): VersionPool {
+    if (this.lastPool?.fn === fn) return this.lastPool.pool;
     const key = `${fn.arn}:${fn.version}`;
     let pool = this.pools.get(key);
     if (!pool) {
       pool = { fn, slots: new Map(), provisionedRequested: 0, spillover: 0, idle: [], waiters: [] };
       this.pools.set(key, pool);
     }
+    this.lastPool = { fn, pool };
     return pool;
   }
 }

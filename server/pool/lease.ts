@@ -4,6 +4,7 @@
 import type { InvocationHandle } from '../environment/environment-types.ts';
 import type { ExecutionEnvironment, Invocation } from '../environment/execution-environment.ts';
 import type { FunctionVersion } from '../model.ts';
+import type { SlotKind } from './concurrency-limiter.ts';
 
 /** The pool's side of a lease. */
 export interface LeaseOwner {
@@ -21,13 +22,16 @@ export class LeaseUsedError extends Error {
 export class Lease implements Disposable {
   /** The version as the caller resolved it (its concurrency is counted under this function name). */
   readonly fn: FunctionVersion;
+  /** The kind of concurrency slot the lease holds (given back, or handed over, when it ends). */
+  readonly kind: SlotKind;
   private readonly owner: LeaseOwner;
   private environment: ExecutionEnvironment;
   private startedCold: boolean;
   private phase: 'held' | 'invoking' | 'over' = 'held';
 
-  constructor(fn: FunctionVersion, env: ExecutionEnvironment, cold: boolean, owner: LeaseOwner) {
+  constructor(fn: FunctionVersion, env: ExecutionEnvironment, cold: boolean, owner: LeaseOwner, kind: SlotKind = 'on-demand') {
     this.fn = fn;
+    this.kind = kind;
     this.environment = env;
     this.startedCold = cold;
     this.owner = owner;
