@@ -4,7 +4,8 @@
 // scheduler time (/proc/<pid>/task/*/schedstat, nanoseconds; not 10 ms ticks), the emulator's threads
 // apart from its environments' processes.
 //   node bench/emulator-cpu.ts [--other <checkout>]... [--isolation process|namespace] [--conc 8]
-//        [--rounds 8] [--per 2000] [--leaks warn|off] [--node-arg <flag>]... (this side only, e.g. --cpu-prof)
+//        [--rounds 8] [--per 2000] [--leaks warn|off] [--gap-ms 0] [--node-arg <flag>]... (this side only, e.g. --cpu-prof)
+// --gap-ms N: each connection waits N ms after each invoke (every invoke then thaws a frozen environment).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -69,12 +70,16 @@ async function start(name: string, checkout: string, isolation: string, leaks: s
   };
 }
 
-async function drive(origin: string, conc: number, invokes: number): Promise<void> {
+/** `gapMs` > 0: each connection pauses between its invokes, so that every environment is frozen and thawed each time. */
+async function drive(origin: string, conc: number, invokes: number, gapMs = 0): Promise<void> {
   const pool = client(origin, conc);
   let left = invokes;
   try {
     await Promise.all(Array.from({ length: conc }, async () => {
-      while (left-- > 0) await post(pool, INVOKE_PATH);
+      while (left-- > 0) {
+        await post(pool, INVOKE_PATH);
+        if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
+      }
     }));
   } finally {
     await pool.close();
@@ -90,6 +95,7 @@ async function emulatorCpu(): Promise<string> {
       other: { type: 'string', multiple: true, default: [] }, isolation: { type: 'string', default: 'process' },
       conc: { type: 'string', default: '8' }, rounds: { type: 'string', default: '8' }, per: { type: 'string', default: '2000' },
       leaks: { type: 'string', default: 'warn' }, 'node-arg': { type: 'string', multiple: true, default: [] },
+      'gap-ms': { type: 'string', default: '0' },
     },
   });
   const conc = Number(values.conc);
@@ -106,7 +112,7 @@ async function emulatorCpu(): Promise<string> {
         const workers = descendants(s.pid);
         const e0 = cpuNs(s.pid);
         const w0 = workers.reduce((a, p) => a + cpuNs(p), 0);
-        await drive(s.origin, conc, per);
+        await drive(s.origin, conc, per, Number(values['gap-ms']));
         s.emulatorNs.push(cpuNs(s.pid) - e0);
         s.workerNs.push(workers.reduce((a, p) => a + cpuNs(p), 0) - w0);
       }
@@ -123,7 +129,7 @@ async function emulatorCpu(): Promise<string> {
     s.emulatorNs.map(us).join(' '),
   ]);
   return [
-    `### Emulator CPU per invoke (${values.isolation} isolation, leaks ${values.leaks}, concurrency ${conc}; ${values.rounds} rounds × ${per} invokes per side, interleaved)`,
+    `### Emulator CPU per invoke (${values.isolation} isolation, leaks ${values.leaks}, concurrency ${conc}${values['gap-ms'] !== '0' ? `, ${values['gap-ms']} ms between a connection's invokes` : ''}; ${values.rounds} rounds × ${per} invokes per side, interleaved)`,
     '',
     table(['side', 'emulator µs (median round)', 'range', 'minus this checkout, same round (median)', 'environment µs (median)', 'rounds'], rows),
     '',

@@ -95,7 +95,8 @@ export function blankSpawnPlan(spec: BlankSpec, parentDeathGuard: string[], subr
     ? ['unshare', ...blankNamespaceArgs({ runtimeDir: spec.runtimeDir, langDir: spec.langDir, boundingSet, command: spec.command })]
     : withSubreaper(subreaper, spec.env, spec.command);
   const argv = [...parentDeathGuard, ...started];
-  return { command: argv[0], args: argv.slice(1), cwd: '/', env: spec.env, sandbox: spec.isolation, deferredSettings: true };
+  const keeper = spec.isolation === 'process' && subreaper.length > 0;
+  return { command: argv[0], args: argv.slice(1), cwd: '/', env: spec.env, sandbox: spec.isolation, keeper, deferredSettings: true };
 }
 
 export interface AssignmentInput {

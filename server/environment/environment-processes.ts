@@ -2,8 +2,10 @@
 // frozen, thawed and killed, daemons (setsid, double fork) included. Namespace sandbox: the PID
 // namespace, i.e. the tree under its init (orphans reparent to it); ephemera's own unshare and init
 // are helpers, never the function's. Process isolation: the tree under the runtime (a child
-// subreaper keeps orphans in it), and once the runtime is gone the processes last seen in it, each
-// checked by start time (a pid may be reused), which the watchdog also kills if the emulator dies.
+// subreaper keeps orphans in it; with a keeper, subreaper.ts, the runtime is the keeper's child and
+// leads a group of its own, which is the one stopped), and once the runtime is gone the processes last
+// seen in it, each checked by start time (a pid may be reused), which the watchdog also kills if the
+// emulator dies.
 // Nothing is signalled through the process group once its leader is reaped, nor by a remembered pid
 // without checking its start time: a pid may be reused.
 import { ProcFiles, parseChildren, parseStat, parseStatus, peakKbOf, readStat } from './proc-fs.ts';
@@ -23,6 +25,8 @@ const signal = (pid: number, sig: NodeJS.Signals | 0): boolean => {
 export class EnvironmentProcesses {
   readonly leader: number;
   readonly kind: SandboxKind;
+  /** Process isolation: the leader is a keeper (subreaper.ts) whose child, the runtime, leads the group frozen. */
+  private readonly keeper: boolean;
   private readonly proc = new ProcFiles();
   private init: number | undefined;
   private runtime: number | undefined;
@@ -43,9 +47,10 @@ export class EnvironmentProcesses {
   private lastWalk: { pids: number[]; peakKb: number } | undefined;
   private readonly watchdog: ProcessWatchdog | undefined;
 
-  constructor(leader: number, kind: SandboxKind, watchdog?: ProcessWatchdog) {
+  constructor(leader: number, kind: SandboxKind, watchdog?: ProcessWatchdog, keeper = false) {
     this.leader = leader;
     this.kind = kind;
+    this.keeper = kind === 'process' && keeper;
     this.watchdog = kind === 'process' ? watchdog : undefined;
   }
 
@@ -67,17 +72,23 @@ export class EnvironmentProcesses {
     return this.init;
   }
 
-  /** The runtime's host pid while it runs: the leader, or the init's first child (forked first). */
+  /** The runtime's host pid while it runs: the leader, the keeper's child, or the init's first child (forked first). */
   runtimePid(): number | undefined {
     if (this.runtimeGone) return undefined;
-    if (this.kind === 'process') return this.leader;
-    const init = this.initPid();
-    this.runtime ??= init ? parseChildren(this.proc.read(`/proc/${init}/task/${init}/children`))[0] : undefined;
+    if (this.kind === 'process' && !this.keeper) return this.leader;
+    const parent = this.keeper ? this.leader : this.initPid();
+    this.runtime ??= parent ? parseChildren(this.proc.read(`/proc/${parent}/task/${parent}/children`))[0] : undefined;
     return this.runtime;
+  }
+
+  /** The process group that freeze() stops: the runtime's under a keeper, else the leader's. */
+  private group(): number | undefined {
+    return this.keeper ? this.runtimePid() : this.leader;
   }
 
   /** ephemera's own processes in the environment: never leaks, never counted as memory. */
   helpers(): number[] {
+    if (this.keeper) return [this.leader];
     const init = this.initPid();
     return this.kind === 'namespace' ? [this.leader, ...(init ? [init] : [])] : [];
   }
@@ -108,13 +119,14 @@ export class EnvironmentProcesses {
    */
   private noteStragglers(pids: number[]): void {
     this.stragglers.clear();
+    const group = this.group();
     let peakKb = 0;
     for (const pid of pids) {
       const status = this.proc.read(`/proc/${pid}/status`) ?? '';
       peakKb += peakKbOf(status);
       const st = parseStatus(status) ?? parseStat(this.proc.read(`/proc/${pid}/stat`) ?? '');
       if (!st) continue;
-      if (st.pgid === this.leader || st.state === 'Z') continue;
+      if (st.pgid === group || st.state === 'Z') continue;
       const startTime = parseStat(this.proc.read(`/proc/${pid}/stat`) ?? '')?.startTime;
       if (startTime !== undefined) this.stragglers.set(pid, startTime);
     }
@@ -130,7 +142,8 @@ export class EnvironmentProcesses {
       return this.runtimeGone ? pids.filter(alive) : pids;
     }
     if (!this.leaderGone) {
-      const pids = this.proc.tree(this.leader, allThreads);
+      const root = this.keeper ? this.runtimePid() : this.leader;
+      const pids = root ? this.proc.tree(root, allThreads) : [];
       this.remember(pids);
       return pids;
     }
@@ -155,8 +168,9 @@ export class EnvironmentProcesses {
    * (the one after each invocation), which members() does while frozen.
    */
   freeze(): boolean {
-    if (this.leaderGone) return false;
-    const group = signal(-this.leader, 'SIGSTOP');
+    const leader = this.leaderGone ? undefined : this.group();
+    if (leader === undefined) return false;
+    const group = signal(-leader, 'SIGSTOP');
     this.frozen = true;
     this.stopped = new Map([...this.stragglers].filter(([pid, start]) => this.same(pid, start) && signal(pid, 'SIGSTOP')));
     return group || this.stopped.size > 0;
@@ -164,7 +178,8 @@ export class EnvironmentProcesses {
 
   thaw(): void {
     this.frozen = false;
-    if (!this.leaderGone) signal(-this.leader, 'SIGCONT');
+    const leader = this.leaderGone ? undefined : this.group();
+    if (leader !== undefined) signal(-leader, 'SIGCONT');
     for (const [pid, start] of this.stopped) if (this.same(pid, start)) signal(pid, 'SIGCONT');
     this.stopped.clear();
   }
@@ -193,6 +208,8 @@ export class EnvironmentProcesses {
       this.freeze();
       pids = this.members(true);
     }
+    const group = this.leaderGone ? undefined : this.group();
+    if (group !== undefined && group !== this.leader) signal(-group, 'SIGKILL');
     if (!this.leaderGone) signal(-this.leader, 'SIGKILL');
     for (const pid of new Set([...pids, ...this.verifiedSeen()])) signal(pid, 'SIGKILL');
     this.watchdog?.untrack(this);

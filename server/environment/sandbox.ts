@@ -41,8 +41,9 @@ export class Sandbox {
     this.meter = new EnvironmentMeter(() => this.worker, () => this.cgroup);
   }
 
+  /** The pid the environment shows: the runtime's (under process isolation's keeper, the keeper's child), or the namespace sandbox's unshare. */
   get pid(): number | undefined {
-    return this.worker?.pid;
+    return this.namespaced ? this.worker?.pid : (this.worker?.runtimePid() ?? this.worker?.pid);
   }
 
   get frozen(): boolean {

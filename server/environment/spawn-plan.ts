@@ -76,9 +76,10 @@ export function spawnPlan(i: SpawnInput): SpawnPlan {
       tmpMB: config.ephemeralStorage, command: started, layers: config.layers, boundingSet: sandboxBoundingSet(), tmpSeed: i.tmpSeed, stay: true,
     })]
     : withSubreaper(subreaperPrefix(), env, started);
+  const keeper = !namespaced && subreaperPrefix().length > 0;
   const argv = [...i.parentDeathGuard, ...(i.cgroupProcs?.length ? cgroupEnterArgs(i.cgroupProcs) : []), ...sandboxed];
   return {
-    command: argv[0], args: argv.slice(1), cwd: config.codeDir, env, extensionPipes: exts.length > 0, sandbox: namespaced ? 'namespace' : 'process',
+    command: argv[0], args: argv.slice(1), cwd: config.codeDir, env, extensionPipes: exts.length > 0, sandbox: namespaced ? 'namespace' : 'process', keeper,
     ...(settings ? { settings: JSON.stringify(settings) } : {}),
   };
 }

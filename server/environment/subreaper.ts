@@ -1,11 +1,16 @@
-// Process isolation's child subreaper: the runtime is started through a one-line Perl program that
-// calls prctl(PR_SET_CHILD_SUBREAPER) and execs it (the flag survives exec; no process stays
-// behind), so an orphan anywhere below the runtime (a daemon's double fork, a setsid child) becomes
-// the runtime's child instead of the host init's, and the environment's tree walk still finds it.
-// Node cannot call prctl; perl (perl-base is essential on Debian and Ubuntu) starts in ~2 ms
+// Process isolation's keeper: the runtime is started through a one-line Perl program that forks it
+// as the leader of a process group of its own, a child subreaper (prctl(PR_SET_CHILD_SUBREAPER); the
+// flag survives exec) that dies with the keeper (PR_SET_PDEATHSIG), and then waits for it and exits
+// as it did (its code, or killed by the same signal). An orphan anywhere below the runtime (a daemon's
+// double fork, a setsid child) becomes the runtime's child instead of the host init's, so the
+// environment's tree walk still finds it. The keeper is never stopped: freezing the runtime's group
+// sends SIGCHLD to the keeper, not to the emulator, whose event loop would wake for each and make libuv
+// waitpid() every child process it has (measured in docs/internals/invoke-hot-path.md).
+// Node cannot call prctl or fork; perl (perl-base is essential on Debian and Ubuntu) starts in ~2 ms
 // where Python's ctypes takes ~11.
 import { spawnSync } from 'node:child_process';
 
+const PR_SET_PDEATHSIG = 1;
 const PR_SET_CHILD_SUBREAPER = 36;
 
 /** prctl's syscall number per Node architecture (Perl's syscall.ph is not always installed). */
@@ -17,17 +22,26 @@ const PRCTL: Partial<Record<NodeJS.Architecture, number>> = {
 // Perl warns on stderr (the function's log) when the function's LANG (Lambda's en_US.UTF-8) is not
 // installed on the host: PERL_BADLANG=0 silences it for this perl only, and is taken out again.
 // `--perl5opt V` / `--perl-badlang V`: the function's own values, kept away from this perl and given
-// back to the runtime.
+// back to the runtime. The child checks that the keeper is still its parent once PDEATHSIG is set
+// (the keeper could have died just before). The keeper passes the runtime's end on: its exit code,
+// or the same signal sent to itself (its dispositions are the defaults: spawn resets them).
 const SCRIPT = (nr: number): string => [
   'delete $ENV{PERL_BADLANG};',
   'while (@ARGV >= 2 && $ARGV[0] =~ /^--(perl5opt|perl-badlang)$/) { my $k = uc($1) =~ tr/-/_/r; shift; $ENV{$k} = shift }',
-  `syscall(${nr}, ${PR_SET_CHILD_SUBREAPER}, 1, 0, 0, 0);`,
-  'exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit($!{ENOENT} ? 127 : 126) };',
+  'my $keeper = $$; my $pid = fork; defined $pid or do { print STDERR "fork: $!\n"; exit 126 };',
+  'if ($pid == 0) {',
+  `  setpgrp(0, 0); syscall(${nr}, ${PR_SET_PDEATHSIG}, 9, 0, 0, 0); getppid() == $keeper or exit 126;`,
+  `  syscall(${nr}, ${PR_SET_CHILD_SUBREAPER}, 1, 0, 0, 0);`,
+  '  exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\n"; exit($!{ENOENT} ? 127 : 126) };',
+  '}',
+  'waitpid($pid, 0); my $s = $?;',
+  'if ($s & 127) { kill($s & 127, $$); exit(128 + ($s & 127)) }',
+  'exit($s >> 8);',
 ].join('\n');
 
 let detected: string[] | undefined;
 
-/** The argv prefix (empty where perl or prctl's number is missing), tried once for real. */
+/** The argv prefix (empty where perl or prctl's number is missing: the runtime is then the child), tried once for real. */
 export function subreaperPrefix(): string[] {
   if (!detected) {
     const nr = PRCTL[process.arch];

@@ -19,6 +19,8 @@ export interface SpawnPlan {
   extensionPipes?: boolean;
   /** 'namespace': the argv runs the namespace sandbox, whose init reports on fd 5 (STATUS_FD). */
   sandbox: SandboxKind;
+  /** Process isolation: the argv starts with the keeper (subreaper.ts), whose child is the runtime. */
+  keeper?: boolean;
   /** Our runtime clients' settings (JSON), written on fd 6 (SETTINGS_FD) and closed: never in the environment. */
   settings?: string;
   /** A blank sandbox (blank-plan.ts): fd 6 stays open until assign() writes the assignment. */
@@ -46,7 +48,7 @@ export type Worker = Pick<WorkerProcess,
   | 'frozen' | 'kill' | 'killMembers' | 'anyProcess' | 'treePids' | 'peakMemoryMB' | 'commandLine' | 'release'>;
 
 export class WorkerProcess {
-  /** The process group leader: the runtime, or in the namespace sandbox unshare. */
+  /** The process the emulator spawned: the runtime, or the keeper (process isolation), or unshare (namespace sandbox). */
   readonly pid: number;
   /** How the runtime ended (it may end before the environment's other processes). */
   readonly exited: Promise<ExitInfo>;
@@ -78,7 +80,7 @@ export class WorkerProcess {
     else if (plan.deferredSettings) this.settingsPipe()?.on('error', () => {});
     // spawn() reports ENOENT and friends asynchronously; pid is undefined in that case.
     this.pid = this.child.pid ?? -1;
-    this.processes = new EnvironmentProcesses(this.pid, plan.sandbox, watchdog);
+    this.processes = new EnvironmentProcesses(this.pid, plan.sandbox, watchdog, plan.keeper);
     let settle!: (info: ExitInfo) => void;
     this.exited = new Promise((resolve) => {
       settle = (info) => {
