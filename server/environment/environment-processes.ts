@@ -6,6 +6,7 @@
 // leads a group of its own, which is the one stopped), and once the runtime is gone the processes last
 // seen in it, each checked by start time (a pid may be reused), which the watchdog also kills if the
 // emulator dies.
+// Namespace sandbox: its init leads the group that is stopped (never unshare, the emulator's child).
 // Nothing is signalled through the process group once its leader is reaped, nor by a remembered pid
 // without checking its start time: a pid may be reused.
 import { ProcFiles, parseChildren, parseStat, parseStatus, peakKbOf, readStat } from './proc-fs.ts';
@@ -81,8 +82,9 @@ export class EnvironmentProcesses {
     return this.runtime;
   }
 
-  /** The process group that freeze() stops: the runtime's under a keeper, else the leader's. */
+  /** The process group that freeze() stops: the init's (namespace-sandbox.ts), the runtime's under a keeper, else the leader's. */
   private group(): number | undefined {
+    if (this.kind === 'namespace') return this.initPid();
     return this.keeper ? this.runtimePid() : this.leader;
   }
 

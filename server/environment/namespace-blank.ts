@@ -4,7 +4,7 @@
 // (code at /var/task, layers at /opt, the tmpfs /tmp, in namespace-sandbox.ts's order) are made by a
 // helper that still holds the capabilities the runtime dropped; it then passes the rest on and exits.
 import {
-  BEFORE_RUNTIME, INIT_TAIL, OPT_MOUNT, RUNTIME_MOUNTS, SCRIPT_START, STATUS_FD, TASK_MOUNT, TMP_MOUNT, functionMounts, unshareOptions,
+  BEFORE_RUNTIME, INIT_SHELL, INIT_TAIL, OPT_MOUNT, RUNTIME_MOUNTS, SCRIPT_START, STATUS_FD, TASK_MOUNT, TMP_MOUNT, functionMounts, unshareOptions,
 } from './namespace-sandbox.ts';
 
 // The same start as a spawned sandbox (robind; rootless, the mount points made under a tmpfs /var).
@@ -51,7 +51,7 @@ export interface BlankSandboxSpec {
 export function blankNamespaceArgs(spec: BlankSandboxSpec): string[] {
   return [
     ...unshareOptions(),
-    '/bin/sh', '-c', BLANK_SCRIPT, 'ephemera-sandbox',
+    ...INIT_SHELL, BLANK_SCRIPT, 'ephemera-sandbox',
     '', '', spec.runtimeDir, String(BLANK_TMP_MB), spec.langDir ?? '', '', '', spec.boundingSet ?? '', '', '1', ...spec.command,
   ];
 }

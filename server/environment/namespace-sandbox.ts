@@ -175,6 +175,14 @@ export function unshareOptions(userNamespace = ROOTLESS): string[] {
 }
 
 /**
+ * What unshare runs as the sandbox's init: `setsid` (in place: unshare's child leads no group) makes the
+ * init lead a process group of its own, the one a freeze stops, so unshare, the emulator's child, is
+ * never stopped: a stopped or continued child would send the emulator SIGCHLD, and libuv then
+ * waitpid()s every child process it has (see subreaper.ts for process isolation's keeper).
+ */
+export const INIT_SHELL = ['setsid', '/bin/sh', '-c'];
+
+/**
  * `unshare` arguments that run `command` in the sandbox (layers: see functionMounts). `--kill-child`:
  * when unshare dies (the emulator died: see the parent-death guard), its child, the init, dies, and
  * with it the whole PID namespace.
@@ -183,7 +191,7 @@ export function namespaceArgs(spec: SandboxSpec): string[] {
   const [code, deps, optKind, optArg] = functionMounts(spec);
   return [
     ...unshareOptions(spec.userNamespace),
-    '/bin/sh', '-c', SANDBOX_SCRIPT, 'ephemera-sandbox', code, deps, spec.runtimeDir,
+    ...INIT_SHELL, SANDBOX_SCRIPT, 'ephemera-sandbox', code, deps, spec.runtimeDir,
     String(spec.tmpMB), spec.langDir ?? '', optKind, optArg, spec.boundingSet ?? '', spec.tmpSeed ?? '', spec.stay ? '1' : '', ...spec.command,
   ];
 }

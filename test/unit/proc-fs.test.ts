@@ -71,19 +71,21 @@ describe('namespaceArgs', () => {
   it('makes mount and PID namespaces with their own /proc, and passes the bounding set before the command', () => {
     const args = namespaceArgs({ codeDir: '/code', runtimeDir: '/rt', tmpMB: 512, command: ['node', 'x.mjs'], boundingSet: SANDBOX_BOUNDING_SET });
     expect(args.slice(0, 7)).toEqual(['--mount', '--pid', '--mount-proc', '--propagation', 'private', '--fork', '--kill-child']);
-    expect(args.slice(10)).toEqual(['ephemera-sandbox', '/code', '', '/rt', '512', '', '', '', SANDBOX_BOUNDING_SET, '', '', 'node', 'x.mjs']);
+    // The init leads a process group of its own (setsid): a freeze stops it, never unshare.
+    expect(args.slice(7, 10)).toEqual(['setsid', '/bin/sh', '-c']);
+    expect(args.slice(11)).toEqual(['ephemera-sandbox', '/code', '', '/rt', '512', '', '', '', SANDBOX_BOUNDING_SET, '', '', 'node', 'x.mjs']);
     expect(SANDBOX_BOUNDING_SET).toMatch(/^-all,\+chown,.*\+setfcap$/);
     expect(SANDBOX_BOUNDING_SET).not.toContain('sys_admin');
   });
 
   it('merges several layers with an overlay (first lowerdir on top) and keeps the capabilities when asked', () => {
     const args = namespaceArgs({ codeDir: '/c', runtimeDir: '/r', tmpMB: 1, command: ['x'], layers: ['/l1', '/l:2', '/l1'] });
-    expect(args.slice(16)).toEqual(['overlay', 'lowerdir=/l1:/l\\:2', '', '', '', 'x']);
-    expect(namespaceArgs({ codeDir: '/c', runtimeDir: '/r', tmpMB: 1, command: ['x'], layers: ['/only'], tmpSeed: '/kept', stay: true }).slice(16)).toEqual(['bind', '/only', '', '/kept', '1', 'x']);
+    expect(args.slice(17)).toEqual(['overlay', 'lowerdir=/l1:/l\\:2', '', '', '', 'x']);
+    expect(namespaceArgs({ codeDir: '/c', runtimeDir: '/r', tmpMB: 1, command: ['x'], layers: ['/only'], tmpSeed: '/kept', stay: true }).slice(17)).toEqual(['bind', '/only', '', '/kept', '1', 'x']);
   });
 
   it('merges the dependencies built for the function under its code at /var/task, and mounts the interpreter at /var/lang', () => {
     const args = namespaceArgs({ codeDir: '/code:x', dependencyDir: '/cache/python-1', runtimeDir: '/r', langDir: '/usr', tmpMB: 1, command: ['x'] });
-    expect(args.slice(10, 16)).toEqual(['ephemera-sandbox', '/code\\:x', '/cache/python-1', '/r', '1', '/usr']);
+    expect(args.slice(11, 17)).toEqual(['ephemera-sandbox', '/code\\:x', '/cache/python-1', '/r', '1', '/usr']);
   });
 });
