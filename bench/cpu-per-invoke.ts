@@ -6,17 +6,14 @@
 // HTTP client doing the same two round trips; again with a hand-parsed server on bare sockets, what lies
 // below node:http) and serverless-offline (worker threads, its Invoke API).
 // Run alone: `node bench/cpu-per-invoke.ts` (BENCH_ISOLATION, BENCH_NO_OFFLINE, BENCH_CPU_INVOKES).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { startRawFloor } from './raw-floor.ts';
 import { startOffline } from './serverless-offline.ts';
 import {
   BENCH_TEMPLATE, INVOKE_PATH, client, concurrent, cpuTicks, descendants, isolationLevels, ms, post, runStandalone,
-  sequential, stats, table,
+  sequential, startCli, stats, table,
 } from './lib.ts';
 
-const CLI = fileURLToPath(new URL('../bin/ephemera.mjs', import.meta.url));
 const TICK_US = 10_000; // USER_HZ is 100 on Linux
 const WARMUP = 100;
 
@@ -52,36 +49,16 @@ interface Measured {
 
 const ticksOf = (pids: number[]): number => pids.reduce((a, p) => a + cpuTicks(p), 0);
 
-/** The real CLI, its stdout (START/END/REPORT lines, pino's JSON) drained here as a terminal would. */
+/** The real CLI (bench/lib.ts startCli), its stdout drained as a terminal would. */
 async function startEphemera(isolation: string, leaks: 'warn' | 'off'): Promise<System> {
-  const child: ChildProcess = spawn(process.execPath, [
-    CLI, 'start', '--template', BENCH_TEMPLATE, '--port', '0', '--api-port', '0', '--isolation', isolation, '--leaks', leaks, '--keep-alive', '600',
-  ], { stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    const seen = (d: Buffer): void => {
-      buf += d.toString();
-      const ready = buf.split('\n').find((l) => l.includes('ephemera ready'));
-      if (!ready) return;
-      child.stdout!.off('data', seen);
-      child.stdout!.resume();
-      resolve((JSON.parse(ready) as { url: string }).url);
-    };
-    child.stdout!.on('data', seen);
-    child.once('exit', (code) => reject(new Error(`ephemera exited (${code}) before it was ready`)));
-  });
-  const pid = child.pid!;
+  const cli = await startCli(['--template', BENCH_TEMPLATE, '--port', '0', '--api-port', '0', '--isolation', isolation, '--leaks', leaks, '--keep-alive', '600']);
   return {
     name: `ephemera, ${isolation} isolation, leak tracking ${leaks === 'off' ? 'off' : 'on'}`,
-    origin: `http://127.0.0.1:${new URL(url).port}`,
+    origin: cli.origin,
     path: INVOKE_PATH,
-    serverPid: pid,
-    workerPids: () => descendants(pid),
-    close: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
+    serverPid: cli.pid,
+    workerPids: () => descendants(cli.pid),
+    close: cli.stop,
   };
 }
 

@@ -6,11 +6,10 @@
 //   node bench/emulator-cpu.ts [--other <checkout>]... [--isolation process|namespace] [--conc 8]
 //        [--rounds 8] [--per 2000] [--leaks warn|off] [--gap-ms 0] [--node-arg <flag>]... (this side only, e.g. --cpu-prof)
 // --gap-ms N: each connection waits N ms after each invoke (every invoke then thaws a frozen environment).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BENCH_TEMPLATE, INVOKE_PATH, client, descendants, post, runStandalone, table } from './lib.ts';
+import { BENCH_TEMPLATE, INVOKE_PATH, client, descendants, post, runStandalone, startCli, table } from './lib.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WARMUP = 100; // invokes per connection before the first round
@@ -43,31 +42,10 @@ function cpuNs(pid: number): number {
 }
 
 async function start(name: string, checkout: string, isolation: string, leaks: string, nodeArgs: string[]): Promise<Side> {
-  const child: ChildProcess = spawn(process.execPath, [
-    ...nodeArgs, join(checkout, 'bin/ephemera.mjs'), 'start', '--template', BENCH_TEMPLATE, '--port', '0', '--api-port', '0',
-    '--isolation', isolation, '--leaks', leaks, '--keep-alive', '600',
-  ], { cwd: checkout, stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const url = await new Promise<string>((ok, fail) => {
-    let buf = '';
-    const seen = (d: Buffer): void => {
-      buf += d.toString();
-      const ready = buf.split('\n').find((l) => l.includes('ephemera ready'));
-      if (!ready) return;
-      child.stdout!.off('data', seen);
-      child.stdout!.resume(); // drained as a terminal would
-      ok((JSON.parse(ready) as { url: string }).url);
-    };
-    child.stdout!.on('data', seen);
-    child.once('exit', (code) => fail(new Error(`${name}: ephemera exited (${code}) before it was ready`)));
-  });
-  return {
-    name, pid: child.pid!, origin: `http://127.0.0.1:${new URL(url).port}`, emulatorNs: [], workerNs: [],
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  const cli = await startCli([
+    '--template', BENCH_TEMPLATE, '--port', '0', '--api-port', '0', '--isolation', isolation, '--leaks', leaks, '--keep-alive', '600',
+  ], checkout, nodeArgs);
+  return { name, pid: cli.pid, origin: cli.origin, emulatorNs: [], workerNs: [], stop: cli.stop };
 }
 
 /** `gapMs` > 0: each connection pauses between its invokes, so that every environment is frozen and thawed each time. */

@@ -1,8 +1,10 @@
 // Shared benchmark helpers: the machine line, percentiles, Markdown tables, an in-process emulator
 // (buildApp on 127.0.0.1:0, silent logger, output discarded or inspected), an undici client,
 // sequential (re-exported from client.ts) and concurrent measurement loops, and a check that no child process is left behind.
+import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
@@ -107,6 +109,45 @@ export async function startEmulator(isolation: IsolationLevel, output: OutputSin
 }
 
 export const discard: OutputSink = { line() {} };
+
+/** A real `ephemera start` in its own process. */
+export interface CliServer {
+  pid: number;
+  origin: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `ephemera start <args>` of `checkout` (this one by default; any checkout with node_modules), with the
+ * function environment a shell gives it; ready once it logged `ephemera ready`. Its stdout (START/END/REPORT
+ * lines, pino's JSON) is drained here as a terminal would; stop() is SIGTERM and its exit.
+ */
+export async function startCli(args: string[], checkout = fileURLToPath(new URL('..', import.meta.url)), nodeArgs: string[] = []): Promise<CliServer> {
+  const child = spawn(process.execPath, [...nodeArgs, join(checkout, 'bin/ephemera.mjs'), 'start', ...args], {
+    cwd: checkout, stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH, HOME: process.env.HOME },
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    const seen = (d: Buffer): void => {
+      buf += d.toString();
+      const ready = buf.split('\n').find((l) => l.includes('ephemera ready'));
+      if (!ready) return;
+      child.stdout!.off('data', seen);
+      child.stdout!.resume();
+      resolve((JSON.parse(ready) as { url: string }).url);
+    };
+    child.stdout!.on('data', seen);
+    child.once('exit', (code) => reject(new Error(`ephemera exited (${code}) before it was ready`)));
+  });
+  return {
+    pid: child.pid!, origin: `http://127.0.0.1:${new URL(url).port}`,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
 
 // ---- client ----------------------------------------------------------------------------------------
 
