@@ -8,6 +8,7 @@ import { closeSync, openSync, readFileSync, readSync, readdirSync } from 'node:f
 import { type IncomingMessage, Agent, createServer, request } from 'node:http';
 import { type AddressInfo, type Socket, connect, createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { subreaperPrefix, withSubreaper } from '../server/environment/subreaper.ts';
 import { cpuTicks, runStandalone, table } from './lib.ts';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -143,12 +144,15 @@ function threadsCpuNs(pid: number): number {
  * between invokes; `children` idle Node children of ours in all (the emulator's environments under
  * process isolation). A stopped or continued child sends its parent SIGCHLD, and libuv then calls
  * waitpid on every child it has: "this side" includes that, less the same loop without signals.
+ * `kept`: every child is process isolation's keeper (subreaper.ts) and the signalled group its child,
+ * as the emulator starts runtimes now: the SIGCHLD goes to the keeper.
  */
-async function signalPair(children: number, kind: 'node' | 'sleep' = 'node'): Promise<string[]> {
-  const command = (i: number): [string, string[]] => (i === 0 && kind === 'sleep' ? ['sleep', ['1000']] : [process.execPath, ['-e', 'setInterval(() => {}, 1000)']]);
-  const kids = Array.from({ length: children }, (_, i) => spawn(...command(i), { stdio: 'ignore', detached: true }));
+async function signalPair(children: number, kind: 'node' | 'sleep' = 'node', kept = false): Promise<string[]> {
+  const command = (i: number): string[] => (i === 0 && kind === 'sleep' ? ['sleep', '1000'] : [process.execPath, '-e', 'setInterval(() => {}, 1000)']);
+  const argv = (i: number): string[] => (kept ? withSubreaper(subreaperPrefix(), {}, command(i)) : command(i));
+  const kids = Array.from({ length: children }, (_, i) => spawn(argv(i)[0], argv(i).slice(1), { stdio: 'ignore', detached: true }));
   await sleep(500);
-  const pid = kids[0].pid!;
+  const pid = kept ? Number(readFileSync(`/proc/${kids[0].pid}/task/${kids[0].pid}/children`, 'latin1').trim()) : kids[0].pid!;
   const threads = readdirSync(`/proc/${pid}/task`).length;
   const n = Math.ceil(N / 200); // pairs per chunk; 10 chunks with signals, 10 without, alternating
   const chunk = async (signals: boolean): Promise<number> => {
@@ -175,8 +179,10 @@ async function signalPair(children: number, kind: 'node' | 'sleep' = 'node'): Pr
     const stopped = stoppedNs / 1000 / (10 * n);
     const self = extra.sort((a, b) => a - b)[5];
     const what = kind === 'node' ? 'an idle Node process' : '`sleep`';
-    return [`SIGSTOP, then SIGCONT, of ${what} (${threads} thread${threads > 1 ? 's' : ''}; ${children} child${children > 1 ? 'ren' : ''} of the signaller)`, stopped.toFixed(1), self.toFixed(1), '–', '–'];
+    const whose = kept ? `keepers' children; ${children} keeper${children > 1 ? 's' : ''} (children) of the signaller` : `${children} child${children > 1 ? 'ren' : ''} of the signaller`;
+    return [`SIGSTOP, then SIGCONT, of ${what} (${threads} thread${threads > 1 ? 's' : ''}; ${whose})`, stopped.toFixed(1), self.toFixed(1), '–', '–'];
   } finally {
+    // A keeper's SIGKILL takes its child with it (PDEATHSIG).
     for (const k of kids) process.kill(-k.pid!, 'SIGKILL');
   }
 }
@@ -204,6 +210,7 @@ async function procReads(): Promise<string[][]> {
 
 export async function emulatorCosts(): Promise<string> {
   const rows: string[][] = [await signalPair(1), await signalPair(8), await signalPair(1, 'sleep')];
+  if (subreaperPrefix().length > 0) rows.push(await signalPair(1, 'node', true), await signalPair(8, 'node', true));
   for (const [server, client] of [['http', 'http'], ['http', 'bare'], ['bare', 'bare']]) rows.push(await roundTrips(server, client));
   rows.push(...(await procReads()));
   return [
@@ -216,7 +223,8 @@ export async function emulatorCosts(): Promise<string> {
       + '/proc/<pid>/task/<tid>/schedstat. Signal pairs: one per 2 ms (the process really stops and resumes), ' + `${Math.ceil(N / 200) * 10} of them; `
       + '"this side": the median over 10 chunks of the chunk\'s CPU less that of the same chunk without signals, run just before it.',
     '- Signals: a stopped or continued child sends its parent SIGCHLD; libuv then reads its signal pipe and calls waitpid on '
-      + 'each of its children, so the signaller\'s cost grows with the number of environments (process isolation: each runtime is a child).',
+      + 'each of its children, so the signaller\'s cost grows with the number of environments. The emulator starts each runtime '
+      + 'as a keeper\'s child (the "keepers\' children" rows): the SIGCHLD goes to the keeper.',
     '- A loopback TCP send runs the receiver\'s TCP input in the sender\'s system call: each side pays for its own writes\' delivery.',
   ].join('\n');
 }
