@@ -11,6 +11,7 @@
 import { spawnSync } from 'node:child_process';
 
 const PR_SET_PDEATHSIG = 1;
+const PR_SET_DUMPABLE = 4;
 const PR_SET_CHILD_SUBREAPER = 36;
 
 /** prctl's syscall number per Node architecture (Perl's syscall.ph is not always installed). */
@@ -24,7 +25,8 @@ const PRCTL: Partial<Record<NodeJS.Architecture, number>> = {
 // `--perl5opt V` / `--perl-badlang V`: the function's own values, kept away from this perl and given
 // back to the runtime. The child checks that the keeper is still its parent once PDEATHSIG is set
 // (the keeper could have died just before). The keeper passes the runtime's end on: its exit code,
-// or the same signal sent to itself (its dispositions are the defaults: spawn resets them).
+// or the same signal sent to itself (its dispositions are the defaults: spawn resets them); it is not
+// dumpable, so a SIGSEGV passed on leaves no core file of the keeper's in the function's folder.
 const SCRIPT = (nr: number): string => [
   'delete $ENV{PERL_BADLANG};',
   'while (@ARGV >= 2 && $ARGV[0] =~ /^--(perl5opt|perl-badlang)$/) { my $k = uc($1) =~ tr/-/_/r; shift; $ENV{$k} = shift }',
@@ -34,7 +36,7 @@ const SCRIPT = (nr: number): string => [
   `  syscall(${nr}, ${PR_SET_CHILD_SUBREAPER}, 1, 0, 0, 0);`,
   '  exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\n"; exit($!{ENOENT} ? 127 : 126) };',
   '}',
-  'waitpid($pid, 0); my $s = $?;',
+  `syscall(${nr}, ${PR_SET_DUMPABLE}, 0, 0, 0, 0); waitpid($pid, 0); my $s = $?;`,
   'if ($s & 127) { kill($s & 127, $$); exit(128 + ($s & 127)) }',
   'exit($s >> 8);',
 ].join('\n');

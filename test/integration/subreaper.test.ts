@@ -48,6 +48,7 @@ describe.skipIf(prefix.length === 0)('the subreaper wrapper', () => {
     expect(end('exit 3')).toEqual({ status: 3, signal: null });
     expect(end('kill -TERM $$')).toEqual({ status: null, signal: 'SIGTERM' });
     expect(end('kill -KILL $$')).toEqual({ status: null, signal: 'SIGKILL' });
+    expect(end('kill -SEGV $$')).toEqual({ status: null, signal: 'SIGSEGV' });
   });
 
   it('forks the runtime as a process group of its own, which stops without the keeper; killing the keeper kills it', async () => {
