@@ -3,17 +3,19 @@
 //
 // How: the handler runs inside an AsyncLocalStorage whose store is `{inv, site}`: the invocation
 // ({rid, answered}) and the place in the function's code that started the work now running, so
-// every async resource knows both (the store at its `init`). One async_hooks hook, enabled once for
-// the process's life, records the timers, sockets, servers, child processes and watchers created
-// in the running invocation (with their creating stack), and the promises of library calls made
-// from the function's own code, until they settle. After the outcome was posted, leak-rules.mjs
-// decides what of it is still running work (see there), and the records are dropped.
+// every async resource knows both (the store at its `init`). Two hooks, installed once for the
+// process's life: an async_hooks hook that sees only handles (timers, sockets, servers, child
+// processes, watchers; its promise tracking off) records those created in the running invocation
+// with their creating stack, and V8's promise hooks (node:v8) record the promises of library calls
+// made from the function's own code until they settle. After the outcome was posted,
+// leak-rules.mjs decides what of it is still running work (see there), and the records are dropped.
 //
-// Cost: resources made outside an invocation return after one lookup. A promise costs a Set lookup,
-// except in the function's own code ("user segments": the handler's synchronous run and callbacks of
-// what its code created), where its creating frames are captured (not formatted) to tell a call
-// into a library from the function's own promise and to carry the call's site to the work it
-// starts. `destroy` is not hooked (Node would then track every promise's garbage collection).
+// Cost: resources made outside an invocation return after one lookup; a promise, after a flag
+// test or a WeakSet lookup, except in the function's own code ("user segments": the handler's
+// synchronous run and callbacks of what its code created), where its creating frames are captured
+// (not formatted) to tell a call into a library from the function's own promise and to carry the
+// call's site to the work it starts. No async id per promise, no context pushed around each
+// reaction (as async_hooks' promise tracking does), no `destroy` hook.
 
 import { captureFrames, classify } from './call-sites.mjs';
 import { setLeakOrigin } from './log-patch.mjs';
@@ -46,6 +48,7 @@ if (enabled) install();
 
 function install() {
   const { createHook, AsyncLocalStorage, executionAsyncId } = process.getBuiltinModule('node:async_hooks');
+  const { promiseHooks } = process.getBuiltinModule('node:v8');
   const { fileURLToPath } = process.getBuiltinModule('node:url');
   const { dirname } = process.getBuiltinModule('node:path');
 
@@ -53,12 +56,15 @@ function install() {
   // Layers (at /opt in a sandbox, as on Lambda) are dependencies, unless the code itself is there.
   const LIBRARY_DIRS = (process.env.LAMBDA_TASK_ROOT ?? '').startsWith('/opt/') ? [] : ['/opt/'];
   const MAX_CAPTURES = 1000; // per invocation: beyond, calls are no longer told apart (bounded cost)
-  // Frames captured: a resource may be made deep in Node's or a library's code; a promise's maker is
-  // near the top (below Node's three hook frames: the maker, then the function's call into it, a few frames down at most). A
-  // library promise made deeper inside a call of the function shares that call's site (the store).
+  // Frames captured: a resource may be made deep in Node's or a library's code, below async_hooks'
+  // three frames (the maker a few frames down at most). A promise's maker is the first frame below
+  // V8's hook (or the builtin it is in: `new Promise`, `.then`), the function's call into a library
+  // a few more down. A library promise made deeper inside a call of the function shares that call's
+  // site (the store).
+  const RESOURCE_MAKER_FRAMES = 6; // async_hooks' three frames, Node's API (setTimeout, connect) and its caller
   const RESOURCE_FRAMES = 12;
-  const PROMISE_FRAMES = 10;
-  const MAKER_FRAMES = 5; // the three hook frames, a builtin (the Promise constructor) and the maker
+  const PROMISE_FRAMES = 7;
+  const MAKER_FRAMES = 2;
   const KINDS = {
     __proto__: null,
     Timeout: 'timeout', // or 'interval', decided by _repeat when reported
@@ -76,22 +82,27 @@ function install() {
 
   const als = new AsyncLocalStorage();
   let current; // the latest invocation: { rid, answered }
+  let handlerStore; // its async context for the handler: { inv, site }
   let resources = []; // its timers, sockets, … in creation order: { type, kind, res, creator, site, origin, accepted }
   const servers = new Map(); // asyncId → record, for the connections a server accepts
-  const calls = new Map(); // asyncId of a library call's promise → { site, awaited }, until it settles
-  const userSegments = new Set(); // asyncIds of what the function's code made: their callbacks run its code
+  const calls = new Map(); // a library call's promise → { site, awaited }, until it settles
+  // What the function's code made, whose callbacks run its code: resources (asyncIds) and promises.
+  const userResources = new Set();
+  let userPromises = new WeakSet();
+  let userPromisesUsed = false;
+  let running; // the promise whose reaction (a .then callback, an await's continuation) runs now
   let handlerRunning = false; // the handler's synchronous run is on the stack
   let handlerPromisePending = false; // an async handler was called and its promise is not made yet
-  const lastCall = { eid: -1 }; // the callback in which a library call was last placed
+  let lastCall = -1; // the callback (asyncId, or promise) in which a library call was last placed
   let captures = 0;
 
-  const inUserCode = () => handlerRunning || userSegments.has(executionAsyncId());
+  /** The callback running now: a promise reaction, else the resource whose callback it is. */
+  const segment = () => running ?? executionAsyncId();
+  const inUserCode = () =>
+    handlerRunning || (running !== undefined ? userPromisesUsed && userPromises.has(running) : userResources.size !== 0 && userResources.has(executionAsyncId()));
 
+  /** Timers, sockets, servers, child processes, watchers (async_hooks; promises come from V8 below). */
   function init(asyncId, type, triggerAsyncId, resource) {
-    if (type === 'PROMISE') {
-      if (inUserCode()) promiseInit(asyncId, triggerAsyncId);
-      return;
-    }
     const kind = KINDS[type];
     if (kind === undefined) return;
     const store = als.getStore();
@@ -105,60 +116,78 @@ function install() {
     if (server === undefined) {
       // Made by the function's code: a short capture reaches it. Made by a library inside a call
       // of the function's code: placed at that call (the store). Else look further down.
-      ({ creator, site } = classify(captureFrames(init, MAKER_FRAMES + 1), false, RUNTIME_DIR, LIBRARY_DIRS));
+      ({ creator, site } = classify(captureFrames(init, RESOURCE_MAKER_FRAMES), false, RUNTIME_DIR, LIBRARY_DIRS));
       if (creator === 'library' && site === undefined && store?.site === undefined) {
         ({ creator, site } = classify(captureFrames(init, RESOURCE_FRAMES), false, RUNTIME_DIR, LIBRARY_DIRS));
       }
-      if (creator === 'user') userSegments.add(asyncId);
+      if (creator === 'user') userResources.add(asyncId);
     }
     const rec = { inv, type, kind, res: resource, creator, site, origin: store?.site, accepted: server !== undefined };
     resources.push(rec);
     if (kind === 'server') servers.set(asyncId, rec);
   }
 
-  /** A promise made while the function's own code runs: its own, or a call into a library. */
-  function promiseInit(asyncId, triggerAsyncId) {
+  const markUser = (promise) => {
+    userPromises.add(promise);
+    userPromisesUsed = true;
+  };
+
+  /** A promise is made (V8's hook): only one made while the function's own code runs is looked at. */
+  function promiseInit(promise, parent) {
+    if (!inUserCode()) return;
     if (handlerPromisePending) {
       // An async handler's own promise: made first as it is called, before any of its code runs.
       handlerPromisePending = false;
-      userSegments.add(asyncId);
-      return;
+      return markUser(promise);
     }
-    // Chained (an await or .then: its trigger is the promise it waits on, not the running callback)
-    // on one of the function's own promises: the function's own too, most surely; no frames needed.
-    const eid = executionAsyncId();
-    const chained = triggerAsyncId !== eid;
-    if (chained && userSegments.has(triggerAsyncId)) {
-      userSegments.add(asyncId);
-      return;
-    }
+    // Chained (an await or .then: its parent is the promise it waits on) on one of the function's
+    // own promises: the function's own too, most surely; no frames needed.
+    if (parent !== undefined && userPromisesUsed && userPromises.has(parent)) return markUser(promise);
     // A new chain (an async function's or `new Promise`) while a library call placed in this
     // callback runs: the library's own. (One of the function's own is recognised at its await.)
-    if (!chained && lastCall.eid === eid) return;
+    const seg = segment();
+    if (parent === undefined && lastCall === seg) return;
     const store = als.getStore();
     if (store === undefined || store.inv !== current || ++captures > MAX_CAPTURES) return;
     // Most promises made here are the function's own: a short capture tells; a library's promise
     // needs a longer one, to reach the function's call into it, unless a call into a library was
     // placed already in this same callback: the promises a library makes as it runs share its site.
-    let { creator, site } = classify(captureFrames(init, MAKER_FRAMES), true, RUNTIME_DIR, LIBRARY_DIRS);
+    let { creator, site } = classify(captureFrames(promiseInit, MAKER_FRAMES), true, RUNTIME_DIR, LIBRARY_DIRS);
     if (creator === 'library' && site === undefined) {
-      if (lastCall.eid === eid) return;
-      ({ creator, site } = classify(captureFrames(init, PROMISE_FRAMES), true, RUNTIME_DIR, LIBRARY_DIRS));
+      if (lastCall === seg) return;
+      ({ creator, site } = classify(captureFrames(promiseInit, PROMISE_FRAMES), true, RUNTIME_DIR, LIBRARY_DIRS));
     }
     if (creator === 'user') {
-      userSegments.add(asyncId); // an await or .then of the function's code: its continuation is too
-      const call = calls.get(triggerAsyncId);
+      markUser(promise); // an await or .then of the function's code: its continuation is too
+      const call = parent === undefined ? undefined : calls.get(parent);
       if (call !== undefined) call.awaited = true;
     } else if (site !== undefined) {
-      calls.set(asyncId, { site, awaited: false });
-      lastCall.eid = eid;
+      calls.set(promise, { site, awaited: false });
+      lastCall = seg;
       // The work this call starts (its timers, sockets, later promises) carries its site.
       if (site !== store.site) als.enterWith({ inv: store.inv, site });
     }
   }
 
-  const hook = createHook({ init, promiseResolve: (asyncId) => calls.delete(asyncId) });
+  // async_hooks only for the handles: its promise tracking (an async id per promise, a context
+  // pushed and popped around every reaction) is what made tracking cost most. `trackPromises`
+  // where Node has it (v25.?), else the internal flag it is built on; where neither, the hook
+  // also sees promises and ignores them (KINDS), the same answers at a higher cost.
+  const hook = createHook({ init, trackPromises: false });
+  for (const s of Object.getOwnPropertySymbols(hook)) if (s.description === 'kNoPromiseHook') hook[s] = true;
   hook.enable();
+  promiseHooks.createHook({
+    init: promiseInit,
+    before: (promise) => {
+      running = promise;
+    },
+    after: () => {
+      running = undefined;
+    },
+    settled: (promise) => {
+      if (calls.size !== 0) calls.delete(promise);
+    },
+  });
 
   setLeakOrigin(() => {
     const inv = als.getStore()?.inv;
@@ -171,26 +200,43 @@ function install() {
     if (resources.length) resources = [];
     if (servers.size) servers.clear();
     if (calls.size) calls.clear();
-    if (userSegments.size) userSegments.clear();
-    lastCall.eid = -1;
+    if (userResources.size) userResources.clear();
+    if (userPromisesUsed) {
+      userPromises = new WeakSet();
+      userPromisesUsed = false;
+    }
+    lastCall = -1;
     captures = 0;
   };
 
   invocationStarted = (rid) => {
     forget();
     current = { rid, answered: false };
+    handlerStore = { inv: current, site: undefined };
   };
-  runHandler = (handler, event, context, callback) =>
-    als.run({ inv: current, site: undefined }, () => {
-      handlerRunning = true;
-      handlerPromisePending = handler[Symbol.toStringTag] === 'AsyncFunction';
-      try {
-        return handler(event, context, callback);
-      } finally {
-        handlerRunning = false;
-        handlerPromisePending = false;
-      }
-    });
+  // The handler runs in a context made from the empty one, which is put back exactly afterwards:
+  // `als.run` would copy the invocation's context to restore the one before it (a Map each time).
+  const outside = AsyncLocalStorage.snapshot();
+  const enterInvocation = (handler, event, context, callback) => {
+    als.enterWith(handlerStore);
+    return handler(event, context, callback);
+  };
+  let asyncHandler; // the handler last called, and whether it is an async function
+  let isAsyncHandler = false;
+  runHandler = (handler, event, context, callback) => {
+    if (handler !== asyncHandler) {
+      asyncHandler = handler;
+      isAsyncHandler = handler[Symbol.toStringTag] === 'AsyncFunction';
+    }
+    handlerRunning = true;
+    handlerPromisePending = isAsyncHandler;
+    try {
+      return outside(enterInvocation, handler, event, context, callback);
+    } finally {
+      handlerRunning = false;
+      handlerPromisePending = false;
+    }
+  };
   invocationAnswered = () => {
     if (current) current.answered = true;
   };
