@@ -28,6 +28,7 @@ describe('frameOwner', () => {
     ['node:internal/child_process', 'node'],
     ['node:internal/fs/watchers', 'node'],
     ['node:internal/async_hooks', 'node'],
+    ['node:internal/promise_hooks', 'node'], // the runner of several promise init hooks
     ['node:_http_agent', 'library'],
     ['node:internal/abort_controller', 'library'],
     ['node:internal/deps/undici/undici', 'library'],
@@ -67,6 +68,11 @@ describe('classify', () => {
   it("the function's own await: its promise", () => {
     const frames = [frame('node:internal/async_hooks'), frame('/var/task/app.mjs', 5, 3)];
     expect(sites.classify(frames, true, RUNTIME, ['/opt/'])).toEqual({ creator: 'user', site: '/var/task/app.mjs:5:3' });
+  });
+
+  it("the function's own promise under the promise hooks' runner (another init hook installed): its own", () => {
+    const frames = [frame('node:internal/promise_hooks', 31), frame('/var/task/app.mjs', 11, 9)];
+    expect(sites.classify(frames, true, RUNTIME, ['/opt/'])).toEqual({ creator: 'user', site: '/var/task/app.mjs:11:9' });
   });
 
   it('no frame of the function before the runtime: a library resource with no site', () => {

@@ -73,9 +73,10 @@ function sourceMapOf(file) {
 }
 
 // Node's modules whose API makes the resource for its caller (setTimeout, net.connect, spawn,
-// fs.watch…): skipped when looking for who made it. Node's other modules (http's Agent,
-// AbortSignal.timeout, undici) make resources of their own, as a library does.
-const RESOURCE_APIS = /^node:(internal\/)?(timers|net|dgram|child_process|fs|tls|_tls_wrap|events|async_hooks|stream_base_commons)\b/;
+// fs.watch…), and the hook machinery that calls our hooks: skipped when looking for who made it.
+// Node's other modules (http's Agent, AbortSignal.timeout, undici) make resources of their own, as
+// a library does.
+const RESOURCE_APIS = /^node:(internal\/)?(timers|net|dgram|child_process|fs|tls|_tls_wrap|events|async_hooks|promise_hooks|stream_base_commons)\b/;
 
 /**
  * Who is at a frame: 'node' (Node's API that makes the resource, skipped when looking for the
@@ -114,7 +115,10 @@ export function classify(frames, isPromise, runtimeDir, libraryDirs) {
   return { creator: creator ?? 'library', site: undefined };
 }
 
-/** Node's async_hooks machinery, which calls our hook from inside a promise's creation. */
+/**
+ * Node's hook machinery, which calls our hook from inside a promise's creation: async_hooks', or
+ * the promise hooks' runner when more than one init hook is installed (`initAll`).
+ */
 function isHookFrame(pos) {
-  return pos === undefined || pos.file.startsWith('node:internal/async_hooks') || pos.file === 'node:async_hooks';
+  return pos === undefined || pos.file.startsWith('node:internal/async_hooks') || pos.file === 'node:async_hooks' || pos.file === 'node:internal/promise_hooks';
 }

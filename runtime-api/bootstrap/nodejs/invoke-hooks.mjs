@@ -58,13 +58,14 @@ function install() {
   const MAX_CAPTURES = 1000; // per invocation: beyond, calls are no longer told apart (bounded cost)
   // Frames captured: a resource may be made deep in Node's or a library's code, below async_hooks'
   // three frames (the maker a few frames down at most). A promise's maker is the first frame below
-  // V8's hook (or the builtin it is in: `new Promise`, `.then`), the function's call into a library
-  // a few more down. A library promise made deeper inside a call of the function shares that call's
-  // site (the store).
+  // V8's hook (or the builtin it is in: `new Promise`, `.then`), after Node's runner of several
+  // init hooks when another hook is installed (an async_hooks hook that tracks promises, Node 22's
+  // AsyncLocalStorage); the function's call into a library a few more down. A library promise made
+  // deeper inside a call of the function shares that call's site (the store).
   const RESOURCE_MAKER_FRAMES = 6; // async_hooks' three frames, Node's API (setTimeout, connect) and its caller
   const RESOURCE_FRAMES = 12;
-  const PROMISE_FRAMES = 7;
-  const MAKER_FRAMES = 2;
+  const MAKER_FRAMES = 3;
+  const PROMISE_FRAMES = 8;
   const KINDS = {
     __proto__: null,
     Timeout: 'timeout', // or 'interval', decided by _repeat when reported
