@@ -2,11 +2,13 @@
 // the runtime client as a real child process against a minimal recording Runtime API
 // (test/helpers/fake-runtime-api.ts), sequential invokes, tracking off vs on. Prints a Markdown
 // table: round-trip latency per invoke (fake API → runtime → fake API) and the runtime process's
-// CPU per invoke (from /proc, 10 ms ticks: ± 10 ms / invokes). Run alone: `node bench/leak-overhead.ts`.
+// CPU per invoke (from /proc, 10 ms ticks: ± 10 ms / invokes). Run alone: `node bench/leak-overhead.ts`;
+// `--other <checkout>` also runs that checkout's Node client, interleaved (this/other × off/on each round).
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { FakeRuntimeApi } from '../test/helpers/fake-runtime-api.ts';
 import { spawnRuntimeClient } from '../test/helpers/runtime-settings.ts';
 import { ms, runStandalone, stats, table, treeCpuMs } from './lib.ts';
@@ -16,6 +18,7 @@ const FIXTURES = join(ROOT, 'fixtures/functions');
 const WARMUP = 500;
 const INVOKES = 4000;
 const ROUNDS = 2; // off/on alternated, to spread drift over both
+const NODE_CLIENT = 'runtime-api/bootstrap/nodejs/index.mjs';
 
 interface Case {
   name: string;
@@ -44,6 +47,9 @@ const cases: Case[] = [
 if (spawnSync('python3', ['--version']).status === 0) {
   cases.push({ name: 'python clean (thread + subprocess)', cmd: 'python3', args: ['-u', '-B', join(ROOT, 'runtime-api/bootstrap/python/bootstrap.py')], taskRoot: join(FIXTURES, 'python-leaky'), handler: 'app.clean' });
 }
+
+/** The same case with another checkout's Node client. */
+const withClient = (c: Case, root: string): Case => ({ ...c, args: c.args.map((a) => (a === join(ROOT, NODE_CLIENT) ? join(root, NODE_CLIENT) : a)) });
 
 interface Run {
   latencies: number[];
@@ -85,7 +91,7 @@ async function run(c: Case, leaks: boolean, invokes: number): Promise<Run> {
   }
 }
 
-export async function leakOverhead(invokes = INVOKES): Promise<string> {
+export async function leakOverhead(invokes = INVOKES, other?: string): Promise<string> {
   await new Promise<void>((r) => sqsStub.listen(0, '127.0.0.1', r));
   const stub = `http://127.0.0.1:${(sqsStub.address() as AddressInfo).port}`;
   const sdk = cases.find((c) => c.name.startsWith('node sdk-send'))!;
@@ -94,7 +100,7 @@ export async function leakOverhead(invokes = INVOKES): Promise<string> {
     AWS_ACCESS_KEY_ID: 'AKIAEPHEMERALOCAL000', AWS_SECRET_ACCESS_KEY: 'bench', AWS_SESSION_TOKEN: 'bench',
   };
   try {
-    return await overheadTable(invokes);
+    return other === undefined ? await overheadTable(invokes) : await abTable(invokes, resolve(other));
   } finally {
     sqsStub.closeAllConnections();
     await new Promise((r) => sqsStub.close(r));
@@ -125,4 +131,32 @@ async function overheadTable(invokes: number): Promise<string> {
   ].join('\n');
 }
 
-if (import.meta.main) await runStandalone('leak-overhead', () => leakOverhead());
+/** This checkout's Node client and another's, tracking off and on, the four turning each round: CPU per invoke. */
+async function abTable(invokes: number, other: string): Promise<string> {
+  const rows: string[][] = [];
+  const sides = [['this', ROOT], ['other', other]] as const;
+  for (const c of cases.filter((k) => k.args.includes(join(ROOT, NODE_CLIENT)))) {
+    const n = c.name === 'node noop' ? invokes : Math.ceil(invokes / 5);
+    const modes = sides.flatMap(([side, root]) => [false, true].map((leaks) => ({ side, leaks, c: withClient(c, root), cpu: [] as number[] })));
+    for (let round = 0; round < ROUNDS * 2; round++) {
+      for (let k = 0; k < modes.length; k++) {
+        const m = modes[(round + k) % modes.length];
+        m.cpu.push((await run(m.c, m.leaks, n)).cpuUs);
+      }
+    }
+    const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+    const cpu = modes.map((m) => mean(m.cpu));
+    const us = (v: number): string => ms(v, 1);
+    rows.push([c.name, String(n * ROUNDS * 2), us(cpu[0]), us(cpu[1]), us(cpu[1] - cpu[0]), us(cpu[2]), us(cpu[3]), us(cpu[3] - cpu[2])]);
+  }
+  return [
+    `### Leak tracking's runtime CPU per invoke (µs, from /proc), this checkout vs ${other}, interleaved`,
+    '',
+    table(['handler', 'invokes', 'this off', 'this on', 'this Δ', 'other off', 'other on', 'other Δ'], rows),
+  ].join('\n');
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({ options: { other: { type: 'string' } } });
+  await runStandalone('leak-overhead', () => leakOverhead(INVOKES, values.other));
+}

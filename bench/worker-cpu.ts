@@ -3,20 +3,23 @@
 // without the emulator's share of the machine. Several sides are measured interleaved (their order
 // turning every round) so that all see the same load on a shared VM: leak tracking off and on, the raw
 // floor's worker, optionally the runtime client of another checkout, and with --freeze a SIGSTOP and
-// SIGCONT around each invoke at concurrency 1, as the emulator freezes an idle environment.
-//   node bench/worker-cpu.ts [--other <checkout>] [--conc 8] [--rounds 10] [--per 800] [--freeze]
+// SIGCONT around each invoke at concurrency 1, as the emulator freezes an idle environment. CPU is
+// every thread's run time from /proc/<pid>/task/*/schedstat (ns), so a round's figure is exact too.
+// --warmup sets the invokes per worker before the first round: with the default the rounds still
+// include the JIT's tier-up and V8's first compilations (a one-time cost per environment);
+// --warmup 2000 measures warm environments (the steady state).
+//   node bench/worker-cpu.ts [--other <checkout>] [--conc 8] [--rounds 10] [--per 800] [--warmup 200] [--freeze]
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { spawnRuntimeClient } from '../test/helpers/runtime-settings.ts';
-import { cpuTicks, runStandalone, table } from './lib.ts';
+import { runStandalone, table } from './lib.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RAW_FLOOR = join(ROOT, 'bench/raw-floor.ts');
 const NOOP = join(ROOT, 'fixtures/functions/noop');
-const TICK_US = 10_000;
-const WARMUP = 200; // invokes per worker before the first round
 /** The flags the emulator starts Node with (server/environment/runtimes.ts, outside cgroup isolation). */
 const NODE_FLAGS = ['--max-http-header-size', '81920', '--v8-pool-size=1'];
 
@@ -31,11 +34,24 @@ interface Side extends SideSpec {
   pids: number[];
   run(invokes: number): Promise<void>;
   close(): Promise<void>;
-  ticks: number;
+  /** CPU µs of its workers, and µs per invoke in each round. */
+  cpuUs: number;
+  rounds: number[];
   invokes: number;
 }
 
-async function start(spec: SideSpec, conc: number, freeze: boolean): Promise<Side> {
+/** CPU run time of all of a process's threads, in µs (0 once it is gone). */
+function cpuUs(pid: number): number {
+  let ns = 0;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[0]);
+  } catch {
+    // (exited)
+  }
+  return ns / 1000;
+}
+
+async function start(spec: SideSpec, conc: number, freeze: boolean, warmup: number): Promise<Side> {
   const server = spawn(process.execPath, [RAW_FLOOR, 'server'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const port = await new Promise<number>((ok, fail) => {
     server.stdout!.once('data', (d: Buffer) => ok(Number(d.toString().trim())));
@@ -72,9 +88,9 @@ async function start(spec: SideSpec, conc: number, freeze: boolean): Promise<Sid
     signal('SIGCONT');
   };
   const exited = (c: ChildProcess): Promise<void> => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())));
-  await run(conc * WARMUP);
+  await run(conc * warmup);
   return {
-    ...spec, run, ticks: 0, invokes: 0, pids: workers.map((w) => w.pid!),
+    ...spec, run, cpuUs: 0, rounds: [], invokes: 0, pids: workers.map((w) => w.pid!),
     close: async () => {
       for (const w of workers) w.kill('SIGKILL');
       server.stdin!.end();
@@ -88,7 +104,7 @@ async function workerCpu(): Promise<string> {
   const { values } = parseArgs({
     options: {
       other: { type: 'string' }, conc: { type: 'string', default: '8' }, rounds: { type: 'string', default: '10' },
-      per: { type: 'string', default: '800' }, freeze: { type: 'boolean', default: false },
+      per: { type: 'string', default: '800' }, warmup: { type: 'string', default: '200' }, freeze: { type: 'boolean', default: false },
     },
   });
   const conc = Number(values.conc);
@@ -105,30 +121,36 @@ async function workerCpu(): Promise<string> {
   }
   const sides: Side[] = [];
   try {
-    for (const spec of specs) sides.push(await start(spec, conc, freeze));
+    for (const spec of specs) sides.push(await start(spec, conc, freeze, Number(values.warmup)));
     for (let round = 0; round < Number(values.rounds); round++) {
       // Each round starts with the next side: every side runs first, last and between as often.
       for (let k = 0; k < sides.length; k++) {
         const side = sides[(round + k) % sides.length];
-        const t0 = side.pids.reduce((a, p) => a + cpuTicks(p), 0);
+        const t0 = side.pids.reduce((a, p) => a + cpuUs(p), 0);
         await side.run(Number(values.per));
-        side.ticks += side.pids.reduce((a, p) => a + cpuTicks(p), 0) - t0;
+        const used = side.pids.reduce((a, p) => a + cpuUs(p), 0) - t0;
+        side.cpuUs += used;
+        side.rounds.push(used / Number(values.per));
         side.invokes += Number(values.per);
       }
     }
   } finally {
     await Promise.all(sides.map((s) => s.close()));
   }
-  const us = (s: Side): number => (s.ticks * TICK_US) / s.invokes;
+  const us = (s: Side): number => s.cpuUs / s.invokes;
+  const median = (v: number[]): number => [...v].sort((a, b) => a - b)[v.length >> 1];
   const off = sides.find((s) => s.runtime === here && !s.leaks)!;
-  const rows = sides.map((s) => [s.name, us(s).toFixed(0), s.runtime === 'raw' ? '–' : `${(us(s) / us(sides[0])).toFixed(2)}×`]);
+  const rows = sides.map((s) => [s.name, us(s).toFixed(0), median(s.rounds).toFixed(0), s.runtime === 'raw' ? '–' : `${(us(s) / us(sides[0])).toFixed(2)}×`]);
   const on = sides.find((s) => s.runtime === here && s.leaks)!;
+  const otherOff = sides.find((s) => s.name.startsWith('other') && !s.leaks);
+  const otherOn = sides.find((s) => s.name.startsWith('other') && s.leaks);
+  const added = (a: Side, b: Side): string => `${(us(a) - us(b)).toFixed(0)} µs (${((100 * (us(a) - us(b))) / us(b)).toFixed(0)} %)`;
   return [
-    `### Worker CPU per invoke alone (no-op handler, concurrency ${conc}${freeze ? ', SIGSTOP/SIGCONT around each invoke' : ''}; ${values.rounds} rounds × ${values.per} invokes per side, interleaved)`,
+    `### Worker CPU per invoke alone (no-op handler, concurrency ${conc}${freeze ? ', SIGSTOP/SIGCONT around each invoke' : ''}; ${values.warmup} warm-up invokes per worker, then ${values.rounds} rounds × ${values.per} invokes per side, interleaved)`,
     '',
-    table(['side', 'worker µs', '÷ raw floor worker'], rows),
+    table(['side', 'worker µs', 'median of rounds', '÷ raw floor worker'], rows),
     '',
-    `- Leak tracking adds ${(us(on) - us(off)).toFixed(0)} µs (${((100 * (us(on) - us(off))) / us(off)).toFixed(0)} %) here.`,
+    `- Leak tracking adds ${added(on, off)} here${otherOn ? `, ${added(otherOn, otherOff!)} in the other checkout` : ''}.`,
   ].join('\n');
 }
 

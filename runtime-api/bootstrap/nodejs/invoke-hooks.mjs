@@ -89,7 +89,8 @@ function install() {
   const calls = new Map(); // a library call's promise → { site, awaited }, until it settles
   // What the function's code made, whose callbacks run its code: resources (asyncIds) and promises.
   const userResources = new Set();
-  let userPromises = new WeakSet();
+  let handlerPromise; // an async handler's own promise (most invocations' only one of the function's)
+  let userPromises = new WeakSet(); // the function's other promises
   let userPromisesUsed = false;
   let running; // the promise whose reaction (a .then callback, an await's continuation) runs now
   let handlerRunning = false; // the handler's synchronous run is on the stack
@@ -99,8 +100,9 @@ function install() {
 
   /** The callback running now: a promise reaction, else the resource whose callback it is. */
   const segment = () => running ?? executionAsyncId();
+  const isUserPromise = (promise) => promise === handlerPromise || (userPromisesUsed && userPromises.has(promise));
   const inUserCode = () =>
-    handlerRunning || (running !== undefined ? userPromisesUsed && userPromises.has(running) : userResources.size !== 0 && userResources.has(executionAsyncId()));
+    handlerRunning || (running !== undefined ? isUserPromise(running) : userResources.size !== 0 && userResources.has(executionAsyncId()));
 
   /** Timers, sockets, servers, child processes, watchers (async_hooks; promises come from V8 below). */
   function init(asyncId, type, triggerAsyncId, resource) {
@@ -139,11 +141,12 @@ function install() {
     if (handlerPromisePending) {
       // An async handler's own promise: made first as it is called, before any of its code runs.
       handlerPromisePending = false;
-      return markUser(promise);
+      handlerPromise = promise;
+      return;
     }
     // Chained (an await or .then: its parent is the promise it waits on) on one of the function's
     // own promises: the function's own too, most surely; no frames needed.
-    if (parent !== undefined && userPromisesUsed && userPromises.has(parent)) return markUser(promise);
+    if (parent !== undefined && isUserPromise(parent)) return markUser(promise);
     // A new chain (an async function's or `new Promise`) while a library call placed in this
     // callback runs: the library's own. (One of the function's own is recognised at its await.)
     const seg = segment();
@@ -202,6 +205,7 @@ function install() {
     if (servers.size) servers.clear();
     if (calls.size) calls.clear();
     if (userResources.size) userResources.clear();
+    handlerPromise = undefined;
     if (userPromisesUsed) {
       userPromises = new WeakSet();
       userPromisesUsed = false;
