@@ -174,8 +174,8 @@ function install() {
   }
 
   // async_hooks only for the handles: its promise tracking (an async id per promise, a context
-  // pushed and popped around every reaction) is what made tracking cost most. `trackPromises`
-  // where Node has it (v25.?), else the internal flag it is built on; where neither, the hook
+  // pushed and popped around every reaction) is work this tracker does not need. `trackPromises`
+  // where Node has it (after 24.11), else the internal flag it sets; where neither, the hook
   // also sees promises and ignores them (KINDS), the same answers at a higher cost.
   const hook = createHook({ init, trackPromises: false });
   for (const s of Object.getOwnPropertySymbols(hook)) if (s.description === 'kNoPromiseHook') hook[s] = true;
