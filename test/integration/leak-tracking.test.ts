@@ -211,10 +211,11 @@ describe('Node runtime client: leak reports', () => {
 
   it('off when the settings do not ask for it: no report, no marking, the handler called directly', async () => {
     const rt = await start('node', fixture('leaky-timeout'), 'index.handler', {}, false);
-    await invokeAndReport(rt, { delay: 20 });
+    const first = await invokeAndReport(rt, { delay: 20 });
     const second = await invokeAndReport(rt, { delay: 5000 });
     const late = await waitFor(() => rt.lines.find((l) => l.endsWith('\tlate')));
-    expect(late).toMatch(new RegExp(`\\t${second.rid}\\tINFO\\tlate$`));
+    // Mostly during the second invocation; on a loaded machine the 20 ms timer may fire before it starts.
+    expect(late).toMatch(new RegExp(`\\t(${first.rid}|${second.rid})\\tINFO\\tlate$`));
     expect(leakPosts(rt.api)).toEqual([]);
 
     const off = await start('node', scratch, 'stack.handler', {}, false);
