@@ -32,7 +32,12 @@ export async function memoryPerEnv(cfg: MemoryConfig = MEMORY_DEFAULTS): Promise
       const envs = emu.eph.internals.pool.environments();
       const deadline = Date.now() + 5000;
       while (!envs.every((e) => e.state === 'Idle' && e.frozen) && Date.now() < deadline) await sleep(20);
-      const trees = envs.map((e) => (e.pid && e.pid > 0 ? [e.pid, ...descendants(e.pid)] : []));
+      // Process isolation's keeper (the runtime's parent, the emulator's child: server/environment/subreaper.ts) is the environment's too.
+      const withKeeper = (pid: number): number[] => {
+        const parent = ppidOf(pid);
+        return parent !== undefined && parent !== process.pid ? [parent, pid] : [pid];
+      };
+      const trees = envs.map((e) => (e.pid && e.pid > 0 ? [...withKeeper(e.pid), ...descendants(e.pid)] : []));
       const rss = trees.map((t) => t.reduce((a, p) => a + procKb(p, 'status', 'VmRSS'), 0) / 1024);
       const pss = trees.map((t) => t.reduce((a, p) => a + procKb(p, 'smaps_rollup', 'Pss'), 0) / 1024);
       const ticks0 = trees.flat().reduce((a, p) => a + cpuTicks(p), 0);
@@ -60,9 +65,19 @@ export async function memoryPerEnv(cfg: MemoryConfig = MEMORY_DEFAULTS): Promise
     out,
     '',
     '- RSS counts shared pages (the node binary, libraries) in every environment; PSS shares them out. '
-      + 'Namespace mode has an `unshare` parent per environment.',
+      + 'Process isolation has a keeper (a one-line perl, never stopped) per environment; namespace mode an `unshare` parent.',
     ...notes,
   ].join('\n');
+}
+
+/** The parent's pid, from /proc/<pid>/stat; undefined when gone. */
+function ppidOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
 }
 
 /** /proc/<pid>/stat state letter (T = stopped), '?' when gone. */
