@@ -3,7 +3,7 @@
 // libuv waitpid each); one loopback HTTP/1.1 round trip (node:http or a bare socket on either side, server
 // and client CPU apart); the /proc reads an invoke's report makes. bench/kernel-costs.ts has the environment's
 // side. Run alone: `node bench/emulator-costs.ts` (BENCH_KERNEL_N round trips / pairs per row, default 20000).
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import { type IncomingMessage, Agent, createServer, request } from 'node:http';
 import { type AddressInfo, type Socket, connect, createServer as createNetServer } from 'node:net';
@@ -140,6 +140,12 @@ function threadsCpuNs(pid: number): number {
 }
 
 /**
+ * The idle children end with this process even when it is killed before its `finally` (a timeout):
+ * setpriv execs them with the parent-death signal set (no extra process). Without setpriv, as before.
+ */
+const DIES_WITH_US = spawnSync('setpriv', ['--pdeathsig', 'KILL', '--', 'true']).status === 0 ? ['setpriv', '--pdeathsig', 'KILL', '--'] : [];
+
+/**
  * SIGSTOP of an idle Node process's group, then (once it has stopped) SIGCONT, as a freeze and a thaw
  * between invokes; `children` idle Node children of ours in all (the emulator's environments under
  * process isolation). A stopped or continued child sends its parent SIGCHLD, and libuv then calls
@@ -149,7 +155,8 @@ function threadsCpuNs(pid: number): number {
  */
 async function signalPair(children: number, kind: 'node' | 'sleep' = 'node', kept = false): Promise<string[]> {
   const command = (i: number): string[] => (i === 0 && kind === 'sleep' ? ['sleep', '1000'] : [process.execPath, '-e', 'setInterval(() => {}, 1000)']);
-  const argv = (i: number): string[] => (kept ? withSubreaper(subreaperPrefix(), {}, command(i)) : command(i));
+  // A keeper's child dies with the keeper (PDEATHSIG), the keeper (or a plain child) with us.
+  const argv = (i: number): string[] => [...DIES_WITH_US, ...(kept ? withSubreaper(subreaperPrefix(), {}, command(i)) : command(i))];
   const kids = Array.from({ length: children }, (_, i) => spawn(argv(i)[0], argv(i).slice(1), { stdio: 'ignore', detached: true }));
   await sleep(500);
   const pid = kept ? Number(readFileSync(`/proc/${kids[0].pid}/task/${kids[0].pid}/children`, 'latin1').trim()) : kids[0].pid!;
@@ -188,7 +195,8 @@ async function signalPair(children: number, kind: 'node' | 'sleep' = 'node', kep
 }
 
 async function procReads(): Promise<string[][]> {
-  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  const [cmd, ...args] = [...DIES_WITH_US, process.execPath, '-e', 'setInterval(() => {}, 1000)'];
+  const child = spawn(cmd, args, { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 300));
   const pid = child.pid!;
   const buf = Buffer.alloc(4096);
