@@ -3,13 +3,13 @@
 // libuv waitpid each); one loopback HTTP/1.1 round trip (node:http or a bare socket on either side, server
 // and client CPU apart); the /proc reads an invoke's report makes. bench/kernel-costs.ts has the environment's
 // side. Run alone: `node bench/emulator-costs.ts` (BENCH_KERNEL_N round trips / pairs per row, default 20000).
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import { type IncomingMessage, Agent, createServer, request } from 'node:http';
 import { type AddressInfo, type Socket, connect, createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { subreaperPrefix, withSubreaper } from '../server/environment/subreaper.ts';
-import { cpuTicks, runStandalone, table } from './lib.ts';
+import { DIES_WITH_US, cpuTicks, runStandalone, table } from './lib.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const N = Number(process.env.BENCH_KERNEL_N ?? 20_000);
@@ -138,12 +138,6 @@ function threadsCpuNs(pid: number): number {
   for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[0]);
   return ns;
 }
-
-/**
- * The idle children end with this process even when it is killed before its `finally` (a timeout):
- * setpriv execs them with the parent-death signal set (no extra process). Without setpriv, as before.
- */
-const DIES_WITH_US = spawnSync('setpriv', ['--pdeathsig', 'KILL', '--', 'true']).status === 0 ? ['setpriv', '--pdeathsig', 'KILL', '--'] : [];
 
 /**
  * SIGSTOP of an idle Node process's group, then (once it has stopped) SIGCONT, as a freeze and a thaw

@@ -1,7 +1,7 @@
 // Shared benchmark helpers: the machine line, percentiles, Markdown tables, an in-process emulator
 // (buildApp on 127.0.0.1:0, silent logger, output discarded or inspected), an undici client,
 // sequential (re-exported from client.ts) and concurrent measurement loops, and a check that no child process is left behind.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -110,6 +110,13 @@ export async function startEmulator(isolation: IsolationLevel, output: OutputSin
 
 export const discard: OutputSink = { line() {} };
 
+/**
+ * A prefix for what a bench starts: the process ends with the bench even when the bench is killed before
+ * it stops it (a timeout). setpriv execs the command with the parent-death signal set (no extra process,
+ * the pid is the command's); without setpriv, nothing.
+ */
+export const DIES_WITH_US = spawnSync('setpriv', ['--pdeathsig', 'KILL', '--', 'true']).status === 0 ? ['setpriv', '--pdeathsig', 'KILL', '--'] : [];
+
 /** A real `ephemera start` in its own process. */
 export interface CliServer {
   pid: number;
@@ -123,7 +130,8 @@ export interface CliServer {
  * lines, pino's JSON) is drained here as a terminal would; stop() is SIGTERM and its exit.
  */
 export async function startCli(args: string[], checkout = fileURLToPath(new URL('..', import.meta.url)), nodeArgs: string[] = []): Promise<CliServer> {
-  const child = spawn(process.execPath, [...nodeArgs, join(checkout, 'bin/ephemera.mjs'), 'start', ...args], {
+  const [cmd, ...argv] = [...DIES_WITH_US, process.execPath, ...nodeArgs, join(checkout, 'bin/ephemera.mjs'), 'start', ...args];
+  const child = spawn(cmd, argv, {
     cwd: checkout, stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH, HOME: process.env.HOME },
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
