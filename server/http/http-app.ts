@@ -1,6 +1,7 @@
 // The fastify instance every route is mounted on: every request (HTTP/1.1, h2c, the Invoke fast path,
-// the Invoke calls read by hand) passes the request guard first (Host/Origin checks); raw bodies for every content type (the Invoke
-// API passes bytes through; wire protocols parse their own) and Lambda-shaped error rendering.
+// the Invoke calls read by hand) passes the request guard first (Host/Origin checks); raw bodies for
+// every content type (the Invoke API passes bytes through; wire protocols parse their own) and
+// Lambda-shaped error rendering.
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';

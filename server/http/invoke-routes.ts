@@ -45,12 +45,12 @@ function invokeTarget(url: string): { functionName: string; qualifier: string | 
   return { functionName, qualifier };
 }
 
-/** handleInvoke's answer, or the Lambda-shaped error it threw (an unexpected one is logged too). */
-function answerOf(run: Promise<WireAnswer>, onError: (err: unknown) => void): Promise<WireAnswer> {
-  return run.catch((err: unknown) => {
+/** Sends handleInvoke's answer, or the Lambda-shaped error it threw (an unexpected one is logged too). */
+function answer(res: Reply | ServerResponse, run: Promise<WireAnswer>, onError: (err: unknown) => void): void {
+  run.then((a) => send(res, a, onError), (err: unknown) => {
     const apiError = toApiError(err as Error);
     if (apiError !== err) onError(err);
-    return renderApiError(apiError);
+    send(res, renderApiError(apiError), onError);
   });
 }
 
@@ -64,7 +64,7 @@ export function invokeFastPath(deps: InvokeDeps, onError: (err: unknown) => void
     if (!target) return false;
     readBody(req, INVOKE_LIMIT_BYTES).then((body) => {
       const run = body.tooLarge ? Promise.reject(tooLarge()) : handleInvoke(deps, { ...target, headers: req.headers, body: body.data });
-      void answerOf(run, onError).then((answer) => send(res, answer, onError));
+      answer(res, run, onError);
     }, () => req.socket.destroy());
     return true;
   };
@@ -78,9 +78,7 @@ export function invokeLeanRoute(deps: InvokeDeps, onError: (err: unknown) => voi
   return (head) => {
     const target = head.method === 'POST' && head.bodyLength <= INVOKE_LIMIT_BYTES ? invokeTarget(head.path) : undefined;
     if (!target) return undefined;
-    return (body, reply) => {
-      void answerOf(handleInvoke(deps, { ...target, headers: head.headers, body }), onError).then((answer) => send(reply, answer, onError));
-    };
+    return (body, reply) => answer(reply, handleInvoke(deps, { ...target, headers: head.headers, body }), onError);
   };
 }
 
