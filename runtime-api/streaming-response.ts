@@ -73,6 +73,8 @@ export class StreamedResponse implements AsyncIterable<Buffer> {
   private final: StreamEnd | undefined;
   private aborted: StreamError | undefined;
   private iterated = false;
+  /** What the runtime had sent and nobody had read when the stream was cut short: its consumer gets it first. */
+  private salvaged: Buffer[] = [];
   private resolveEnded!: (end: StreamEnd) => void;
 
   /** `onEnd` runs once the stream is over and its runtime answered (the listener's bookkeeping). */
@@ -86,7 +88,9 @@ export class StreamedResponse implements AsyncIterable<Buffer> {
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
     // A runtime that goes away before anyone reads: the stream is over (truncated) all the same.
     req.once('close', () => {
-      if (!this.iterated && !req.complete) this.finish(this.aborted ?? truncated());
+      if (this.iterated || req.complete) return;
+      this.salvage();
+      this.finish(this.aborted ?? truncated());
     });
   }
 
@@ -94,14 +98,28 @@ export class StreamedResponse implements AsyncIterable<Buffer> {
   abort(error: StreamError): void {
     if (this.final) return;
     this.aborted = error;
+    this.salvage();
     if (!this.iterated) this.finish(error);
     this.req.destroy();
+  }
+
+  /**
+   * Takes the bytes that arrived and were not read yet (a runtime that wrote, then died before its
+   * consumer pulled): they were sent, so the caller gets them before the error, as from Lambda.
+   */
+  private salvage(): void {
+    for (let chunk = this.req.read() as Buffer | null; chunk !== null; chunk = this.req.read() as Buffer | null) {
+      const kept = chunk.subarray(0, Math.max(0, this.limit - this.bytes));
+      if (kept.length === 0) break;
+      this.bytes += kept.length;
+      this.salvaged.push(kept);
+    }
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
     if (this.iterated) throw new Error('a streamed response is read once');
     this.iterated = true;
-    if (this.final) return;
+    if (this.final) return yield* this.takeSalvaged();
     try {
       // destroyOnReturn false: a consumer that stops early leaves the request to drain() (below).
       for await (const chunk of this.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
@@ -118,12 +136,19 @@ export class StreamedResponse implements AsyncIterable<Buffer> {
       }
       this.finish(this.aborted ?? trailerError(this.req.trailers), 202);
     } catch {
+      yield* this.takeSalvaged();
       this.finish(this.aborted ?? truncated());
     } finally {
       // The consumer stopped reading (its caller went away): as on Lambda, the function runs on. The
       // rest of the body is read and dropped, and the runtime answered when it ends.
       if (!this.final) this.drain();
     }
+  }
+
+  private *takeSalvaged(): Generator<Buffer> {
+    const chunks = this.salvaged;
+    this.salvaged = [];
+    yield* chunks;
   }
 
   private drain(): void {

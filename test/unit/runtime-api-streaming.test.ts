@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InvokeEvent, RuntimeApiHost } from '../../runtime-api/host.ts';
 import { RuntimeApiServer } from '../../runtime-api/server.ts';
-import { StreamedResponse, responseMode, trailerError } from '../../runtime-api/streaming-response.ts';
+import { StreamedResponse, platformError, responseMode, trailerError } from '../../runtime-api/streaming-response.ts';
 import { STREAM_BURST_BYTES, TokenBucket } from '../../server/environment/bandwidth.ts';
 import { ShapedStream } from '../../server/environment/stream-outcome.ts';
 import { waitFor } from '../helpers/emulator.ts';
@@ -109,6 +109,36 @@ describe('Runtime API streaming mode', () => {
     req.destroy();
     await reading;
     expect((await host.streams[0].ended).error?.errorType).toBe('Runtime.TruncatedResponse');
+  });
+
+  /** The runtime's bytes are in the stream's request, not read by anyone yet. */
+  const buffered = (stream: StreamedResponse): boolean => (stream as unknown as { req: { readableLength: number } }).req.readableLength > 0;
+  const readAll = async (stream: StreamedResponse): Promise<string> => {
+    let text = '';
+    for await (const chunk of stream) text += chunk.toString();
+    return text;
+  };
+
+  it('bytes sent before the platform ends the stream, not read yet, still reach the consumer before the error', async () => {
+    const { req, answer } = streamingPost('r1');
+    answer.catch(() => {});
+    req.write('sent;');
+    await waitFor(() => host.streams.length === 1 && buffered(host.streams[0]));
+    const stream = host.streams[0];
+    stream.abort(platformError('Runtime.ExitError', 'RequestId: r1 Error: Runtime exited with error: exit status 3'));
+    expect(await readAll(stream)).toBe('sent;');
+    expect(await stream.ended).toMatchObject({ bytes: 5, error: { errorType: 'Runtime.ExitError' } });
+  });
+
+  it('a runtime that hangs up before anyone reads: what it sent, then Runtime.TruncatedResponse', async () => {
+    const { req, answer } = streamingPost('r1');
+    answer.catch(() => {});
+    req.write('cut;');
+    await waitFor(() => host.streams.length === 1 && buffered(host.streams[0]));
+    req.destroy();
+    const stream = host.streams[0];
+    expect((await stream.ended).error?.errorType).toBe('Runtime.TruncatedResponse');
+    expect(await readAll(stream)).toBe('cut;');
   });
 
   it('a consumer that stops early: the rest is drained and the runtime still answered 202', async () => {
