@@ -64,6 +64,8 @@ describe.skipIf(prefix.length === 0)('the subreaper wrapper', () => {
         }
       };
       const runtime = await waitFor(() => children()[0], 5000);
+      // Just forked, the child may not have made its group yet (it does so before it execs the runtime).
+      await waitFor(() => readStat(runtime)?.pgid === runtime, 5000);
       expect(readStat(runtime)).toMatchObject({ ppid: keeper.pid, pgid: runtime });
       expect(readStat(keeper.pid!)?.pgid).toBe(keeper.pid);
       process.kill(-runtime, 'SIGSTOP');
