@@ -1,7 +1,7 @@
 // Shared benchmark helpers: the machine line, percentiles, Markdown tables, an in-process emulator
 // (buildApp on 127.0.0.1:0, silent logger, output discarded or inspected), an undici client,
 // sequential (re-exported from client.ts) and concurrent measurement loops, and a check that no child process is left behind.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import pino from 'pino';
 import { type Ephemera, buildApp } from '../server/app.ts';
 import type { OutputSink } from '../server/environment/function-log.ts';
-import { IsolationUnavailableError, type IsolationLevel } from '../server/environment/isolation.ts';
+import { IsolationUnavailableError, type IsolationLevel, detectParentDeathGuard } from '../server/environment/isolation.ts';
 import { DEFAULTS, type Options } from '../server/options.ts';
 
 export const BENCH_TEMPLATE = fileURLToPath(new URL('./templates/bench.yaml', import.meta.url));
@@ -112,10 +112,10 @@ export const discard: OutputSink = { line() {} };
 
 /**
  * A prefix for what a bench starts: the process ends with the bench even when the bench is killed before
- * it stops it (a timeout). setpriv execs the command with the parent-death signal set (no extra process,
- * the pid is the command's); without setpriv, nothing.
+ * it stops it (a timeout). The emulator's parent-death guard (setpriv execs the command: the pid is the
+ * command's); empty without setpriv.
  */
-export const DIES_WITH_US = spawnSync('setpriv', ['--pdeathsig', 'KILL', '--', 'true']).status === 0 ? ['setpriv', '--pdeathsig', 'KILL', '--'] : [];
+export const DIES_WITH_US = detectParentDeathGuard();
 
 /** A real `ephemera start` in its own process. */
 export interface CliServer {

@@ -83,7 +83,8 @@ export function usesMountNamespace(level: IsolationLevel): boolean {
 
 let guard: string[] | undefined;
 
-function detectParentDeathGuard(): string[] {
+/** `setpriv --pdeathsig KILL --`: the argv prefix that ends a process with its parent; empty where setpriv is missing. */
+export function detectParentDeathGuard(): string[] {
   if (!guard) {
     const prefix = ['setpriv', '--pdeathsig', 'KILL', '--'];
     const r = spawnSync(prefix[0], [...prefix.slice(1), 'true'], { timeout: 5000 });
